@@ -5,12 +5,16 @@
  */
 import type { z } from 'zod';
 import type { AnyMethod, JobMethod } from './contract/define';
+import { analysisMethods } from './contract/analysis';
+import { datasetMethods } from './contract/dataset';
 import { jobMethods } from './contract/jobs';
 import { systemMethods } from './contract/system';
 
 export const methods = {
   ...systemMethods,
   ...jobMethods,
+  ...datasetMethods,
+  ...analysisMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -38,3 +42,5 @@ export function isJobMethod(name: string): boolean {
 
 export type { JobEvent, EngineEvent, JobProgress, JobSummary } from './contract/jobs';
 export type { SystemInfo, DatabaseInfo } from './contract/system';
+export type { ImportResult, DatasetPage, DatasetView, ColumnFilter } from './contract/dataset';
+export type { AnalysisRun, AnalysisResult, ResultTable, CleaningOptions, Applicability, AnalysisRunSummary } from './contract/analysis';

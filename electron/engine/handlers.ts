@@ -3,6 +3,8 @@
  * declare its methods in `shared/contract/<domain>.ts`, add them to `shared/api.ts`, implement
  * them in `electron/engine/<domain>/handlers.ts`, and spread them in here.
  */
+import { analysisHandlers } from './analysis/handlers';
+import { datasetHandlers } from './datasets/handlers';
 import type { EngineContext } from './engine';
 import { jobHandlers } from './jobs/handlers';
 import type { AllHandlers } from './rpc/server';
@@ -12,5 +14,7 @@ export function createHandlers(ctx: EngineContext): AllHandlers {
   return {
     ...systemHandlers(ctx),
     ...jobHandlers(ctx),
+    ...datasetHandlers(ctx),
+    ...analysisHandlers(ctx),
   };
 }

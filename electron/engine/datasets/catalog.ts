@@ -1,0 +1,117 @@
+/**
+ * The dataset catalog (studio.datasets, studio.dataset_versions): which datasets exist, their
+ * versions, and which version is current. Imported tables live in schema `data`.
+ */
+import fs from 'node:fs';
+import type pg from 'pg';
+import { StudioError } from '../../../shared/errors';
+import type { DatasetSummary, DatasetVersionInfo } from '../../../shared/types';
+import type { Database } from '../db/database';
+import { quoteIdent } from '../db/sql';
+
+interface VersionRow {
+  name: string;
+  version: number;
+  table_name: string;
+  source_path: string | null;
+  source_bytes: number | null;
+  sha256: string | null;
+  rows: number;
+  columns: DatasetVersionInfo['columns'];
+  rejected_rows: number;
+  rejects_path: string | null;
+  imported_at: Date;
+  duration_ms: number | null;
+  options: Record<string, unknown>;
+}
+
+const SELECT_VERSION = `
+  SELECT d.name, v.version, v.table_name, v.source_path, v.source_bytes, v.sha256, v.rows, v.columns,
+         v.rejected_rows, v.rejects_path, v.imported_at, v.duration_ms, v.options
+  FROM studio.dataset_versions v JOIN studio.datasets d ON d.id = v.dataset_id`;
+
+function toInfo(row: VersionRow): DatasetVersionInfo {
+  return {
+    dataset: row.name,
+    version: row.version,
+    table: row.table_name,
+    sourcePath: row.source_path,
+    sourceBytes: row.source_bytes,
+    sha256: row.sha256,
+    rows: row.rows,
+    columns: row.columns,
+    rejected: row.rejected_rows,
+    rejectsPath: row.rejects_path,
+    importedAt: row.imported_at.toISOString(),
+    durationMs: row.duration_ms,
+    options: row.options,
+  };
+}
+
+/** `data.<table>` quoted for SQL. */
+export function qualifiedTable(table: string): string {
+  return `data.${quoteIdent(table)}`;
+}
+
+export class Catalog {
+  constructor(private readonly db: Database) {}
+
+  async list(): Promise<DatasetSummary[]> {
+    const { rows } = await this.db.query<VersionRow & { versions: number }>(
+      `${SELECT_VERSION.replace('SELECT', 'SELECT (SELECT count(*) FROM studio.dataset_versions x WHERE x.dataset_id = d.id)::int AS versions,')}
+       WHERE v.version = d.current_version ORDER BY d.name`,
+    );
+    return rows.map((r) => ({ ...toInfo(r), versions: r.versions }));
+  }
+
+  /** A version of a dataset (the current one by default); DATASET_NOT_FOUND when absent. */
+  async get(name: string, version?: number): Promise<DatasetVersionInfo> {
+    const { rows } = version
+      ? await this.db.query<VersionRow>(`${SELECT_VERSION} WHERE d.name = $1 AND v.version = $2`, [name, version])
+      : await this.db.query<VersionRow>(`${SELECT_VERSION} WHERE d.name = $1 AND v.version = d.current_version`, [name]);
+    const row = rows[0];
+    if (!row) {
+      throw new StudioError('DATASET_NOT_FOUND', version ? `Dataset "${name}" has no version ${version}.` : `No dataset named "${name}".`, { dataset: name, version });
+    }
+    return toInfo(row);
+  }
+
+  async versions(name: string): Promise<DatasetVersionInfo[]> {
+    const { rows } = await this.db.query<VersionRow>(`${SELECT_VERSION} WHERE d.name = $1 ORDER BY v.version`, [name]);
+    if (!rows.length) throw new StudioError('DATASET_NOT_FOUND', `No dataset named "${name}".`, { dataset: name });
+    return rows.map(toInfo);
+  }
+
+  async rename(name: string, to: string): Promise<void> {
+    if (name === to) return;
+    try {
+      const { rowCount } = await this.db.query('UPDATE studio.datasets SET name = $2 WHERE name = $1', [name, to]);
+      if (!rowCount) throw new StudioError('DATASET_NOT_FOUND', `No dataset named "${name}".`, { dataset: name });
+    } catch (err) {
+      if (err instanceof StudioError && err.details?.sqlstate === '23505') {
+        throw new StudioError('INVALID_REQUEST', `A dataset named "${to}" already exists.`, { dataset: to });
+      }
+      throw err;
+    }
+  }
+
+  /** Drops every version's table and the catalog entries, in one transaction; rejects files after. */
+  async delete(name: string): Promise<boolean> {
+    const removedFiles: string[] = [];
+    const deleted = await this.db.transaction(async (client: pg.PoolClient) => {
+      const { rows } = await client.query<{ id: number; table_name: string; rejects_path: string | null }>(
+        `SELECT d.id, v.table_name, v.rejects_path FROM studio.datasets d LEFT JOIN studio.dataset_versions v ON v.dataset_id = d.id WHERE d.name = $1 FOR UPDATE OF d`,
+        [name],
+      );
+      if (!rows.length) return false;
+      for (const r of rows) {
+        if (r.table_name) await client.query(`DROP TABLE IF EXISTS ${qualifiedTable(r.table_name)}`);
+        if (r.rejects_path) removedFiles.push(r.rejects_path);
+      }
+      await client.query('DELETE FROM studio.datasets WHERE id = $1', [rows[0]!.id]);
+      return true;
+    });
+    for (const f of removedFiles) fs.rmSync(f, { force: true });
+    return deleted;
+  }
+}

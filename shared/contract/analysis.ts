@@ -1,0 +1,100 @@
+import { z } from 'zod';
+import type { ErrorData } from '../errors';
+import type { ColumnType } from '../types';
+import { job, request } from './define';
+
+/** Cleaning options apply to every analysis of a run and are recorded with each result. */
+export const cleaningOptions = z.object({
+  /** Treat `Not Entered`, `Not Applicable`, `Unknown`, … as nulls. Original notebook: off. */
+  sentinelsAsNull: z.boolean().default(false),
+  /** Merge make codes such as CHEV/CHEVR into one brand. Original notebook: off. */
+  mergeMakes: z.boolean().default(false),
+  /** The original's drop of rows with a null in its seven columns. Original notebook: on. */
+  dropOriginalNulls: z.boolean().default(true),
+});
+export type CleaningOptions = z.output<typeof cleaningOptions>;
+
+export type ResultCellType = 'text' | 'integer' | 'float' | 'boolean';
+export type ResultCell = string | number | boolean | null;
+
+/** A result table: the unit every engine (Polars, Spark, the oracle) produces and compares. */
+export interface ResultTable {
+  columns: Array<{ name: string; type: ResultCellType }>;
+  rows: ResultCell[][];
+}
+
+export interface AnalysisTimings {
+  /** Getting the data into the engine (shared per run: attributed to the run, 0 here when shared). */
+  loadMs: number;
+  computeMs: number;
+  totalMs: number;
+}
+
+export interface AnalysisResult {
+  id: string;
+  status: 'ok' | 'not-applicable' | 'failed';
+  table: ResultTable | null;
+  /** Why it is not applicable (missing columns) or failed. */
+  reason?: string;
+  error?: ErrorData;
+  params: Record<string, unknown>;
+  timings: AnalysisTimings;
+  rowsIn: number;
+  rowsOut: number;
+  /** True when served from the result cache. */
+  cached?: boolean;
+}
+
+export interface AnalysisRun {
+  runId: string;
+  engine: 'polars';
+  dataset: string;
+  version: number;
+  startedAt: string;
+  cleaning: CleaningOptions;
+  /** Load from PostgreSQL (or the snapshot) into Polars, once per run. */
+  loadMs: number;
+  loadSource: 'postgres' | 'snapshot';
+  totalMs: number;
+  rows: number;
+  results: AnalysisResult[];
+  versions: Record<string, string>;
+}
+
+export interface AnalysisRunSummary {
+  runId: string;
+  dataset: string;
+  version: number;
+  startedAt: string;
+  totalMs: number;
+  analyses: number;
+  failed: number;
+}
+
+/** Whether each catalog analysis applies to a dataset (its required columns and types are there). */
+export interface Applicability {
+  id: string;
+  applicable: boolean;
+  missing: Array<{ column: string; types?: ColumnType[] }>;
+}
+
+export const analysisMethods = {
+  'analysis/applicable': request<Applicability[]>()(z.object({ dataset: z.string().min(1), version: z.number().int().positive().optional() })),
+  'analysis/run': job<AnalysisRun>()(
+    z.object({
+      dataset: z.string().min(1),
+      version: z.number().int().positive().optional(),
+      /** Catalog ids; default: every applicable analysis. */
+      analyses: z.array(z.string().min(1)).max(500).optional(),
+      /** Parameters per analysis id. */
+      params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+      cleaning: cleaningOptions.default({ sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: true }),
+      /** Ignore cached results. */
+      fresh: z.boolean().default(false),
+    }),
+  ),
+  'analysis/runs': request<AnalysisRunSummary[]>()(z.object({ dataset: z.string().min(1).optional(), limit: z.number().int().min(1).max(500).default(50) })),
+  'analysis/get-run': request<AnalysisRun>()(z.object({ runId: z.string().min(1) })),
+};
+
+export type { ErrorData };
