@@ -128,8 +128,11 @@ export function createClient(bridge: StudioBridge): StudioClient {
         const off = bridge.onEvent((event) => {
           if (event.type.startsWith('job/')) handle(event as JobEvent);
         });
+        let cancelSent = false;
         const onAbort = () => {
-          if (jobId) void bridge.call('job/cancel', { jobId }).catch(() => undefined);
+          if (!jobId || cancelSent || settled) return;
+          cancelSent = true;
+          void bridge.call('job/cancel', { jobId }).catch(() => undefined);
         };
         options.signal?.addEventListener('abort', onAbort);
         (bridge.call(method, params) as Promise<{ jobId: string }>).then(
