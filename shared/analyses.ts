@@ -1,0 +1,1074 @@
+/**
+ * The analysis catalog, as data. The UI, the CLI, the Polars runner, the Spark job and the DuckDB
+ * oracle all read this one list. Ids are stable: never rename one, add a new entry instead.
+ *
+ * Columns are named by their CSV display header (`DatasetColumn.name`); engines resolve them to
+ * SQL identifiers through the dataset's catalog columns. Semantics (stages, ordering, ties, top N
+ * and "other", null handling) are written down in docs/analyses.md; every engine follows them.
+ */
+import type { ColumnType, DatasetColumn } from './types';
+import { NUMERIC_TYPES } from './types';
+import type { CleaningOptions, ResultCellType } from './contract/analysis';
+
+export type AnalysisCategory = 'exploration' | 'cleaning' | 'descriptive' | 'trends' | 'correlations' | 'generic';
+export type ChartKind = 'bar' | 'hbar' | 'line' | 'heatmap' | 'histogram' | 'stacked-bar' | 'table' | 'kpi';
+export interface Text {
+  en: string;
+  fr: string;
+}
+
+/**
+ * Which frame an analysis reads:
+ * - `raw`: as loaded from PostgreSQL;
+ * - `prepared`: after the value rewrites of the cleaning options (sentinels as nulls, make merge);
+ * - `cleaned`: `prepared` minus the original's null rows when `dropOriginalNulls` is on.
+ */
+export type AnalysisStage = 'raw' | 'prepared' | 'cleaned';
+
+export interface ColumnRequirement {
+  /** CSV display header. */
+  column: string;
+  /** Accepted catalog types; any type when absent. */
+  types?: ColumnType[];
+}
+
+export type ParamKind = 'integer' | 'number' | 'boolean' | 'enum' | 'column' | 'columns' | 'filter';
+
+export interface ParamSpec {
+  name: string;
+  kind: ParamKind;
+  label: Text;
+  /** `null` for a column parameter means "resolved at run time" (see `resolveParams`). */
+  default: unknown;
+  min?: number;
+  max?: number;
+  options?: string[];
+  /** For column parameters: the catalog types a chosen column must have. */
+  columnTypes?: ColumnType[];
+  optional?: boolean;
+}
+
+/**
+ * A result column. `type: 'source'` means "the type of the column named by the parameter or
+ * dimension" (text for text columns, integer for integer columns, float for double/numeric).
+ * `name` may be `{param}` to stand for the display name chosen in that parameter.
+ */
+export interface ResultColumnSpec {
+  name: string;
+  type: ResultCellType | 'source';
+}
+
+/** A grouping dimension: a column, or a derived vehicle age. */
+export type Dimension =
+  | { column: string }
+  /** `Year − Vehicle Year` (the crash year). */
+  | { derived: 'vehicle-age' }
+  /** The original notebook's `2025 − Vehicle Year`. */
+  | { derived: 'vehicle-age-2025' };
+
+export interface OutOfRangeRule {
+  id: string;
+  column: string;
+  /** `below`: value < limit; `above`: value > limit; `aboveColumnPlus`: value > other column + limit. */
+  test: 'below' | 'above' | 'aboveColumnPlus';
+  /** A number, or the name of a parameter of the analysis giving it. */
+  limit: number | string;
+  otherColumn?: string;
+  label: Text;
+}
+
+/** What the analysis computes; engines switch on `kind`. */
+export type AnalysisOp =
+  | { kind: 'counts' }
+  | { kind: 'schema' }
+  | { kind: 'head' }
+  | { kind: 'describe' }
+  | { kind: 'nulls' }
+  | { kind: 'sentinels' }
+  | { kind: 'null-drop'; columns: string[] }
+  | { kind: 'duplicates' }
+  | { kind: 'duplicate-values'; column: string }
+  | { kind: 'out-of-range'; rules: OutOfRangeRule[] }
+  | { kind: 'make-merge'; column: string }
+  | { kind: 'group-count'; dimensions: Dimension[]; order: 'count' | 'key' }
+  | { kind: 'trend'; by: string; dimension: Dimension; order: 'overall-count' | 'key' }
+  | { kind: 'correlation'; method: 'pearson' | 'spearman'; columns: string[] }
+  | { kind: 'cramers-v'; columns: string[] }
+  | { kind: 'profile' }
+  | { kind: 'histogram' }
+  | { kind: 'value-counts' }
+  | { kind: 'group-by' }
+  | { kind: 'generic-correlation' };
+
+export interface AnalysisSpec {
+  id: string;
+  category: AnalysisCategory;
+  title: Text;
+  description: Text;
+  requires: ColumnRequirement[];
+  /** Extra applicability: at least `min` columns of these types (generic analyses). */
+  requiresAnyOf?: { types: ColumnType[]; min: number };
+  params: ParamSpec[];
+  /** Result columns; `dataset-columns` for the first rows (every column of the dataset). */
+  resultColumns: ResultColumnSpec[] | 'dataset-columns';
+  chart: ChartKind;
+  /** Part of the original notebook's set (what the benchmark times). */
+  original?: boolean;
+  stage: AnalysisStage;
+  op: AnalysisOp;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column names of the crash dataset and the cleaning vocabulary
+// ---------------------------------------------------------------------------------------------
+
+export const CRASH = {
+  year: 'Year',
+  caseVehicleId: 'Case Vehicle ID',
+  bodyType: 'Vehicle Body Type',
+  registrationClass: 'Registration Class',
+  action: 'Action Prior to Accident',
+  truckAxles: 'Type / Axles of Truck or Bus',
+  direction: 'Direction of Travel',
+  fuel: 'Fuel Type',
+  vehicleYear: 'Vehicle Year',
+  state: 'State of Registration',
+  occupants: 'Number of Occupants',
+  cylinders: 'Engine Cylinders',
+  make: 'Vehicle Make',
+  factor1: 'Contributing Factor 1',
+  factor1Description: 'Contributing Factor 1 Description',
+  factor2: 'Contributing Factor 2',
+  factor2Description: 'Contributing Factor 2 Description',
+  eventType: 'Event Type',
+  vin: 'Partial VIN',
+} as const;
+
+/** The seven columns of the original notebook's `dropna(subset=…)`. */
+export const ORIGINAL_NULL_DROP_COLUMNS: string[] = [
+  CRASH.vehicleYear,
+  CRASH.state,
+  CRASH.occupants,
+  CRASH.cylinders,
+  CRASH.make,
+  CRASH.eventType,
+  CRASH.vin,
+];
+
+/**
+ * Text values that mean "no value". Matched exactly (case as listed) on text columns only; with
+ * `sentinelsAsNull` they become nulls. Values ending in `*` are reported but never nulled: they
+ * are real categories with a publisher's footnote mark.
+ */
+export const SENTINELS: readonly string[] = [
+  'Not Entered',
+  'NOT ENTERED',
+  'Not Applicable',
+  'NOT APPLICABLE',
+  'Unknown',
+  'UNKNOWN',
+  'UNKNOWN VEHICLE',
+  'Unknown Vehicle',
+  'None',
+  'NONE',
+  'N/A',
+];
+
+/** Make codes as the DMV writes them (4 letters out of state, 5 in NY, misspellings) → one brand. */
+export const MAKE_BRANDS: Readonly<Record<string, string>> = {
+  ACUR: 'ACURA', ACURA: 'ACURA',
+  AUDI: 'AUDI',
+  BMW: 'BMW',
+  BUIC: 'BUICK', BUICK: 'BUICK',
+  CADI: 'CADILLAC', CADIL: 'CADILLAC',
+  CHEV: 'CHEVROLET', CHEVR: 'CHEVROLET', CHEVY: 'CHEVROLET',
+  CHRY: 'CHRYSLER', CHRYS: 'CHRYSLER',
+  DODG: 'DODGE', DODGE: 'DODGE',
+  FIAT: 'FIAT',
+  FORD: 'FORD',
+  FRHT: 'FREIGHTLINER', FRGHT: 'FREIGHTLINER', FREIG: 'FREIGHTLINER',
+  GMC: 'GMC',
+  HOND: 'HONDA', HONDA: 'HONDA',
+  HYUN: 'HYUNDAI', HYUND: 'HYUNDAI', HYNDA: 'HYUNDAI',
+  INFI: 'INFINITI', INFIN: 'INFINITI',
+  INTL: 'INTERNATIONAL', INTER: 'INTERNATIONAL',
+  ISU: 'ISUZU', ISUZ: 'ISUZU', ISUZU: 'ISUZU',
+  JAGU: 'JAGUAR', JAGUA: 'JAGUAR',
+  JEEP: 'JEEP',
+  KIA: 'KIA',
+  LAND: 'LAND ROVER', LNDRV: 'LAND ROVER',
+  LEXS: 'LEXUS', LEXU: 'LEXUS', LEXUS: 'LEXUS',
+  LINC: 'LINCOLN', LINCO: 'LINCOLN',
+  MACK: 'MACK',
+  MAZD: 'MAZDA', MAZDA: 'MAZDA',
+  MERZ: 'MERCEDES-BENZ', MERCE: 'MERCEDES-BENZ', MERC: 'MERCURY', MERCU: 'MERCURY',
+  MINI: 'MINI',
+  MITS: 'MITSUBISHI', MITSU: 'MITSUBISHI',
+  NISS: 'NISSAN', NISSA: 'NISSAN',
+  PETE: 'PETERBILT', PTRB: 'PETERBILT', PETER: 'PETERBILT',
+  PONT: 'PONTIAC', PONTI: 'PONTIAC',
+  PORS: 'PORSCHE', PORSC: 'PORSCHE',
+  RAM: 'RAM',
+  SATU: 'SATURN', SATUR: 'SATURN',
+  SUBA: 'SUBARU', SUBAR: 'SUBARU',
+  TESL: 'TESLA', TESLA: 'TESLA',
+  TOYT: 'TOYOTA', TOYOT: 'TOYOTA', TOYOY: 'TOYOTA', TOYO: 'TOYOTA',
+  VOLK: 'VOLKSWAGEN', VOLKS: 'VOLKSWAGEN', VW: 'VOLKSWAGEN',
+  VOLV: 'VOLVO', VOLVO: 'VOLVO',
+};
+
+/** The label of the top-N "other" bucket in text dimensions (the `other` column says it, too). */
+export const OTHER_LABEL = '(other)';
+
+const NUMERIC: ColumnType[] = [...NUMERIC_TYPES];
+const t = (en: string, fr: string): Text => ({ en, fr });
+
+const topN = (value: number): ParamSpec => ({
+  name: 'topN',
+  kind: 'integer',
+  label: t('Top N (0 = all)', 'N premiers (0 = tous)'),
+  default: value,
+  min: 0,
+  max: 10_000,
+});
+
+/** Result columns of a group count over these dimension names. */
+const groupCountColumns = (names: string[]): ResultColumnSpec[] => [
+  ...names.map((name) => ({ name, type: 'source' as const })),
+  { name: 'count', type: 'integer' },
+  { name: 'share', type: 'float' },
+  { name: 'other', type: 'boolean' },
+];
+
+/** The display name of a dimension's result column. */
+export function dimensionName(d: Dimension): string {
+  if ('column' in d) return d.column;
+  return d.derived === 'vehicle-age' ? 'Vehicle Age' : 'Vehicle Age (2025 − Vehicle Year)';
+}
+
+/** The dataset columns a dimension reads. */
+export function dimensionColumns(d: Dimension): string[] {
+  return 'column' in d ? [d.column] : d.derived === 'vehicle-age' ? [CRASH.year, CRASH.vehicleYear] : [CRASH.vehicleYear];
+}
+
+interface GroupCountDef {
+  id: string;
+  title: Text;
+  description: Text;
+  dimensions: Dimension[];
+  order?: 'count' | 'key';
+  topN: number;
+  chart: ChartKind;
+  original?: boolean;
+}
+
+function groupCount(def: GroupCountDef): AnalysisSpec {
+  const requires: ColumnRequirement[] = [];
+  for (const d of def.dimensions) {
+    for (const column of dimensionColumns(d)) {
+      // A derived age computes with the years; a plain dimension accepts any type.
+      if (!requires.some((r) => r.column === column)) requires.push('column' in d ? { column } : { column, types: NUMERIC });
+    }
+  }
+  const spec: AnalysisSpec = {
+    id: def.id,
+    category: 'descriptive',
+    title: def.title,
+    description: def.description,
+    requires,
+    params: [topN(def.topN)],
+    resultColumns: groupCountColumns(def.dimensions.map(dimensionName)),
+    chart: def.chart,
+    stage: 'cleaned',
+    op: { kind: 'group-count', dimensions: def.dimensions, order: def.order ?? 'count' },
+  };
+  if (def.original) spec.original = true;
+  return spec;
+}
+
+interface TrendDef {
+  id: string;
+  dimension: Dimension;
+  title: Text;
+  description: Text;
+  order?: 'overall-count' | 'key';
+  topN: number;
+}
+
+function trend(def: TrendDef): AnalysisSpec {
+  const requires: ColumnRequirement[] = [{ column: CRASH.year, types: NUMERIC }];
+  for (const column of dimensionColumns(def.dimension)) {
+    if (!requires.some((r) => r.column === column)) requires.push('column' in def.dimension ? { column } : { column, types: NUMERIC });
+  }
+  return {
+    id: def.id,
+    category: 'trends',
+    title: def.title,
+    description: def.description,
+    requires,
+    params: [topN(def.topN)],
+    resultColumns: [
+      { name: CRASH.year, type: 'source' },
+      { name: dimensionName(def.dimension), type: 'source' },
+      { name: 'count', type: 'integer' },
+      { name: 'share', type: 'float' },
+      { name: 'other', type: 'boolean' },
+    ],
+    chart: 'stacked-bar',
+    stage: 'cleaned',
+    op: { kind: 'trend', by: CRASH.year, dimension: def.dimension, order: def.order ?? 'overall-count' },
+  };
+}
+
+const CORRELATION_NUMERIC = [CRASH.year, CRASH.vehicleYear, CRASH.occupants, CRASH.cylinders];
+const CRAMERS_COLUMNS = [
+  CRASH.bodyType,
+  CRASH.registrationClass,
+  CRASH.action,
+  CRASH.direction,
+  CRASH.fuel,
+  CRASH.state,
+  CRASH.factor1Description,
+  CRASH.factor2Description,
+  CRASH.eventType,
+];
+
+const pairColumns: ResultColumnSpec[] = [
+  { name: 'column_a', type: 'text' },
+  { name: 'column_b', type: 'text' },
+  { name: 'value', type: 'float' },
+  { name: 'n', type: 'integer' },
+];
+
+export const ANALYSES: AnalysisSpec[] = [
+  // ------------------------------------------------------------------ exploration
+  {
+    id: 'explore-counts',
+    category: 'exploration',
+    title: t('Rows and columns', 'Lignes et colonnes'),
+    description: t('How many rows and columns the dataset has.', 'Nombre de lignes et de colonnes du jeu de données.'),
+    requires: [],
+    params: [],
+    resultColumns: [
+      { name: 'rows', type: 'integer' },
+      { name: 'columns', type: 'integer' },
+    ],
+    chart: 'kpi',
+    original: true,
+    stage: 'prepared',
+    op: { kind: 'counts' },
+  },
+  {
+    id: 'explore-schema',
+    category: 'exploration',
+    title: t('Schema', 'Schéma'),
+    description: t('Each column with its position and inferred type.', 'Chaque colonne avec sa position et son type déduit.'),
+    requires: [],
+    params: [],
+    resultColumns: [
+      { name: 'position', type: 'integer' },
+      { name: 'column', type: 'text' },
+      { name: 'type', type: 'text' },
+    ],
+    chart: 'table',
+    original: true,
+    stage: 'prepared',
+    op: { kind: 'schema' },
+  },
+  {
+    id: 'explore-head',
+    category: 'exploration',
+    title: t('First rows', 'Premières lignes'),
+    description: t('The first rows in file order, like show(5).', 'Les premières lignes dans l’ordre du fichier, comme show(5).'),
+    requires: [],
+    params: [{ name: 'n', kind: 'integer', label: t('Rows', 'Lignes'), default: 5, min: 1, max: 1000 }],
+    resultColumns: 'dataset-columns',
+    chart: 'table',
+    original: true,
+    stage: 'prepared',
+    op: { kind: 'head' },
+  },
+  {
+    id: 'explore-describe',
+    category: 'exploration',
+    title: t('Describe', 'Description statistique'),
+    description: t(
+      'Per column: count, nulls, mean, std, min, quartiles, max; distinct and most frequent value for text.',
+      'Par colonne : effectif, nuls, moyenne, écart-type, min, quartiles, max ; valeurs distinctes et la plus fréquente pour le texte.',
+    ),
+    requires: [],
+    params: [],
+    resultColumns: [
+      { name: 'column', type: 'text' },
+      { name: 'type', type: 'text' },
+      { name: 'count', type: 'integer' },
+      { name: 'nulls', type: 'integer' },
+      { name: 'mean', type: 'float' },
+      { name: 'std', type: 'float' },
+      { name: 'min', type: 'float' },
+      { name: 'p25', type: 'float' },
+      { name: 'p50', type: 'float' },
+      { name: 'p75', type: 'float' },
+      { name: 'max', type: 'float' },
+      { name: 'distinct', type: 'integer' },
+      { name: 'top', type: 'text' },
+      { name: 'top_count', type: 'integer' },
+    ],
+    chart: 'table',
+    original: true,
+    stage: 'prepared',
+    op: { kind: 'describe' },
+  },
+  // ------------------------------------------------------------------ cleaning
+  {
+    id: 'clean-nulls',
+    category: 'cleaning',
+    title: t('Nulls per column', 'Valeurs nulles par colonne'),
+    description: t('Count and share of empty values in each column.', 'Nombre et part de valeurs vides dans chaque colonne.'),
+    requires: [],
+    params: [],
+    resultColumns: [
+      { name: 'column', type: 'text' },
+      { name: 'nulls', type: 'integer' },
+      { name: 'share', type: 'float' },
+    ],
+    chart: 'hbar',
+    original: true,
+    stage: 'prepared',
+    op: { kind: 'nulls' },
+  },
+  {
+    id: 'clean-sentinels',
+    category: 'cleaning',
+    title: t('Sentinel values per column', 'Valeurs sentinelles par colonne'),
+    description: t(
+      'Placeholder values (Not Entered, Unknown, None, …) and footnoted values ending in * per text column.',
+      'Valeurs de remplissage (Not Entered, Unknown, None, …) et valeurs annotées finissant par * par colonne texte.',
+    ),
+    requires: [],
+    requiresAnyOf: { types: ['text'], min: 1 },
+    params: [],
+    resultColumns: [
+      { name: 'column', type: 'text' },
+      { name: 'value', type: 'text' },
+      { name: 'kind', type: 'text' },
+      { name: 'count', type: 'integer' },
+      { name: 'share', type: 'float' },
+    ],
+    chart: 'table',
+    stage: 'raw',
+    op: { kind: 'sentinels' },
+  },
+  {
+    id: 'clean-null-drop',
+    category: 'cleaning',
+    title: t('Original null-row drop', 'Suppression des lignes nulles (original)'),
+    description: t(
+      'Rows before and after dropping rows with a null in the original seven columns.',
+      'Lignes avant et après la suppression des lignes ayant un nul dans les sept colonnes d’origine.',
+    ),
+    requires: ORIGINAL_NULL_DROP_COLUMNS.map((column) => ({ column })),
+    params: [],
+    resultColumns: [
+      { name: 'rows_before', type: 'integer' },
+      { name: 'rows_after', type: 'integer' },
+      { name: 'dropped', type: 'integer' },
+    ],
+    chart: 'kpi',
+    original: true,
+    stage: 'prepared',
+    op: { kind: 'null-drop', columns: ORIGINAL_NULL_DROP_COLUMNS },
+  },
+  {
+    id: 'clean-duplicates',
+    category: 'cleaning',
+    title: t('Duplicate rows', 'Lignes en double'),
+    description: t('Rows identical in every column (count − distinct count).', 'Lignes identiques sur toutes les colonnes (effectif − effectif distinct).'),
+    requires: [],
+    params: [],
+    resultColumns: [
+      { name: 'rows', type: 'integer' },
+      { name: 'distinct_rows', type: 'integer' },
+      { name: 'duplicate_rows', type: 'integer' },
+    ],
+    chart: 'kpi',
+    original: true,
+    stage: 'cleaned',
+    op: { kind: 'duplicates' },
+  },
+  {
+    id: 'clean-duplicate-vins',
+    category: 'cleaning',
+    title: t('Duplicate VINs', 'VIN en double'),
+    description: t('Partial VIN values that occur on more than one row.', 'Valeurs de VIN partiel présentes sur plusieurs lignes.'),
+    requires: [{ column: CRASH.vin }],
+    params: [],
+    resultColumns: [
+      { name: 'rows_with_vin', type: 'integer' },
+      { name: 'distinct_vins', type: 'integer' },
+      { name: 'duplicated_vins', type: 'integer' },
+      { name: 'rows_with_duplicated_vin', type: 'integer' },
+      { name: 'excess_rows', type: 'integer' },
+    ],
+    chart: 'kpi',
+    stage: 'cleaned',
+    op: { kind: 'duplicate-values', column: CRASH.vin },
+  },
+  {
+    id: 'clean-out-of-range',
+    category: 'cleaning',
+    title: t('Out-of-range values', 'Valeurs hors limites'),
+    description: t(
+      'Vehicle years before 1900 or after the crash year + 1, too many occupants or cylinders.',
+      'Années de véhicule avant 1900 ou après l’année de l’accident + 1, trop d’occupants ou de cylindres.',
+    ),
+    requires: [
+      { column: CRASH.year, types: NUMERIC },
+      { column: CRASH.vehicleYear, types: NUMERIC },
+      { column: CRASH.occupants, types: NUMERIC },
+      { column: CRASH.cylinders, types: NUMERIC },
+    ],
+    params: [
+      { name: 'minVehicleYear', kind: 'integer', label: t('Earliest vehicle year', 'Première année de véhicule'), default: 1900 },
+      { name: 'maxOccupants', kind: 'integer', label: t('Most occupants', 'Nombre maximal d’occupants'), default: 20, min: 0 },
+      { name: 'maxCylinders', kind: 'integer', label: t('Most cylinders', 'Nombre maximal de cylindres'), default: 16, min: 0 },
+    ],
+    resultColumns: [
+      { name: 'rule', type: 'text' },
+      { name: 'column', type: 'text' },
+      { name: 'limit', type: 'integer' },
+      { name: 'rows', type: 'integer' },
+      { name: 'share', type: 'float' },
+    ],
+    chart: 'hbar',
+    stage: 'prepared',
+    op: {
+      kind: 'out-of-range',
+      rules: [
+        { id: 'vehicle-year-too-old', column: CRASH.vehicleYear, test: 'below', limit: 'minVehicleYear', label: t('Vehicle year too old', 'Année de véhicule trop ancienne') },
+        { id: 'vehicle-year-after-crash', column: CRASH.vehicleYear, test: 'aboveColumnPlus', limit: 1, otherColumn: CRASH.year, label: t('Vehicle year after crash year + 1', 'Année de véhicule après l’année de l’accident + 1') },
+        { id: 'occupants-negative', column: CRASH.occupants, test: 'below', limit: 0, label: t('Negative occupants', 'Occupants négatifs') },
+        { id: 'occupants-too-many', column: CRASH.occupants, test: 'above', limit: 'maxOccupants', label: t('Too many occupants', 'Trop d’occupants') },
+        { id: 'cylinders-negative', column: CRASH.cylinders, test: 'below', limit: 0, label: t('Negative cylinders', 'Cylindres négatifs') },
+        { id: 'cylinders-too-many', column: CRASH.cylinders, test: 'above', limit: 'maxCylinders', label: t('Too many cylinders', 'Trop de cylindres') },
+      ],
+    },
+  },
+  {
+    id: 'clean-make-merge',
+    category: 'cleaning',
+    title: t('Make codes merged into brands', 'Codes de marque regroupés'),
+    description: t('Which raw make codes the make merge turns into which brand, with row counts.', 'Quels codes de marque bruts le regroupement transforme en quelle marque, avec les effectifs.'),
+    requires: [{ column: CRASH.make }],
+    params: [],
+    resultColumns: [
+      { name: 'brand', type: 'text' },
+      { name: 'code', type: 'text' },
+      { name: 'rows', type: 'integer' },
+    ],
+    chart: 'table',
+    stage: 'raw',
+    op: { kind: 'make-merge', column: CRASH.make },
+  },
+  // ------------------------------------------------------------------ descriptive (the original twelve and more)
+  groupCount({
+    id: 'desc-body-type',
+    title: t('Vehicle body type', 'Type de carrosserie'),
+    description: t('Vehicles per body type.', 'Véhicules par type de carrosserie.'),
+    dimensions: [{ column: CRASH.bodyType }],
+    topN: 20,
+    chart: 'hbar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-crash-year',
+    title: t('Crash year', 'Année de l’accident'),
+    description: t('Vehicles per crash year, in year order.', 'Véhicules par année d’accident, dans l’ordre des années.'),
+    dimensions: [{ column: CRASH.year }],
+    order: 'key',
+    topN: 0,
+    chart: 'bar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-occupants',
+    title: t('Number of occupants', 'Nombre d’occupants'),
+    description: t('Vehicles per number of occupants.', 'Véhicules par nombre d’occupants.'),
+    dimensions: [{ column: CRASH.occupants }],
+    topN: 20,
+    chart: 'bar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-factor1',
+    title: t('Contributing factor 1', 'Facteur contributif 1'),
+    description: t('Vehicles per factor 1 category and its description (the factor itself).', 'Véhicules par catégorie du facteur 1 et sa description (le facteur lui-même).'),
+    dimensions: [{ column: CRASH.factor1 }, { column: CRASH.factor1Description }],
+    topN: 20,
+    chart: 'hbar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-factor-pair',
+    title: t('Contributing factor 1 × factor 2', 'Facteur contributif 1 × facteur 2'),
+    description: t('Vehicles per pair of factor categories, as the original grouped them.', 'Véhicules par paire de catégories de facteurs, comme l’original.'),
+    dimensions: [{ column: CRASH.factor1 }, { column: CRASH.factor2 }],
+    topN: 20,
+    chart: 'heatmap',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-factor-pair-descriptions',
+    title: t('Factor 1 × factor 2 descriptions', 'Descriptions des facteurs 1 × 2'),
+    description: t('Vehicles per pair of factor descriptions.', 'Véhicules par paire de descriptions de facteurs.'),
+    dimensions: [{ column: CRASH.factor1Description }, { column: CRASH.factor2Description }],
+    topN: 25,
+    chart: 'heatmap',
+  }),
+  groupCount({
+    id: 'desc-state',
+    title: t('State of registration', 'État d’immatriculation'),
+    description: t('Vehicles per registration state.', 'Véhicules par État d’immatriculation.'),
+    dimensions: [{ column: CRASH.state }],
+    topN: 20,
+    chart: 'hbar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-direction',
+    title: t('Direction of travel', 'Direction de déplacement'),
+    description: t('Vehicles per direction of travel.', 'Véhicules par direction de déplacement.'),
+    dimensions: [{ column: CRASH.direction }],
+    topN: 20,
+    chart: 'bar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-vehicle-age',
+    title: t('Vehicle age at the crash', 'Âge du véhicule lors de l’accident'),
+    description: t('Vehicles per age, crash year − vehicle year.', 'Véhicules par âge, année de l’accident − année du véhicule.'),
+    dimensions: [{ derived: 'vehicle-age' }],
+    topN: 0,
+    chart: 'bar',
+  }),
+  groupCount({
+    id: 'desc-vehicle-age-2025',
+    title: t('Vehicle age (2025 − vehicle year, original)', 'Âge du véhicule (2025 − année, original)'),
+    description: t('The original notebook’s age: 2025 − vehicle year.', 'L’âge du notebook d’origine : 2025 − année du véhicule.'),
+    dimensions: [{ derived: 'vehicle-age-2025' }],
+    topN: 0,
+    chart: 'bar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-fuel',
+    title: t('Fuel type', 'Carburant'),
+    description: t('Vehicles per fuel type.', 'Véhicules par type de carburant.'),
+    dimensions: [{ column: CRASH.fuel }],
+    topN: 20,
+    chart: 'hbar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-cylinders',
+    title: t('Engine cylinders', 'Cylindres du moteur'),
+    description: t('Vehicles per number of cylinders.', 'Véhicules par nombre de cylindres.'),
+    dimensions: [{ column: CRASH.cylinders }],
+    topN: 20,
+    chart: 'bar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-action',
+    title: t('Action prior to accident', 'Action avant l’accident'),
+    description: t('Vehicles per action before the crash.', 'Véhicules par action avant l’accident.'),
+    dimensions: [{ column: CRASH.action }],
+    topN: 20,
+    chart: 'hbar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-event-type',
+    title: t('Event type', 'Type d’événement'),
+    description: t('Vehicles per event type.', 'Véhicules par type d’événement.'),
+    dimensions: [{ column: CRASH.eventType }],
+    topN: 20,
+    chart: 'hbar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-make',
+    title: t('Vehicle make', 'Marque du véhicule'),
+    description: t('Vehicles per make code (or brand, with the make merge).', 'Véhicules par code de marque (ou marque, avec le regroupement).'),
+    dimensions: [{ column: CRASH.make }],
+    topN: 25,
+    chart: 'hbar',
+  }),
+  groupCount({
+    id: 'desc-registration-class',
+    title: t('Registration class', 'Catégorie d’immatriculation'),
+    description: t('Vehicles per registration class.', 'Véhicules par catégorie d’immatriculation.'),
+    dimensions: [{ column: CRASH.registrationClass }],
+    topN: 20,
+    chart: 'hbar',
+  }),
+  // ------------------------------------------------------------------ trends
+  trend({ id: 'trend-body-type', dimension: { column: CRASH.bodyType }, topN: 8, title: t('Body type by crash year', 'Carrosserie par année'), description: t('Main body types per crash year.', 'Principaux types de carrosserie par année d’accident.') }),
+  trend({ id: 'trend-registration-class', dimension: { column: CRASH.registrationClass }, topN: 8, title: t('Registration class by crash year', 'Catégorie d’immatriculation par année'), description: t('Main registration classes per crash year.', 'Principales catégories d’immatriculation par année d’accident.') }),
+  trend({ id: 'trend-action', dimension: { column: CRASH.action }, topN: 8, title: t('Action prior to accident by crash year', 'Action avant l’accident par année'), description: t('Main actions per crash year.', 'Principales actions par année d’accident.') }),
+  trend({ id: 'trend-direction', dimension: { column: CRASH.direction }, topN: 8, title: t('Direction of travel by crash year', 'Direction par année'), description: t('Directions of travel per crash year.', 'Directions de déplacement par année d’accident.') }),
+  trend({ id: 'trend-fuel', dimension: { column: CRASH.fuel }, topN: 8, title: t('Fuel type by crash year', 'Carburant par année'), description: t('Fuel types per crash year.', 'Types de carburant par année d’accident.') }),
+  trend({ id: 'trend-state', dimension: { column: CRASH.state }, topN: 8, title: t('State of registration by crash year', 'État d’immatriculation par année'), description: t('Main registration states per crash year.', 'Principaux États d’immatriculation par année d’accident.') }),
+  trend({ id: 'trend-make', dimension: { column: CRASH.make }, topN: 10, title: t('Vehicle make by crash year', 'Marque par année'), description: t('Main makes per crash year.', 'Principales marques par année d’accident.') }),
+  trend({ id: 'trend-factor1-description', dimension: { column: CRASH.factor1Description }, topN: 10, title: t('Contributing factor by crash year', 'Facteur contributif par année'), description: t('Main factor 1 descriptions per crash year.', 'Principales descriptions du facteur 1 par année d’accident.') }),
+  trend({ id: 'trend-event-type', dimension: { column: CRASH.eventType }, topN: 8, title: t('Event type by crash year', 'Type d’événement par année'), description: t('Main event types per crash year.', 'Principaux types d’événement par année d’accident.') }),
+  trend({ id: 'trend-vehicle-age', dimension: { derived: 'vehicle-age' }, order: 'key', topN: 0, title: t('Vehicle age by crash year', 'Âge du véhicule par année'), description: t('Distribution of vehicle age (crash year − vehicle year) per crash year.', 'Distribution de l’âge du véhicule (année de l’accident − année du véhicule) par année.') }),
+  // ------------------------------------------------------------------ correlations
+  {
+    id: 'corr-pearson',
+    category: 'correlations',
+    title: t('Pearson correlation', 'Corrélation de Pearson'),
+    description: t('Linear correlation between the numeric crash columns.', 'Corrélation linéaire entre les colonnes numériques des accidents.'),
+    requires: CORRELATION_NUMERIC.map((column) => ({ column, types: NUMERIC })),
+    params: [],
+    resultColumns: pairColumns,
+    chart: 'heatmap',
+    stage: 'cleaned',
+    op: { kind: 'correlation', method: 'pearson', columns: CORRELATION_NUMERIC },
+  },
+  {
+    id: 'corr-spearman',
+    category: 'correlations',
+    title: t('Spearman correlation', 'Corrélation de Spearman'),
+    description: t('Rank correlation between the numeric crash columns.', 'Corrélation des rangs entre les colonnes numériques des accidents.'),
+    requires: CORRELATION_NUMERIC.map((column) => ({ column, types: NUMERIC })),
+    params: [],
+    resultColumns: pairColumns,
+    chart: 'heatmap',
+    stage: 'cleaned',
+    op: { kind: 'correlation', method: 'spearman', columns: CORRELATION_NUMERIC },
+  },
+  {
+    id: 'corr-cramers-v',
+    category: 'correlations',
+    title: t('Cramér’s V between categories', 'V de Cramér entre catégories'),
+    description: t('Association between the main categorical columns.', 'Association entre les principales colonnes catégorielles.'),
+    requires: CRAMERS_COLUMNS.map((column) => ({ column })),
+    params: [],
+    resultColumns: pairColumns,
+    chart: 'heatmap',
+    stage: 'cleaned',
+    op: { kind: 'cramers-v', columns: CRAMERS_COLUMNS },
+  },
+  // ------------------------------------------------------------------ generic, for any CSV
+  {
+    id: 'generic-profile',
+    category: 'generic',
+    title: t('Column profile', 'Profil des colonnes'),
+    description: t(
+      'Per column: type, nulls, distinct, min, max, mean, std, quantiles and top values.',
+      'Par colonne : type, nuls, distinctes, min, max, moyenne, écart-type, quantiles et valeurs fréquentes.',
+    ),
+    requires: [],
+    params: [{ name: 'topValues', kind: 'integer', label: t('Top values listed', 'Valeurs fréquentes listées'), default: 3, min: 1, max: 20 }],
+    resultColumns: [
+      { name: 'column', type: 'text' },
+      { name: 'type', type: 'text' },
+      { name: 'rows', type: 'integer' },
+      { name: 'nulls', type: 'integer' },
+      { name: 'null_share', type: 'float' },
+      { name: 'distinct', type: 'integer' },
+      { name: 'min', type: 'text' },
+      { name: 'max', type: 'text' },
+      { name: 'mean', type: 'float' },
+      { name: 'std', type: 'float' },
+      { name: 'p05', type: 'float' },
+      { name: 'p25', type: 'float' },
+      { name: 'p50', type: 'float' },
+      { name: 'p75', type: 'float' },
+      { name: 'p95', type: 'float' },
+      { name: 'top_values', type: 'text' },
+    ],
+    chart: 'table',
+    stage: 'cleaned',
+    op: { kind: 'profile' },
+  },
+  {
+    id: 'generic-histogram',
+    category: 'generic',
+    title: t('Histogram', 'Histogramme'),
+    description: t('Equal-width bins of a numeric column.', 'Classes de largeur égale d’une colonne numérique.'),
+    requires: [],
+    requiresAnyOf: { types: NUMERIC, min: 1 },
+    params: [
+      { name: 'column', kind: 'column', label: t('Column', 'Colonne'), default: null, columnTypes: NUMERIC },
+      { name: 'bins', kind: 'integer', label: t('Bins', 'Classes'), default: 20, min: 1, max: 500 },
+    ],
+    resultColumns: [
+      { name: 'bin', type: 'integer' },
+      { name: 'lower', type: 'float' },
+      { name: 'upper', type: 'float' },
+      { name: 'count', type: 'integer' },
+    ],
+    chart: 'histogram',
+    stage: 'cleaned',
+    op: { kind: 'histogram' },
+  },
+  {
+    id: 'generic-value-counts',
+    category: 'generic',
+    title: t('Value counts', 'Effectifs par valeur'),
+    description: t('How often each value of a column occurs.', 'Fréquence de chaque valeur d’une colonne.'),
+    requires: [],
+    requiresAnyOf: { types: ['integer', 'bigint', 'double', 'numeric', 'boolean', 'date', 'timestamp', 'text'], min: 1 },
+    params: [
+      { name: 'column', kind: 'column', label: t('Column', 'Colonne'), default: null },
+      topN(50),
+    ],
+    resultColumns: groupCountColumns(['value']),
+    chart: 'hbar',
+    stage: 'cleaned',
+    op: { kind: 'value-counts' },
+  },
+  {
+    id: 'generic-group-by',
+    category: 'generic',
+    title: t('Group by', 'Regroupement'),
+    description: t(
+      'One or two dimensions, a measure and count/sum/mean/min/max/median, with an optional filter.',
+      'Une ou deux dimensions, une mesure et effectif/somme/moyenne/min/max/médiane, avec un filtre facultatif.',
+    ),
+    requires: [],
+    requiresAnyOf: { types: ['integer', 'bigint', 'double', 'numeric', 'boolean', 'date', 'timestamp', 'text'], min: 1 },
+    params: [
+      { name: 'dimensions', kind: 'columns', label: t('Dimensions (1 or 2)', 'Dimensions (1 ou 2)'), default: null, min: 1, max: 2 },
+      { name: 'aggregate', kind: 'enum', label: t('Aggregate', 'Agrégat'), default: 'count', options: ['count', 'sum', 'mean', 'min', 'max', 'median'] },
+      { name: 'measure', kind: 'column', label: t('Measure', 'Mesure'), default: null, columnTypes: NUMERIC, optional: true },
+      { name: 'filter', kind: 'filter', label: t('Filter', 'Filtre'), default: null, optional: true },
+      topN(50),
+    ],
+    resultColumns: [
+      { name: '{dimensions}', type: 'source' },
+      { name: 'value', type: 'float' },
+      { name: 'rows', type: 'integer' },
+      { name: 'other', type: 'boolean' },
+    ],
+    chart: 'bar',
+    stage: 'cleaned',
+    op: { kind: 'group-by' },
+  },
+  {
+    id: 'generic-correlation',
+    category: 'generic',
+    title: t('Numeric correlation matrix', 'Matrice de corrélation numérique'),
+    description: t('Pearson or Spearman correlation between numeric columns.', 'Corrélation de Pearson ou de Spearman entre colonnes numériques.'),
+    requires: [],
+    requiresAnyOf: { types: NUMERIC, min: 2 },
+    params: [
+      { name: 'method', kind: 'enum', label: t('Method', 'Méthode'), default: 'pearson', options: ['pearson', 'spearman'] },
+      { name: 'columns', kind: 'columns', label: t('Columns', 'Colonnes'), default: null, columnTypes: NUMERIC, min: 2, max: 50 },
+    ],
+    resultColumns: pairColumns,
+    chart: 'heatmap',
+    stage: 'cleaned',
+    op: { kind: 'generic-correlation' },
+  },
+];
+
+export const ANALYSIS_IDS: string[] = ANALYSES.map((a) => a.id);
+
+export function analysisById(id: string): AnalysisSpec | undefined {
+  return ANALYSES.find((a) => a.id === id);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applicability and parameter resolution (shared by every engine so they agree)
+// ---------------------------------------------------------------------------------------------
+
+export interface MissingRequirement {
+  column: string;
+  types?: ColumnType[];
+}
+
+/** The requirements a dataset does not meet (empty: applicable). */
+export function missingRequirements(spec: AnalysisSpec, columns: DatasetColumn[]): MissingRequirement[] {
+  const missing: MissingRequirement[] = [];
+  for (const r of spec.requires) {
+    const col = columns.find((c) => c.name === r.column);
+    if (!col || (r.types && !r.types.includes(col.type))) missing.push(r.types ? { column: r.column, types: r.types } : { column: r.column });
+  }
+  if (spec.requiresAnyOf) {
+    const have = columns.filter((c) => spec.requiresAnyOf!.types.includes(c.type) && !isIdentifierLike(c)).length;
+    if (have < spec.requiresAnyOf.min) {
+      missing.push({ column: `${spec.requiresAnyOf.min} column(s) of type ${spec.requiresAnyOf.types.join('/')}`, types: spec.requiresAnyOf.types });
+    }
+  }
+  return missing;
+}
+
+/** Columns named like identifiers (`… ID`, `id`, `… VIN`) are left out of automatic numeric choices. */
+export function isIdentifierLike(column: DatasetColumn): boolean {
+  return /(^|[\s_])(id|vin)$/i.test(column.name.trim());
+}
+
+export type FilterOp = 'eq' | 'ne' | 'gt' | 'ge' | 'lt' | 'le' | 'in' | 'isNull' | 'notNull';
+export interface GroupByFilter {
+  column: string;
+  op: FilterOp;
+  value?: string | number | boolean | null;
+  values?: Array<string | number>;
+}
+
+/** Parameters after defaults and run-time choices; what every engine executes. */
+export type ResolvedParams = Record<string, unknown>;
+
+const isNumericType = (type: ColumnType) => NUMERIC.includes(type);
+
+/**
+ * Fills defaults and resolves column parameters left empty: the histogram takes the first
+ * numeric non-identifier column, value counts and group-by the first text column (else the first
+ * column), the correlation matrix every numeric non-identifier column. Throws on invalid values.
+ */
+export function resolveParams(spec: AnalysisSpec, columns: DatasetColumn[], given: Record<string, unknown> = {}): ResolvedParams {
+  const out: ResolvedParams = {};
+  const byName = (name: unknown, what: string, types?: ColumnType[]): string => {
+    const col = columns.find((c) => c.name === name);
+    if (typeof name !== 'string' || !col) throw new Error(`${spec.id}: ${what} "${String(name)}" is not a column of the dataset`);
+    if (types && !types.includes(col.type)) throw new Error(`${spec.id}: ${what} "${name}" must be of type ${types.join('/')}`);
+    return col.name;
+  };
+  const numericAuto = columns.filter((c) => isNumericType(c.type) && !isIdentifierLike(c));
+  const firstText = columns.find((c) => c.type === 'text') ?? columns[0];
+  for (const p of spec.params) {
+    const value = given[p.name] ?? p.default;
+    switch (p.kind) {
+      case 'integer':
+      case 'number': {
+        const n = Number(value);
+        if (!Number.isFinite(n) || (p.kind === 'integer' && !Number.isInteger(n))) throw new Error(`${spec.id}: ${p.name} must be a${p.kind === 'integer' ? 'n integer' : ' number'}`);
+        if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) throw new Error(`${spec.id}: ${p.name} must be between ${p.min ?? '−∞'} and ${p.max ?? '∞'}`);
+        out[p.name] = n;
+        break;
+      }
+      case 'boolean':
+        out[p.name] = Boolean(value);
+        break;
+      case 'enum':
+        if (!p.options?.includes(String(value))) throw new Error(`${spec.id}: ${p.name} must be one of ${p.options?.join(', ')}`);
+        out[p.name] = String(value);
+        break;
+      case 'column': {
+        if (value === null || value === undefined) {
+          if (p.optional) {
+            out[p.name] = null;
+            break;
+          }
+          const auto = p.columnTypes ? (p.columnTypes.some(isNumericType) ? numericAuto[0] : columns.find((c) => p.columnTypes!.includes(c.type))) : firstText;
+          if (!auto) throw new Error(`${spec.id}: no column fits ${p.name}`);
+          out[p.name] = auto.name;
+        } else out[p.name] = byName(value, p.name, p.columnTypes);
+        break;
+      }
+      case 'columns': {
+        let list: string[];
+        if (value === null || value === undefined) {
+          list = p.columnTypes ? numericAuto.filter((c) => p.columnTypes!.includes(c.type)).map((c) => c.name) : firstText ? [firstText.name] : [];
+          if (p.max !== undefined) list = list.slice(0, p.max);
+        } else {
+          if (!Array.isArray(value)) throw new Error(`${spec.id}: ${p.name} must be a list of columns`);
+          list = value.map((v) => byName(v, p.name, p.columnTypes));
+        }
+        if ((p.min !== undefined && list.length < p.min) || (p.max !== undefined && list.length > p.max)) throw new Error(`${spec.id}: ${p.name} needs ${p.min}–${p.max} columns`);
+        out[p.name] = list;
+        break;
+      }
+      case 'filter': {
+        if (value === null || value === undefined) {
+          out[p.name] = null;
+          break;
+        }
+        const f = value as GroupByFilter;
+        const ops: FilterOp[] = ['eq', 'ne', 'gt', 'ge', 'lt', 'le', 'in', 'isNull', 'notNull'];
+        if (typeof f !== 'object' || !ops.includes(f.op)) throw new Error(`${spec.id}: filter needs {column, op: ${ops.join('|')}, value}`);
+        const filter: GroupByFilter = { column: byName(f.column, 'filter column'), op: f.op };
+        if (f.op === 'in') filter.values = Array.isArray(f.values) ? f.values : [];
+        else if (f.op !== 'isNull' && f.op !== 'notNull') filter.value = f.value ?? null;
+        out[p.name] = filter;
+        break;
+      }
+    }
+  }
+  if (spec.op.kind === 'group-by') {
+    const agg = out.aggregate as string;
+    if (agg !== 'count' && !out.measure) {
+      const measure = numericAuto[0];
+      if (!measure) throw new Error(`${spec.id}: ${agg} needs a numeric measure`);
+      out.measure = measure.name;
+    }
+  }
+  return out;
+}
+
+/** The datasets columns (display names) an analysis reads, after parameter resolution. */
+export function columnsNeeded(spec: AnalysisSpec, columns: DatasetColumn[], params: ResolvedParams): string[] {
+  const all = columns.map((c) => c.name);
+  const op = spec.op;
+  let need: string[];
+  switch (op.kind) {
+    case 'counts':
+    case 'schema':
+      need = [];
+      break;
+    case 'head':
+    case 'describe':
+    case 'nulls':
+    case 'duplicates':
+    case 'profile':
+      need = all;
+      break;
+    case 'sentinels':
+      need = columns.filter((c) => c.type === 'text').map((c) => c.name);
+      break;
+    case 'null-drop':
+      need = op.columns;
+      break;
+    case 'duplicate-values':
+    case 'make-merge':
+      need = [op.column];
+      break;
+    case 'out-of-range':
+      need = [...new Set(op.rules.flatMap((r) => (r.otherColumn ? [r.column, r.otherColumn] : [r.column])))];
+      break;
+    case 'group-count':
+      need = op.dimensions.flatMap(dimensionColumns);
+      break;
+    case 'trend':
+      need = [op.by, ...dimensionColumns(op.dimension)];
+      break;
+    case 'correlation':
+    case 'cramers-v':
+      need = op.columns;
+      break;
+    case 'histogram':
+    case 'value-counts':
+      need = [params.column as string];
+      break;
+    case 'group-by': {
+      const f = params.filter as GroupByFilter | null;
+      need = [...(params.dimensions as string[]), ...(params.measure ? [params.measure as string] : []), ...(f ? [f.column] : [])];
+      break;
+    }
+    case 'generic-correlation':
+      need = params.columns as string[];
+      break;
+  }
+  return [...new Set(need)];
+}
+
+/** The cleaning options of the original notebook (the defaults). */
+export const ORIGINAL_CLEANING: CleaningOptions = { sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: true };
+
+/** Whether a spec's result depends on a cleaning option (for the cache key and the record). */
+export function stageUsesCleaning(stage: AnalysisStage): boolean {
+  return stage !== 'raw';
+}
