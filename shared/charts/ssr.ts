@@ -1,0 +1,25 @@
+/**
+ * Charts as SVG text without a browser (ECharts server-side rendering): the HTML report and the
+ * chart images published to MinIO use the same option builders as the app's panels.
+ */
+import * as echarts from 'echarts';
+import type { ResultTable } from '../contract/analysis';
+import { chartOption, type ChartableSpec, type ChartStyle } from './index';
+
+export interface SvgChartOptions extends Partial<ChartStyle> {
+  width?: number;
+  height?: number;
+}
+
+/** The chart of one analysis result as a standalone SVG document, or null when it is table-only. */
+export function renderChartSvg(spec: ChartableSpec, table: ResultTable | null | undefined, options: SvgChartOptions = {}): string | null {
+  const option = chartOption(spec, table, { dark: options.dark ?? false, lang: options.lang ?? 'en', withTitle: options.withTitle ?? true, animation: false });
+  if (!option) return null;
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: options.width ?? 720, height: options.height ?? 420 });
+  try {
+    chart.setOption(option);
+    return chart.renderToSVGString();
+  } finally {
+    chart.dispose();
+  }
+}
