@@ -8,6 +8,7 @@ import type { AnyMethod, JobMethod } from './contract/define';
 import { analysisMethods } from './contract/analysis';
 import { datasetMethods } from './contract/dataset';
 import { jobMethods } from './contract/jobs';
+import { settingsMethods } from './contract/settings';
 import { systemMethods } from './contract/system';
 
 export const methods = {
@@ -15,6 +16,7 @@ export const methods = {
   ...jobMethods,
   ...datasetMethods,
   ...analysisMethods,
+  ...settingsMethods,
 } as const;
 
 export type Methods = typeof methods;

@@ -8,6 +8,7 @@ import { datasetHandlers } from './datasets/handlers';
 import type { EngineContext } from './engine';
 import { jobHandlers } from './jobs/handlers';
 import type { AllHandlers } from './rpc/server';
+import { settingsHandlers } from './settings/handlers';
 import { systemHandlers } from './system/handlers';
 
 export function createHandlers(ctx: EngineContext): AllHandlers {
@@ -16,5 +17,6 @@ export function createHandlers(ctx: EngineContext): AllHandlers {
     ...jobHandlers(ctx),
     ...datasetHandlers(ctx),
     ...analysisHandlers(ctx),
+    ...settingsHandlers(ctx),
   };
 }

@@ -10,7 +10,7 @@ export function systemHandlers(ctx: EngineContext): DomainHandlers<typeof system
     'system/ping': async () => ({ pong: true, at: new Date().toISOString() }),
     'system/info': async () => {
       const v = versions();
-      const services = servicesStatus(ctx.env);
+      const services = await servicesStatus(ctx);
       return {
         app: v.app,
         node: v.node,
