@@ -1,0 +1,285 @@
+/**
+ * Where the Databricks connection comes from, in this order: a profile named for the call
+ * (`--profile`); the conventional `DATABRICKS_*` variables, merged over the `~/.databrickscfg`
+ * profile DATABRICKS_CONFIG_PROFILE names (as the official SDKs merge them); the app's settings
+ * (a profile chosen there, or host and credentials); the DEFAULT profile. Environment variables
+ * win over settings, as in the settings store (electron/engine/settings/effective.ts). Secrets
+ * stay in the resolved object and never leave the engine: `describeConfig` is the only view
+ * handed out.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ini from 'ini';
+import { StudioError } from '../../../shared/errors';
+import { normaliseHost } from './http';
+
+/** What the settings store can hold for Databricks (DESKTOP's store plugs in through this shape). */
+export interface DatabricksSettings {
+  host?: string | undefined;
+  token?: string | undefined;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  /** A `~/.databrickscfg` profile to use instead of the fields above. */
+  profile?: string | undefined;
+  clusterId?: string | undefined;
+  /** Unity Catalog volume for datasets and results, e.g. `/Volumes/main/default/sparkpolar`. */
+  volume?: string | undefined;
+  /** DBFS folder used when the volume is not available. */
+  dbfsDir?: string | undefined;
+  /** Workspace folder where the job notebook is imported. */
+  workspaceDir?: string | undefined;
+  /** `notebook` (notebook_task on the imported notebook) or `python` (spark_python_task on the uploaded file). */
+  taskKind?: 'notebook' | 'python' | undefined;
+  /** Unit of the polling backoff (the SDKs wait min(attempt, 10) units plus jitter); default 1000. */
+  pollIntervalMs?: number | undefined;
+  retryBudgetMs?: number | undefined;
+}
+
+export type DatabricksAuthConfig = { kind: 'token'; token: string } | { kind: 'oauth-m2m'; clientId: string; clientSecret: string };
+
+export interface ResolvedDatabricksConfig {
+  host: string;
+  auth: DatabricksAuthConfig;
+  clusterId: string | null;
+  volume: string;
+  dbfsDir: string;
+  workspaceDir: string;
+  taskKind: 'notebook' | 'python';
+  pollIntervalMs: number;
+  retryBudgetMs: number;
+  /** `settings`, `environment`, or `profile NAME (file)`. */
+  source: string;
+  profile: string | null;
+}
+
+/** The view of the configuration that may leave the engine. */
+export interface DatabricksConfigView {
+  configured: boolean;
+  host?: string;
+  auth?: 'token' | 'oauth-m2m';
+  source?: string;
+  profile?: string | null;
+  clusterId?: string | null;
+  volume?: string;
+  dbfsDir?: string;
+  workspaceDir?: string;
+  taskKind?: 'notebook' | 'python';
+  /** Profiles found in the config file (names only). */
+  profiles: string[];
+  configFile: string;
+  /** Why it is not configured, or what is wrong with it. */
+  problem?: string;
+}
+
+export const DEFAULTS = {
+  volume: '/Volumes/main/default/sparkpolar',
+  dbfsDir: 'dbfs:/FileStore/sparkpolar',
+  workspaceDir: '/Shared/sparkpolar',
+  pollIntervalMs: 1000,
+  retryBudgetMs: 5 * 60_000,
+};
+
+export interface ConfigSources {
+  settings?: DatabricksSettings | undefined;
+  env: NodeJS.ProcessEnv;
+  /** A profile named for this call (CLI `--profile`). */
+  profile?: string | undefined;
+}
+
+export function configFilePath(env: NodeJS.ProcessEnv): string {
+  const file = env.DATABRICKS_CONFIG_FILE;
+  const home = env.HOME || env.USERPROFILE || os.homedir();
+  if (file) return file.startsWith('~') ? path.join(home, file.slice(1)) : file;
+  return path.join(home, '.databrickscfg');
+}
+
+type Profile = Record<string, string>;
+
+function readProfiles(file: string): Record<string, Profile> {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  const parsed = ini.parse(text) as Record<string, unknown>;
+  const profiles: Record<string, Profile> = {};
+  for (const [name, section] of Object.entries(parsed)) {
+    if (section && typeof section === 'object') {
+      profiles[name] = Object.fromEntries(Object.entries(section as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v).trim()]));
+    }
+  }
+  // Keys before any [section] belong to DEFAULT, as in the Python SDK.
+  const loose = Object.entries(parsed).filter(([, v]) => typeof v !== 'object');
+  if (loose.length) profiles.DEFAULT = { ...Object.fromEntries(loose.map(([k, v]) => [k.toLowerCase(), String(v).trim()])), ...profiles.DEFAULT };
+  return profiles;
+}
+
+interface Fields {
+  host?: string | undefined;
+  token?: string | undefined;
+  clientId?: string | undefined;
+  clientSecret?: string | undefined;
+  clusterId?: string | undefined;
+  authType?: string | undefined;
+  volume?: string | undefined;
+  dbfsDir?: string | undefined;
+  workspaceDir?: string | undefined;
+  taskKind?: string | undefined;
+  pollIntervalMs?: number | undefined;
+  retryBudgetMs?: number | undefined;
+}
+
+function fromProfile(p: Profile): Fields {
+  return {
+    host: p.host,
+    token: p.token,
+    clientId: p.client_id,
+    clientSecret: p.client_secret,
+    clusterId: p.cluster_id,
+    authType: p.auth_type,
+    volume: p.sparkpolar_volume,
+    dbfsDir: p.sparkpolar_dbfs_dir,
+    workspaceDir: p.sparkpolar_workspace_dir,
+  };
+}
+
+function fromEnv(env: NodeJS.ProcessEnv): Fields {
+  const num = (v: string | undefined) => (v && Number.isFinite(Number(v)) ? Number(v) : undefined);
+  return {
+    host: env.DATABRICKS_HOST || undefined,
+    token: env.DATABRICKS_TOKEN || undefined,
+    clientId: env.DATABRICKS_CLIENT_ID || undefined,
+    clientSecret: env.DATABRICKS_CLIENT_SECRET || undefined,
+    clusterId: env.DATABRICKS_CLUSTER_ID || undefined,
+    authType: env.DATABRICKS_AUTH_TYPE || undefined,
+    volume: env.SPARKPOLAR_DATABRICKS_VOLUME || undefined,
+    dbfsDir: env.SPARKPOLAR_DATABRICKS_DBFS_DIR || undefined,
+    workspaceDir: env.SPARKPOLAR_DATABRICKS_WORKSPACE_DIR || undefined,
+    taskKind: env.SPARKPOLAR_DATABRICKS_TASK || undefined,
+    pollIntervalMs: num(env.SPARKPOLAR_DATABRICKS_POLL_MS),
+    retryBudgetMs: num(env.SPARKPOLAR_DATABRICKS_RETRY_BUDGET_MS),
+  };
+}
+
+function merge(...layers: Fields[]): Fields {
+  const out: Fields = {};
+  for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined && v !== '') (out as Record<string, unknown>)[k] = v;
+  return out;
+}
+
+function notConfigured(message: string): StudioError {
+  return new StudioError('DATABRICKS_NOT_CONFIGURED', message);
+}
+
+/** The connection to use; DATABRICKS_NOT_CONFIGURED with the reason when there is none. */
+export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabricksConfig {
+  const { env, settings } = sources;
+  const file = configFilePath(env);
+  const profiles = () => readProfiles(file);
+  const envHasConnection = Boolean(env.DATABRICKS_HOST || env.DATABRICKS_CONFIG_PROFILE);
+  const named = sources.profile ?? (envHasConnection ? undefined : settings?.profile);
+  const tuning: Fields = {
+    volume: settings?.volume,
+    dbfsDir: settings?.dbfsDir,
+    workspaceDir: settings?.workspaceDir,
+    taskKind: settings?.taskKind,
+    pollIntervalMs: settings?.pollIntervalMs,
+    retryBudgetMs: settings?.retryBudgetMs,
+  };
+  let fields: Fields;
+  let source: string;
+  let profileName: string | null = null;
+  if (named) {
+    const p = profiles()[named];
+    if (!p) throw notConfigured(`No profile "${named}" in ${file}.`);
+    // Environment tuning (volume, polling) still applies; the connection is the profile's.
+    const envFields = fromEnv(env);
+    fields = merge({ volume: envFields.volume, dbfsDir: envFields.dbfsDir, workspaceDir: envFields.workspaceDir, taskKind: envFields.taskKind, pollIntervalMs: envFields.pollIntervalMs, retryBudgetMs: envFields.retryBudgetMs }, fromProfile(p), tuning);
+    source = `profile ${named} (${file})`;
+    profileName = named;
+  } else {
+    const envFields = fromEnv(env);
+    const envProfile = env.DATABRICKS_CONFIG_PROFILE;
+    const all = profiles();
+    if (envProfile && !all[envProfile]) throw notConfigured(`DATABRICKS_CONFIG_PROFILE names "${envProfile}", which is not in ${file}.`);
+    if (envFields.host || envProfile || !settings?.host) {
+      // Environment variables win over settings (the Databricks tools' convention), merged over
+      // the profile DATABRICKS_CONFIG_PROFILE names, or the DEFAULT profile.
+      const base = envProfile ? all[envProfile] : all.DEFAULT;
+      fields = merge(base ? fromProfile(base) : {}, envFields, tuning);
+      if (envFields.host) source = base && fields.host === base.host ? `environment over profile ${envProfile ?? 'DEFAULT'} (${file})` : 'environment';
+      else {
+        source = `profile ${envProfile ?? 'DEFAULT'} (${file})`;
+        profileName = envProfile ?? 'DEFAULT';
+      }
+    } else {
+      fields = merge(fromEnv(env), { host: settings.host, clusterId: settings.clusterId }, tuning);
+      // Credentials belong to the settings' host: never pair it with a token from elsewhere.
+      fields.token = settings.token;
+      fields.clientId = settings.clientId;
+      fields.clientSecret = settings.clientSecret;
+      source = 'settings';
+    }
+  }
+  if (!fields.host) throw notConfigured('No Databricks host is configured.');
+  let host: string;
+  try {
+    host = normaliseHost(fields.host);
+  } catch {
+    throw notConfigured(`The Databricks host "${fields.host}" is not a URL.`);
+  }
+  const wantsOAuth = fields.authType === 'oauth-m2m' || (!fields.token && fields.clientId);
+  let auth: DatabricksAuthConfig;
+  if (fields.authType && !['pat', 'oauth-m2m'].includes(fields.authType)) {
+    throw notConfigured(`auth_type "${fields.authType}" is not supported here; use a token (pat) or an OAuth service principal (oauth-m2m).`);
+  }
+  if (wantsOAuth) {
+    if (!fields.clientId || !fields.clientSecret) throw notConfigured(`OAuth for ${host} needs both a client id and a client secret.`);
+    auth = { kind: 'oauth-m2m', clientId: fields.clientId, clientSecret: fields.clientSecret };
+  } else if (fields.token) {
+    auth = { kind: 'token', token: fields.token };
+  } else {
+    throw notConfigured(`No token or OAuth client is configured for ${host}.`);
+  }
+  const taskKind = fields.taskKind === 'python' ? 'python' : 'notebook';
+  return {
+    host,
+    auth,
+    clusterId: fields.clusterId ?? null,
+    volume: (fields.volume ?? DEFAULTS.volume).replace(/\/+$/, ''),
+    dbfsDir: (fields.dbfsDir ?? DEFAULTS.dbfsDir).replace(/\/+$/, ''),
+    workspaceDir: (fields.workspaceDir ?? DEFAULTS.workspaceDir).replace(/\/+$/, ''),
+    taskKind,
+    pollIntervalMs: fields.pollIntervalMs ?? DEFAULTS.pollIntervalMs,
+    retryBudgetMs: fields.retryBudgetMs ?? DEFAULTS.retryBudgetMs,
+    source,
+    profile: profileName,
+  };
+}
+
+/** What is configured, without secrets, and never throwing. */
+export function describeConfig(sources: ConfigSources): DatabricksConfigView {
+  const file = configFilePath(sources.env);
+  const profiles = Object.keys(readProfiles(file));
+  try {
+    const c = resolveDatabricksConfig(sources);
+    return {
+      configured: true,
+      host: c.host,
+      auth: c.auth.kind,
+      source: c.source,
+      profile: c.profile,
+      clusterId: c.clusterId,
+      volume: c.volume,
+      dbfsDir: c.dbfsDir,
+      workspaceDir: c.workspaceDir,
+      taskKind: c.taskKind,
+      profiles,
+      configFile: file,
+    };
+  } catch (err) {
+    return { configured: false, profiles, configFile: file, problem: err instanceof Error ? err.message : String(err) };
+  }
+}
