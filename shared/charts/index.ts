@@ -4,10 +4,10 @@
  * looks the same everywhere. Pure data in, plain option object out: no ECharts import here.
  *
  * Result tables follow a few shapes (see docs/analyses.md); the builders read them by shape:
- *   bar / histogram  : label, value                      (value = the first numeric column)
- *   line             : x, value…  or  x, series, value   (long form)
- *   stacked-bar      : category, series, value  or  category, value…
- *   heatmap          : a, b, value (long form)  or  label, v1, v2, … (a square matrix, e.g. correlations)
+ *   bar / histogram  : label, count   (value: count, value, nulls, rows or n; histogram: lower, upper, count)
+ *   line             : x, value       or  x, series, value (long form)
+ *   stacked-bar      : category, series, value (trends: Year, dimension, count)
+ *   heatmap          : a, b, value (column_a, column_b, value for correlations) or a square matrix
  */
 import type { ResultTable } from '../contract/analysis';
 
@@ -52,9 +52,11 @@ export type ChartOption = Record<string, unknown>;
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 const WORDS = {
-  en: { other: 'Other', empty: '(empty)', count: 'Count' },
-  fr: { other: 'Autres', empty: '(vide)', count: 'Nombre' },
+  en: { other: 'Other', otherBucket: '(other)', empty: '(empty)' },
+  fr: { other: 'Autres', otherBucket: '(autres)', empty: '(vide)' },
 } as const;
+/** The label the engine gives its own top-N remainder (OTHER_LABEL in shared/analyses.ts). */
+const OTHER = '(other)';
 
 export const DEFAULT_TOP_N = 15;
 
@@ -66,6 +68,7 @@ export function hintsFor(spec: ChartableSpec): ChartHints {
 }
 
 function normaliseKind(kind: string): ChartKind {
+  // 'kpi' and 'table' results are shown as figures or tables, not charts.
   const k = kind.toLowerCase().replace(/[_\s]/g, '-');
   if (k === 'bar' || k === 'bars' || k === 'column') return 'bar';
   if (k === 'hbar' || k === 'horizontal-bar' || k === 'bar-horizontal') return 'hbar';
@@ -121,12 +124,9 @@ function columnIndex(table: ResultTable, name: string | undefined): number {
   return table.columns.findIndex((c) => c.name === name);
 }
 
-function numericIndexes(table: ResultTable): number[] {
-  return table.columns.map((c, i) => (isNumericType(c.type) ? i : -1)).filter((i) => i >= 0);
-}
-
 function label(cell: Cell, lang: 'en' | 'fr'): string {
   if (cell === null || cell === '') return WORDS[lang].empty;
+  if (cell === OTHER) return WORDS[lang].otherBucket;
   return String(cell);
 }
 
@@ -137,21 +137,30 @@ function num(cell: Cell): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-/** Label column: the named one, else the first non-numeric column, else the first column. */
-function labelIndex(table: ResultTable, name?: string): number {
-  const named = columnIndex(table, name);
-  if (named >= 0) return named;
-  const text = table.columns.findIndex((c) => !isNumericType(c.type));
-  return text >= 0 ? text : 0;
-}
+/** Preferred value columns, in the catalog's vocabulary (docs/analyses.md). */
+const VALUE_NAMES = ['count', 'value', 'nulls', 'rows', 'n'];
 
-function valueIndex(table: ResultTable, name: string | undefined, exclude: number[]): number {
-  const named = columnIndex(table, name);
-  if (named >= 0) return named;
-  const nums = numericIndexes(table).filter((i) => !exclude.includes(i));
-  // Prefer a count-like column when there are several numeric ones.
-  const countLike = nums.find((i) => /^(count|n|rows|vehicles|total|value)$/i.test(table.columns[i]!.name));
-  return countLike ?? nums[0] ?? -1;
+/**
+ * Where the numbers and the dimensions are: the value is a count-like column (or the named one);
+ * the dimensions are the columns before it (the catalog puts grouping columns first), booleans
+ * such as `other` excluded.
+ */
+export function tableShape(table: ResultTable, hints: Partial<ChartHints> = {}): { value: number; dims: number[] } | null {
+  let value = columnIndex(table, hints.value ?? hints.y);
+  if (value < 0) {
+    for (const name of VALUE_NAMES) {
+      const i = table.columns.findIndex((c) => c.name === name && isNumericType(c.type));
+      if (i >= 0) {
+        value = i;
+        break;
+      }
+    }
+  }
+  if (value < 0) value = table.columns.findIndex((c, i) => i > 0 && isNumericType(c.type));
+  if (value < 0) return null;
+  const named = [columnIndex(table, hints.x), columnIndex(table, hints.series)].filter((i) => i >= 0);
+  const dims = named.length ? named : table.columns.map((c, i) => (i < value && c.type !== 'boolean' ? i : -1)).filter((i) => i >= 0);
+  return { value, dims: dims.length ? dims : value > 0 ? [0] : [] };
 }
 
 function axisStyle(dark: boolean) {
@@ -175,36 +184,42 @@ export function topNWithOther(pairs: Array<{ label: string; value: number }>, n:
 }
 
 function buildBody(hints: ChartHints, table: ResultTable, style: ChartStyle): ChartOption | null {
-  switch (hints.kind) {
+  const shape = tableShape(table, hints);
+  if (!shape) return null;
+  // Two dimensions drawn as bars read best stacked (group-by over two columns).
+  const kind = (hints.kind === 'bar' || hints.kind === 'hbar') && shape.dims.length >= 2 ? 'stacked-bar' : hints.kind;
+  switch (kind) {
     case 'table':
       return null;
     case 'bar':
     case 'hbar':
-      return barBody(hints, table, style, false);
+      return barBody(hints, table, style, shape, false);
     case 'histogram':
-      return barBody(hints, table, style, true);
+      return barBody(hints, table, style, shape, true);
     case 'line':
-      return lineBody(hints, table, style);
+      return lineBody(hints, table, style, shape);
     case 'stacked-bar':
-      return stackedBody(hints, table, style);
+      return stackedBody(hints, table, style, shape);
     case 'heatmap':
-      return heatmapBody(hints, table, style);
+      return heatmapBody(table, style, shape);
   }
 }
 
-function barBody(hints: ChartHints, table: ResultTable, style: ChartStyle, histogram: boolean): ChartOption | null {
+function barBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shape: { value: number; dims: number[] }, histogram: boolean): ChartOption | null {
   const words = WORDS[style.lang];
-  const binStart = table.columns.findIndex((c) => /^(bin_?start|lower|from|bin_?min|start)$/i.test(c.name));
-  const binEnd = table.columns.findIndex((c) => /^(bin_?end|upper|to|bin_?max|end)$/i.test(c.name));
-  const li = histogram && binStart >= 0 ? binStart : labelIndex(table, hints.x);
-  const vi = valueIndex(table, hints.value ?? hints.y, histogram && binStart >= 0 ? [binStart, binEnd] : [li]);
-  if (vi < 0) return null;
-  let pairs = table.rows.map((row) => {
-    const lo = row[li] ?? null;
-    const text = histogram && binStart >= 0 && binEnd >= 0 ? `${formatEdge(lo)}–${formatEdge(row[binEnd] ?? null)}` : label(lo, style.lang);
-    return { label: text, value: num(row[vi] ?? null) };
-  });
-  if (!histogram && !hints.keepOrder) pairs = topNWithOther(pairs, hints.topN ?? DEFAULT_TOP_N, words.other);
+  const lower = table.columns.findIndex((c) => /^(bin_?start|lower|from|bin_?min)$/i.test(c.name));
+  const upper = table.columns.findIndex((c) => /^(bin_?end|upper|to|bin_?max)$/i.test(c.name));
+  const binned = histogram && lower >= 0 && upper >= 0;
+  const li = shape.dims[0] ?? 0;
+  const vi = shape.value;
+  let pairs = table.rows.map((row) => ({
+    label: binned ? `${formatEdge(row[lower] ?? null)}–${formatEdge(row[upper] ?? null)}` : label(row[li] ?? null, style.lang),
+    value: num(row[vi] ?? null),
+  }));
+  // The engine already folds its top N into "(other)" (an `other` column says so): fold again only when that is still too many to read.
+  const engineFolded = table.columns.some((c) => c.name === 'other' && c.type === 'boolean');
+  const limit = hints.topN ?? (engineFolded ? 40 : DEFAULT_TOP_N);
+  if (!histogram && !hints.keepOrder) pairs = topNWithOther(pairs, limit, words.other);
   const longest = pairs.reduce((m, p) => Math.max(m, p.label.length), 0);
   const horizontal = !histogram && (hints.kind === 'hbar' || longest > 12 || (pairs.length > 12 && longest > 4));
   const axes = axisStyle(style.dark);
@@ -215,7 +230,7 @@ function barBody(hints: ChartHints, table: ResultTable, style: ChartStyle, histo
     ...axes,
     axisLabel: { ...axes.axisLabel, interval: 0, width: horizontal ? 160 : undefined, overflow: 'truncate', rotate: !horizontal && longest > 6 && pairs.length > 6 ? 35 : 0 },
     inverse: horizontal,
-    name: hints.xLabel ?? (histogram ? undefined : table.columns[li]!.name),
+    name: hints.xLabel ?? (binned ? undefined : table.columns[li]!.name),
     nameLocation: horizontal ? 'end' : 'middle',
     nameGap: horizontal ? 8 : 28,
   };
@@ -241,31 +256,37 @@ function formatEdge(cell: Cell): string {
   return cell === null ? '' : String(cell);
 }
 
-/** Long form (x, series, value) becomes one series per distinct series value. */
-function longForm(table: ResultTable, hints: ChartHints, style: ChartStyle): { xs: string[]; series: Array<{ name: string; values: number[] }> } | null {
-  const xi = labelIndex(table, hints.x);
-  const explicitSeries = columnIndex(table, hints.series);
-  const si = explicitSeries >= 0 ? explicitSeries : table.columns.findIndex((c, i) => i !== xi && !isNumericType(c.type));
-  const vi = valueIndex(table, hints.value ?? hints.y, [xi, si]);
-  if (si < 0 || vi < 0) return null;
+interface Series {
+  xs: string[];
+  series: Array<{ name: string; values: number[] }>;
+}
+
+/** x, series, value (long form) becomes one series per distinct series value (the largest ones, then "Other"). */
+function seriesData(table: ResultTable, style: ChartStyle, shape: { value: number; dims: number[] }, maxSeries = 12): Series | null {
+  const xi = shape.dims[0];
+  const si = shape.dims[1];
+  if (xi === undefined) return null;
+  const vi = shape.value;
   const xs: string[] = [];
-  const seen = new Set<string>();
+  const xSort = new Map<string, Cell>();
   const cells = new Map<string, Map<string, number>>();
   const totals = new Map<string, number>();
+  const valueName = table.columns[vi]!.name;
   for (const row of table.rows) {
     const x = label(row[xi] ?? null, style.lang);
-    const s = label(row[si] ?? null, style.lang);
+    const s = si === undefined ? valueName : label(row[si] ?? null, style.lang);
     const v = num(row[vi] ?? null);
-    if (!seen.has(x)) {
-      seen.add(x);
+    if (!xSort.has(x)) {
+      xSort.set(x, row[xi] ?? null);
       xs.push(x);
     }
     if (!cells.has(s)) cells.set(s, new Map());
     cells.get(s)!.set(x, (cells.get(s)!.get(x) ?? 0) + v);
     totals.set(s, (totals.get(s) ?? 0) + v);
   }
+  // A numeric x (years, ages) reads in its own order, whatever order the rows came in.
+  if (isNumericType(table.columns[xi]!.type)) xs.sort((a, b) => num(xSort.get(a) ?? null) - num(xSort.get(b) ?? null));
   const names = [...totals.entries()].sort((a, b) => b[1] - a[1]).map(([name]) => name);
-  const maxSeries = 8;
   const kept = names.slice(0, names.length > maxSeries ? maxSeries - 1 : maxSeries);
   const series = kept.map((name) => ({ name, values: xs.map((x) => cells.get(name)!.get(x) ?? 0) }));
   if (names.length > kept.length) {
@@ -275,59 +296,57 @@ function longForm(table: ResultTable, hints: ChartHints, style: ChartStyle): { x
   return { xs, series };
 }
 
-/** Wide form (x, v1, v2…) becomes one series per numeric column. */
-function wideForm(table: ResultTable, hints: ChartHints, style: ChartStyle): { xs: string[]; series: Array<{ name: string; values: number[] }> } | null {
-  const xi = labelIndex(table, hints.x);
-  const named = columnIndex(table, hints.y ?? hints.value);
-  const nums = named >= 0 ? [named] : numericIndexes(table).filter((i) => i !== xi);
-  if (!nums.length) return null;
-  return {
-    xs: table.rows.map((r) => label(r[xi] ?? null, style.lang)),
-    series: nums.map((i) => ({ name: table.columns[i]!.name, values: table.rows.map((r) => num(r[i] ?? null)) })),
-  };
+function legend(style: ChartStyle) {
+  return { top: style.withTitle ? 28 : 0, type: 'scroll', textStyle: { color: colours(style.dark).text } };
 }
 
-function hasSeriesColumn(table: ResultTable, hints: ChartHints): boolean {
-  if (columnIndex(table, hints.series) >= 0) return true;
-  const xi = labelIndex(table, hints.x);
-  return table.columns.some((c, i) => i !== xi && !isNumericType(c.type));
-}
-
-function lineBody(hints: ChartHints, table: ResultTable, style: ChartStyle): ChartOption | null {
-  // A numeric x (years) comes first in a trend table even though it is numeric.
-  const xHints = hints.x ? hints : { ...hints, x: table.columns[0]!.name };
-  const data = hasSeriesColumn(table, xHints) ? longForm(table, xHints, style) : wideForm(table, xHints, style);
+function lineBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shape: { value: number; dims: number[] }): ChartOption | null {
+  const data = seriesData(table, style, shape);
   if (!data || !data.series.length) return null;
   const axes = axisStyle(style.dark);
+  const multi = data.series.length > 1;
   return {
-    legend: data.series.length > 1 ? { top: style.withTitle ? 28 : 0, type: 'scroll', textStyle: { color: colours(style.dark).text } } : undefined,
-    grid: { left: 12, right: 24, top: style.withTitle ? 64 : data.series.length > 1 ? 36 : 24, bottom: 12, containLabel: true },
-    xAxis: { type: 'category', data: data.xs, boundaryGap: false, ...axes, name: hints.xLabel ?? xHints.x, nameLocation: 'middle', nameGap: 28 },
-    yAxis: { type: 'value', ...axes, name: hints.yLabel, scale: false },
-    series: data.series.map((s) => ({ type: 'line', name: s.name, data: s.values, showSymbol: data.xs.length <= 40, smooth: false })),
+    legend: multi ? legend(style) : undefined,
+    grid: { left: 12, right: 24, top: style.withTitle ? 64 : multi ? 36 : 24, bottom: 12, containLabel: true },
+    xAxis: { type: 'category', data: data.xs, boundaryGap: false, ...axes, name: hints.xLabel ?? table.columns[shape.dims[0]!]!.name, nameLocation: 'middle', nameGap: 28 },
+    yAxis: { type: 'value', ...axes, name: hints.yLabel ?? table.columns[shape.value]!.name },
+    series: data.series.map((s) => ({ type: 'line', name: s.name, data: s.values, showSymbol: data.xs.length <= 40 })),
   };
 }
 
-function stackedBody(hints: ChartHints, table: ResultTable, style: ChartStyle): ChartOption | null {
-  let data = hasSeriesColumn(table, hints) ? longForm(table, hints, style) : wideForm(table, hints, style);
+function stackedBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shape: { value: number; dims: number[] }): ChartOption | null {
+  let data = seriesData(table, style, shape);
   if (!data || !data.series.length) return null;
   const n = hints.topN ?? DEFAULT_TOP_N;
-  if (data.xs.length > n && !hints.keepOrder) {
-    const totals = data.xs.map((_, i) => data!.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
-    const keep = new Set(totals.map((t, i) => ({ t, i })).sort((a, b) => b.t - a.t).slice(0, n - 1).map((e) => e.i));
-    const other = WORDS[style.lang].other;
+  const numericX = isNumericType(table.columns[shape.dims[0]!]!.type);
+  if (data.xs.length > n && !hints.keepOrder && !numericX) {
+    const current = data;
+    const totals = current.xs.map((_, i) => current.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0));
+    const keep = new Set(
+      totals
+        .map((t, i) => ({ t, i }))
+        .sort((a, b) => b.t - a.t)
+        .slice(0, n - 1)
+        .map((e) => e.i),
+    );
     data = {
-      xs: [...data.xs.filter((_, i) => keep.has(i)), other],
-      series: data.series.map((s) => ({ name: s.name, values: [...s.values.filter((_, i) => keep.has(i)), s.values.reduce((sum, v, i) => (keep.has(i) ? sum : sum + v), 0)] })),
+      xs: [...current.xs.filter((_, i) => keep.has(i)), WORDS[style.lang].other],
+      series: current.series.map((s) => ({ name: s.name, values: [...s.values.filter((_, i) => keep.has(i)), s.values.reduce((sum, v, i) => (keep.has(i) ? sum : sum + v), 0)] })),
     };
   }
   const longest = data.xs.reduce((m, x) => Math.max(m, x.length), 0);
   const horizontal = longest > 12;
   const axes = axisStyle(style.dark);
-  const categoryAxis = { type: 'category', data: data.xs, ...axes, inverse: horizontal, axisLabel: { ...axes.axisLabel, interval: 0, width: horizontal ? 160 : undefined, overflow: 'truncate', rotate: !horizontal && data.xs.length > 6 ? 35 : 0 } };
+  const categoryAxis = {
+    type: 'category',
+    data: data.xs,
+    ...axes,
+    inverse: horizontal,
+    axisLabel: { ...axes.axisLabel, interval: 0, width: horizontal ? 160 : undefined, overflow: 'truncate', rotate: !horizontal && data.xs.length > 6 && longest > 4 ? 35 : 0 },
+  };
   const valueAxis = { type: 'value', ...axes };
   return {
-    legend: { top: style.withTitle ? 28 : 0, type: 'scroll', textStyle: { color: colours(style.dark).text } },
+    legend: legend(style),
     grid: { left: 12, right: 24, top: style.withTitle ? 64 : 36, bottom: 12, containLabel: true },
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
@@ -335,68 +354,84 @@ function stackedBody(hints: ChartHints, table: ResultTable, style: ChartStyle): 
   };
 }
 
-function heatmapBody(hints: ChartHints, table: ResultTable, style: ChartStyle): ChartOption | null {
+function heatmapBody(table: ResultTable, style: ChartStyle, shape: { value: number; dims: number[] }): ChartOption | null {
   const matrix = squareMatrix(table);
   let xs: string[];
   let ys: string[];
   let cells: Array<[number, number, number | null]>;
+  let pairs = false;
   if (matrix) {
     ({ xs, ys, cells } = matrix);
   } else {
-    const xi = labelIndex(table, hints.x);
-    const yiNamed = columnIndex(table, hints.y ?? hints.series);
-    const yi = yiNamed >= 0 ? yiNamed : table.columns.findIndex((c, i) => i !== xi && !isNumericType(c.type));
-    const vi = valueIndex(table, hints.value, [xi, yi]);
-    if (yi < 0 || vi < 0) return null;
+    const xi = shape.dims[0];
+    const yi = shape.dims[1];
+    const vi = shape.value;
+    if (xi === undefined || yi === undefined) return null;
+    // Pairs of columns (correlations) are symmetric: show both halves.
+    pairs = table.columns[xi]!.name === 'column_a' && table.columns[yi]!.name === 'column_b';
+    const entries: Array<[string, string, number]> = [];
+    const seen = new Set<string>();
+    for (const row of table.rows) {
+      const x = label(row[xi] ?? null, style.lang);
+      const y = label(row[yi] ?? null, style.lang);
+      if (row[vi] === null || row[vi] === undefined) continue;
+      entries.push([x, y, num(row[vi] ?? null)]);
+      seen.add(`${x}\u0000${y}`);
+    }
+    if (pairs) for (const [x, y, v] of [...entries]) if (!seen.has(`${y}\u0000${x}`)) entries.push([y, x, v]);
     const limit = 30;
-    const rank = (index: number) => {
+    const rank = (pick: (e: [string, string, number]) => string) => {
       const totals = new Map<string, number>();
-      for (const row of table.rows) totals.set(label(row[index] ?? null, style.lang), (totals.get(label(row[index] ?? null, style.lang)) ?? 0) + Math.abs(num(row[vi] ?? null)));
-      return [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([k]) => k);
+      const order: string[] = [];
+      for (const e of entries) {
+        const k = pick(e);
+        if (!totals.has(k)) order.push(k);
+        totals.set(k, (totals.get(k) ?? 0) + Math.abs(e[2]));
+      }
+      return pairs ? order.slice(0, limit) : [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([k]) => k);
     };
-    xs = rank(xi);
-    ys = rank(yi);
+    xs = rank((e) => e[0]);
+    ys = pairs ? xs : rank((e) => e[1]);
     const xPos = new Map(xs.map((x, i) => [x, i]));
     const yPos = new Map(ys.map((y, i) => [y, i]));
-    const sums = new Map<string, number>();
-    for (const row of table.rows) {
-      const x = xPos.get(label(row[xi] ?? null, style.lang));
-      const y = yPos.get(label(row[yi] ?? null, style.lang));
-      if (x === undefined || y === undefined) continue;
-      const key = `${x}|${y}`;
-      sums.set(key, (sums.get(key) ?? 0) + num(row[vi] ?? null));
+    const sums = new Map<string, [number, number, number]>();
+    for (const [x, y, v] of entries) {
+      const px = xPos.get(x);
+      const py = yPos.get(y);
+      if (px === undefined || py === undefined) continue;
+      const key = `${px}|${py}`;
+      const prev = sums.get(key);
+      sums.set(key, [px, py, pairs ? v : (prev?.[2] ?? 0) + v]);
     }
-    cells = [...sums.entries()].map(([key, v]) => {
-      const [x, y] = key.split('|').map(Number) as [number, number];
-      return [x, y, v];
-    });
+    cells = [...sums.values()];
   }
   const values = cells.map((c) => c[2]).filter((v): v is number => v !== null);
   if (!values.length) return null;
   const min = Math.min(...values);
   const max = Math.max(...values);
-  const correlation = min >= -1 && max <= 1 && (matrix !== null || min < 0);
+  const bounded = (matrix !== null || pairs) && min >= -1 && max <= 1;
+  const diverging = bounded && min < 0;
   const axes = axisStyle(style.dark);
   const text = colours(style.dark).text;
   return {
     grid: { left: 12, right: 24, top: style.withTitle ? 48 : 16, bottom: 56, containLabel: true },
-    xAxis: { type: 'category', data: xs, ...axes, axisLabel: { ...axes.axisLabel, interval: 0, rotate: xs.length > 6 ? 40 : 0, width: 110, overflow: 'truncate' }, splitArea: { show: true } },
+    xAxis: { type: 'category', data: xs, ...axes, axisLabel: { ...axes.axisLabel, interval: 0, rotate: xs.length > 4 ? 35 : 0, width: 110, overflow: 'truncate' }, splitArea: { show: true } },
     yAxis: { type: 'category', data: ys, ...axes, axisLabel: { ...axes.axisLabel, interval: 0, width: 140, overflow: 'truncate' }, splitArea: { show: true } },
     visualMap: {
-      min: correlation ? -1 : min,
-      max: correlation ? 1 : max,
+      min: bounded ? (diverging ? -1 : 0) : min,
+      max: bounded ? 1 : max,
       calculable: true,
       orient: 'horizontal',
       left: 'center',
       bottom: 0,
       textStyle: { color: text },
-      inRange: { color: correlation ? ['#2166ac', '#f7f7f7', '#b2182b'] : style.dark ? ['#1e3a5f', '#4e79a7', '#f28e2b'] : ['#eef4fb', '#4e79a7', '#1b3a63'] },
+      inRange: { color: diverging ? ['#2166ac', '#f7f7f7', '#b2182b'] : style.dark ? ['#1e3a5f', '#4e79a7', '#f28e2b'] : ['#eef4fb', '#4e79a7', '#1b3a63'] },
     },
     series: [
       {
         type: 'heatmap',
         data: cells,
-        label: { show: xs.length * ys.length <= 100, color: text, formatter: correlation ? heatLabelFormatter : undefined },
+        label: { show: xs.length * ys.length <= 100, color: bounded ? '#111111' : text, formatter: bounded ? heatLabelFormatter : undefined },
         emphasis: { itemStyle: { borderColor: text, borderWidth: 1 } },
       },
     ],
