@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   CSV_EMPTY: 'Choose a file that has at least a header line.',
   CSV_MALFORMED: 'Fix the line named in the message, or import with "skip bad rows".',
   CSV_ENCODING: 'Save the file as UTF-8 and import it again.',
+  CSV_TOO_WIDE: 'PostgreSQL tables hold at most 1,600 columns: split the file, or keep only the columns you need.',
   DISK_FULL: 'Free some disk space in the data folder, or choose another data folder.',
   FILE_NOT_FOUND: 'Check the path of the file.',
   DATASET_NOT_FOUND: 'List the datasets (Datasets page or `sparkpolar datasets`) and use one of those names.',

@@ -15,8 +15,16 @@ export interface ImportResult {
   /** Path of the rejects file (CSV: line, reason, original text), or null when nothing was rejected. */
   rejectsFile: string | null;
   columns: DatasetColumn[];
-  /** Columns whose inferred type was widened to text because a value broke it. */
-  widened: Array<{ identifier: string; from: ColumnType; line: number; value: string }>;
+  /**
+   * Columns whose inferred type a value broke, and what they became (a wider type such as
+   * bigint, or text); `line` and `value` name the first breaking value. With `typeMismatch:
+   * 'reject'` (or a forced type) such rows go to the rejects instead and nothing is widened.
+   */
+  widened: Array<{ identifier: string; from: ColumnType; to: ColumnType; line: number; value: string }>;
+  /** Blank lines skipped (they are not rows). */
+  blankLines: number;
+  /** Rows read to infer the types before loading. */
+  sampledRows: number;
   encoding: string;
   delimiter: string;
   lineEnding: 'CRLF' | 'LF' | 'CR';
@@ -62,6 +70,8 @@ export const datasetMethods = {
       path: z.string().min(1),
       name: datasetName.optional(),
       onError: z.enum(['skip', 'abort']).default('skip'),
+      /** A value that breaks an inferred type: widen the column (default) or treat the row as bad (onError). */
+      typeMismatch: z.enum(['widen', 'reject']).default('widen'),
       /** Force column types by identifier (e.g. after the user changed a type in the summary card). */
       types: z.record(z.string(), z.enum(columnTypes)).optional(),
       /** Delete the source file once imported (browser-mode uploads). */

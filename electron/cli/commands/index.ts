@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { registerDatasets } from './datasets';
 import { registerDoctor } from './doctor';
 import { registerGenerate } from './generate';
+import { registerImport } from './import';
 import { registerServe } from './serve';
 
 /** Every `sparkpolar` sub-command, in help order. */
-export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerGenerate];
+export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerImport, registerDatasets, registerGenerate];

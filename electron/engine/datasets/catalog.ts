@@ -5,9 +5,10 @@
 import fs from 'node:fs';
 import type pg from 'pg';
 import { StudioError } from '../../../shared/errors';
-import type { DatasetSummary, DatasetVersionInfo } from '../../../shared/types';
+import type { DatasetColumn, DatasetSummary, DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { quoteIdent } from '../db/sql';
+import { readRejects, type RejectedRow } from '../ingest/rejects';
 
 interface VersionRow {
   name: string;
@@ -53,8 +54,58 @@ export function qualifiedTable(table: string): string {
   return `data.${quoteIdent(table)}`;
 }
 
+/** A new version as the importer records it, inside the import's own transaction. */
+export interface NewVersion {
+  datasetId: number;
+  version: number;
+  table: string;
+  sourcePath: string;
+  sourceBytes: number;
+  sha256: string;
+  rows: number;
+  columns: DatasetColumn[];
+  rejected: number;
+  rejectsPath: string | null;
+  durationMs: number;
+  options: Record<string, unknown>;
+}
+
 export class Catalog {
   constructor(private readonly db: Database) {}
+
+  /**
+   * Creates the dataset if needed, locks its row until the caller's transaction ends (so two
+   * imports of one name number their versions in turn), and gives the next version number.
+   */
+  static async reserveVersion(client: pg.PoolClient, name: string): Promise<{ datasetId: number; version: number }> {
+    const { rows } = await client.query<{ id: number }>(
+      'INSERT INTO studio.datasets (name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = EXCLUDED.name RETURNING id',
+      [name],
+    );
+    const datasetId = Number(rows[0]!.id);
+    const next = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) + 1 AS version FROM studio.dataset_versions WHERE dataset_id = $1', [datasetId]);
+    return { datasetId, version: Number(next.rows[0]!.version) };
+  }
+
+  /** Records the version and makes it current; only visible once the caller commits. */
+  static async addVersion(client: pg.PoolClient, v: NewVersion): Promise<void> {
+    await client.query(
+      `INSERT INTO studio.dataset_versions (dataset_id, version, table_name, source_path, source_bytes, sha256, rows, columns, rejected_rows, rejects_path, options, duration_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+      [v.datasetId, v.version, v.table, v.sourcePath, v.sourceBytes, v.sha256, v.rows, JSON.stringify(v.columns), v.rejected, v.rejectsPath, JSON.stringify(v.options), v.durationMs],
+    );
+    await client.query('UPDATE studio.datasets SET current_version = $2 WHERE id = $1', [v.datasetId, v.version]);
+  }
+
+  /** The first rejected rows of a version (the current one by default), and how many there are. */
+  async rejects(name: string, version: number | undefined, limit: number): Promise<{ rows: RejectedRow[]; total: number }> {
+    const info = await this.get(name, version);
+    if (!info.rejectsPath || !info.rejected) return { rows: [], total: info.rejected };
+    if (!fs.existsSync(info.rejectsPath)) {
+      throw new StudioError('NOT_FOUND', `The rejects file of "${name}" version ${info.version} is gone: ${info.rejectsPath}`, { path: info.rejectsPath });
+    }
+    return { rows: await readRejects(info.rejectsPath, limit), total: info.rejected };
+  }
 
   async list(): Promise<DatasetSummary[]> {
     const { rows } = await this.db.query<VersionRow & { versions: number }>(

@@ -2,6 +2,7 @@ import type { datasetMethods } from '../../../shared/contract/dataset';
 import { StudioError } from '../../../shared/errors';
 import type { EngineContext } from '../engine';
 import type { DomainHandlers } from '../rpc/handlers';
+import { importCsv } from '../ingest/import';
 import { Catalog } from './catalog';
 
 const notYetBuilt = (method: string) => async (): Promise<never> => {
@@ -11,7 +12,7 @@ const notYetBuilt = (method: string) => async (): Promise<never> => {
 export function datasetHandlers(ctx: EngineContext): DomainHandlers<typeof datasetMethods> {
   const catalog = new Catalog(ctx.db);
   return {
-    'dataset/import': notYetBuilt('dataset/import'),
+    'dataset/import': async (request, job) => importCsv({ db: ctx.db, home: ctx.home, log: ctx.log }, request, job),
     'dataset/list': async () => catalog.list(),
     'dataset/get': async ({ dataset, version }) => catalog.get(dataset, version),
     'dataset/versions': async ({ dataset }) => catalog.versions(dataset),
@@ -21,6 +22,6 @@ export function datasetHandlers(ctx: EngineContext): DomainHandlers<typeof datas
     },
     'dataset/delete': async ({ dataset }) => ({ deleted: await catalog.delete(dataset) }),
     'dataset/page': notYetBuilt('dataset/page'),
-    'dataset/rejects': notYetBuilt('dataset/rejects'),
+    'dataset/rejects': async ({ dataset, version, limit }) => catalog.rejects(dataset, version, limit),
   };
 }

@@ -1,0 +1,128 @@
+/**
+ * What the importer learns before loading: encoding, dialect, header and inferred column types,
+ * from the first megabytes of the file plus a few probes spread through it (so a column whose
+ * values change halfway is likely seen before loading rather than fixed by a reload).
+ */
+import fs from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { StudioError } from '../../../shared/errors';
+import { createTranscoder, detectEncoding, type TextEncoding } from './encoding';
+import { sniffDialect, type Dialect } from './dialect';
+import { FieldKind, RecordFlaw, RecordScanner, ScanStatus } from './scanner';
+import { TypeSurvey } from './infer';
+
+const HEAD_BYTES = 4 * 1024 * 1024;
+const PROBE_BYTES = 256 * 1024;
+const PROBES = 16;
+const SNIFF_CHARS = 64 * 1024;
+
+export interface FileProfile {
+  bytes: number;
+  encoding: TextEncoding;
+  bomBytes: number;
+  dialect: Dialect;
+  /** Header names as written. */
+  header: string[];
+  /** Line of the header (after leading blank lines). */
+  headerLine: number;
+  survey: TypeSurvey;
+  sampledRows: number;
+}
+
+async function readAt(fd: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.alloc(length);
+  const { bytesRead } = await fd.read(buf, 0, length, position);
+  return buf.subarray(0, bytesRead);
+}
+
+function toUtf8(bytes: Uint8Array, encoding: TextEncoding, final: boolean): Buffer {
+  const transcode = createTranscoder(encoding);
+  return transcode ? transcode(bytes, final) : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+}
+
+/** Feeds complete, well-formed records with the right field count to the survey; returns how many. */
+function observeRecords(scanner: RecordScanner, buf: Buffer, pos: number, final: boolean, survey: TypeSurvey, columns: number): { seen: number; matching: number } {
+  let seen = 0;
+  let matching = 0;
+  while (pos < buf.length && scanner.scan(buf, pos, buf.length, final) === ScanStatus.Complete) {
+    const start = pos;
+    pos = scanner.next;
+    if (scanner.isBlank()) continue;
+    seen++;
+    if (scanner.fieldCount !== columns || scanner.flaw !== RecordFlaw.None) continue;
+    if (!isUtf8(buf.subarray(start, scanner.recordEnd))) continue;
+    matching++;
+    for (let c = 0; c < columns; c++) {
+      const s = scanner.starts[c]!;
+      const e = scanner.ends[c]!;
+      if (s === e) continue;
+      const kind = scanner.kinds[c];
+      if (kind === FieldKind.Plain || kind === FieldKind.Quoted) survey.observe(c, buf, s, e);
+      else survey.observeText(c);
+    }
+  }
+  return { seen, matching };
+}
+
+export async function profileFile(file: string): Promise<FileProfile> {
+  const fd = await fs.promises.open(file, 'r');
+  try {
+    const { size } = await fd.stat();
+    const head = await readAt(fd, 0, Math.min(size, HEAD_BYTES));
+    const whole = head.length >= size;
+    const { encoding, bomBytes } = detectEncoding(head);
+    if (size - bomBytes <= 0) throw new StudioError('CSV_EMPTY', 'The file is empty.', { file });
+    const text = toUtf8(head.subarray(bomBytes), encoding, whole);
+    const dialect = sniffDialect(text.subarray(0, SNIFF_CHARS).toString('utf8'), whole && text.length <= SNIFF_CHARS);
+    const scanner = new RecordScanner(dialect.delimiter.charCodeAt(0));
+
+    let pos = 0;
+    let line = 1;
+    let header: string[] | null = null;
+    while (pos < text.length) {
+      if (scanner.scan(text, pos, text.length, whole) !== ScanStatus.Complete) break;
+      const recordLine = line;
+      line += scanner.innerLines + (scanner.next > scanner.recordEnd ? 1 : 0);
+      pos = scanner.next;
+      if (scanner.isBlank()) continue;
+      if (scanner.flaw !== RecordFlaw.None) {
+        throw new StudioError('CSV_MALFORMED', `Line ${recordLine}: the header line has a quote that is not closed properly.`, { line: recordLine });
+      }
+      header = Array.from({ length: scanner.fieldCount }, (_, f) => scanner.fieldText(text, f));
+      line = recordLine;
+      break;
+    }
+    if (!header) {
+      if (whole) throw new StudioError('CSV_EMPTY', 'The file has no header line: it holds only blank lines.', { file });
+      throw new StudioError('CSV_MALFORMED', `The header line is longer than ${HEAD_BYTES / 1048576} MB; a quote is probably not closed.`, { line: 1 });
+    }
+
+    const survey = new TypeSurvey(header.length, dialect.delimiter);
+    let sampledRows = observeRecords(scanner, text, pos, whole, survey, header.length).matching;
+    if (!whole) {
+      const span = size - bomBytes;
+      for (let k = 1; k <= PROBES; k++) {
+        let offset = bomBytes + Math.floor((span * k) / (PROBES + 1));
+        if (offset < HEAD_BYTES) continue;
+        if (encoding.startsWith('utf-16')) offset -= (offset - bomBytes) % 2;
+        const probe = toUtf8(await readAt(fd, offset, PROBE_BYTES), encoding, false);
+        const lf = probe.indexOf(0x0a);
+        const cr = probe.indexOf(0x0d);
+        const firstBreak = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        if (firstBreak < 0) continue;
+        const start = firstBreak + (probe[firstBreak] === 0x0d && probe[firstBreak + 1] === 0x0a ? 2 : 1);
+        // A probe that started inside a quoted field misreads records: use it only if its
+        // records mostly have the header's field count. The survey is only a first guess.
+        const trial = new TypeSurvey(header.length, dialect.delimiter);
+        const { seen, matching } = observeRecords(scanner, probe, start, false, trial, header.length);
+        if (seen > 0 && matching / seen >= 0.8) {
+          observeRecords(scanner, probe, start, false, survey, header.length);
+          sampledRows += matching;
+        }
+      }
+    }
+    return { bytes: size, encoding, bomBytes, dialect, header, headerLine: line, survey, sampledRows };
+  } finally {
+    await fd.close();
+  }
+}
