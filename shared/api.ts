@@ -9,6 +9,7 @@ import { analysisMethods } from './contract/analysis';
 import { datasetMethods } from './contract/dataset';
 import { jobMethods } from './contract/jobs';
 import { settingsMethods } from './contract/settings';
+import { storageMethods } from './contract/storage';
 import { systemMethods } from './contract/system';
 
 export const methods = {
@@ -17,6 +18,7 @@ export const methods = {
   ...datasetMethods,
   ...analysisMethods,
   ...settingsMethods,
+  ...storageMethods,
 } as const;
 
 export type Methods = typeof methods;

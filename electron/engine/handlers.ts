@@ -9,6 +9,7 @@ import type { EngineContext } from './engine';
 import { jobHandlers } from './jobs/handlers';
 import type { AllHandlers } from './rpc/server';
 import { settingsHandlers } from './settings/handlers';
+import { storageHandlers } from './storage/handlers';
 import { systemHandlers } from './system/handlers';
 
 export function createHandlers(ctx: EngineContext): AllHandlers {
@@ -18,5 +19,6 @@ export function createHandlers(ctx: EngineContext): AllHandlers {
     ...datasetHandlers(ctx),
     ...analysisHandlers(ctx),
     ...settingsHandlers(ctx),
+    ...storageHandlers(ctx),
   };
 }

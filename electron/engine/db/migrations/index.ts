@@ -5,6 +5,7 @@
  */
 import { m0001_core } from './0001-core';
 import { m0100_catalog } from './0100-catalog';
+import { m0300_publishQueue } from './0300-publish-queue';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m0001_core, m0100_catalog];
+export const migrations: Migration[] = [m0001_core, m0100_catalog, m0300_publishQueue];

@@ -1,0 +1,93 @@
+/**
+ * Background retries of queued publishes, one loop per engine. The loop is an engine job
+ * (`storage/publish-queue`), so closing the engine cancels it cleanly; it exists only while entries
+ * wait, sleeping until the next one is due. It starts with the engine (desktop app, browser mode,
+ * and tests that configure storage through the environment) and whenever a publish gets queued.
+ */
+import type { EngineContext } from '../engine';
+import type { JobContext } from '../jobs/manager';
+import { storageFields } from './config';
+import { publishEntry } from './publisher';
+import { PublishQueue } from './queue';
+import { sleep } from './retry';
+
+const MAX_SLEEP_MS = 60_000;
+/** Floor between passes, so an entry another process holds cannot make the loop spin. */
+const MIN_SLEEP_MS = 500;
+export const QUEUE_JOB = 'storage/publish-queue';
+
+class QueueRunner {
+  private running = false;
+  private again = false;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  /** Makes sure the loop runs (and re-checks the queue now if it was sleeping). */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      this.wake?.();
+      return;
+    }
+    this.running = true;
+    this.ctx.jobs.start(QUEUE_JOB, (job) =>
+      this.loop(job).finally(() => {
+        this.running = false;
+      }),
+    );
+  }
+
+  private async loop(job: JobContext): Promise<{ published: number }> {
+    let published = 0;
+    if (job.signal.aborted || !(await storageFields(this.ctx))) return { published };
+    const queue = new PublishQueue(this.ctx.db);
+    for (;;) {
+      job.throwIfCancelled();
+      this.again = false;
+      for (const id of await queue.dueIds()) {
+        job.throwIfCancelled();
+        job.progress({ phase: 'publish', message: `Publishing queued entry ${id}`, details: { queueId: id } });
+        try {
+          const result = await publishEntry(this.ctx, id, job, 'queued');
+          if (result?.status === 'published') published++;
+        } catch (err) {
+          if (job.signal.aborted) throw err;
+          this.ctx.log.warn('queued publish failed', { queueId: id, error: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      if (this.again) continue;
+      const next = await queue.nextDue();
+      if (!next) return { published };
+      const wait = Math.min(MAX_SLEEP_MS, Math.max(MIN_SLEEP_MS, next.getTime() - Date.now()));
+      job.progress({ phase: 'waiting', message: `Next retry at ${next.toISOString()}`, details: { nextAttemptAt: next.toISOString() } });
+      await this.sleepOrWake(wait, job.signal);
+    }
+  }
+
+  private async sleepOrWake(ms: number, signal: AbortSignal): Promise<void> {
+    const woken = new Promise<void>((resolve) => (this.wake = resolve));
+    try {
+      await Promise.race([sleep(ms, signal), woken]);
+    } finally {
+      this.wake = null;
+    }
+  }
+}
+
+const runners = new WeakMap<EngineContext, QueueRunner>();
+
+export function queueRunner(ctx: EngineContext): QueueRunner {
+  let r = runners.get(ctx);
+  if (!r) {
+    r = new QueueRunner(ctx);
+    runners.set(ctx, r);
+  }
+  return r;
+}
+
+/** Whether this engine retries leftovers as soon as it starts. */
+export function retriesOnStart(ctx: EngineContext): boolean {
+  if (ctx.host === 'electron' || ctx.host === 'browser') return true;
+  return ctx.host === 'test' && Boolean(ctx.env.MINIO_ENDPOINT);
+}

@@ -1,0 +1,52 @@
+/**
+ * A result table as Parquet (types kept: Int64, Float64, Boolean, String) and as CSV, and back.
+ * CSV cells that a spreadsheet would run as a formula are neutralised like every export does.
+ */
+import pl, { type DataType } from 'nodejs-polars';
+import type { ResultCell, ResultCellType, ResultTable } from '../../../shared/contract/analysis';
+
+const DTYPES: Record<ResultCellType, DataType> = { integer: pl.Int64, float: pl.Float64, boolean: pl.Bool, text: pl.Utf8 };
+
+function frameOf(table: ResultTable, transform?: (cell: ResultCell) => ResultCell): pl.DataFrame {
+  const series = table.columns.map((col, i) => {
+    const values = table.rows.map((row) => {
+      const cell = row[i] ?? null;
+      const v = transform ? transform(cell) : cell;
+      if (v === null) return null;
+      if (col.type === 'text') return String(v);
+      if (col.type === 'boolean') return typeof v === 'boolean' ? v : v === 'true' || v === 1;
+      return typeof v === 'number' ? v : Number(v);
+    });
+    return pl.Series(col.name, values, DTYPES[col.type]);
+  });
+  return pl.DataFrame(series);
+}
+
+export function resultToParquet(table: ResultTable): Buffer {
+  return frameOf(table).writeParquet();
+}
+
+/** A spreadsheet would evaluate these; a leading quote keeps them as text. */
+export function neutraliseFormula(cell: ResultCell): ResultCell {
+  return typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) && !/^-?\d/.test(cell) ? `'${cell}` : cell;
+}
+
+export function resultToCsv(table: ResultTable): Buffer {
+  if (!table.columns.length) return Buffer.from('');
+  return frameOf(table, neutraliseFormula).writeCSV();
+}
+
+function cellType(dtype: string): ResultCellType {
+  if (/Int|UInt/.test(dtype)) return 'integer';
+  if (/Float|Decimal/.test(dtype)) return 'float';
+  if (/Bool/.test(dtype)) return 'boolean';
+  return 'text';
+}
+
+/** Reads a result back from its Parquet bytes. */
+export function resultFromParquet(bytes: Buffer): ResultTable {
+  const df = pl.readParquet(bytes);
+  const columns = df.columns.map((name, i) => ({ name, type: cellType(String(df.dtypes[i])) }));
+  const rows = df.rows().map((row) => row.map((v) => (typeof v === 'bigint' ? Number(v) : (v as ResultCell) ?? null)));
+  return { columns, rows };
+}
