@@ -1,0 +1,29 @@
+/**
+ * The sandboxed preload: exposes exactly one global, `window.studio`, and nothing of Node or of
+ * ipcRenderer. Engine requests use the MessagePort main hands over; host actions are a fixed set of
+ * invoke channels that main checks for their sender.
+ */
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { HostEvent } from '../../shared/client';
+import { createElectronStudio, type PortLike } from './studio';
+
+export const EXPOSED_GLOBAL = 'studio';
+
+const studio = createElectronStudio({
+  onPort: (listener) => {
+    ipcRenderer.on('engine-port', (event) => {
+      const port = event.ports[0];
+      if (port) listener(port as unknown as PortLike);
+    });
+  },
+  onEngineDown: (listener) => {
+    ipcRenderer.on('engine-down', (_event, reason: unknown) => listener(String(reason)));
+  },
+  onHostEvent: (listener) => {
+    ipcRenderer.on('host-event', (_event, hostEvent: HostEvent) => listener(hostEvent));
+  },
+  invoke: (channel, ...args) => ipcRenderer.invoke(channel, ...args),
+  getPathForFile: (file) => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]),
+});
+
+contextBridge.exposeInMainWorld(EXPOSED_GLOBAL, studio);
