@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerBench } from './bench';
 import { registerDatasets } from './datasets';
 import { registerDoctor } from './doctor';
 import { registerGenerate } from './generate';
@@ -6,4 +7,4 @@ import { registerImport } from './import';
 import { registerServe } from './serve';
 
 /** Every `sparkpolar` sub-command, in help order. */
-export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerImport, registerDatasets, registerGenerate];
+export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerGenerate, registerImport, registerDatasets, registerBench];

@@ -1,0 +1,183 @@
+/**
+ * The figures the benchmark judges, each computed from recorded samples only, with its target
+ * from PERFORMANCE.md. Throughput ratios read "product ÷ peer" (higher is better); time ratios
+ * read "product time ÷ peer time" (lower is better); the rest are plain values with their unit.
+ */
+import { median, percentile } from './protocol';
+import type { AvailableMeasurement, Measurement, Ratio, RatioFormula } from './types';
+
+interface RatioSpec {
+  name: string;
+  formula: RatioFormula;
+  target: number | null;
+  comparison: '>=' | '<=';
+  unit: Ratio['unit'];
+  description: string;
+}
+
+export const RATIO_SPECS: RatioSpec[] = [
+  {
+    name: 'import_vs_psql_copy',
+    formula: { kind: 'throughput', product: 'import.product', peer: 'import.psql_copy' },
+    target: 0.9,
+    comparison: '>=',
+    unit: 'x',
+    description: 'importer rows/s ÷ psql \\copy rows/s into an equivalent typed table, same file',
+  },
+  {
+    name: 'import_vs_pandas_to_sql',
+    formula: { kind: 'throughput', product: 'import.product', peer: 'import.pandas_to_sql' },
+    target: 10,
+    comparison: '>=',
+    unit: 'x',
+    description: 'importer rows/s ÷ pandas read_csv + to_sql rows/s',
+  },
+  {
+    name: 'import_rows_per_second',
+    formula: { kind: 'rate', of: 'import.product' },
+    target: null,
+    comparison: '>=',
+    unit: 'rows/s',
+    description: 'importer throughput in rows per second (context, no target)',
+  },
+  {
+    name: 'import_peak_rss_mb',
+    formula: { kind: 'median', of: 'memory.importer_peak_rss' },
+    target: 500,
+    comparison: '<=',
+    unit: 'MB',
+    description: 'peak resident memory of `sparkpolar import` on the file (well under 500 MB)',
+  },
+  {
+    name: 'load_vs_psql_copy_out',
+    formula: { kind: 'throughput', product: 'load.product', peer: 'load.psql_copy_out' },
+    target: 0.8,
+    comparison: '>=',
+    unit: 'x',
+    description: 'PostgreSQL → Polars rows/s ÷ psql \\copy (table) to /dev/null rows/s',
+  },
+  {
+    name: 'snapshot_reload_seconds',
+    formula: { kind: 'median', of: 'load.snapshot_reload' },
+    target: 1,
+    comparison: '<=',
+    unit: 's',
+    description: 'reload of an unchanged dataset from its columnar snapshot, seconds (well under 1 s)',
+  },
+  {
+    name: 'analyze_polars_vs_duckdb',
+    formula: { kind: 'time', product: 'analyze.polars', peer: 'analyze.duckdb' },
+    target: 0.5,
+    comparison: '<=',
+    unit: 'x',
+    description: 'original analysis set: Polars time ÷ DuckDB time (same queries, in-memory data)',
+  },
+  {
+    name: 'analyze_polars_vs_postgres',
+    formula: { kind: 'time', product: 'analyze.polars', peer: 'analyze.postgres' },
+    target: null,
+    comparison: '<=',
+    unit: 'x',
+    description: 'original analysis set: Polars time ÷ PostgreSQL SQL time on the imported table (context)',
+  },
+  {
+    name: 'browse_p95_ms',
+    formula: { kind: 'p95', of: 'browse.page' },
+    target: 150,
+    comparison: '<=',
+    unit: 'ms',
+    description: 'sorted + filtered page of 200 rows at random offsets, 95th percentile latency',
+  },
+  {
+    name: 'browse_p50_ms',
+    formula: { kind: 'p50', of: 'browse.page' },
+    target: null,
+    comparison: '<=',
+    unit: 'ms',
+    description: 'same pages, median latency (context)',
+  },
+  {
+    name: 'export_vs_psql_copy_to',
+    formula: { kind: 'throughput', product: 'export.product', peer: 'export.psql_copy_to' },
+    target: 0.8,
+    comparison: '>=',
+    unit: 'x',
+    description: 'full CSV export rows/s ÷ psql \\copy (table) to a file rows/s',
+  },
+  {
+    name: 'engine_peak_rss_mb',
+    formula: { kind: 'median', of: 'memory.engine_peak_rss' },
+    target: null,
+    comparison: '<=',
+    unit: 'MB',
+    description: 'peak resident memory of the engine running the original analyses (`sparkpolar analyze`, context)',
+  },
+  {
+    name: 'time_to_insight_vs_psql_duckdb',
+    formula: { kind: 'sum-time', product: ['import.product', 'load.product', 'analyze.polars'], peer: ['import.psql_copy', 'analyze.duckdb'] },
+    target: 1.5,
+    comparison: '<=',
+    unit: 'x',
+    description: '(import + PostgreSQL → Polars load + analyses) ÷ (psql \\copy + DuckDB analyses); charts on screen not included',
+  },
+];
+
+type Lookup = (id: string) => Measurement | undefined;
+
+class Missing extends Error {}
+
+function need(lookup: Lookup, id: string): AvailableMeasurement {
+  const m = lookup(id);
+  if (!m) throw new Missing(`${id} was not measured`);
+  if (!m.available) throw new Missing(`${id}: ${m.reason}`);
+  if (!m.samples.length) throw new Missing(`${id} has no samples`);
+  return m;
+}
+
+function rowsOf(m: AvailableMeasurement): number {
+  if (!m.rows) throw new Missing(`${m.id} has no row count`);
+  return m.rows;
+}
+
+/** The value of a formula from the measurements' samples (medians and percentiles recomputed here). */
+export function evaluate(formula: RatioFormula, lookup: Lookup): number {
+  switch (formula.kind) {
+    case 'throughput': {
+      const p = need(lookup, formula.product);
+      const q = need(lookup, formula.peer);
+      return rowsOf(p) / median(p.samples) / (rowsOf(q) / median(q.samples));
+    }
+    case 'time':
+      return median(need(lookup, formula.product).samples) / median(need(lookup, formula.peer).samples);
+    case 'rate': {
+      const m = need(lookup, formula.of);
+      return rowsOf(m) / median(m.samples);
+    }
+    case 'median':
+      return median(need(lookup, formula.of).samples);
+    case 'p95':
+      return percentile(need(lookup, formula.of).samples, 95) * 1000;
+    case 'p50':
+      return percentile(need(lookup, formula.of).samples, 50) * 1000;
+    case 'sum-time': {
+      const sum = (ids: string[]) => ids.reduce((s, id) => s + median(need(lookup, id).samples), 0);
+      return sum(formula.product) / sum(formula.peer);
+    }
+  }
+}
+
+export function computeRatios(measurements: Measurement[], specs: RatioSpec[] = RATIO_SPECS): Ratio[] {
+  const byId = new Map(measurements.map((m) => [m.id, m]));
+  const lookup: Lookup = (id) => byId.get(id);
+  return specs.map((spec) => {
+    const ratio: Ratio = { ...spec, value: null, met: null };
+    try {
+      ratio.value = evaluate(spec.formula, lookup);
+      if (spec.target !== null) ratio.met = spec.comparison === '>=' ? ratio.value >= spec.target : ratio.value <= spec.target;
+    } catch (err) {
+      if (!(err instanceof Missing)) throw err;
+      ratio.reason = err.message;
+    }
+    return ratio;
+  });
+}

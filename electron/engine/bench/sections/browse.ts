@@ -1,0 +1,100 @@
+/**
+ * browse: latency of a sorted and filtered page of 200 rows (`dataset/page`, what the grid asks
+ * for while scrolling) at random offsets of the filtered view; p50 and p95 over every page.
+ */
+import type { DatasetView } from '../../../../shared/contract/dataset';
+import { NUMERIC_TYPES, type DatasetColumn, type DatasetVersionInfo } from '../../../../shared/types';
+import { qualifiedTable } from '../../datasets/catalog';
+import { quoteIdent } from '../../db/sql';
+import { ensureDataset, product, type BenchContext } from '../context';
+import { fromSamples, unavailable } from '../protocol';
+import type { Measurement, SectionResult } from '../types';
+
+const PAGE_ROWS = 200;
+
+/** A small deterministic PRNG, so every run visits the same offsets. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Two views like a user's: sorted by a number with an equality filter, sorted by text with a range filter. */
+export async function browseViews(ctx: BenchContext, dataset: DatasetVersionInfo): Promise<Array<{ name: string; view: DatasetView }>> {
+  const byName = (name: string) => dataset.columns.find((c) => c.name === name);
+  const numeric = dataset.columns.filter((c) => NUMERIC_TYPES.includes(c.type));
+  const text = dataset.columns.filter((c) => c.type === 'text');
+  const sortNumber: DatasetColumn | undefined = byName('Vehicle Year') ?? numeric[0];
+  const filterText: DatasetColumn | undefined = byName('State of Registration') ?? text[0];
+  const sortText: DatasetColumn | undefined = byName('Vehicle Make') ?? text[0];
+  const rangeNumber: DatasetColumn | undefined = byName('Number of Occupants') ?? numeric[0];
+  const views: Array<{ name: string; view: DatasetView }> = [];
+  const base = { dataset: dataset.dataset, version: dataset.version };
+  if (sortNumber && filterText) {
+    const top = await ctx.engine.ctx.db.query<{ v: string }>(
+      `SELECT ${quoteIdent(filterText.identifier)}::text AS v FROM ${qualifiedTable(dataset.table)} WHERE ${quoteIdent(filterText.identifier)} IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`,
+    );
+    const value = top.rows[0]?.v;
+    if (value !== undefined) {
+      views.push({
+        name: `sort ${sortNumber.name} desc, ${filterText.name} = ${value}`,
+        view: { ...base, sort: [{ column: sortNumber.identifier, direction: 'desc' }], filters: [{ column: filterText.identifier, op: 'equals', value }] },
+      });
+    }
+  }
+  if (sortText && rangeNumber) {
+    views.push({
+      name: `sort ${sortText.name} asc, ${rangeNumber.name} in [1, 4]`,
+      view: { ...base, sort: [{ column: sortText.identifier, direction: 'asc' }], filters: [{ column: rangeNumber.identifier, op: 'range', min: 1, max: 4 }] },
+    });
+  }
+  return views;
+}
+
+export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
+  const id = 'browse.page';
+  const label = `dataset/page: ${PAGE_ROWS} sorted + filtered rows at a random offset`;
+  try {
+    const dataset = await ensureDataset(ctx);
+    const views = await browseViews(ctx, dataset);
+    if (!views.length) throw new Error('the dataset has no column to sort and filter on');
+    const random = mulberry32(20180101);
+    const samples: number[] = [];
+    const firstPage: number[] = [];
+    const facts: Array<{ view: string; totalRows: number; pages: number }> = [];
+    for (const { name, view } of views) {
+      const page = (offset: number) => product('dataset/page', () => ctx.client.call('dataset/page', { ...view, offset, limit: PAGE_ROWS }));
+      const timed = async (offset: number) => {
+        const started = process.hrtime.bigint();
+        const result = await page(offset);
+        return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result };
+      };
+      const first = await timed(0);
+      firstPage.push(first.seconds);
+      const total = first.result.totalRows;
+      const offsets = () => Math.floor(random() * Math.max(1, total - PAGE_ROWS + 1));
+      for (let i = 0; i < ctx.options.protocol.warmup; i++) await page(offsets());
+      for (let i = 0; i < ctx.options.browsePages; i++) {
+        if (ctx.signal?.aborted) throw new Error('benchmark cancelled');
+        const offset = offsets();
+        const { seconds, result } = await timed(offset);
+        if (result.rows.length !== Math.min(PAGE_ROWS, Math.max(0, total - offset))) throw new Error(`page at ${offset} has ${result.rows.length} rows`);
+        samples.push(seconds);
+      }
+      facts.push({ view: name, totalRows: total, pages: ctx.options.browsePages });
+      ctx.log(`  ${name}: ${total} rows in view, ${ctx.options.browsePages} pages`);
+    }
+    const measurements: Measurement[] = [
+      fromSamples(id, label, samples, { warmup: ctx.options.protocol.warmup, rows: PAGE_ROWS, notes: { views: facts } }),
+      fromSamples('browse.first_page', 'dataset/page: first page of each view (counts the view, context)', firstPage, { rows: PAGE_ROWS }),
+    ];
+    return { name: 'browse', status: 'ok', measurements, facts: { views: facts } };
+  } catch (err) {
+    return { name: 'browse', status: 'not available', reason: err instanceof Error ? err.message : String(err), measurements: [unavailable(id, label, err)] };
+  }
+}
