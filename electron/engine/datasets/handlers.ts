@@ -21,7 +21,7 @@ export function datasetHandlers(ctx: EngineContext): DomainHandlers<typeof datas
       return { dataset: to };
     },
     'dataset/delete': async ({ dataset }) => ({ deleted: await catalog.delete(dataset) }),
-    'dataset/page': notYetBuilt('dataset/page'),
+    'dataset/page': async ({ offset, limit, ...view }) => (await import('../browse/page')).browserFor(ctx.db).page(view, offset, limit),
     'dataset/rejects': async ({ dataset, version, limit }) => catalog.rejects(dataset, version, limit),
   };
 }

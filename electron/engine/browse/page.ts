@@ -1,0 +1,170 @@
+/**
+ * `dataset/page`: one page of a sorted and filtered view of any dataset version.
+ *
+ * - Near the top (offset + limit ≤ DIRECT_WINDOW) a page is one query. Sorted views use the
+ *   on-demand index of their first sort column (ties broken by ctid, so the order is total and
+ *   stable: imported tables never change); unsorted views read in physical order, which is file
+ *   order, with no sort at all.
+ * - Deeper, a page comes from the view's row map (see row-maps.ts): a dragged scrollbar costs the
+ *   same at row 3,000,000 as at row 20,000.
+ * - The view's row count is computed once per view (in parallel with the first page) and cached,
+ *   so scrolling never recounts; an unfiltered view takes it from the catalog.
+ */
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { datasetView, type DatasetPage, type DatasetView } from '../../../shared/contract/dataset';
+import { StudioError } from '../../../shared/errors';
+import type { DatasetVersionInfo } from '../../../shared/types';
+import { Catalog } from '../datasets/catalog';
+import { pgError, type Database } from '../db/database';
+import { OnDemandIndexes } from './indexes';
+import { RowMaps } from './row-maps';
+import { jsonSafeTypes, type Cell } from './values';
+import { parametersBinder, selectList, viewSql, type ValidView, type ViewSql } from './view-sql';
+
+export const DIRECT_WINDOW = 10_000;
+const COUNT_CACHE_SIZE = 500;
+
+/** Stable identity of a view of one table (the cache key of counts and row maps). */
+export function viewKey(table: string, view: Pick<ValidView, 'sort' | 'filters'>): string {
+  return createHash('sha256').update(JSON.stringify([table, view.sort, view.filters])).digest('hex');
+}
+
+/** PostgreSQL's "invalid input" errors on filter values are the caller's to fix. */
+function requestError(err: unknown): never {
+  const sqlstate = (err as { details?: { sqlstate?: string } }).details?.sqlstate;
+  if (sqlstate?.startsWith('22')) throw new StudioError('INVALID_REQUEST', `A filter value does not fit its column: ${(err as Error).message}`, { sqlstate });
+  throw err;
+}
+
+export class Browser {
+  private readonly catalog: Catalog;
+  readonly indexes: OnDemandIndexes;
+  readonly maps: RowMaps;
+  private readonly counts = new Map<string, Promise<number>>();
+
+  constructor(private readonly db: Database) {
+    this.catalog = new Catalog(db);
+    this.indexes = new OnDemandIndexes(db);
+    this.maps = new RowMaps(db);
+  }
+
+  async page(view: ValidView, offset: number, limit: number): Promise<DatasetPage> {
+    const info = await this.catalog.get(view.dataset, view.version);
+    const params: unknown[] = [];
+    const sql = viewSql(info, view, parametersBinder(params));
+    const key = viewKey(info.table, view);
+    await this.prepare(info, view);
+    const total = this.count(key, info, sql, params);
+    let rows: Cell[][];
+    try {
+      rows = offset + limit <= DIRECT_WINDOW ? await this.direct(sql, params, offset, limit) : await this.fromMap(key, sql, params, offset, limit);
+    } catch (err) {
+      total.catch(() => undefined);
+      requestError(err);
+    }
+    const totalRows = await total.catch(requestError);
+    return { dataset: info.dataset, version: info.version, columns: info.columns, offset, rows, totalRows };
+  }
+
+  /** Statistics and the sort index a view needs; the benchmark and export call it to warm up. */
+  async prepare(info: DatasetVersionInfo, view: Pick<ValidView, 'sort'>): Promise<void> {
+    await this.indexes.analyzed(info.table);
+    const first = view.sort[0];
+    if (first) await this.indexes.sortIndex(info.table, first.column);
+  }
+
+  /** The view's row count, cached. */
+  count(key: string, info: DatasetVersionInfo, sql: ViewSql, params: unknown[]): Promise<number> {
+    if (!sql.where) return Promise.resolve(info.rows);
+    let count = this.counts.get(key);
+    if (count) {
+      this.counts.delete(key);
+      this.counts.set(key, count);
+      return count;
+    }
+    count = this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${sql.table} ${sql.where}`, [...params]).then((r) => Number(r.rows[0]!.n));
+    count.catch(() => this.counts.delete(key));
+    this.counts.set(key, count);
+    if (this.counts.size > COUNT_CACHE_SIZE) this.counts.delete(this.counts.keys().next().value as string);
+    return count;
+  }
+
+  private async direct(sql: ViewSql, params: unknown[], offset: number, limit: number): Promise<Cell[][]> {
+    const all = [...params, offset, limit];
+    const n = params.length;
+    const select = `SELECT ${selectList(sql.columns)} FROM ${sql.table} ${sql.where}`;
+    if (sql.sort.length) {
+      const text = `${select} ORDER BY ${sql.orderBy} OFFSET $${n + 1} LIMIT $${n + 2}`;
+      return queryRows(this.db, text, all);
+    }
+    // Unsorted: physical (file) order without sorting. Only scans that return rows in physical
+    // order are allowed (sequential, bitmap), and without synchronised or parallel scans.
+    return this.db.withClient(async (client: pg.PoolClient) => {
+      await client.query('BEGIN READ ONLY');
+      try {
+        await client.query('SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off');
+        const result = await client.query({ text: `${select} OFFSET $${n + 1} LIMIT $${n + 2}`, values: all, rowMode: 'array', types: jsonSafeTypes });
+        return result.rows as Cell[][];
+      } catch (err) {
+        throw pgError(err);
+      } finally {
+        await client.query('ROLLBACK').catch(() => undefined);
+      }
+    });
+  }
+
+  private async fromMap(key: string, sql: ViewSql, params: unknown[], offset: number, limit: number): Promise<Cell[][]> {
+    for (let attempt = 0; ; attempt++) {
+      const map = await this.maps.get(key, sql, params);
+      if (offset >= map.rows) return [];
+      try {
+        const rids = await this.db.query<{ rid: string }>(`SELECT rid::text AS rid FROM browse.${quoteMapName(map.name)} WHERE n >= $1 AND n < $2 ORDER BY n`, [offset, offset + limit]);
+        const wanted = rids.rows.map((r) => r.rid);
+        const rows = await queryRows(this.db, `SELECT ctid::text, ${selectList(sql.columns)} FROM ${sql.table} WHERE ctid = ANY($1::tid[])`, [wanted]);
+        const byRid = new Map<string, Cell[]>();
+        for (const row of rows) byRid.set(row[0] as string, row.slice(1));
+        return wanted.map((rid) => byRid.get(rid)!);
+      } catch (err) {
+        // Dropped by another engine between lookup and read: rebuild once.
+        if ((err as { details?: { sqlstate?: string } }).details?.sqlstate === '42P01' && attempt === 0) {
+          this.maps.forget(map.name);
+          continue;
+        }
+        throw err;
+      }
+    }
+  }
+}
+
+/** Rows as arrays of JSON-safe cells (arrays: no clash between column names). */
+export async function queryRows(db: Database, text: string, values: unknown[]): Promise<Cell[][]> {
+  const pool = await db.pool();
+  try {
+    const result = await pool.query({ text, values, rowMode: 'array', types: jsonSafeTypes });
+    return result.rows as Cell[][];
+  } catch (err) {
+    throw pgError(err);
+  }
+}
+
+function quoteMapName(name: string): string {
+  return `"${name}"`; // generated: map_ + hex digits
+}
+
+const browsers = new WeakMap<Database, Browser>();
+
+/** The browser (with its caches) of a database. */
+export function browserFor(db: Database): Browser {
+  let b = browsers.get(db);
+  if (!b) {
+    b = new Browser(db);
+    browsers.set(db, b);
+  }
+  return b;
+}
+
+/** A page of a view: `view` as the contract's `DatasetView` (defaults applied here). */
+export function readPage(db: Database, view: DatasetView, offset: number, limit: number): Promise<DatasetPage> {
+  return browserFor(db).page(datasetView.parse(view), offset, limit);
+}
