@@ -31,6 +31,7 @@ export interface StoredStat {
 export type PutSource = { buffer: Buffer } | { path: string; size: number };
 
 const SHA_META = 'sha256';
+const PROBE_PREFIX = '.sparkpolar-probe/';
 
 export class ObjectStore {
   readonly client: Minio.Client;
@@ -75,7 +76,8 @@ export class ObjectStore {
   async probe(signal?: AbortSignal): Promise<{ bucketExists: boolean; latencyMs: number }> {
     const started = performance.now();
     try {
-      await this.call('connect', () => this.client.listObjectsV2Query(this.bucket, '', '', '', 1, ''), undefined, signal);
+      // A prefix nothing uses: the answer is small whatever the bucket holds.
+      await this.call('connect', () => this.client.listObjectsV2Query(this.bucket, PROBE_PREFIX, '', '', 1, ''), undefined, signal);
       return { bucketExists: true, latencyMs: Math.round(performance.now() - started) };
     } catch (err) {
       if (err instanceof StudioError && err.code === 'S3_BUCKET_MISSING') return { bucketExists: false, latencyMs: Math.round(performance.now() - started) };
