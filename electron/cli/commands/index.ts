@@ -4,7 +4,9 @@ import { registerDatasets } from './datasets';
 import { registerDoctor } from './doctor';
 import { registerGenerate } from './generate';
 import { registerImport } from './import';
+import { registerPublish } from './publish';
+import { registerRuns } from './runs';
 import { registerServe } from './serve';
 
 /** Every `sparkpolar` sub-command, in help order. */
-export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerGenerate, registerImport, registerDatasets, registerBench];
+export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerGenerate, registerImport, registerDatasets, registerBench, registerPublish, registerRuns];

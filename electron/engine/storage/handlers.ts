@@ -21,7 +21,8 @@ export function storageHandlers(ctx: EngineContext): DomainHandlers<typeof stora
       const run = await loadRun(ctx, params.dataset, params.runId);
       const id = await queue.enqueue({ dataset: run.dataset, version: run.version, runId: run.runId, includeDataset: params.includeDataset, charts: params.charts });
       const result = (await publishEntry(ctx, id, job, 'direct'))!;
-      if (result.status === 'queued') queueRunner(ctx).kick();
+      // The CLI exits right after; the app (or the next publish of this run) retries it.
+      if (result.status === 'queued' && ctx.host !== 'cli') queueRunner(ctx).kick();
       return result;
     },
     'storage/runs': async ({ dataset }) => listRemoteRuns(await store(), dataset),
