@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { StudioClient } from '../../../shared/client';
 import { isStudioError } from '../../../shared/errors';
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
+import { dropSnapshot } from '../analysis/snapshot';
 import type { Engine } from '../engine';
 import { NotAvailable, type Protocol } from './protocol';
 import type { Connection } from './peers/psql';
@@ -79,8 +80,11 @@ export async function ensureDataset(ctx: BenchContext): Promise<DatasetVersionIn
   return info;
 }
 
+/** Deletes a benchmark dataset with its columnar snapshots (a benchmark leaves no data behind). */
 export async function deleteDataset(ctx: BenchContext, name: string): Promise<void> {
+  const versions = await ctx.client.call('dataset/versions', { dataset: name }).catch(() => []);
   await ctx.client.call('dataset/delete', { dataset: name }).catch(() => undefined);
+  for (const v of versions) dropSnapshot(ctx.engine.ctx.home, v.table);
 }
 
 export async function connection(ctx: BenchContext): Promise<Connection> {

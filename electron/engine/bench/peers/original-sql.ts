@@ -119,9 +119,13 @@ export function buildOriginalPlan(target: { sql: string; name: string }, columns
         const order = op.order === 'key' ? keyNames.join(', ') : `n DESC, ${keyNames.join(', ')}`;
         const grouped = `SELECT ${keys.join(', ')}, count(*) AS n FROM ${from} GROUP BY ${keyNames.map((_k, i) => i + 1).join(', ')}`;
         const ranked = `SELECT g.*, row_number() OVER (ORDER BY ${order}) AS rk, CAST(sum(n) OVER () AS ${DOUBLE}) AS total FROM (${grouped}) g`;
-        const kept = `SELECT ${keyNames.join(', ')}, n, CAST(n AS ${DOUBLE}) / total AS share, FALSE AS other FROM r WHERE ${topN > 0 ? `rk <= ${topN}` : 'TRUE'}`;
-        const other = `SELECT ${keyNames.map(() => 'NULL').join(', ')}, sum(n), CAST(sum(n) AS ${DOUBLE}) / max(total), TRUE FROM r WHERE rk > ${topN} HAVING count(*) > 0`;
-        const sql = topN > 0 ? `WITH r AS (${ranked}) ${kept} UNION ALL ${other}` : `WITH r AS (${ranked}) ${kept} ORDER BY rk`;
+        const kept = `SELECT ${keyNames.join(', ')}, n, CAST(n AS ${DOUBLE}) / total AS share, FALSE AS other, rk FROM r WHERE ${topN > 0 ? `rk <= ${topN}` : 'TRUE'}`;
+        // The long tail folds into one "other" row, last.
+        const other = `SELECT ${keyNames.map(() => 'NULL').join(', ')}, sum(n), CAST(sum(n) AS ${DOUBLE}) / max(total), TRUE, max(rk) FROM r WHERE rk > ${topN} HAVING count(*) > 0`;
+        const sql =
+          topN > 0
+            ? `WITH r AS (${ranked}) SELECT * FROM (${kept} UNION ALL ${other}) x ORDER BY other, rk`
+            : `WITH r AS (${ranked}) ${kept} ORDER BY rk`;
         queries.push({ id: `${spec.id}:${op.dimensions.map(dimensionName).join(' × ')}`, sql });
         break;
       }
