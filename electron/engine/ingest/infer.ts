@@ -41,6 +41,15 @@ export class TypeSurvey {
     set.add('text');
   }
 
+  /** Adds what another survey of the same columns saw. */
+  merge(other: TypeSurvey): void {
+    this.possible.forEach((set, col) => {
+      if (!other.seen[col]) return;
+      this.seen[col] = true;
+      for (const name of set) if (!other.possible[col]!.has(name)) set.delete(name);
+    });
+  }
+
   /** The chosen format per column, with forced types (by index) taking precedence. */
   result(forced: Map<number, ColumnType> = new Map()): FormatName[] {
     return this.possible.map((set, col) => {

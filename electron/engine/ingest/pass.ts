@@ -72,6 +72,8 @@ interface Problem {
   /** 1-based column, when the problem is in one column. */
   column?: number;
   message: string;
+  /** The message already names the column (field-count problems). */
+  wholeRecord?: boolean;
 }
 
 function preview(text: string): string {
@@ -257,7 +259,8 @@ export class LoadPass {
     const sc = this.scanner;
     if (sc.fieldCount !== this.ncols) {
       const column = sc.fieldCount < this.ncols ? sc.fieldCount + 1 : this.ncols + 1;
-      return { column, message: `${sc.fieldCount} fields where the header has ${this.ncols}` };
+      const detail = column <= this.ncols ? `column ${column} ("${this.o.names[column - 1]}") is missing` : `column ${column} is extra`;
+      return { column, message: `${sc.fieldCount} fields where the header has ${this.ncols} (${detail})`, wholeRecord: true };
     }
     if (sc.flaw === RecordFlaw.UnclosedQuote) return { column: sc.flawField + 1, message: 'a quoted field is not closed before the end of the file' };
     if (sc.flaw === RecordFlaw.TextAfterQuote) return { column: sc.flawField + 1, message: 'text after the closing quote of a quoted field' };
@@ -302,10 +305,10 @@ export class LoadPass {
   }
 
   private reject(problem: Problem, buf: Buffer, start: number, recordEnd: number, line: number): void {
-    const where = problem.column === undefined ? '' : problem.column <= this.ncols ? `column ${problem.column} ("${this.o.names[problem.column - 1]}"): ` : `column ${problem.column}: `;
+    const where = problem.column === undefined || problem.wholeRecord ? '' : `column ${problem.column} ("${this.o.names[problem.column - 1]}"): `;
     const reason = where + problem.message;
     if (this.o.onError === 'abort') {
-      throw new StudioError('CSV_MALFORMED', `Line ${line}, ${reason}`.replace(/, $/, ''), {
+      throw new StudioError('CSV_MALFORMED', `Line ${line}${where ? ', ' : ': '}${reason}`, {
         line,
         column: problem.column ?? null,
         columnName: problem.column !== undefined ? (this.o.names[problem.column - 1] ?? null) : null,

@@ -44,13 +44,16 @@ function toUtf8(bytes: Uint8Array, encoding: TextEncoding, final: boolean): Buff
 function observeRecords(scanner: RecordScanner, buf: Buffer, pos: number, final: boolean, survey: TypeSurvey, columns: number): { seen: number; matching: number } {
   let seen = 0;
   let matching = 0;
+  // Whole records end at or before the last line break: one UTF-8 check covers them unless it fails.
+  const lastBreak = final ? buf.length : Math.max(buf.lastIndexOf(0x0a), buf.lastIndexOf(0x0d)) + 1;
+  const checkEach = !isUtf8(buf.subarray(pos, Math.max(pos, lastBreak)));
   while (pos < buf.length && scanner.scan(buf, pos, buf.length, final) === ScanStatus.Complete) {
     const start = pos;
     pos = scanner.next;
     if (scanner.isBlank()) continue;
     seen++;
     if (scanner.fieldCount !== columns || scanner.flaw !== RecordFlaw.None) continue;
-    if (!isUtf8(buf.subarray(start, scanner.recordEnd))) continue;
+    if (checkEach && !isUtf8(buf.subarray(start, scanner.recordEnd))) continue;
     matching++;
     for (let c = 0; c < columns; c++) {
       const s = scanner.starts[c]!;
@@ -116,7 +119,7 @@ export async function profileFile(file: string): Promise<FileProfile> {
         const trial = new TypeSurvey(header.length, dialect.delimiter);
         const { seen, matching } = observeRecords(scanner, probe, start, false, trial, header.length);
         if (seen > 0 && matching / seen >= 0.8) {
-          observeRecords(scanner, probe, start, false, survey, header.length);
+          survey.merge(trial);
           sampledRows += matching;
         }
       }

@@ -72,27 +72,72 @@ function isDecimal(b: Bytes, s: number, e: number, sep: number): boolean {
 export const isNumericDot = (b: Bytes, s: number, e: number) => isDecimal(b, s, e, DOT);
 export const isNumericComma = (b: Bytes, s: number, e: number) => isDecimal(b, s, e, COMMA);
 
+function textIs(b: Bytes, s: number, e: number, word: string): boolean {
+  if (e - s !== word.length) return false;
+  for (let k = 0; k < word.length; k++) {
+    if (b[s + k] !== word.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 /**
  * A float8 value: decimal or scientific notation (no leading zeros), or NaN/Infinity; finite,
  * not flushed to zero, ≤ 15 significant digits so the stored double reads back as written.
  */
 export function isDouble(b: Bytes, s: number, e: number): boolean {
-  const text = Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('latin1');
-  if (text === 'NaN' || text === 'Infinity' || text === '-Infinity') return true;
-  const m = /^-?(0|[1-9]\d*)(?:\.(\d+))?(?:[eE][-+]?\d{1,3})?$/.exec(text);
-  if (!m) return false;
-  const significant = (m[1]! + (m[2] ?? '')).replace(/^0+/, '');
-  if (significant.length > 15) return false;
-  const v = Number(text);
-  return Number.isFinite(v) && (v !== 0 || significant.length === 0);
+  if (e - s >= 3 && b[s]! >= 0x41) return textIs(b, s, e, 'NaN') || textIs(b, s, e, 'Infinity');
+  let i = s;
+  if (b[i] === MINUS) {
+    i++;
+    if (textIs(b, i, e, 'Infinity')) return true;
+  }
+  const intStart = i;
+  while (i < e && isDigit(b[i])) i++;
+  if (i === intStart || (i - intStart > 1 && b[intStart] === D0)) return false;
+  let significant = 0;
+  let leading = true;
+  for (let k = intStart; k < i; k++) {
+    if (leading && b[k] === D0) continue;
+    leading = false;
+    significant++;
+  }
+  if (i < e && b[i] === DOT) {
+    const fracStart = ++i;
+    while (i < e && isDigit(b[i])) {
+      if (!(leading && b[i] === D0)) {
+        leading = false;
+        significant++;
+      }
+      i++;
+    }
+    if (i === fracStart) return false;
+  }
+  if (significant > 15) return false;
+  if (i === e) return true;
+  if (b[i] !== 0x65 && b[i] !== 0x45) return false;
+  i++;
+  if (b[i] === MINUS || b[i] === 0x2b) i++;
+  const expStart = i;
+  while (i < e && isDigit(b[i])) i++;
+  if (i !== e || i === expStart || i - expStart > 3) return false;
+  const v = Number(Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('latin1'));
+  return Number.isFinite(v) && (v !== 0 || significant === 0);
 }
 
-const BOOL_WORDS = new Set(['true', 'false', 't', 'f', 'yes', 'no']);
+const BOOL_WORDS = ['true', 'false', 't', 'f', 'yes', 'no'];
 
+/** Case-insensitive: true/false, t/f, yes/no. */
 export function isBoolean(b: Bytes, s: number, e: number): boolean {
   const n = e - s;
   if (n < 1 || n > 5) return false;
-  return BOOL_WORDS.has(Buffer.from(b.buffer, b.byteOffset + s, n).toString('latin1').toLowerCase());
+  outer: for (const word of BOOL_WORDS) {
+    if (word.length !== n) continue;
+    for (let k = 0; k < n; k++) {
+      if ((b[s + k]! | 0x20) !== word.charCodeAt(k)) continue outer;
+    }
+    return true;
+  }
+  return false;
 }
 
 /** Reads 1–2 (or exactly `exact`) digits at `i`; returns [value, next] or null. */
