@@ -9,6 +9,7 @@ import { analysisMethods } from './contract/analysis';
 import { datasetMethods } from './contract/dataset';
 import { jobMethods } from './contract/jobs';
 import { settingsMethods } from './contract/settings';
+import { sparkMethods } from './contract/spark';
 import { storageMethods } from './contract/storage';
 import { systemMethods } from './contract/system';
 
@@ -18,6 +19,7 @@ export const methods = {
   ...datasetMethods,
   ...analysisMethods,
   ...settingsMethods,
+  ...sparkMethods,
   ...storageMethods,
 } as const;
 

@@ -36,6 +36,7 @@ export const ERROR_CODES = {
   DATABRICKS_NOT_FOUND: undefined,
   DATABRICKS_INVALID: undefined,
   DATABRICKS_RUN_FAILED: 'Open the run page in Databricks to see the full log.',
+  SPARK_LOCAL_UNAVAILABLE: 'Install PySpark (pip install pyspark) or Apache Spark so that spark-submit is on PATH, or run on Databricks.',
   SETTINGS_INVALID: undefined,
   SECRETS_UNAVAILABLE: 'This system offers no encrypted storage: enter the secret again after each restart.',
 } as const satisfies Record<string, string | undefined>;

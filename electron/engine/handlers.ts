@@ -9,6 +9,7 @@ import type { EngineContext } from './engine';
 import { jobHandlers } from './jobs/handlers';
 import type { AllHandlers } from './rpc/server';
 import { settingsHandlers } from './settings/handlers';
+import { sparkHandlers } from './spark/handlers';
 import { storageHandlers } from './storage/handlers';
 import { systemHandlers } from './system/handlers';
 
@@ -19,6 +20,7 @@ export function createHandlers(ctx: EngineContext): AllHandlers {
     ...datasetHandlers(ctx),
     ...analysisHandlers(ctx),
     ...settingsHandlers(ctx),
+    ...sparkHandlers(ctx),
     ...storageHandlers(ctx),
   };
 }

@@ -7,6 +7,7 @@ import { registerImport } from './import';
 import { registerPublish } from './publish';
 import { registerRuns } from './runs';
 import { registerServe } from './serve';
+import { registerSpark } from './spark';
 
 /** Every `sparkpolar` sub-command, in help order. */
-export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerGenerate, registerImport, registerDatasets, registerBench, registerPublish, registerRuns];
+export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerGenerate, registerImport, registerDatasets, registerBench, registerPublish, registerRuns, registerSpark];

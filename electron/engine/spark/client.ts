@@ -171,6 +171,18 @@ export class DatabricksClient {
     await response.body?.cancel();
   }
 
+  /** Whether a directory exists (HEAD on the Files API's directories endpoint). */
+  async directoryExists(path: string, signal?: AbortSignal): Promise<boolean> {
+    try {
+      const response = await this.http.call({ method: 'HEAD', path: `/api/2.0/fs/directories${escapePath(path)}`, signal });
+      await response.body?.cancel();
+      return true;
+    } catch (err) {
+      if (err instanceof StudioError && err.code === 'DATABRICKS_NOT_FOUND') return false;
+      throw err;
+    }
+  }
+
   // ---- DBFS (legacy; the fallback where no volume is available) ----
 
   async dbfsCreate(path: string, overwrite: boolean, signal?: AbortSignal): Promise<string> {
@@ -219,6 +231,15 @@ export class DatabricksClient {
 
   async workspaceMkdirs(path: string, signal?: AbortSignal): Promise<void> {
     await this.http.json({ method: 'POST', path: '/api/2.0/workspace/mkdirs', json: { path }, signal });
+  }
+
+  async workspaceGetStatus(path: string, signal?: AbortSignal): Promise<{ path: string; object_type: string } | null> {
+    try {
+      return await this.http.json({ method: 'GET', path: '/api/2.0/workspace/get-status', query: { path }, signal });
+    } catch (err) {
+      if (err instanceof StudioError && err.code === 'DATABRICKS_NOT_FOUND') return null;
+      throw err;
+    }
   }
 
   /** Imports source (≤ 10 MB); a SOURCE/PYTHON import becomes a notebook usable by notebook_task. */

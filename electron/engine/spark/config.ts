@@ -163,6 +163,12 @@ function fromEnv(env: NodeJS.ProcessEnv): Fields {
   };
 }
 
+/** The Spark-side tuning from the environment (not the connection). */
+function envTuning(env: NodeJS.ProcessEnv): Fields {
+  const e = fromEnv(env);
+  return { clusterId: e.clusterId, volume: e.volume, dbfsDir: e.dbfsDir, workspaceDir: e.workspaceDir, taskKind: e.taskKind, pollIntervalMs: e.pollIntervalMs, retryBudgetMs: e.retryBudgetMs };
+}
+
 function merge(...layers: Fields[]): Fields {
   const out: Fields = {};
   for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined && v !== '') (out as Record<string, unknown>)[k] = v;
@@ -195,8 +201,7 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
     const p = profiles()[named];
     if (!p) throw notConfigured(`No profile "${named}" in ${file}.`);
     // Environment tuning (volume, polling) still applies; the connection is the profile's.
-    const envFields = fromEnv(env);
-    fields = merge({ volume: envFields.volume, dbfsDir: envFields.dbfsDir, workspaceDir: envFields.workspaceDir, taskKind: envFields.taskKind, pollIntervalMs: envFields.pollIntervalMs, retryBudgetMs: envFields.retryBudgetMs }, fromProfile(p), tuning);
+    fields = merge(fromProfile(p), tuning, envTuning(env));
     source = `profile ${named} (${file})`;
     profileName = named;
   } else {
@@ -208,14 +213,14 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
       // Environment variables win over settings (the Databricks tools' convention), merged over
       // the profile DATABRICKS_CONFIG_PROFILE names, or the DEFAULT profile.
       const base = envProfile ? all[envProfile] : all.DEFAULT;
-      fields = merge(base ? fromProfile(base) : {}, envFields, tuning);
+      fields = merge(base ? fromProfile(base) : {}, tuning, envFields);
       if (envFields.host) source = base && fields.host === base.host ? `environment over profile ${envProfile ?? 'DEFAULT'} (${file})` : 'environment';
       else {
         source = `profile ${envProfile ?? 'DEFAULT'} (${file})`;
         profileName = envProfile ?? 'DEFAULT';
       }
     } else {
-      fields = merge(fromEnv(env), { host: settings.host, clusterId: settings.clusterId }, tuning);
+      fields = merge({ clusterId: settings.clusterId }, tuning, envTuning(env), { host: settings.host });
       // Credentials belong to the settings' host: never pair it with a token from elsewhere.
       fields.token = settings.token;
       fields.clientId = settings.clientId;
