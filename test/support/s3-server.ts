@@ -53,8 +53,8 @@ export interface SeenRequest {
   status: number;
 }
 
-/** What a test hook may decide for a request: forward it, cut the connection, or answer 5xx. */
-export type HookDecision = void | 'forward' | 'cut' | { status: number; code: string };
+/** What a test hook may decide for a request: forward it, cut the connection, answer an error, or hold it a while. */
+export type HookDecision = void | 'forward' | 'cut' | { status: number; code: string } | { delayMs: number };
 
 export type RequestHook = (request: Omit<SeenRequest, 'status'>) => HookDecision;
 
@@ -175,11 +175,27 @@ export class S3TestServer {
     return keys.sort();
   }
 
+  private objectUrl(bucket: string, key: string): string {
+    if (!this.backend) throw new Error('server is stopped');
+    return `http://127.0.0.1:${this.backendPort}/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
+  }
+
+  /** An object's bytes and content type, read from the backend directly (independent of the app's client). */
+  async read(bucket: string, key: string): Promise<{ body: Buffer; contentType: string | null }> {
+    const res = await fetch(this.objectUrl(bucket, key));
+    if (!res.ok) throw new Error(`read ${key}: ${res.status}`);
+    return { body: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') };
+  }
+
+  /** Removes an object behind the client's back (to make a run incomplete). */
+  async removeDirect(bucket: string, key: string): Promise<void> {
+    const res = await fetch(this.objectUrl(bucket, key), { method: 'DELETE' });
+    if (!res.ok) throw new Error(`delete ${key}: ${res.status}`);
+  }
+
   /** Overwrites an object's bytes behind the client's back (to test integrity checks). */
   async tamper(bucket: string, key: string, body: Buffer): Promise<void> {
-    if (!this.backend) throw new Error('server is stopped');
-    const url = `http://127.0.0.1:${this.backendPort}/${encodeURIComponent(bucket)}/${key.split('/').map(encodeURIComponent).join('/')}`;
-    const res = await fetch(url, { method: 'PUT', body: new Uint8Array(body) });
+    const res = await fetch(this.objectUrl(bucket, key), { method: 'PUT', body: new Uint8Array(body) });
     if (!res.ok) throw new Error(`tamper failed: ${res.status}`);
   }
 
@@ -208,7 +224,8 @@ export class S3TestServer {
       req.socket.destroy();
       return;
     }
-    if (decision && typeof decision === 'object') return answer(decision.status, decision.code, 'Injected by the test server.');
+    if (decision && typeof decision === 'object' && 'status' in decision) return answer(decision.status, decision.code, 'Injected by the test server.');
+    if (decision && typeof decision === 'object') await new Promise((r) => setTimeout(r, decision.delayMs));
 
     if (bucket && !key && req.method === 'PUT' && [...url.searchParams.keys()].length === 0 && !this.allowCreateBucket) {
       return answer(403, 'AccessDenied', 'Access Denied.');

@@ -179,11 +179,11 @@ export class ObjectStore {
   }
 
   /** Every object under a prefix (recursive), paged through the listing API. */
-  async list(prefix: string, signal?: AbortSignal): Promise<ListedObject[]> {
+  async list(prefix: string, signal?: AbortSignal, pageSize = 1000): Promise<ListedObject[]> {
     const out: ListedObject[] = [];
     let token = '';
     for (;;) {
-      const page = await this.call('list', () => this.client.listObjectsV2Query(this.bucket, prefix, token, '', 1000, ''), prefix, signal);
+      const page = await this.call('list', () => this.client.listObjectsV2Query(this.bucket, prefix, token, '', pageSize, ''), prefix, signal);
       for (const o of page.objects) {
         if (o.name !== undefined) out.push({ key: o.name, size: o.size, lastModified: new Date(o.lastModified).toISOString() });
       }
