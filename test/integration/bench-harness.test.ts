@@ -166,7 +166,7 @@ describe('benchmark harness', () => {
     expect(ratio.reason).toMatch(/not available/);
     expect(reread.versions.pandas).toMatch(/^not available/);
     const table = renderReport(reread);
-    expect(table).toMatch(/import_vs_pandas_to_sql\s+n\/a\s+>= 10\.00×\s+not available/);
+    expect(table).toMatch(/import_vs_pandas_to_sql\s+n\/a\s+>= 10\.00×\s+import\.pandas_to_sql not available: no Python/);
     expect(table).toContain('import_vs_psql_copy');
   });
 

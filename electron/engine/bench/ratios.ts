@@ -128,8 +128,8 @@ class Missing extends Error {}
 
 function need(lookup: Lookup, id: string): AvailableMeasurement {
   const m = lookup(id);
-  if (!m) throw new Missing(`${id} was not measured`);
-  if (!m.available) throw new Missing(`${id}: ${m.reason}`);
+  if (!m) throw new Missing(`not run: ${id} is measured by a section this run did not include`);
+  if (!m.available) throw new Missing(`${id} ${m.reason}`);
   if (!m.samples.length) throw new Missing(`${id} has no samples`);
   return m;
 }

@@ -18,7 +18,7 @@ function formatNumber(value: number, unit: string): string {
 export function ratioLine(r: Ratio): string[] {
   const value = r.value === null ? 'n/a' : formatNumber(r.value, r.unit);
   const target = r.target === null ? '—' : `${r.comparison} ${formatNumber(r.target, r.unit)}`;
-  const verdict = r.met === null ? (r.value === null ? `not available: ${r.reason ?? ''}` : 'context') : r.met ? 'met' : 'MISSED';
+  const verdict = r.met === null ? (r.value === null ? (r.reason ?? 'not available') : 'context') : r.met ? 'met' : 'MISSED';
   return [r.name, value, target, verdict];
 }
 
