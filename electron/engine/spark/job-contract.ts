@@ -49,6 +49,8 @@ export interface SparkJobPlan {
     makeBrands: Readonly<Record<string, string>>;
     otherLabel: string;
     originalNullDropColumns: string[];
+    /** Result names of the derived dimensions. */
+    dimensionNames: Record<string, string>;
   };
 }
 

@@ -1,5 +1,5 @@
 /** The job's plan for a dataset version: which analyses, with resolved parameters and the catalog's ops. */
-import { ANALYSES, MAKE_BRANDS, ORIGINAL_NULL_DROP_COLUMNS, OTHER_LABEL, SENTINELS, analysisById, missingRequirements, resolveParams } from '../../../shared/analyses';
+import { ANALYSES, MAKE_BRANDS, dimensionName, ORIGINAL_NULL_DROP_COLUMNS, OTHER_LABEL, SENTINELS, analysisById, missingRequirements, resolveParams } from '../../../shared/analyses';
 import type { CleaningOptions } from '../../../shared/contract/analysis';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
@@ -60,6 +60,12 @@ export function buildPlan(input: {
     cleaning: input.cleaning,
     repeat: input.repeat,
     analyses: input.analyses,
-    constants: { sentinels: SENTINELS, makeBrands: MAKE_BRANDS, otherLabel: OTHER_LABEL, originalNullDropColumns: ORIGINAL_NULL_DROP_COLUMNS },
+    constants: {
+      sentinels: SENTINELS,
+      makeBrands: MAKE_BRANDS,
+      otherLabel: OTHER_LABEL,
+      originalNullDropColumns: ORIGINAL_NULL_DROP_COLUMNS,
+      dimensionNames: { 'vehicle-age': dimensionName({ derived: 'vehicle-age' }), 'vehicle-age-2025': dimensionName({ derived: 'vehicle-age-2025' }) },
+    },
   };
 }
