@@ -3,6 +3,7 @@
  * every sample. A product function or peer that cannot run becomes an unavailable measurement
  * with its reason, never an exception that stops the benchmark.
  */
+import { StudioError } from '../../../shared/errors';
 import type { AvailableMeasurement, Measurement, Unit } from './types';
 
 export interface Protocol {
@@ -88,7 +89,7 @@ export async function measureAll(protocol: Protocol, contenders: Contender[], ho
     const warm = round < protocol.warmup;
     for (const c of contenders) {
       if (failed.has(c.id)) continue;
-      if (hooks.signal?.aborted) throw new Error('benchmark cancelled');
+      if (hooks.signal?.aborted) throw new StudioError('CANCELLED', 'Benchmark cancelled.');
       try {
         await c.before?.();
         const started = process.hrtime.bigint();

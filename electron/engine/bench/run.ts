@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StudioClient } from '../../../shared/client';
+import { StudioError } from '../../../shared/errors';
 import type { Engine } from '../engine';
 import { deleteDataset, type BenchContext, type BenchOptions } from './context';
 import type { BenchInput } from './data';
@@ -77,6 +78,7 @@ export async function runBenchmark(client: StudioClient, engine: Engine, options
         const failed = unavailable(`${name}.section`, name, err);
         result = { name, status: 'not available', reason: failed.available ? '' : failed.reason, measurements: [] };
       }
+      if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Benchmark cancelled.');
       log(`[${name}] ${result.status} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
       sections.push(result);
     }

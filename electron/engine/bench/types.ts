@@ -98,7 +98,7 @@ export interface BenchReport {
   protocol: { warmup: number; repetitions: number; browsePages: number; pandasRowCap: number };
   machine: MachineInfo;
   versions: Record<string, string>;
-  data: { file: string; rows: number; bytes: number; seed: number | null; generated: boolean; sha256?: string | undefined };
+  data: { file: string; rows: number; bytes: number; seed: number | null; generated: boolean };
   sections: SectionResult[];
   ratios: Ratio[];
 }

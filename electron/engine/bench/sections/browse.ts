@@ -2,6 +2,7 @@
  * browse: latency of a sorted and filtered page of 200 rows (`dataset/page`, what the grid asks
  * for while scrolling) at random offsets of the filtered view; p50 and p95 over every page.
  */
+import { StudioError } from '../../../../shared/errors';
 import type { DatasetView } from '../../../../shared/contract/dataset';
 import { NUMERIC_TYPES, type DatasetColumn, type DatasetVersionInfo } from '../../../../shared/types';
 import { qualifiedTable } from '../../datasets/catalog';
@@ -80,7 +81,7 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
       const offsets = () => Math.floor(random() * Math.max(1, total - PAGE_ROWS + 1));
       for (let i = 0; i < ctx.options.protocol.warmup; i++) await page(offsets());
       for (let i = 0; i < ctx.options.browsePages; i++) {
-        if (ctx.signal?.aborted) throw new Error('benchmark cancelled');
+        if (ctx.signal?.aborted) throw new StudioError('CANCELLED', 'Benchmark cancelled.');
         const offset = offsets();
         const { seconds, result } = await timed(offset);
         if (result.rows.length !== Math.min(PAGE_ROWS, Math.max(0, total - offset))) throw new Error(`page at ${offset} has ${result.rows.length} rows`);
@@ -95,6 +96,7 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
     ];
     return { name: 'browse', status: 'ok', measurements, facts: { views: facts } };
   } catch (err) {
+    if (ctx.signal?.aborted) throw err;
     return { name: 'browse', status: 'not available', reason: err instanceof Error ? err.message : String(err), measurements: [unavailable(id, label, err)] };
   }
 }
