@@ -1,9 +1,10 @@
 /**
- * Row maps for deep pages. OFFSET 2,000,000 makes PostgreSQL walk two million rows, whatever the
- * index; keyset paging only helps page-after-page scrolling, not a scrollbar dragged to the
- * middle, which a virtual grid does all the time. So the first request deep in a view stores the
- * view's order once: an unlogged table (n → ctid) with n as primary key. Any page is then two
- * index lookups: the n range, then a TID scan of the table for those rows.
+ * Row maps: a view's order stored once, so any page of it costs two index lookups. OFFSET
+ * 2,000,000 makes PostgreSQL walk two million rows whatever the index; keyset paging only helps
+ * page-after-page scrolling, not a scrollbar dragged to the middle, which a virtual grid does all
+ * the time. A map is an unlogged table (n → ctid, n the primary key) filled by one sort of the
+ * view (`row_number() OVER (ORDER BY keys, ctid)`); a page is the n range, then a TID scan of the
+ * table for those rows.
  *
  * Maps live in schema `browse`, are named from the view (shared by every engine on the database),
  * built under an advisory lock, committed whole, and dropped least-recently-used beyond a few per
@@ -29,6 +30,8 @@ export function rowMapName(viewKey: string): string {
 
 export class RowMaps {
   private readonly maps = new Map<string, Promise<RowMap>>();
+  /** Built maps known to this process: name → rows. */
+  private readonly built = new Map<string, number>();
   private cleaned: Promise<void> | null = null;
 
   constructor(private readonly db: Database) {}
@@ -42,18 +45,35 @@ export class RowMaps {
       this.maps.set(name, map);
       return map;
     }
-    map = this.build(name, sql, params).catch((err: unknown) => {
-      this.maps.delete(name);
-      throw err;
-    });
+    map = this.build(name, sql, params).then(
+      (built) => {
+        this.built.set(name, built.rows);
+        return built;
+      },
+      (err: unknown) => {
+        this.maps.delete(name);
+        throw err;
+      },
+    );
     this.maps.set(name, map);
     await this.evict();
     return map;
   }
 
+  /** Whether the view's map is built and known to this process (a page can use it at once). */
+  isReady(viewKey: string): boolean {
+    return this.built.has(rowMapName(viewKey));
+  }
+
+  /** The row count of a built map (the view's count), if ready. */
+  readyRows(viewKey: string): number | undefined {
+    return this.built.get(rowMapName(viewKey));
+  }
+
   /** Forgets a map that vanished (dropped by another process); the next get rebuilds it. */
   forget(name: string): void {
     this.maps.delete(name);
+    this.built.delete(name);
   }
 
   private async build(name: string, sql: ViewSql, params: unknown[]): Promise<RowMap> {
@@ -85,6 +105,7 @@ export class RowMaps {
     while (this.maps.size > KEEP_PER_PROCESS) {
       const oldest = this.maps.keys().next().value as string;
       this.maps.delete(oldest);
+      this.built.delete(oldest);
       await this.db.query(`DROP TABLE IF EXISTS ${SCHEMA}.${quoteIdent(oldest)}`).catch(() => undefined);
     }
   }

@@ -22,7 +22,7 @@ export interface ViewSql {
   columns: DatasetColumn[];
   /** `WHERE …` or ''. */
   where: string;
-  /** Sort keys with the ctid tie-break, e.g. `"a" DESC, ctid`; ctid alone when unsorted. */
+  /** Sort keys with the ctid tie-break, e.g. `"a" DESC, "b", ctid`; ctid alone when unsorted. */
   orderBy: string;
   sort: SortKey[];
   filters: ColumnFilter[];
@@ -124,7 +124,8 @@ export function viewSql(info: DatasetVersionInfo, view: Pick<ValidView, 'sort' |
   }
   const conditions = view.filters.map((f) => filterSql(f, columnOf(columns, f.column, 'filter'), bind));
   // PostgreSQL's default null placement (last ascending, first descending) lets one btree index serve both directions.
-  const orderBy = [...view.sort.map((k) => `${quoteIdent(k.column)}${k.direction === 'desc' ? ' DESC' : ''}`), 'ctid'].join(', ');
+  const keys = view.sort.map((k) => `${quoteIdent(k.column)}${k.direction === 'desc' ? ' DESC' : ''}`);
+  const orderBy = [...keys, 'ctid'].join(', ');
   return {
     table: qualifiedTable(info.table),
     columns,
