@@ -187,6 +187,12 @@ export class S3TestServer {
     return { body: Buffer.from(await res.arrayBuffer()), contentType: res.headers.get('content-type') };
   }
 
+  async bucketExists(bucket: string): Promise<boolean> {
+    if (!this.backend) throw new Error('server is stopped');
+    const res = await fetch(`http://127.0.0.1:${this.backendPort}/${encodeURIComponent(bucket)}`, { method: 'HEAD' });
+    return res.ok;
+  }
+
   /** Removes an object behind the client's back (to make a run incomplete). */
   async removeDirect(bucket: string, key: string): Promise<void> {
     const res = await fetch(this.objectUrl(bucket, key), { method: 'DELETE' });

@@ -9,6 +9,7 @@ import { isTransient, toStorageError } from '../../electron/engine/storage/error
 import { datasetFromSegment, datasetSegment, parseRunKey, runPrefix } from '../../electron/engine/storage/layout';
 import { neutraliseFormula, resultFromParquet, resultToCsv, resultToParquet } from '../../electron/engine/storage/result-files';
 import { backoffDelay, withRetry } from '../../electron/engine/storage/retry';
+import { renderChartSvg } from '../../electron/engine/storage/chart-images';
 import { verifySignatureV4 } from '../support/s3-server';
 
 const where = { endpoint: 'http://127.0.0.1:9000', bucket: 'sparkpolar' };
@@ -152,5 +153,16 @@ describe('the test server SigV4 check', () => {
   it('accepts the right secret and rejects a wrong one', async () => {
     expect(await signedBy('the-real-secret')).toEqual({ status: 200, code: 'OK' });
     expect(await signedBy('a-wrong-secret')).toEqual({ status: 403, code: 'SignatureDoesNotMatch' });
+  });
+});
+
+describe('server-side chart images', () => {
+  it('renders a bar chart of a result as SVG with its values, and nothing for an empty table', () => {
+    const table: ResultTable = { columns: [{ name: 'body_type', type: 'text' }, { name: 'count', type: 'integer' }], rows: [['SUBURBAN', 40], ['4 DOOR SEDAN', 25]] };
+    const svg = renderChartSvg('desc-body-type', table);
+    expect(svg).toMatch(/^<svg[\s\S]*<\/svg>$/);
+    expect(svg).toContain('SUBURBAN');
+    expect(renderChartSvg('desc-body-type', table)).toBe(svg); // same bytes each time: a resumed publish skips it
+    expect(renderChartSvg('desc-body-type', { columns: table.columns, rows: [] })).toBeNull();
   });
 });

@@ -15,8 +15,28 @@ export function renderChartSvg(analysisId: string, table: ResultTable | null, la
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 900, height: 520 });
   try {
     chart.setOption(option as echarts.EChartsOption);
-    return chart.renderToSVGString();
+    return stableIds(chart.renderToSVGString());
   } finally {
     chart.dispose();
   }
+}
+
+/**
+ * ECharts names classes, clip paths and gradients after process-wide counters (`zr3-cls-12`), so
+ * the same chart differs byte for byte between renders. Renumbering them in order of appearance
+ * makes it identical, so a resumed publish finds the image already stored.
+ */
+export function stableIds(svg: string): string {
+  const renamed = new Map<string, string>();
+  const counters = new Map<string, number>();
+  return svg.replace(/\bzr\d+-([A-Za-z]+)(-?)(\d+)\b/g, (token: string, kind: string, dash: string) => {
+    let name = renamed.get(token);
+    if (!name) {
+      const n = counters.get(kind) ?? 0;
+      counters.set(kind, n + 1);
+      name = `zr0-${kind}${dash}${n}`;
+      renamed.set(token, name);
+    }
+    return name;
+  });
 }

@@ -2,7 +2,8 @@
  * Publishing one run: build its files (results as Parquet and CSV, charts, the HTML report,
  * optionally the dataset), upload each under `<dataset>/<version>/<run-id>/`, then write
  * `manifest.json` last. Keys depend only on the run, and an object already there with the same
- * SHA-256 is skipped, so a publish resumed after an outage neither duplicates nor loses anything.
+ * SHA-256 is skipped, so a publish resumed after an outage neither duplicates nor loses anything;
+ * objects of an earlier publish of the same run that the new manifest does not list are removed.
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -182,6 +183,13 @@ export async function publishRun(ctx: EngineContext, store: ObjectStore, input: 
     const body = serializeManifest(manifest);
     const manifestKey = keys.manifest(input.prefix);
     await store.put(manifestKey, { buffer: body }, CONTENT_TYPES.json, sha256(body), job.signal);
+    // A run published again with fewer files (e.g. without the dataset): the manifest is the truth.
+    const listed = new Set([manifestKey, ...artifacts.map((a) => a.key)]);
+    const stale = (await store.list(input.prefix, job.signal)).filter((o) => !listed.has(o.key)).map((o) => o.key);
+    if (stale.length) {
+      await store.remove(stale, job.signal);
+      ctx.log.info('objects no longer in the run removed', { prefix: input.prefix, removed: stale.length });
+    }
     return { objects: artifacts.length, bytes: totalBytes, uploaded, skipped, manifestKey, manifest };
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
