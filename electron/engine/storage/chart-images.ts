@@ -1,24 +1,16 @@
 /**
- * Server-side chart images for a publish: the same ECharts option the app panels draw
- * (shared/charts), rendered to SVG with ECharts' SSR renderer. Used for analyses the UI did not
- * send an image for (CLI publish, queued retries).
+ * Server-side chart images for a publish: the UI helper's ECharts SSR (shared/charts/ssr.ts, the
+ * same option builders as the app panels), made byte-stable. Used for analyses the UI did not send
+ * an image for (CLI publish, queued retries).
  */
-import * as echarts from 'echarts';
 import { analysisById } from '../../../shared/analyses';
-import { chartOption } from '../../../shared/charts';
+import { renderChartSvg as renderSvg } from '../../../shared/charts/ssr';
 import type { ResultTable } from '../../../shared/contract/analysis';
 
 export function renderChartSvg(analysisId: string, table: ResultTable | null, lang: 'en' | 'fr' = 'en'): string | null {
   const spec = analysisById(analysisId) ?? { id: analysisId, chart: null };
-  const option = chartOption(spec, table, { dark: false, lang, withTitle: true, animation: false });
-  if (!option) return null;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 900, height: 520 });
-  try {
-    chart.setOption(option as echarts.EChartsOption);
-    return stableIds(chart.renderToSVGString());
-  } finally {
-    chart.dispose();
-  }
+  const svg = renderSvg(spec, table, { lang, withTitle: true, width: 900, height: 520 });
+  return svg === null ? null : stableIds(svg);
 }
 
 /**
