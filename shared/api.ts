@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { AnyMethod, JobMethod } from './contract/define';
 import { analysisMethods } from './contract/analysis';
 import { datasetMethods } from './contract/dataset';
+import { exportMethods } from './contract/export';
 import { jobMethods } from './contract/jobs';
 import { settingsMethods } from './contract/settings';
 import { sparkMethods } from './contract/spark';
@@ -21,6 +22,7 @@ export const methods = {
   ...settingsMethods,
   ...sparkMethods,
   ...storageMethods,
+  ...exportMethods,
 } as const;
 
 export type Methods = typeof methods;
@@ -50,3 +52,4 @@ export type { JobEvent, EngineEvent, JobProgress, JobSummary } from './contract/
 export type { SystemInfo, DatabaseInfo } from './contract/system';
 export type { ImportResult, DatasetPage, DatasetView, ColumnFilter } from './contract/dataset';
 export type { AnalysisRun, AnalysisResult, ResultTable, CleaningOptions, Applicability, AnalysisRunSummary } from './contract/analysis';
+export type { ExportResult, SampleResult, DatasetExportFormat, ResultExportFormat } from './contract/export';

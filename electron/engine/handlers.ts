@@ -6,6 +6,7 @@
 import { analysisHandlers } from './analysis/handlers';
 import { datasetHandlers } from './datasets/handlers';
 import type { EngineContext } from './engine';
+import { exportHandlers } from './export/handlers';
 import { jobHandlers } from './jobs/handlers';
 import type { AllHandlers } from './rpc/server';
 import { settingsHandlers } from './settings/handlers';
@@ -22,5 +23,6 @@ export function createHandlers(ctx: EngineContext): AllHandlers {
     ...settingsHandlers(ctx),
     ...sparkHandlers(ctx),
     ...storageHandlers(ctx),
+    ...exportHandlers(ctx),
   };
 }

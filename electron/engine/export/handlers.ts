@@ -1,0 +1,39 @@
+import fs from 'node:fs';
+import type { exportMethods } from '../../../shared/contract/export';
+import { StudioError } from '../../../shared/errors';
+import type { DatasetVersionInfo } from '../../../shared/types';
+import { Catalog } from '../datasets/catalog';
+import type { EngineContext } from '../engine';
+import type { DomainHandlers } from '../rpc/handlers';
+import { writeAtomically } from './atomic';
+import { exportDataset } from './dataset-export';
+import { buildReportHtml } from './report';
+import { exportResults } from './results-export';
+import { runFor } from './run-source';
+import { loadSample } from './sample';
+
+export function exportHandlers(ctx: EngineContext): DomainHandlers<typeof exportMethods> {
+  return {
+    'export/dataset': (request, job) => exportDataset(ctx.db, request, job),
+    'export/results': async (request, job) => exportResults(await runFor(ctx, request), request.format, request.path, job, request.analyses),
+    'export/report': async (request, job) => {
+      const started = performance.now();
+      const run = await runFor(ctx, request);
+      const only = request.analyses?.length ? new Set(request.analyses) : null;
+      const shown = only ? { ...run, results: run.results.filter((r) => only.has(r.id)) } : run;
+      let dataset: DatasetVersionInfo | null = null;
+      try {
+        dataset = await new Catalog(ctx.db).get(run.dataset, run.version);
+      } catch (err) {
+        if (!(err instanceof StudioError && err.code === 'DATASET_NOT_FOUND')) throw err;
+      }
+      job.progress({ phase: 'render', message: 'Drawing charts', done: 0, total: shown.results.length, unit: 'analyses' });
+      const html = buildReportHtml({ run: shown, dataset, lang: request.lang, dark: request.dark });
+      job.throwIfCancelled();
+      await writeAtomically(request.path, async (temp) => fs.writeFileSync(temp, html));
+      const rows = shown.results.reduce((n, r) => n + (r.table?.rows.length ?? 0), 0);
+      return { format: 'html', path: request.path, files: [request.path], rows, bytes: fs.statSync(request.path).size, seconds: (performance.now() - started) / 1000, neutralised: 0 };
+    },
+    'dataset/sample': (request, job) => loadSample({ db: ctx.db, home: ctx.home, log: ctx.log }, request, job),
+  };
+}
