@@ -1,0 +1,57 @@
+/**
+ * From catalog columns to what the loader and the analyses need: the SELECT expression that
+ * makes PostgreSQL send a value Polars parses exactly, the Polars type it arrives as, and the
+ * display-name → frame-column mapping (frames are keyed by SQL identifier, always unique).
+ */
+import pl, { type DataType } from 'nodejs-polars';
+import type { DatasetColumn } from '../../../shared/types';
+import { StudioError } from '../../../shared/errors';
+import { quoteIdent } from '../db/sql';
+
+/** How a catalog column travels through COPY and what it becomes in the frame. */
+export interface WireColumn {
+  column: DatasetColumn;
+  /** SQL expression selected in the COPY query. */
+  select: string;
+  /** Type the CSV text is parsed as. */
+  wire: DataType;
+  /** Cast applied after parsing (dates, timestamps, booleans travel as integers). */
+  finalType?: DataType;
+}
+
+export function wireColumn(column: DatasetColumn): WireColumn {
+  const id = quoteIdent(column.identifier);
+  switch (column.type) {
+    case 'integer':
+      return { column, select: id, wire: pl.Int32 };
+    case 'bigint':
+      return { column, select: id, wire: pl.Int64 };
+    case 'double':
+      return { column, select: id, wire: pl.Float64 };
+    case 'numeric':
+      return { column, select: `${id}::float8`, wire: pl.Float64 };
+    case 'boolean':
+      return { column, select: `${id}::int2`, wire: pl.Int8, finalType: pl.Bool };
+    case 'date':
+      return { column, select: `(${id} - DATE '1970-01-01')`, wire: pl.Int32, finalType: pl.Date };
+    case 'timestamp':
+      return { column, select: `(extract(epoch FROM ${id}) * 1000000)::int8`, wire: pl.Int64, finalType: pl.Datetime('us') };
+    case 'text':
+      return { column, select: id, wire: pl.Utf8 };
+  }
+}
+
+/** Looks a column up by its display name. */
+export function columnByName(columns: DatasetColumn[], name: string): DatasetColumn {
+  const col = columns.find((c) => c.name === name);
+  if (!col) throw new StudioError('ANALYSIS_NOT_APPLICABLE', `The dataset has no column "${name}".`, { column: name });
+  return col;
+}
+
+/** The frame column (SQL identifier) for a display name. */
+export function frameColumn(columns: DatasetColumn[], name: string): string {
+  return columnByName(columns, name).identifier;
+}
+
+export const isNumeric = (c: DatasetColumn) => c.type === 'integer' || c.type === 'bigint' || c.type === 'double' || c.type === 'numeric';
+export const isText = (c: DatasetColumn) => c.type === 'text';

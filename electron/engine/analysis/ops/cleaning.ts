@@ -1,0 +1,161 @@
+/** Cleaning reports: nulls, sentinels, the original's null-row drop, duplicates, out-of-range values, make codes. */
+import pl from 'nodejs-polars';
+import { MAKE_BRANDS, SENTINELS } from '../../../../shared/analyses';
+import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
+import { compareKeys, compareText } from '../result-table';
+import { col, sharedGroupCounts, type OpContext } from './context';
+
+export async function nullsOp(ctx: OpContext): Promise<ResultTable> {
+  const counts = ctx.frame.select(...ctx.columns.map((c) => pl.col(c.identifier))).nullCount().rows()[0]!;
+  const total = ctx.frame.height;
+  return {
+    columns: [
+      { name: 'column', type: 'text' },
+      { name: 'nulls', type: 'integer' },
+      { name: 'share', type: 'float' },
+    ],
+    rows: ctx.columns.map((c, i) => [c.name, Number(counts[i]), total ? Number(counts[i]) / total : null]),
+  };
+}
+
+export async function sentinelsOp(ctx: OpContext): Promise<ResultTable> {
+  const total = ctx.frame.height;
+  const text = ctx.columns.filter((c) => c.type === 'text');
+  // Only the flagged values are grouped, so columns with millions of distinct values stay cheap.
+  const found = await Promise.all(
+    text.map(async (c) => {
+      const v = pl.col(c.identifier).cast(pl.Utf8);
+      const df = await ctx.frame
+        .lazy()
+        .select(v.alias('value'))
+        .filter(pl.col('value').isIn([...SENTINELS]).or(pl.col('value').str.endsWith('*')))
+        .groupBy('value')
+        .agg(pl.len().alias('n'))
+        .collect();
+      const values = df.getColumn('value').toArray() as string[];
+      const counts = df.getColumn('n').toArray() as number[];
+      return values.map((value, i) => ({ value, count: Number(counts[i]) })).sort((a, b) => b.count - a.count || compareText(a.value, b.value));
+    }),
+  );
+  const rows: ResultCell[][] = [];
+  text.forEach((c, i) => {
+    for (const f of found[i]!) rows.push([c.name, f.value, SENTINELS.includes(f.value) ? 'sentinel' : 'footnote', f.count, total ? f.count / total : null]);
+  });
+  return {
+    columns: [
+      { name: 'column', type: 'text' },
+      { name: 'value', type: 'text' },
+      { name: 'kind', type: 'text' },
+      { name: 'count', type: 'integer' },
+      { name: 'share', type: 'float' },
+    ],
+    rows,
+  };
+}
+
+export async function nullDropOp(ctx: OpContext): Promise<ResultTable> {
+  const op = ctx.spec.op;
+  if (op.kind !== 'null-drop') throw new Error('not a null drop');
+  const keep = op.columns.map((n) => pl.col(col(ctx, n).identifier).isNotNull()).reduce((a, b) => a.and(b));
+  const after = Number((await ctx.frame.lazy().filter(keep).select(pl.len().alias('n')).collect()).getColumn('n').get(0));
+  const before = ctx.frame.height;
+  return {
+    columns: [
+      { name: 'rows_before', type: 'integer' },
+      { name: 'rows_after', type: 'integer' },
+      { name: 'dropped', type: 'integer' },
+    ],
+    rows: [[before, after, before - after]],
+  };
+}
+
+export async function duplicatesOp(ctx: OpContext): Promise<ResultTable> {
+  const all = ctx.columns.map((c) => c.identifier);
+  const distinct = ctx.frame.height ? Number((await ctx.frame.lazy().select(...all).unique().select(pl.len().alias('n')).collect()).getColumn('n').get(0)) : 0;
+  return {
+    columns: [
+      { name: 'rows', type: 'integer' },
+      { name: 'distinct_rows', type: 'integer' },
+      { name: 'duplicate_rows', type: 'integer' },
+    ],
+    rows: [[ctx.frame.height, distinct, ctx.frame.height - distinct]],
+  };
+}
+
+export async function duplicateValuesOp(ctx: OpContext): Promise<ResultTable> {
+  const op = ctx.spec.op;
+  if (op.kind !== 'duplicate-values') throw new Error('not a duplicate-values');
+  const c = col(ctx, op.column);
+  const stats = await ctx.frame
+    .lazy()
+    .select(pl.col(c.identifier).alias('v'))
+    .filter(pl.col('v').isNotNull())
+    .groupBy('v')
+    .agg(pl.len().alias('n'))
+    .select(
+      pl.col('n').sum().alias('withValue'),
+      pl.len().alias('distinct'),
+      pl.col('n').gt(1).sum().alias('duplicated'),
+      pl.col('n').filter(pl.col('n').gt(1)).sum().alias('rowsDuplicated'),
+    )
+    .collect();
+  const [withValue, distinct, duplicated, rowsDuplicated] = stats.rows()[0]!.map((x) => Number(x ?? 0)) as [number, number, number, number];
+  return {
+    columns: [
+      { name: 'rows_with_vin', type: 'integer' },
+      { name: 'distinct_vins', type: 'integer' },
+      { name: 'duplicated_vins', type: 'integer' },
+      { name: 'rows_with_duplicated_vin', type: 'integer' },
+      { name: 'excess_rows', type: 'integer' },
+    ],
+    rows: [[withValue, distinct, duplicated, rowsDuplicated, withValue - distinct]],
+  };
+}
+
+export async function outOfRangeOp(ctx: OpContext): Promise<ResultTable> {
+  const op = ctx.spec.op;
+  if (op.kind !== 'out-of-range') throw new Error('not an out-of-range');
+  const limitOf = (limit: number | string) => (typeof limit === 'number' ? limit : Number(ctx.params[limit]));
+  const exprs = op.rules.map((r, i) => {
+    const v = pl.col(col(ctx, r.column).identifier).cast(pl.Float64);
+    const limit = limitOf(r.limit);
+    const test =
+      r.test === 'below'
+        ? v.lt(pl.lit(limit))
+        : r.test === 'above'
+          ? v.gt(pl.lit(limit))
+          : v.gt(pl.col(col(ctx, r.otherColumn!).identifier).cast(pl.Float64).add(pl.lit(limit)));
+    return test.fillNull(false).cast(pl.Int64).sum().alias(`r${i}`);
+  });
+  const row = (await ctx.frame.lazy().select(...exprs).collect()).rows()[0]!;
+  const total = ctx.frame.height;
+  return {
+    columns: [
+      { name: 'rule', type: 'text' },
+      { name: 'column', type: 'text' },
+      { name: 'limit', type: 'integer' },
+      { name: 'rows', type: 'integer' },
+      { name: 'share', type: 'float' },
+    ],
+    rows: op.rules.map((r, i) => [r.id, r.column, limitOf(r.limit), Number(row[i]), total ? Number(row[i]) / total : null]),
+  };
+}
+
+export async function makeMergeOp(ctx: OpContext): Promise<ResultTable> {
+  const op = ctx.spec.op;
+  if (op.kind !== 'make-merge') throw new Error('not a make-merge');
+  const c = col(ctx, op.column);
+  const groups = await sharedGroupCounts(ctx, 'raw', [{ expr: pl.col(c.identifier).alias('value'), name: 'value', type: c.type }], `c:${c.name}`);
+  const rows = groups
+    .filter((g) => typeof g.keys[0] === 'string' && Object.hasOwn(MAKE_BRANDS, g.keys[0]))
+    .map((g) => [MAKE_BRANDS[g.keys[0] as string]!, g.keys[0] as string, g.count] as [string, string, number])
+    .sort((a, b) => compareText(a[0], b[0]) || b[2] - a[2] || compareKeys(a[1], b[1]));
+  return {
+    columns: [
+      { name: 'brand', type: 'text' },
+      { name: 'code', type: 'text' },
+      { name: 'rows', type: 'integer' },
+    ],
+    rows,
+  };
+}

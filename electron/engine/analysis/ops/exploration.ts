@@ -1,0 +1,178 @@
+/** Exploration (counts, schema, first rows, describe) and the generic column profile. */
+import pl from 'nodejs-polars';
+import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
+import type { DatasetColumn } from '../../../../shared/types';
+import { isNumeric } from '../columns';
+import { resultType, toCell, type Group } from '../result-table';
+import { orderedGroups, type OpContext } from './context';
+
+export async function countsOp(ctx: OpContext): Promise<ResultTable> {
+  return {
+    columns: [
+      { name: 'rows', type: 'integer' },
+      { name: 'columns', type: 'integer' },
+    ],
+    rows: [[ctx.frame.height, ctx.columns.length]],
+  };
+}
+
+export async function schemaOp(ctx: OpContext): Promise<ResultTable> {
+  return {
+    columns: [
+      { name: 'position', type: 'integer' },
+      { name: 'column', type: 'text' },
+      { name: 'type', type: 'text' },
+    ],
+    rows: ctx.columns.map((c, i) => [i + 1, c.name, c.type]),
+  };
+}
+
+export async function headOp(ctx: OpContext): Promise<ResultTable> {
+  const n = Number(ctx.params.n ?? 5);
+  const head = ctx.frame.head(n).select(...ctx.columns.map((c) => pl.col(c.identifier)));
+  const types = ctx.columns.map((c) => c.type);
+  return {
+    columns: ctx.columns.map((c) => ({ name: c.name, type: resultType(c.type) })),
+    rows: head.rows().map((r) => r.map((v, i) => toCell(v, types[i]))),
+  };
+}
+
+/** Most frequent non-null values of a column (count desc, then value ascending), computed in Polars. */
+function topValues(ctx: OpContext, c: DatasetColumn, k: number): Promise<Group[]> {
+  return ctx.memo(`top:${ctx.spec.stage}:${c.name}:${k}`, async () => {
+    const dims = [{ expr: pl.col(c.identifier).alias('value'), name: 'value', type: c.type }];
+    return (await orderedGroups(ctx.frame, dims, 'count', k, { dropNullKeys: true })).groups;
+  });
+}
+
+interface ColumnStats {
+  count: number;
+  nulls: number;
+  distinct: number;
+  mean: number | null;
+  std: number | null;
+  min: ResultCell;
+  max: ResultCell;
+  quantiles: Array<number | null>;
+}
+
+/** One pass over the frame for every column's statistics (numbers get moments and quantiles). */
+async function columnStats(frame: pl.DataFrame, cols: DatasetColumn[], quantiles: number[]): Promise<ColumnStats[]> {
+  if (!cols.length) return [];
+  const exprs: pl.Expr[] = [];
+  cols.forEach((c, i) => {
+    const e = pl.col(c.identifier);
+    exprs.push(e.count().alias(`${i}:count`), e.nullCount().alias(`${i}:nulls`), e.dropNulls().nUnique().alias(`${i}:distinct`));
+    if (isNumeric(c)) {
+      const f = e.cast(pl.Float64);
+      exprs.push(
+        f.mean().alias(`${i}:mean`),
+        f.std().alias(`${i}:std`),
+        e.min().alias(`${i}:min`),
+        e.max().alias(`${i}:max`),
+        ...quantiles.map((q, j) => f.quantile(q, 'linear').alias(`${i}:q${j}`)),
+      );
+    } else {
+      const m = c.type === 'text' ? e.cast(pl.Utf8) : e;
+      exprs.push(m.min().alias(`${i}:min`), m.max().alias(`${i}:max`));
+    }
+  });
+  const row = (await frame.lazy().select(...exprs).collect()).toRecords()[0] as Record<string, unknown>;
+  return cols.map((c, i) => {
+    const count = Number(row[`${i}:count`]);
+    const numeric = isNumeric(c);
+    return {
+      count,
+      nulls: Number(row[`${i}:nulls`]),
+      distinct: Number(row[`${i}:distinct`]),
+      mean: numeric && count ? (toCell(row[`${i}:mean`]) as number | null) : null,
+      std: numeric && count > 1 ? (toCell(row[`${i}:std`]) as number | null) : null,
+      min: toCell(row[`${i}:min`], c.type),
+      max: toCell(row[`${i}:max`], c.type),
+      quantiles: quantiles.map((_, j) => (numeric && count ? (toCell(row[`${i}:q${j}`]) as number | null) : null)),
+    };
+  });
+}
+
+export async function describeOp(ctx: OpContext): Promise<ResultTable> {
+  const text = ctx.columns.filter((c) => c.type === 'text');
+  const [stats, tops] = await Promise.all([columnStats(ctx.frame, ctx.columns, [0.25, 0.5, 0.75]), Promise.all(text.map((c) => topValues(ctx, c, 1)))]);
+  const rows: ResultCell[][] = ctx.columns.map((c, i) => {
+    const s = stats[i]!;
+    if (isNumeric(c)) return [c.name, c.type, s.count, s.nulls, s.mean, s.std, s.min, s.quantiles[0]!, s.quantiles[1]!, s.quantiles[2]!, s.max, s.distinct, null, null];
+    const top = c.type === 'text' ? tops[text.indexOf(c)]![0] : undefined;
+    return [c.name, c.type, s.count, s.nulls, null, null, null, null, null, null, null, s.distinct, top ? top.keys[0]! : null, top ? top.count : null];
+  });
+  return {
+    columns: [
+      { name: 'column', type: 'text' },
+      { name: 'type', type: 'text' },
+      { name: 'count', type: 'integer' },
+      { name: 'nulls', type: 'integer' },
+      { name: 'mean', type: 'float' },
+      { name: 'std', type: 'float' },
+      { name: 'min', type: 'float' },
+      { name: 'p25', type: 'float' },
+      { name: 'p50', type: 'float' },
+      { name: 'p75', type: 'float' },
+      { name: 'max', type: 'float' },
+      { name: 'distinct', type: 'integer' },
+      { name: 'top', type: 'text' },
+      { name: 'top_count', type: 'integer' },
+    ],
+    rows,
+  };
+}
+
+/** Text of a min/max/top value: numbers as JavaScript prints them, the rest as cells print. */
+export function valueText(v: ResultCell): string | null {
+  return v === null ? null : String(v);
+}
+
+export async function profileOp(ctx: OpContext): Promise<ResultTable> {
+  const k = Number(ctx.params.topValues ?? 3);
+  const [stats, tops] = await Promise.all([
+    columnStats(ctx.frame, ctx.columns, [0.05, 0.25, 0.5, 0.75, 0.95]),
+    Promise.all(ctx.columns.map((c) => topValues(ctx, c, k))),
+  ]);
+  const rowsTotal = ctx.frame.height;
+  const rows: ResultCell[][] = ctx.columns.map((c, i) => {
+    const s = stats[i]!;
+    const list = tops[i]!.map((x) => `${valueText(x.keys[0]!)} (${x.count})`).join('; ');
+    return [
+      c.name,
+      c.type,
+      rowsTotal,
+      s.nulls,
+      rowsTotal ? s.nulls / rowsTotal : null,
+      s.distinct,
+      valueText(s.min),
+      valueText(s.max),
+      s.mean,
+      s.std,
+      ...s.quantiles,
+      list || null,
+    ];
+  });
+  return {
+    columns: [
+      { name: 'column', type: 'text' },
+      { name: 'type', type: 'text' },
+      { name: 'rows', type: 'integer' },
+      { name: 'nulls', type: 'integer' },
+      { name: 'null_share', type: 'float' },
+      { name: 'distinct', type: 'integer' },
+      { name: 'min', type: 'text' },
+      { name: 'max', type: 'text' },
+      { name: 'mean', type: 'float' },
+      { name: 'std', type: 'float' },
+      { name: 'p05', type: 'float' },
+      { name: 'p25', type: 'float' },
+      { name: 'p50', type: 'float' },
+      { name: 'p75', type: 'float' },
+      { name: 'p95', type: 'float' },
+      { name: 'top_values', type: 'text' },
+    ],
+    rows,
+  };
+}

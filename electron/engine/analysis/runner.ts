@@ -1,0 +1,138 @@
+/**
+ * Runs a set of catalog analyses over one loaded frame: applicability, parameter resolution,
+ * cleaning and text encoding once, then each analysis as a small function, with per-analysis
+ * timings, progress and cancellation. Work several analyses share (group counts of the same
+ * column on the same stage) is computed once per run.
+ */
+import type pl from 'nodejs-polars';
+import { ANALYSES, analysisById, columnsNeeded, missingRequirements, resolveParams, type AnalysisSpec, type ResolvedParams } from '../../../shared/analyses';
+import type { AnalysisResult, CleaningOptions } from '../../../shared/contract/analysis';
+import { StudioError, toErrorData } from '../../../shared/errors';
+import type { DatasetColumn } from '../../../shared/types';
+import { OPS } from './ops';
+import type { OpContext } from './ops/context';
+import { cleaningColumns, encodeText, stageFrames } from './prepare';
+
+export const ORIGINAL_CLEANING_DEFAULTS: CleaningOptions = { sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: true };
+
+export interface PlannedAnalysis {
+  spec: AnalysisSpec;
+  params: ResolvedParams;
+  status: 'ok' | 'not-applicable' | 'failed';
+  reason?: string;
+  error?: ReturnType<typeof toErrorData>;
+}
+
+/**
+ * Which analyses to run and with what parameters. Unknown ids throw ANALYSIS_NOT_FOUND; without
+ * a list every applicable analysis is planned (the not-applicable ones are left out).
+ */
+export function planAnalyses(columns: DatasetColumn[], ids: string[] | undefined, params: Record<string, Record<string, unknown>> = {}): PlannedAnalysis[] {
+  for (const id of ids ?? []) {
+    if (!analysisById(id)) throw new StudioError('ANALYSIS_NOT_FOUND', `No analysis "${id}" in the catalog.`, { id });
+  }
+  const specs = ids ? [...new Set(ids)].map((id) => analysisById(id)!) : ANALYSES;
+  const planned: PlannedAnalysis[] = [];
+  for (const spec of specs) {
+    const missing = missingRequirements(spec, columns);
+    if (missing.length) {
+      if (ids) planned.push({ spec, params: {}, status: 'not-applicable', reason: `Needs ${missing.map((m) => (m.types ? `${m.column} (${m.types.join('/')})` : m.column)).join(', ')}.` });
+      continue;
+    }
+    try {
+      planned.push({ spec, params: resolveParams(spec, columns, params[spec.id]), status: 'ok' });
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      planned.push({ spec, params: params[spec.id] ?? {}, status: 'failed', reason: message, error: { code: 'INVALID_REQUEST', message } });
+    }
+  }
+  return planned;
+}
+
+/** Display names of every column a plan reads (including what the cleaning needs). */
+export function planColumns(columns: DatasetColumn[], plan: PlannedAnalysis[], cleaning: CleaningOptions): string[] {
+  const names = new Set<string>();
+  let cleaned = false;
+  for (const p of plan) {
+    if (p.status !== 'ok') continue;
+    for (const n of columnsNeeded(p.spec, columns, p.params)) names.add(n);
+    if (p.spec.stage === 'cleaned') cleaned = true;
+  }
+  if (cleaned) for (const n of cleaningColumns(columns, cleaning)) names.add(n);
+  // Keep catalog order, so frames and snapshots line up with the dataset.
+  return columns.filter((c) => names.has(c.name)).map((c) => c.name);
+}
+
+export interface RunAnalysesOptions {
+  /** Every catalog column of the dataset, in order. */
+  columns: DatasetColumn[];
+  /** The loaded frame (keyed by identifier) holding at least the plan's columns. */
+  frame: pl.DataFrame;
+  /** The plan (see `planAnalyses`); default: every applicable analysis with default parameters. */
+  plan?: PlannedAnalysis[];
+  cleaning?: CleaningOptions;
+  signal?: AbortSignal;
+  onProgress?: (p: { done: number; total: number; id: string }) => void;
+  /** Encode text columns as categoricals first (default true). */
+  encode?: boolean;
+}
+
+export interface RunAnalysesResult {
+  results: AnalysisResult[];
+  /** Cleaning and encoding, once for the run. */
+  prepareMs: number;
+  computeMs: number;
+}
+
+/** Runs a plan over a loaded frame. Not-applicable and failed analyses are reported, never thrown. */
+export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnalysesResult> {
+  const cleaning = options.cleaning ?? ORIGINAL_CLEANING_DEFAULTS;
+  const plan = options.plan ?? planAnalyses(options.columns, undefined);
+  const started = performance.now();
+  const raw = options.encode === false ? options.frame : encodeText(options.frame, options.columns);
+  const frames = stageFrames(raw, options.columns, cleaning);
+  const prepareMs = performance.now() - started;
+  const memo = new Map<string, Promise<unknown>>();
+  const results: AnalysisResult[] = [];
+  const runnable = plan.filter((p) => p.status === 'ok').length;
+  let done = 0;
+  for (const p of plan) {
+    if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+    const base = { id: p.spec.id, params: p.params, rowsIn: 0, rowsOut: 0 };
+    if (p.status !== 'ok') {
+      const r: AnalysisResult = { ...base, status: p.status, table: null, timings: { loadMs: 0, computeMs: 0, totalMs: 0 } };
+      if (p.reason) r.reason = p.reason;
+      if (p.error) r.error = p.error;
+      results.push(r);
+      continue;
+    }
+    options.onProgress?.({ done, total: runnable, id: p.spec.id });
+    const frame = frames[p.spec.stage];
+    const ctx: OpContext = {
+      spec: p.spec,
+      params: p.params,
+      columns: options.columns,
+      frame,
+      frames,
+      memo: <T>(key: string, compute: () => Promise<T>) => {
+        let m = memo.get(key) as Promise<T> | undefined;
+        if (!m) memo.set(key, (m = compute()));
+        return m;
+      },
+    };
+    const t0 = performance.now();
+    try {
+      const table = await OPS[p.spec.op.kind](ctx);
+      const ms = performance.now() - t0;
+      results.push({ ...base, status: 'ok', table, rowsIn: frame.height, rowsOut: table.rows.length, timings: { loadMs: 0, computeMs: ms, totalMs: ms } });
+    } catch (err) {
+      if (err instanceof StudioError && err.code === 'CANCELLED') throw err;
+      const ms = performance.now() - t0;
+      const error = toErrorData(err);
+      results.push({ ...base, status: 'failed', table: null, reason: error.message, error, rowsIn: frame.height, timings: { loadMs: 0, computeMs: ms, totalMs: ms } });
+    }
+    done++;
+  }
+  options.onProgress?.({ done, total: runnable, id: '' });
+  return { results, prepareMs, computeMs: performance.now() - started };
+}

@@ -1,0 +1,114 @@
+/**
+ * A columnar snapshot (Arrow IPC) of each loaded dataset version in the data folder, so an
+ * unchanged dataset reloads without PostgreSQL. The snapshot is keyed by the version's table
+ * (unique per version) and checked against the catalog entry (rows, columns, import time): a new
+ * version, a re-import or a changed column list never reads a stale file. Columns are added to
+ * the snapshot as analyses need them (tables are immutable after import, so row order matches).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import pl from 'nodejs-polars';
+import type { DatasetVersionInfo } from '../../../shared/types';
+
+interface SnapshotMeta {
+  format: 1;
+  dataset: string;
+  version: number;
+  table: string;
+  importedAt: string;
+  rows: number;
+  /** identifier → catalog type, for the columns the file holds. */
+  columns: Record<string, string>;
+}
+
+export function snapshotDir(home: string): string {
+  return path.join(home, 'snapshots');
+}
+
+function files(home: string, table: string) {
+  const base = path.join(snapshotDir(home), table);
+  return { data: `${base}.ipc`, meta: `${base}.json` };
+}
+
+function readMeta(file: string): SnapshotMeta | null {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as SnapshotMeta;
+  } catch {
+    return null;
+  }
+}
+
+function matches(meta: SnapshotMeta | null, info: DatasetVersionInfo): meta is SnapshotMeta {
+  if (!meta || meta.format !== 1) return false;
+  if (meta.table !== info.table || meta.version !== info.version || meta.importedAt !== info.importedAt || meta.rows !== info.rows) return false;
+  for (const [id, type] of Object.entries(meta.columns)) {
+    if (info.columns.find((c) => c.identifier === id)?.type !== type) return false;
+  }
+  return true;
+}
+
+/** Identifiers of the columns the valid snapshot of this version holds (empty when none). */
+export function snapshotColumns(home: string, info: DatasetVersionInfo): string[] {
+  const f = files(home, info.table);
+  const meta = readMeta(f.meta);
+  return matches(meta, info) && fs.existsSync(f.data) ? Object.keys(meta.columns) : [];
+}
+
+/** Reads these columns from the snapshot; null when it does not hold them all. */
+export function readSnapshot(home: string, info: DatasetVersionInfo, columns: string[]): pl.DataFrame | null {
+  const have = snapshotColumns(home, info);
+  if (!have.length || columns.some((c) => !have.includes(c))) return null;
+  try {
+    const df = pl.readIPC(files(home, info.table).data, { columns });
+    return df.height === info.rows ? df : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Writes (replaces) the snapshot of a version; written aside then renamed, never half-visible. */
+export function writeSnapshot(home: string, info: DatasetVersionInfo, frame: pl.DataFrame): void {
+  const dir = snapshotDir(home);
+  fs.mkdirSync(dir, { recursive: true });
+  const f = files(home, info.table);
+  const meta: SnapshotMeta = {
+    format: 1,
+    dataset: info.dataset,
+    version: info.version,
+    table: info.table,
+    importedAt: info.importedAt,
+    rows: info.rows,
+    columns: Object.fromEntries(frame.columns.map((id) => [id, info.columns.find((c) => c.identifier === id)?.type ?? 'text'])),
+  };
+  const tmp = `${f.data}.${process.pid}.tmp`;
+  fs.rmSync(f.meta, { force: true });
+  frame.writeIPC(tmp);
+  fs.renameSync(tmp, f.data);
+  fs.writeFileSync(f.meta, JSON.stringify(meta));
+}
+
+/** Removes snapshots of this dataset's other versions' tables that are no longer in `keepTables`. */
+export function pruneSnapshots(home: string, dataset: string, keepTables: string[]): void {
+  const dir = snapshotDir(home);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.endsWith('.json')) continue;
+    const meta = readMeta(path.join(dir, name));
+    if (meta && meta.dataset === dataset && !keepTables.includes(meta.table)) {
+      fs.rmSync(path.join(dir, name), { force: true });
+      fs.rmSync(path.join(dir, `${meta.table}.ipc`), { force: true });
+    }
+  }
+}
+
+/** Deletes the snapshot of one version (after a delete or re-import). */
+export function dropSnapshot(home: string, table: string): void {
+  const f = files(home, table);
+  fs.rmSync(f.meta, { force: true });
+  fs.rmSync(f.data, { force: true });
+}
