@@ -9,7 +9,8 @@ import { APP_HOST, APP_SCHEME } from './window';
 
 export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
-  privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  // corsEnabled: the renderer's module scripts are fetched in CORS mode (same origin, no CORS headers sent).
+  privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
 };
 
 const MIME: Record<string, string> = {
