@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +98,22 @@ describe('object store on a real S3 server', () => {
     const err = await failure(storeFor(server, { endpoint: `https://${url.host}`, useTLS: true }).probe());
     expect(err.code).toBe('S3_TLS_MISMATCH');
     expect(err.fix).toMatch(/http:\/\//);
+  });
+
+  it('reports http:// against a TLS-only server as S3_TLS_MISMATCH (the plain-HTTP answer of Go servers such as MinIO)', async () => {
+    // What Go's net/http writes when plain HTTP reaches a TLS listener (MinIO is a Go server).
+    const tlsOnly = net.createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n'));
+    });
+    await new Promise<void>((resolve) => tlsOnly.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const port = (tlsOnly.address() as net.AddressInfo).port;
+      const err = await failure(storeFor(server, { endpoint: `http://127.0.0.1:${port}`, host: '127.0.0.1', port }).probe());
+      expect(err.code).toBe('S3_TLS_MISMATCH');
+      expect(err.fix).toMatch(/https:\/\//);
+    } finally {
+      tlsOnly.close();
+    }
   });
 
   it('uploads a file larger than the part size in multipart, and reads back the same bytes', async () => {

@@ -58,7 +58,7 @@ export function toStorageError(err: unknown, config: Pick<StorageConfig, 'endpoi
   if (TLS_HANDSHAKE.test(message) || TLS_HANDSHAKE.test(e.code ?? '')) {
     return https
       ? new StudioError('S3_TLS_MISMATCH', `${config.endpoint} does not speak TLS: the secure connection failed (${message}).`, where, 'The server has no TLS: use http:// in the endpoint (or turn TLS off in Settings).')
-      : new StudioError('S3_TLS_MISMATCH', `${config.endpoint} expects TLS but the endpoint uses http://.`, where, 'Use https:// in the endpoint (or turn TLS on in Settings).');
+      : tlsExpected(config);
   }
   if (e.code === 'NoSuchBucket') {
     return new StudioError('S3_BUCKET_MISSING', `The bucket "${config.bucket}" does not exist on ${config.endpoint}.`, where);
@@ -83,4 +83,30 @@ export function toStorageError(err: unknown, config: Pick<StorageConfig, 'endpoi
     return new StudioError('NOT_FOUND', `No object ${key ?? ''} in bucket "${config.bucket}".`, where);
   }
   return new StudioError('S3_UNAVAILABLE', `Object storage at ${config.endpoint} answered an error: ${e.code ? `${e.code}: ` : ''}${message}`, where, 'Check the endpoint URL and the server\'s logs.');
+}
+
+const PLAIN_TO_TLS = /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i;
+
+/** An S3 error answer the client could not parse: no code, no message (e.g. a plain-text 400). */
+export function isUnparsedAnswer(err: unknown): boolean {
+  const e = raw(err);
+  return (err as { name?: string })?.name === 'S3Error' && !e.code && !e.message;
+}
+
+/**
+ * Asks an http:// endpoint directly whether it only speaks TLS: MinIO (Go) and nginx answer plain
+ * HTTP on a TLS port with a 400 saying so, which the minio client reports as an empty error.
+ */
+export async function answersOnlyTls(endpoint: string, timeoutMs = 3000): Promise<boolean> {
+  if (!endpoint.startsWith('http:')) return false;
+  try {
+    const res = await fetch(endpoint, { signal: AbortSignal.timeout(timeoutMs) });
+    return PLAIN_TO_TLS.test(await res.text());
+  } catch {
+    return false;
+  }
+}
+
+export function tlsExpected(config: Pick<StorageConfig, 'endpoint' | 'bucket'>): StudioError {
+  return new StudioError('S3_TLS_MISMATCH', `${config.endpoint} expects TLS but the endpoint uses http://.`, { endpoint: config.endpoint, bucket: config.bucket }, 'Use https:// in the endpoint (or turn TLS on in Settings).');
 }

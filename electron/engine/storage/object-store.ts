@@ -12,7 +12,7 @@ import * as Minio from 'minio';
 import { StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { StorageConfig } from './config';
-import { toStorageError, type Operation } from './errors';
+import { answersOnlyTls, isUnparsedAnswer, tlsExpected, toStorageError, type Operation } from './errors';
 import { withRetry } from './retry';
 
 export interface ListedObject {
@@ -65,6 +65,7 @@ export class ObjectStore {
         onRetry: (err, attempt, delayMs) => this.log.warn('storage request failed; retrying', { op, key, attempt, delayMs, error: err instanceof Error ? err.message : String(err) }),
       });
     } catch (err) {
+      if (isUnparsedAnswer(err) && (await answersOnlyTls(this.config.endpoint))) throw tlsExpected(this.config);
       throw toStorageError(err, this.config, op, key);
     }
   }
