@@ -1,9 +1,11 @@
-/** The product's full CSV export of a dataset, through its export job. */
+/** The product's full CSV export of a dataset, through its export job (as the Export menu runs it). */
 import type { DatasetVersionInfo } from '../../../../shared/types';
-import type { BenchContext } from '../context';
-import { NotAvailable } from '../protocol';
+import { product, type BenchContext } from '../context';
 
-/** Exports every row of the dataset as CSV to `file`; resolves with the rows written when the product says. */
-export async function exportCsv(_ctx: BenchContext, _dataset: DatasetVersionInfo, _file: string): Promise<number | undefined> {
-  throw new NotAvailable('the dataset CSV export job is not in the product yet');
+/** Exports every row of the dataset as CSV to `file` (the product's defaults: BOM, formula neutralising); resolves with the rows written. */
+export async function exportCsv(ctx: BenchContext, dataset: DatasetVersionInfo, file: string): Promise<number> {
+  const result = await product('export/dataset', () =>
+    ctx.client.run('export/dataset', { dataset: dataset.dataset, version: dataset.version, format: 'csv', path: file }, { signal: ctx.signal }),
+  );
+  return result.rows;
 }
