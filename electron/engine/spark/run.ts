@@ -71,8 +71,12 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
   const store = new SparkRunStore(ctx.db);
   await store.create({ id, dataset: info.dataset, version: info.version, compute, format: request.format, repeat: request.repeat, cleaning: request.cleaning, analysisIds: planned.analyses.map((a) => a.id) });
 
-  const progress = (phase: string, message: string, extra: Partial<Parameters<JobContext['progress']>[0]> = {}) =>
-    job.progress({ phase, message, ...extra, details: { sparkRunId: id, ...(extra.details ?? {}) } });
+  // Life-cycle facts (state, phase durations, run page) ride along on every later event too.
+  let lifecycle: Record<string, unknown> = {};
+  const progress = (phase: string, message: string, extra: Partial<Parameters<JobContext['progress']>[0]> = {}) => {
+    if (extra.details && 'lifeCycleState' in extra.details) lifecycle = extra.details;
+    job.progress({ phase, message, ...extra, details: { sparkRunId: id, ...lifecycle, ...(extra.details ?? {}) } });
+  };
 
   try {
     progress('export', `Exporting ${info.dataset} v${info.version} as ${request.format}`, { unit: 'rows', total: info.rows, done: 0 });
