@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import { registerAnalyze } from './analyze';
 import { registerBench } from './bench';
 import { registerDatasets } from './datasets';
+import { registerDemo } from './demo';
 import { registerDoctor } from './doctor';
+import { registerExport } from './export';
 import { registerGenerate } from './generate';
 import { registerImport } from './import';
 import { registerPublish } from './publish';
@@ -10,4 +13,4 @@ import { registerServe } from './serve';
 import { registerSpark } from './spark';
 
 /** Every `sparkpolar` sub-command, in help order. */
-export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerGenerate, registerImport, registerDatasets, registerBench, registerPublish, registerRuns, registerSpark];
+export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerGenerate, registerDemo, registerImport, registerDatasets, registerAnalyze, registerExport, registerBench, registerPublish, registerRuns, registerSpark];

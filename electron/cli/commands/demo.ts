@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { DEFAULT_SEED } from '../../engine/generate';
+import { withEngine } from '../context';
+import { wholeNumber } from './generate';
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('generate a sample of calibrated NY crash rows into the data folder and import it (the app\'s "Load sample dataset")')
+    .option('--rows <n>', 'rows to generate', wholeNumber('--rows', 1), 100_000)
+    .option('--seed <n>', 'generator seed', wholeNumber('--seed'), DEFAULT_SEED)
+    .option('--name <name>', 'dataset name', 'ny-crash-sample')
+    .action(async (options: { rows: number; seed: number; name: string }, command: Command) => {
+      await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
+        const live = !json && process.stderr.isTTY;
+        const result = await client
+          .run('dataset/sample', { rows: options.rows, seed: options.seed, name: options.name }, {
+            signal,
+            onProgress: (p) => {
+              if (live && p.total) process.stderr.write(`\r\x1b[K${p.message ?? p.phase}: ${Math.floor((100 * (p.done ?? 0)) / p.total)}%`);
+            },
+          })
+          .finally(() => live && process.stderr.write('\r\x1b[K'));
+        if (json) return emitJson(result);
+        say(
+          result.generateSeconds
+            ? `Generated ${result.rows.toLocaleString('en-US')} rows (seed ${result.seed}, ${(result.bytes / 1e6).toFixed(1)} MB) in ${result.generateSeconds.toFixed(1)} s: ${result.file}`
+            : `Reused the sample file ${result.file} (same rows and seed).`,
+        );
+        say(`Imported them as "${result.dataset}" version ${result.version} (table data.${result.table}) in ${result.importSeconds.toFixed(1)} s.`);
+        say(`Next: sparkpolar datasets · sparkpolar export ${result.dataset} --format csv --out ${result.dataset}.csv · or open the app.`);
+      });
+    });
+}
