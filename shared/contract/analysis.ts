@@ -54,7 +54,10 @@ export interface AnalysisRun {
   cleaning: CleaningOptions;
   /** Load from PostgreSQL (or the snapshot) into Polars, once per run. */
   loadMs: number;
-  loadSource: 'postgres' | 'snapshot';
+  /** `cache`: every result came from the result cache, nothing was loaded. */
+  loadSource: 'postgres' | 'snapshot' | 'cache';
+  /** Cleaning and text encoding, once per run. */
+  prepareMs?: number;
   totalMs: number;
   rows: number;
   results: AnalysisResult[];

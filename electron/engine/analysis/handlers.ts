@@ -1,17 +1,22 @@
+import { ANALYSES, missingRequirements } from '../../../shared/analyses';
 import type { analysisMethods } from '../../../shared/contract/analysis';
-import { StudioError } from '../../../shared/errors';
 import type { EngineContext } from '../engine';
+import { Catalog } from '../datasets/catalog';
 import type { DomainHandlers } from '../rpc/handlers';
+import { runAnalysisJob } from './service';
+import { getRun, listRuns } from './store';
 
-const notYetBuilt = (method: string) => async (): Promise<never> => {
-  throw new StudioError('INTERNAL', `${method} is being built in this session.`);
-};
-
-export function analysisHandlers(_ctx: EngineContext): DomainHandlers<typeof analysisMethods> {
+export function analysisHandlers(ctx: EngineContext): DomainHandlers<typeof analysisMethods> {
   return {
-    'analysis/applicable': notYetBuilt('analysis/applicable'),
-    'analysis/run': notYetBuilt('analysis/run'),
-    'analysis/runs': notYetBuilt('analysis/runs'),
-    'analysis/get-run': notYetBuilt('analysis/get-run'),
+    'analysis/applicable': async ({ dataset, version }) => {
+      const info = await new Catalog(ctx.db).get(dataset, version);
+      return ANALYSES.map((spec) => {
+        const missing = missingRequirements(spec, info.columns);
+        return { id: spec.id, applicable: missing.length === 0, missing };
+      });
+    },
+    'analysis/run': (params, job) => runAnalysisJob({ db: ctx.db, home: ctx.home }, params, job),
+    'analysis/runs': ({ dataset, limit }) => listRuns(ctx.db, dataset, limit),
+    'analysis/get-run': ({ runId }) => getRun(ctx.db, runId),
   };
 }

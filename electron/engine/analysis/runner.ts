@@ -25,7 +25,8 @@ export interface PlannedAnalysis {
 
 /**
  * Which analyses to run and with what parameters. Unknown ids throw ANALYSIS_NOT_FOUND; without
- * a list every applicable analysis is planned (the not-applicable ones are left out).
+ * a list the whole catalog is planned. Analyses whose columns are missing are planned as
+ * `not-applicable` (reported, not run, never an error).
  */
 export function planAnalyses(columns: DatasetColumn[], ids: string[] | undefined, params: Record<string, Record<string, unknown>> = {}): PlannedAnalysis[] {
   for (const id of ids ?? []) {
@@ -36,7 +37,7 @@ export function planAnalyses(columns: DatasetColumn[], ids: string[] | undefined
   for (const spec of specs) {
     const missing = missingRequirements(spec, columns);
     if (missing.length) {
-      if (ids) planned.push({ spec, params: {}, status: 'not-applicable', reason: `Needs ${missing.map((m) => (m.types ? `${m.column} (${m.types.join('/')})` : m.column)).join(', ')}.` });
+      planned.push({ spec, params: {}, status: 'not-applicable', reason: `Needs ${missing.map((m) => (m.types ? `${m.column} (${m.types.join('/')})` : m.column)).join(', ')}.` });
       continue;
     }
     try {
