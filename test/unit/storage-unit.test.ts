@@ -114,6 +114,9 @@ describe('result files', () => {
 
   it('keeps every value and type through Parquet', () => {
     expect(resultFromParquet(resultToParquet(table))).toEqual(table);
+    // Column names that are also DataFrame members must not confuse the reader.
+    const awkward: ResultTable = { columns: [{ name: 'columns', type: 'integer' }, { name: 'rows', type: 'integer' }, { name: 'dtypes', type: 'text' }], rows: [[3, 4401, 'x']] };
+    expect(resultFromParquet(resultToParquet(awkward))).toEqual(awkward);
     const empty: ResultTable = { columns: [{ name: 'n', type: 'integer' }], rows: [] };
     expect(resultFromParquet(resultToParquet(empty))).toEqual(empty);
   });

@@ -43,10 +43,23 @@ function cellType(dtype: string): ResultCellType {
   return 'text';
 }
 
-/** Reads a result back from its Parquet bytes. */
+/**
+ * Reads a result back from its Parquet bytes. Polars' DataFrame answers a property named like one
+ * of its columns with that column (a result column called `columns` or `rows` hides those
+ * methods), so everything is read from the Series list.
+ */
 export function resultFromParquet(bytes: Buffer): ResultTable {
-  const df = pl.readParquet(bytes);
-  const columns = df.columns.map((name, i) => ({ name, type: cellType(String(df.dtypes[i])) }));
-  const rows = df.rows().map((row) => row.map((v) => (typeof v === 'bigint' ? Number(v) : (v as ResultCell) ?? null)));
+  const series = pl.readParquet(bytes).getColumns();
+  const columns = series.map((s) => ({ name: s.name, type: cellType(String(s.dtype)) }));
+  const values = series.map((s) => s.toArray() as unknown[]);
+  const height = values[0]?.length ?? 0;
+  const rows: ResultCell[][] = [];
+  for (let r = 0; r < height; r++) rows.push(values.map((col) => toCell(col[r])));
   return { columns, rows };
+}
+
+function toCell(v: unknown): ResultCell {
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'bigint') return Number(v);
+  return v as ResultCell;
 }
