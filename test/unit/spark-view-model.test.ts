@@ -50,6 +50,7 @@ function sparkRun(): SparkRunRecord {
     polarsRunId: 'p2',
     verdict: { compared: 2, matched: 1, mismatched: 1, notCompared: 1 },
     error: null,
+    errorTrace: null,
     analyses: [
       { ...base, id: 'desc-state', status: 'ok', samplesMs: [300, 100, 120], sparkMs: 120, polarsMs: 10, match: true },
       { ...base, id: 'desc-fuel', status: 'ok', samplesMs: [50, 40, 60], sparkMs: 50, polarsMs: 5, match: false, differences: [{ where: 'row 1, count', spark: 8, polars: 1 }] },
