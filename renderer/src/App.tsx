@@ -1,0 +1,155 @@
+import { lazy, Suspense, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ConnectionBanner, EngineStatus } from './components/EngineStatus';
+import { DatasetPicker } from './components/DatasetPicker';
+import { DropOverlay } from './components/DropOverlay';
+import { ExportDock } from './components/ExportDock';
+import { ExportMenu } from './components/ExportMenu';
+import { ImportDock } from './components/ImportDock';
+import { Notices } from './components/Notices';
+import { ShortcutsDialog } from './components/ShortcutsDialog';
+import type { HostEvent } from '../../shared/client';
+import { useExportActions } from './exports/actions';
+import { useStudio } from './hooks/studio';
+import { setLanguage, currentLang } from './i18n';
+import { AnalysesPage } from './pages/AnalysesPage';
+import { BrowsePage } from './pages/BrowsePage';
+import { DatasetsPage } from './pages/DatasetsPage';
+import { SettingsPage } from './pages/SettingsPage';
+import { PAGES, useApp, type PageId } from './state/app';
+import { useImport } from './state/importer';
+
+const SparkVsPolarsPage = lazy(() => import('./pages/spark/SparkVsPolarsPage'));
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+}
+
+export function App() {
+  const { t } = useTranslation();
+  const app = useApp();
+  const importer = useImport();
+  const exports = useExportActions();
+  const { studio, client } = useStudio();
+  const cancelAllJobs = async () => {
+    const jobs = await client.call('job/list', {});
+    await Promise.all(jobs.filter((j) => j.state === 'running').map((j) => client.call('job/cancel', { jobId: j.jobId })));
+  };
+  const [exportOpen, setExportOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const main = useRef<HTMLElement>(null);
+  // Keyboard shortcuts for the main actions (listed in the "?" dialog).
+  const onKey = useEffectEvent((e: KeyboardEvent) => {
+    const mod = e.ctrlKey || e.metaKey;
+    if (mod && !e.shiftKey && e.key.toLowerCase() === 'o') {
+      e.preventDefault();
+      importer.openCsv();
+    } else if (mod && e.shiftKey && e.key.toLowerCase() === 'e') {
+      e.preventDefault();
+      setExportOpen(true);
+    } else if (e.altKey && !mod && /^[1-5]$/.test(e.key)) {
+      e.preventDefault();
+      app.navigate(PAGES[Number(e.key) - 1]!);
+    } else if (e.key === '?' && !isTyping(e.target)) {
+      e.preventDefault();
+      setHelpOpen(true);
+    }
+  });
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => onKey(e);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+
+  // Native menu (Electron) and OS file association arrive as host events.
+  const onHostEvent = useEffectEvent((event: HostEvent) => {
+    if (event.type === 'open-file') {
+      app.navigate('datasets');
+      void importer.importPath(event.path);
+      return;
+    }
+    if (event.type !== 'menu') return;
+    if (event.action === 'open-csv') importer.openCsv();
+    else if (event.action === 'open-settings') app.navigate('settings');
+    else if (event.action === 'run-spark') app.navigate('spark');
+    else if (event.action === 'run-analyses') {
+      app.navigate('analyses');
+      app.requestRunAll();
+    } else if (event.action === 'cancel-jobs') void cancelAllJobs();
+    else void exports.run(event.action);
+  });
+  useEffect(() => studio.host.onHostEvent?.((event) => onHostEvent(event)), [studio]);
+
+  useEffect(() => {
+    document.title = `${t(`nav.${app.page}`)} · SparkPolar Studio`;
+    main.current?.focus({ preventScroll: true });
+  }, [app.page, t]);
+
+  const lang = currentLang();
+  return (
+    <div className="app">
+      <a className="skip-link" href="#main">
+        {t('app.skip')}
+      </a>
+      <header className="topbar">
+        <div className="brand" aria-label="SparkPolar Studio">
+          <span className="brand-mark" aria-hidden="true">
+            ◆
+          </span>{' '}
+          SparkPolar Studio
+        </div>
+        <DatasetPicker />
+        <div className="topbar-actions">
+          <ExportMenu open={exportOpen} onOpenChange={setExportOpen} />
+          <EngineStatus />
+          <button type="button" className="icon-button" aria-label={t('app.switchLanguage', { lang: lang === 'en' ? 'Français' : 'English' })} onClick={() => setLanguage(lang === 'en' ? 'fr' : 'en')}>
+            {lang === 'en' ? 'FR' : 'EN'}
+          </button>
+          <button type="button" className="icon-button" aria-label={app.theme.dark ? t('app.lightTheme') : t('app.darkTheme')} onClick={() => app.theme.setMode(app.theme.dark ? 'light' : 'dark')}>
+            <span aria-hidden="true">{app.theme.dark ? '☀' : '☾'}</span>
+          </button>
+          <button type="button" className="icon-button" aria-label={t('shortcuts.title')} onClick={() => setHelpOpen(true)}>
+            <span aria-hidden="true">?</span>
+          </button>
+        </div>
+      </header>
+      <ConnectionBanner />
+      <nav className="sidebar" aria-label={t('nav.label')}>
+        <ul>
+          {PAGES.map((page: PageId, i) => (
+            <li key={page}>
+              <a
+                href={`#/${page}`}
+                aria-current={app.page === page ? 'page' : undefined}
+                aria-keyshortcuts={`Alt+${i + 1}`}
+                onClick={(e) => {
+                  e.preventDefault();
+                  app.navigate(page);
+                }}
+              >
+                {t(`nav.${page}`)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main id="main" ref={main} tabIndex={-1} className="content" data-page={app.page}>
+        {app.page === 'datasets' ? <DatasetsPage /> : null}
+        {app.page === 'browse' ? <BrowsePage /> : null}
+        {app.page === 'analyses' ? <AnalysesPage /> : null}
+        {app.page === 'spark' ? (
+          <Suspense fallback={<p>{t('common.loading')}</p>}>
+            <SparkVsPolarsPage />
+          </Suspense>
+        ) : null}
+        {app.page === 'settings' ? <SettingsPage /> : null}
+      </main>
+      <ImportDock />
+      <ExportDock />
+      <Notices />
+      <DropOverlay />
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AnalysisSpec } from '../../../../shared/analyses';
+import type { AnalysisResult } from '../../../../shared/api';
+import { chartOption } from '../../../../shared/charts';
+import { EChart } from '../../charts/EChart';
+import { chartPngBlob, chartSvgBlob } from '../../charts/exportChart';
+import { formatMs, formatNumber } from '../../format';
+import { saveBlob } from '../../host/files';
+import { currentLang } from '../../i18n';
+import { useApp } from '../../state/app';
+import { ErrorBox } from '../ErrorBox';
+import { Menu } from '../Menu';
+import { KpiView, ResultTableView, resultCsv } from './ResultTableView';
+
+export function fileStem(dataset: string, id: string): string {
+  return `${dataset}-${id}`.replace(/[^\w.-]+/g, '_');
+}
+
+/** One analysis: title, one-line explanation, chart ⇄ table, run time, and its own exports. */
+export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; result: AnalysisResult | undefined; dataset: string }) {
+  const { t } = useTranslation();
+  const app = useApp();
+  const lang = currentLang();
+  const dark = app.theme.dark;
+  const table = result?.status === 'ok' ? result.table : null;
+  const option = useMemo(() => (table ? chartOption(spec, table, { dark, lang }) : null), [spec, table, dark, lang]);
+  const [mode, setMode] = useState<'chart' | 'table'>('chart');
+  const showChart = option !== null && mode === 'chart';
+  const title = spec.title[lang];
+  const stem = fileStem(dataset, spec.id);
+
+  const imageOption = useMemo(() => (table ? chartOption(spec, table, { dark, lang, withTitle: true }) : null), [spec, table, dark, lang]);
+  const background = dark ? '#1b1d22' : '#ffffff';
+  const { charts } = app;
+  useEffect(() => {
+    if (!imageOption) return;
+    return charts.register({
+      id: spec.id,
+      title,
+      png: async () => chartPngBlob(imageOption, background),
+      svg: async () => chartSvgBlob(imageOption),
+    });
+  }, [charts, spec.id, title, imageOption, background]);
+
+  const exportItems = [
+    { id: 'png', label: t('analyses.exportPng'), disabled: !imageOption, onSelect: () => imageOption && saveBlob(chartPngBlob(imageOption, background), `${stem}.png`) },
+    { id: 'svg', label: t('analyses.exportSvg'), disabled: !imageOption, onSelect: () => imageOption && saveBlob(chartSvgBlob(imageOption), `${stem}.svg`) },
+    { id: 'csv', label: t('analyses.exportCsv'), disabled: !table, onSelect: () => table && saveBlob(new Blob([resultCsv(table)], { type: 'text/csv' }), `${stem}.csv`) },
+  ];
+
+  return (
+    <section
+      className={`panel panel-${spec.chart}`}
+      aria-labelledby={`panel-${spec.id}`}
+      data-analysis={spec.id}
+      data-status={result?.status ?? 'pending'}
+      onFocusCapture={() => app.charts.touch(spec.id)}
+      onPointerDown={() => app.charts.touch(spec.id)}
+    >
+      <header className="panel-header">
+        <div className="panel-titles">
+          <h3 id={`panel-${spec.id}`}>{title}</h3>
+          <p className="panel-description">{spec.description[lang]}</p>
+        </div>
+        <div className="panel-tools">
+          {option ? (
+            <div className="segmented" role="group" aria-label={t('analyses.viewAs', { title })}>
+              <button type="button" aria-pressed={mode === 'chart'} onClick={() => setMode('chart')}>
+                {t('analyses.chart')}
+              </button>
+              <button type="button" aria-pressed={mode === 'table'} onClick={() => setMode('table')}>
+                {t('analyses.table')}
+              </button>
+            </div>
+          ) : null}
+          <Menu label={t('analyses.exportOf', { title })} buttonContent={t('analyses.export')} items={exportItems} />
+        </div>
+      </header>
+      <div className="panel-body">
+        {!result ? <p className="muted">{t('analyses.notRun')}</p> : null}
+        {result?.status === 'not-applicable' ? <p className="muted">{t('analyses.notApplicable', { reason: result.reason ?? '' })}</p> : null}
+        {result?.status === 'failed' ? <ErrorBox error={result.error ?? { message: result.reason ?? 'failed' }} compact /> : null}
+        {table && showChart ? <EChart option={option} label={t('analyses.chartOf', { title })} /> : null}
+        {table && !showChart && spec.chart === 'kpi' && table.rows.length === 1 ? <KpiView table={table} /> : null}
+        {table && !showChart && !(spec.chart === 'kpi' && table.rows.length === 1) ? <ResultTableView table={table} label={title} /> : null}
+      </div>
+      {result ? (
+        <footer className="panel-footer muted">
+          <span>{t('analyses.took', { time: formatMs(result.timings.computeMs) })}</span>
+          <span>{t('analyses.rowsInOut', { rowsIn: formatNumber(result.rowsIn), rowsOut: formatNumber(result.rowsOut) })}</span>
+          {result.cached ? <span>{t('analyses.cached')}</span> : null}
+        </footer>
+      ) : null}
+    </section>
+  );
+}

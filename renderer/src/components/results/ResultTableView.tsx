@@ -1,0 +1,72 @@
+import { useTranslation } from 'react-i18next';
+import type { ResultTable } from '../../../../shared/api';
+import { formatNumber } from '../../format';
+
+const MAX_ROWS = 500;
+
+function show(value: unknown, type: string): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return type === 'float' ? formatNumber(value, 4) : formatNumber(value);
+  if (typeof value === 'boolean') return value ? '✓' : '';
+  return String(value);
+}
+
+/** A result table as the engine produced it (first rows when long). */
+export function ResultTableView({ table, label }: { table: ResultTable; label: string }) {
+  const { t } = useTranslation();
+  const rows = table.rows.slice(0, MAX_ROWS);
+  return (
+    <div className="result-table scroll-box">
+      <table className="data-table compact" aria-label={label}>
+        <thead>
+          <tr>
+            {table.columns.map((c) => (
+              <th key={c.name} scope="col" className={c.type === 'integer' || c.type === 'float' ? 'num' : undefined}>
+                {c.name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i}>
+              {row.map((cell, j) => (
+                <td key={j} className={table.columns[j]?.type === 'integer' || table.columns[j]?.type === 'float' ? 'num' : cell === null ? 'null' : undefined}>
+                  {show(cell, table.columns[j]?.type ?? 'text')}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {table.rows.length > MAX_ROWS ? <p className="muted">{t('analyses.firstRows', { shown: formatNumber(MAX_ROWS), total: formatNumber(table.rows.length) })}</p> : null}
+    </div>
+  );
+}
+
+/** One-row results (counts, duplicates) as key figures. */
+export function KpiView({ table }: { table: ResultTable }) {
+  const row = table.rows[0] ?? [];
+  return (
+    <dl className="kpis">
+      {table.columns.map((c, i) => (
+        <div key={c.name} className="kpi">
+          <dt>{c.name.replace(/_/g, ' ')}</dt>
+          <dd>{show(row[i], c.type)}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+/** RFC 4180 CSV of a result table; text cells that a spreadsheet would run as a formula are neutralised. */
+export function resultCsv(table: ResultTable): string {
+  const quote = (value: unknown): string => {
+    if (value === null || value === undefined) return '';
+    let text = String(value);
+    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  const lines = [table.columns.map((c) => quote(c.name)).join(','), ...table.rows.map((r) => r.map(quote).join(','))];
+  return lines.join('\r\n') + '\r\n';
+}

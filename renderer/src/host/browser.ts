@@ -1,0 +1,149 @@
+/**
+ * Browser mode's `window.studio`: the same bridge the preload gives in Electron, over a WebSocket
+ * to `/rpc` on the page's own origin (authorised by the HttpOnly token cookie the first page load
+ * set). Reconnects by itself; while the link is down, calls wait and running jobs are reported
+ * failed so no page waits forever for an event that will never come.
+ */
+import type { EngineEvent, JobEvent } from '../../../shared/api';
+import { StudioError } from '../../../shared/errors';
+import type { WireMessage } from '../../../shared/rpc';
+import type { ConnectionState, RendererStudio, UploadOptions } from './types';
+
+interface Pending {
+  method: string;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+const LOST = 'The connection to the engine was lost.';
+
+export function createBrowserStudio(base: Location = window.location): RendererStudio {
+  const rpcUrl = `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}/rpc`;
+  const pending = new Map<number, Pending>();
+  const outbox: WireMessage[] = [];
+  const eventListeners = new Set<(event: EngineEvent) => void>();
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+  const runningJobs = new Map<string, string>();
+  let socket: WebSocket | null = null;
+  let state: ConnectionState = 'connecting';
+  let nextId = 1;
+  let retryMs = 300;
+
+  const setState = (next: ConnectionState) => {
+    if (next === state) return;
+    state = next;
+    connectionListeners.forEach((l) => l(next));
+  };
+  const emit = (event: EngineEvent) => eventListeners.forEach((l) => l(event));
+
+  const onMessage = (message: WireMessage) => {
+    if (message.kind === 'event') {
+      const event = message.event;
+      if (event.type === 'job/done' || event.type === 'job/failed') runningJobs.delete((event as JobEvent).jobId);
+      emit(event);
+      return;
+    }
+    if (message.kind !== 'reply' && message.kind !== 'error') return;
+    const waiter = pending.get(message.id);
+    if (!waiter) return;
+    pending.delete(message.id);
+    if (message.kind === 'error') {
+      waiter.reject(StudioError.fromData(message.error));
+      return;
+    }
+    // A job method answers exactly `{ jobId }` (see shared/api.ts `Reply`).
+    const data = message.data as { jobId?: unknown } | null;
+    if (data && typeof data === 'object' && typeof data.jobId === 'string' && Object.keys(data).length === 1) runningJobs.set(data.jobId, waiter.method);
+    waiter.resolve(message.data);
+  };
+
+  const connect = () => {
+    const ws = new WebSocket(rpcUrl);
+    socket = ws;
+    ws.onopen = () => {
+      retryMs = 300;
+      setState('connected');
+      while (outbox.length && ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify(outbox.shift()));
+    };
+    ws.onmessage = (e) => {
+      try {
+        onMessage(JSON.parse(String(e.data)) as WireMessage);
+      } catch {
+        // a malformed frame: ignore it rather than break every page
+      }
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      const error = new StudioError('ENGINE_UNAVAILABLE', LOST);
+      pending.forEach((p) => p.reject(error));
+      pending.clear();
+      for (const [jobId, method] of runningJobs) {
+        emit({ type: 'job/failed', jobId, method, error: error.toData() });
+      }
+      runningJobs.clear();
+      setState('disconnected');
+      setTimeout(connect, retryMs);
+      retryMs = Math.min(retryMs * 2, 5000);
+    };
+  };
+  connect();
+
+  return {
+    call(method, params) {
+      const id = nextId++;
+      const message: WireMessage = { kind: 'request', id, method, params };
+      return new Promise((resolve, reject) => {
+        pending.set(id, { method, resolve, reject });
+        if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+        else outbox.push(message);
+      });
+    },
+    onEvent(listener) {
+      eventListeners.add(listener);
+      return () => eventListeners.delete(listener);
+    },
+    host: {
+      kind: 'browser',
+      pathForFile: () => null,
+      uploadFile: (file, options) => uploadFile(file, options),
+      download(path) {
+        const a = document.createElement('a');
+        a.href = `/download?path=${encodeURIComponent(path)}`;
+        a.download = path.split(/[\\/]/).pop() ?? 'export';
+        document.body.append(a);
+        a.click();
+        a.remove();
+      },
+      onConnection(listener) {
+        connectionListeners.add(listener);
+        return () => connectionListeners.delete(listener);
+      },
+      connectionState: () => state,
+    },
+  };
+}
+
+/** Streams the file body (the browser reads it from disk as it goes) to POST /upload. */
+function uploadFile(file: File, options: UploadOptions = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/upload');
+    xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name));
+    xhr.setRequestHeader('content-type', 'application/octet-stream');
+    xhr.upload.onprogress = (e) => options.onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      try {
+        const body = JSON.parse(xhr.responseText) as { path?: string; error?: string };
+        if (xhr.status === 200 && body.path) resolve(body.path);
+        else reject(new StudioError('FILE_NOT_FOUND', `Upload failed (${xhr.status}): ${body.error ?? xhr.statusText}`));
+      } catch {
+        reject(new StudioError('FILE_NOT_FOUND', `Upload failed (${xhr.status}).`));
+      }
+    };
+    xhr.onerror = () => reject(new StudioError('ENGINE_UNAVAILABLE', 'The upload could not reach the engine.'));
+    xhr.onabort = () => reject(new StudioError('CANCELLED', 'Upload cancelled.'));
+    options.signal?.addEventListener('abort', () => xhr.abort());
+    xhr.send(file);
+  });
+}

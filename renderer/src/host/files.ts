@@ -1,0 +1,37 @@
+import type { RendererStudio, UploadOptions } from './types';
+
+/**
+ * The engine-side path of a file the user dropped or picked: the preload knows the real path
+ * (Electron); browser mode streams the file into the engine's upload folder first.
+ */
+export async function enginePathFor(studio: RendererStudio, file: File, options: UploadOptions = {}): Promise<{ path: string; uploaded: boolean }> {
+  const direct = studio.host.pathForFile?.(file);
+  if (direct) return { path: direct, uploaded: false };
+  if (studio.host.uploadFile) return { path: await studio.host.uploadFile(file, options), uploaded: true };
+  throw new Error('This host can neither read dropped files nor upload them.');
+}
+
+/** Hands a file the engine wrote to the user: a download in browser mode, the folder in Electron. */
+export function offerFile(studio: RendererStudio, path: string): boolean {
+  if (studio.host.download) {
+    studio.host.download(path);
+    return true;
+  }
+  if (studio.host.showItemInFolder) {
+    studio.host.showItemInFolder(path);
+    return true;
+  }
+  return false;
+}
+
+/** Saves bytes the renderer made itself (chart images, a result table) through the browser's download. */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}

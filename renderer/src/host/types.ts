@@ -1,0 +1,40 @@
+import type { StudioApi, StudioHost } from '../../../shared/client';
+
+export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
+export type SaveKind = 'csv' | 'tsv' | 'parquet' | 'jsonl' | 'xlsx' | 'html' | 'pdf' | 'png' | 'svg';
+
+export interface UploadOptions {
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * What a renderer host may offer beyond `StudioHost`. Browser mode streams dropped files to the
+ * engine and offers written files for download; the preload gives paths directly instead.
+ * Pages use the helpers in `./files` and never test `host.kind`.
+ */
+export interface RendererHost extends StudioHost {
+  /** Browser mode: stream a file to the engine's upload folder; resolves with its path there. */
+  uploadFile?(file: File, options?: UploadOptions): Promise<string>;
+  /** Browser mode: hand a file the engine wrote (inside its exports folder) to the browser. */
+  download?(path: string): void;
+  /** Electron: show a written file in the OS file manager. */
+  showItemInFolder?(path: string): void;
+  /** Electron: the native Save dialog; resolves with the chosen path, or null when cancelled. */
+  saveDialog?(request: { kind: SaveKind; defaultName?: string; title?: string }): Promise<string | null>;
+  /** Electron: prints an HTML report the engine wrote to PDF (printToPDF); resolves with the PDF path. */
+  printReportToPdf?(htmlPath: string): Promise<string | null>;
+  /** Connection to the engine (browser mode's WebSocket). */
+  onConnection?(listener: (state: ConnectionState) => void): () => void;
+  connectionState?(): ConnectionState;
+}
+
+export interface RendererStudio extends StudioApi {
+  host: RendererHost;
+}
+
+declare global {
+  interface Window {
+    studio?: RendererStudio;
+  }
+}

@@ -1,0 +1,175 @@
+import { lazy, Suspense, useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ANALYSES, ORIGINAL_CLEANING, type AnalysisCategory } from '../../../shared/analyses';
+import type { CleaningOptions } from '../../../shared/api';
+import { EmptyState } from '../components/EmptyState';
+import { ErrorBox } from '../components/ErrorBox';
+import { ProgressBar } from '../components/ProgressBar';
+import { AnalysisPanel } from '../components/results/AnalysisPanel';
+import { formatDateTime, formatMs, formatNumber } from '../format';
+import { useCall, useClient, useJob } from '../hooks/studio';
+import { useApp } from '../state/app';
+
+const RunsPanel = lazy(() => import('./runs/RunsPanel'));
+const CATEGORIES: AnalysisCategory[] = ['exploration', 'cleaning', 'descriptive', 'trends', 'correlations', 'generic'];
+const OPTIONS: Array<keyof CleaningOptions> = ['dropOriginalNulls', 'sentinelsAsNull', 'mergeMakes'];
+/** The last Run ▸ Run analyses request handled (the page may mount after the request). */
+let handledRunAllRequest = 0;
+const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
+
+export function AnalysesPage() {
+  const { t } = useTranslation();
+  const app = useApp();
+  const client = useClient();
+  const dataset = app.dataset;
+  const applicable = useCall('analysis/applicable', dataset ? { dataset } : null, [app.datasetsEpoch]);
+  const job = useJob('analysis/run');
+  const [cleaning, setCleaning] = useState<CleaningOptions>(app.lastRun?.cleaning ?? ORIGINAL_CLEANING);
+  const [category, setCategory] = useState<AnalysisCategory | 'all'>('all');
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const run = app.lastRun && app.lastRun.dataset === dataset ? app.lastRun : null;
+  const { setLastRun } = app;
+
+  // Show the latest run of this dataset when there is one.
+  const looked = useRef<string | null>(null);
+  useEffect(() => {
+    if (!dataset || run || looked.current === dataset) return;
+    looked.current = dataset;
+    client
+      .call('analysis/runs', { dataset, limit: 1 })
+      .then(async (runs) => {
+        if (!runs[0]) return;
+        const latest = await client.call('analysis/get-run', { runId: runs[0].runId });
+        setLastRun(latest);
+        setCleaning(latest.cleaning);
+      })
+      .catch(setLoadError);
+  }, [dataset, run, client, setLastRun]);
+
+  const { start } = job;
+  const runAll = useCallback(
+    async (options: CleaningOptions) => {
+      if (!dataset) return;
+      const result = await start({ dataset, cleaning: options });
+      if (result) setLastRun(result);
+    },
+    [dataset, start, setLastRun],
+  );
+
+  const onKey = useEffectEvent((e: KeyboardEvent) => {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && !job.running) {
+      e.preventDefault();
+      void runAll(cleaning);
+    }
+  });
+  useEffect(() => {
+    const listener = (e: KeyboardEvent) => onKey(e);
+    window.addEventListener('keydown', listener);
+    return () => window.removeEventListener('keydown', listener);
+  }, []);
+  const runRequested = useEffectEvent(() => {
+    if (!job.running) void runAll(cleaning);
+  });
+
+  // Run ▸ Run analyses in the native menu.
+  useEffect(() => {
+    if (app.runAllRequest <= handledRunAllRequest || !dataset) return;
+    handledRunAllRequest = app.runAllRequest;
+    runRequested();
+  }, [app.runAllRequest, dataset]);
+
+  if (!dataset) {
+    return (
+      <div className="page">
+        <h1>{t('analyses.title')}</h1>
+        <EmptyState
+          title={t('analyses.emptyTitle')}
+          actions={
+            <button type="button" className="primary" onClick={() => app.navigate('datasets')}>
+              {t('browse.goImport')}
+            </button>
+          }
+        >
+          <p>{t('analyses.emptyBody')}</p>
+        </EmptyState>
+      </div>
+    );
+  }
+
+  const applicableIds = new Set((applicable.data ?? []).filter((a) => a.applicable).map((a) => a.id));
+  const specs = ANALYSES.filter((s) => applicableIds.has(s.id) && (category === 'all' || s.category === category));
+  const byId = new Map((run?.results ?? []).map((r) => [r.id, r]));
+
+  const changeCleaning = (key: keyof CleaningOptions, value: boolean) => {
+    const next = { ...cleaning, [key]: value };
+    setCleaning(next);
+    // Every analysis that reads the prepared or cleaned data is affected; the engine serves the others from its cache.
+    if (run) void runAll(next);
+  };
+
+  return (
+    <div className="page analyses-page">
+      <header className="page-header">
+        <h1>
+          {t('analyses.title')} <span className="muted">· {dataset}</span>
+        </h1>
+        <div className="page-actions">
+          <button type="button" className="primary" onClick={() => void runAll(cleaning)} disabled={job.running || !applicable.data} aria-keyshortcuts={isMac ? 'Meta+Enter' : 'Control+Enter'} data-testid="run-all">
+            {t('analyses.runAll')}
+          </button>
+        </div>
+      </header>
+
+      <fieldset className="cleaning">
+        <legend>{t('analyses.cleaning')}</legend>
+        {OPTIONS.map((key) => (
+          <label key={key} className="check">
+            <input type="checkbox" checked={cleaning[key]} onChange={(e) => changeCleaning(key, e.target.checked)} disabled={job.running} />
+            <span>{t(`analyses.option.${key}`)}</span>
+          </label>
+        ))}
+      </fieldset>
+
+      {job.running ? <ProgressBar progress={job.progress} label={t('analyses.running')} onCancel={job.cancel} /> : null}
+      <ErrorBox error={job.error ?? applicable.error ?? loadError} onRetry={applicable.error ? applicable.reload : undefined} />
+
+      {run ? (
+        <p className="run-facts muted" data-testid="run-facts">
+          {t('analyses.runFacts', {
+            when: formatDateTime(run.startedAt),
+            rows: formatNumber(run.rows),
+            load: formatMs(run.loadMs),
+            total: formatMs(run.totalMs),
+            source: run.loadSource,
+          })}
+        </p>
+      ) : !job.running && applicable.data ? (
+        <EmptyState title={t('analyses.notRunTitle')}>
+          <p>{t('analyses.notRunBody', { count: applicableIds.size })}</p>
+        </EmptyState>
+      ) : null}
+
+      <div className="tabs" role="tablist" aria-label={t('analyses.categories')}>
+        {(['all', ...CATEGORIES] as const).map((c) => (
+          <button key={c} type="button" role="tab" aria-selected={category === c} onClick={() => setCategory(c)}>
+            {t(`analyses.category.${c}`)}
+          </button>
+        ))}
+      </div>
+
+      {run ? (
+        <div className="panels" role="tabpanel" aria-label={t(`analyses.category.${category}`)}>
+          {specs.map((spec) => (
+            <AnalysisPanel key={spec.id} spec={spec} result={byId.get(spec.id)} dataset={dataset} />
+          ))}
+        </div>
+      ) : null}
+
+      <section className="runs-section" aria-label={t('analyses.published')}>
+        <Suspense fallback={null}>
+          <RunsPanel dataset={dataset} />
+        </Suspense>
+      </section>
+    </div>
+  );
+}
