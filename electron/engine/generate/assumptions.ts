@@ -54,8 +54,8 @@ export const NCIC_MAKE: Readonly<Record<string, string>> = {
  * make values in the full data). Each code gets a fixed set of variants; a small share of rows
  * uses one of them.
  */
-export const MAKE_MISSPELLING_RATE = 0.004;
-export const MAKE_VARIANTS_PER_CODE = 12;
+export const MAKE_MISSPELLING_RATE = 0.006;
+export const MAKE_VARIANTS_PER_CODE = 40;
 /** Seed of the make variants: fixed so the vocabulary is the same whatever the data seed. */
 export const MAKE_VARIANT_SEED = 0x5eed_0001;
 
