@@ -150,10 +150,14 @@ describe('publishing runs to object storage', () => {
       const err = await failure(client.run('storage/open', { dataset, version: runA.version, runId: runA.runId }));
       expect(err.code).toBe('S3_INTEGRITY');
       expect(err.message).toContain(key);
-      // Publishing the same run again repairs it: only the changed object is sent again.
+      // Publishing the same run again repairs it: only the changed object (and the report, dated
+      // by this new publish request) is sent again, then the manifest.
+      server.clearLog();
       const again = await client.run('storage/publish', { dataset, runId: runA.runId });
-      expect(again).toMatchObject({ status: 'published', uploaded: 1 });
-      expect(again.skipped).toBe(again.objects - 1);
+      expect(again).toMatchObject({ status: 'published', uploaded: 2 });
+      expect(again.skipped).toBe(again.objects - 2);
+      const prefix = `crashes/${runA.version}/${runA.runId}/`;
+      expect(server.log.filter((r) => r.method === 'PUT').map((r) => r.key)).toEqual([key, `${prefix}report.html`, `${prefix}manifest.json`]);
       expect((await client.run('storage/open', { dataset, version: runA.version, runId: runA.runId })).checks.every((c) => c.ok)).toBe(true);
     } finally {
       await engine.close();

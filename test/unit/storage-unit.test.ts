@@ -121,11 +121,12 @@ describe('result files', () => {
     expect(resultFromParquet(resultToParquet(empty))).toEqual(empty);
   });
 
-  it('neutralises formulas in CSV but keeps negative numbers', () => {
+  it('neutralises formula-like text in CSV, never numbers', () => {
     const csv = resultToCsv(table).toString();
     expect(csv.split('\n')[0]).toBe('make,count,share,other');
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
-    expect(neutraliseFormula('-12')).toBe('-12');
+    expect(neutraliseFormula(-12)).toBe(-12);
+    expect(neutraliseFormula('-x')).toBe("'-x");
     expect(neutraliseFormula('@cmd')).toBe("'@cmd");
   });
 });

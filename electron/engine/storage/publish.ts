@@ -15,12 +15,12 @@ import { StudioError } from '../../../shared/errors';
 import type { EngineContext } from '../engine';
 import type { JobContext } from '../jobs/manager';
 import { versions as appVersions } from '../system/versions';
-import { renderChartSvg } from './chart-images';
+import { buildReportHtml } from '../export/report';
+import { renderChartSvg, stableIds } from './chart-images';
 import { writeDatasetParquet } from './dataset-file';
 import { CONTENT_TYPES, keys } from './layout';
 import { serializeManifest } from './manifest';
 import type { ObjectStore, PutSource } from './object-store';
-import { runReportHtml } from './report-html';
 import { resultToCsv, resultToParquet } from './result-files';
 
 export interface Artifact extends StoredObject {
@@ -33,6 +33,8 @@ export interface PublishInput {
   prefix: string;
   charts: ChartImage[];
   includeDataset: boolean;
+  /** When the publish was asked for: the report's date, the same on every retry of it. */
+  requestedAt: Date;
 }
 
 export interface PublishOutcome {
@@ -63,7 +65,6 @@ export async function buildArtifacts(ctx: EngineContext, input: PublishInput, tm
   const { run, prefix } = input;
   const out: Artifact[] = [];
   const given = new Map(input.charts.map((c) => [c.analysisId, c]));
-  const chartsForReport = new Map<string, { svg?: string; pngBase64?: string }>();
   const total = run.results.length + 2;
   let done = 0;
   const step = (message: string) => job.progress({ phase: 'prepare', message, done: ++done, total, unit: 'items' });
@@ -77,21 +78,18 @@ export async function buildArtifacts(ctx: EngineContext, input: PublishInput, tm
     const image = given.get(result.id);
     if (image?.svg) {
       out.push(bufferArtifact(keys.chart(prefix, result.id, 'svg'), 'chart', CONTENT_TYPES.svg, Buffer.from(image.svg), result.id));
-      chartsForReport.set(result.id, { svg: image.svg });
     } else if (image?.pngBase64) {
       out.push(bufferArtifact(keys.chart(prefix, result.id, 'png'), 'chart', CONTENT_TYPES.png, Buffer.from(image.pngBase64, 'base64'), result.id));
-      chartsForReport.set(result.id, { pngBase64: image.pngBase64 });
     } else if (result.status === 'ok' && result.table) {
       const svg = safeRender(ctx, result.id, result.table);
       if (svg) {
         out.push(bufferArtifact(keys.chart(prefix, result.id, 'svg'), 'chart', CONTENT_TYPES.svg, Buffer.from(svg), result.id));
-        chartsForReport.set(result.id, { svg });
       }
     }
     step(`Prepared ${result.id}`);
   }
 
-  const html = runReportHtml({ run, datasetRows: input.facts?.rows ?? run.rows, charts: chartsForReport });
+  const html = stableIds(buildReportHtml({ run, dataset: input.facts, generatedAt: input.requestedAt }));
   out.push(bufferArtifact(keys.report(prefix), 'report', CONTENT_TYPES.html, Buffer.from(html)));
   step('Prepared the report');
 

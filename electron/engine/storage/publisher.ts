@@ -57,7 +57,7 @@ export async function publishEntry(ctx: EngineContext, id: number, job: JobConte
     const attempts = await update.publishing({ endpoint: config.endpoint, bucket: config.bucket, prefix });
     try {
       const facts = await datasetFacts(ctx, run.dataset, run.version);
-      const done = await publishRun(ctx, store, { run, facts, prefix, charts: entry.charts, includeDataset: entry.includeDataset }, job);
+      const done = await publishRun(ctx, store, { run, facts, prefix, charts: entry.charts, includeDataset: entry.includeDataset, requestedAt: entry.createdAt }, job);
       const result: PublishResult = {
         status: 'published',
         ...base,

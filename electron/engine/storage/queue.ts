@@ -20,6 +20,7 @@ export interface QueueEntry {
   charts: ChartImage[];
   state: QueueState;
   attempts: number;
+  createdAt: Date;
 }
 
 interface Row {
@@ -139,6 +140,7 @@ export async function withLockedEntry<T>(db: Database, id: number, work: (entry:
         charts: row.charts,
         state: row.state,
         attempts: row.attempts,
+        createdAt: row.created_at,
       };
       return { locked: true as const, value: await work(entry, new EntryUpdater(client, id)) };
     } finally {

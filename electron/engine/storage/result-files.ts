@@ -3,6 +3,7 @@
  * CSV cells that a spreadsheet would run as a formula are neutralised like every export does.
  */
 import pl, { type DataType } from 'nodejs-polars';
+import { neutraliseText } from '../export/neutralise';
 import type { ResultCell, ResultCellType, ResultTable } from '../../../shared/contract/analysis';
 
 const DTYPES: Record<ResultCellType, DataType> = { integer: pl.Int64, float: pl.Float64, boolean: pl.Bool, text: pl.Utf8 };
@@ -26,9 +27,9 @@ export function resultToParquet(table: ResultTable): Buffer {
   return frameOf(table).writeParquet();
 }
 
-/** A spreadsheet would evaluate these; a leading quote keeps them as text. */
+/** Text a spreadsheet would evaluate gets a leading quote, as in every CSV export (export/neutralise.ts). */
 export function neutraliseFormula(cell: ResultCell): ResultCell {
-  return typeof cell === 'string' && /^[=+\-@\t\r]/.test(cell) && !/^-?\d/.test(cell) ? `'${cell}` : cell;
+  return typeof cell === 'string' ? neutraliseText(cell) : cell;
 }
 
 export function resultToCsv(table: ResultTable): Buffer {
