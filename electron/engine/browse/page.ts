@@ -66,11 +66,6 @@ export class Browser {
     const sql = viewSql(info, view, parametersBinder(params));
     const key = viewKey(info.table, view);
     await this.stats.analyzed(info.table);
-    const sorted = view.sort.length > 0;
-    if (sorted && !this.maps.isReady(key)) {
-      // Start (or join) the map build; a failure is retried by the next request.
-      this.maps.get(key, sql, params).catch(() => undefined);
-    }
     const total = this.count(key, info, sql, params);
     let rows: Cell[][];
     try {
@@ -81,6 +76,9 @@ export class Browser {
       requestError(err);
     }
     const totalRows = await total.catch(requestError);
+    // After the answer, not before: the build would compete with this first page for the CPU.
+    // Starts (or joins) the view's map build; a failure is retried by the next request.
+    if (view.sort.length && !this.maps.isReady(key)) this.maps.get(key, sql, params).catch(() => undefined);
     return { dataset: info.dataset, version: info.version, columns: info.columns, offset, rows, totalRows };
   }
 
