@@ -12,6 +12,8 @@ import { FieldKind, RecordFlaw, RecordScanner, ScanStatus } from './scanner';
 import { TypeSurvey } from './infer';
 
 const HEAD_BYTES = 4 * 1024 * 1024;
+const MAX_HEAD_BYTES = 64 * 1024 * 1024;
+const MIN_HEAD_ROWS = 100;
 const PROBE_BYTES = 256 * 1024;
 const PROBES = 16;
 const SNIFF_CHARS = 64 * 1024;
@@ -67,46 +69,67 @@ function observeRecords(scanner: RecordScanner, buf: Buffer, pos: number, final:
   return { seen, matching };
 }
 
+interface Head {
+  whole: boolean;
+  encoding: TextEncoding;
+  bomBytes: number;
+  dialect: Dialect;
+  header: string[] | null;
+  headerLine: number;
+  survey: TypeSurvey | null;
+  sampledRows: number;
+  scanner: RecordScanner;
+}
+
+async function readHead(fd: fs.promises.FileHandle, size: number, headBytes: number): Promise<Head> {
+  const head = await readAt(fd, 0, Math.min(size, headBytes));
+  const whole = head.length >= size;
+  const { encoding, bomBytes } = detectEncoding(head);
+  const text = toUtf8(head.subarray(bomBytes), encoding, whole);
+  const dialect = sniffDialect(text.subarray(0, SNIFF_CHARS).toString('utf8'), whole && text.length <= SNIFF_CHARS);
+  const scanner = new RecordScanner(dialect.delimiter.charCodeAt(0));
+  let pos = 0;
+  let line = 1;
+  while (pos < text.length) {
+    if (scanner.scan(text, pos, text.length, whole) !== ScanStatus.Complete) break;
+    const recordLine = line;
+    line += scanner.innerLines + (scanner.next > scanner.recordEnd ? 1 : 0);
+    pos = scanner.next;
+    if (scanner.isBlank()) continue;
+    if (scanner.flaw !== RecordFlaw.None) {
+      throw new StudioError('CSV_MALFORMED', `Line ${recordLine}: the header line has a quote that is not closed properly.`, { line: recordLine });
+    }
+    const header = Array.from({ length: scanner.fieldCount }, (_, f) => scanner.fieldText(text, f));
+    const survey = new TypeSurvey(header.length, dialect.delimiter);
+    const sampledRows = observeRecords(scanner, text, pos, whole, survey, header.length).matching;
+    return { whole, encoding, bomBytes, dialect, header, headerLine: recordLine, survey, sampledRows, scanner };
+  }
+  return { whole, encoding, bomBytes, dialect, header: null, headerLine: line, survey: null, sampledRows: 0, scanner };
+}
+
 export async function profileFile(file: string): Promise<FileProfile> {
   const fd = await fs.promises.open(file, 'r');
   try {
     const { size } = await fd.stat();
-    const head = await readAt(fd, 0, Math.min(size, HEAD_BYTES));
-    const whole = head.length >= size;
-    const { encoding, bomBytes } = detectEncoding(head);
-    if (size - bomBytes <= 0) throw new StudioError('CSV_EMPTY', 'The file is empty.', { file });
-    const text = toUtf8(head.subarray(bomBytes), encoding, whole);
-    const dialect = sniffDialect(text.subarray(0, SNIFF_CHARS).toString('utf8'), whole && text.length <= SNIFF_CHARS);
-    const scanner = new RecordScanner(dialect.delimiter.charCodeAt(0));
-
-    let pos = 0;
-    let line = 1;
-    let header: string[] | null = null;
-    while (pos < text.length) {
-      if (scanner.scan(text, pos, text.length, whole) !== ScanStatus.Complete) break;
-      const recordLine = line;
-      line += scanner.innerLines + (scanner.next > scanner.recordEnd ? 1 : 0);
-      pos = scanner.next;
-      if (scanner.isBlank()) continue;
-      if (scanner.flaw !== RecordFlaw.None) {
-        throw new StudioError('CSV_MALFORMED', `Line ${recordLine}: the header line has a quote that is not closed properly.`, { line: recordLine });
-      }
-      header = Array.from({ length: scanner.fieldCount }, (_, f) => scanner.fieldText(text, f));
-      line = recordLine;
-      break;
+    // Read further when the head holds too few records (very long fields) to infer from.
+    let headBytes = HEAD_BYTES;
+    let h = await readHead(fd, size, headBytes);
+    if (size - h.bomBytes <= 0) throw new StudioError('CSV_EMPTY', 'The file is empty.', { file });
+    while (!h.whole && h.sampledRows < MIN_HEAD_ROWS && headBytes < MAX_HEAD_BYTES) {
+      headBytes *= 4;
+      h = await readHead(fd, size, headBytes);
     }
-    if (!header) {
-      if (whole) throw new StudioError('CSV_EMPTY', 'The file has no header line: it holds only blank lines.', { file });
-      throw new StudioError('CSV_MALFORMED', `The header line is longer than ${HEAD_BYTES / 1048576} MB; a quote is probably not closed.`, { line: 1 });
+    const { encoding, bomBytes, dialect, header, survey, scanner } = h;
+    if (!header || !survey) {
+      if (h.whole) throw new StudioError('CSV_EMPTY', 'The file has no header line: it holds only blank lines.', { file });
+      throw new StudioError('CSV_MALFORMED', `The header line is longer than ${MAX_HEAD_BYTES / 1048576} MB; a quote is probably not closed.`, { line: 1 });
     }
-
-    const survey = new TypeSurvey(header.length, dialect.delimiter);
-    let sampledRows = observeRecords(scanner, text, pos, whole, survey, header.length).matching;
-    if (!whole) {
+    let sampledRows = h.sampledRows;
+    if (!h.whole) {
       const span = size - bomBytes;
       for (let k = 1; k <= PROBES; k++) {
         let offset = bomBytes + Math.floor((span * k) / (PROBES + 1));
-        if (offset < HEAD_BYTES) continue;
+        if (offset < headBytes) continue;
         if (encoding.startsWith('utf-16')) offset -= (offset - bomBytes) % 2;
         const probe = toUtf8(await readAt(fd, offset, PROBE_BYTES), encoding, false);
         const lf = probe.indexOf(0x0a);
@@ -124,7 +147,7 @@ export async function profileFile(file: string): Promise<FileProfile> {
         }
       }
     }
-    return { bytes: size, encoding, bomBytes, dialect, header, headerLine: line, survey, sampledRows };
+    return { bytes: size, encoding, bomBytes, dialect, header, headerLine: h.headerLine, survey, sampledRows };
   } finally {
     await fd.close();
   }
