@@ -66,7 +66,7 @@ export function registerBench(program: Command): void {
     .option('--regenerate', 'generate the input again even if it is cached')
     .option('--keep-dataset', 'keep the imported benchmark dataset afterwards')
     .option('--pages <n>', 'random pages per browse view (default 50; smoke 3)', positiveInt)
-    .option('--pandas-rows <n>', 'rows pandas loads (its throughput is compared; 0 = the whole file)', nonNegativeInt, 200_000)
+    .option('--pandas-rows <n>', 'rows pandas loads (its throughput is compared; 0 = the whole file)', nonNegativeInt, 50_000)
     .option('--psql <path>', 'psql executable', process.env.PSQL ?? 'psql')
     .option('--python <path>', 'Python with pandas, SQLAlchemy and psycopg2 (default: python3, then /usr/bin/python3)')
     .action(async (options: BenchCliOptions, command: Command) => {
