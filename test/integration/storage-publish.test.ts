@@ -18,6 +18,8 @@ import { StudioError } from '../../shared/errors';
 import { channelPair } from '../../shared/rpc';
 import { Engine } from '../../electron/engine/engine';
 import { silentLogger } from '../../electron/engine/log';
+import { ORIGINAL_NULL_DROP_COLUMNS } from '../../shared/analyses';
+import { quoteIdent } from '../../electron/engine/db/sql';
 import { REAL_4401, repoRoot } from '../support/analysis-fixtures';
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
 import { S3TestServer } from '../support/s3-server';
@@ -120,9 +122,16 @@ describe('publishing runs to object storage', () => {
       expect(manifest.analyses.map((a) => a.id)).toEqual(runA.results.map((r) => r.id));
       expect(manifest.versions.polars).toMatch(/^\d+\.\d+/);
       const datasetObject = manifest.objects.find((o) => o.role === 'dataset')!;
+      // The dataset as the run saw it: the original's null-row drop applied (the run's default
+      // cleaning), counted independently in PostgreSQL.
       const frame = pl.readParquet((await server.read(BUCKET, datasetObject.key)).body);
-      expect(frame.height).toBe(imported.rows);
-      expect(frame.columns).toEqual(imported.columns.map((c) => c.identifier));
+      const idOf = (name: string) => quoteIdent(imported.columns.find((c) => c.name === name)!.identifier);
+      const { rows: counted } = await t.engine.ctx.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM data.${quoteIdent(imported.table)} WHERE ${ORIGINAL_NULL_DROP_COLUMNS.map((n) => `${idOf(n)} IS NOT NULL`).join(' AND ')}`,
+      );
+      expect(runA.cleaning.dropOriginalNulls).toBe(true);
+      expect(frame.getColumns()[0]!.length).toBe(counted[0]!.n);
+      expect(frame.getColumns().map((s) => s.name)).toEqual(imported.columns.map((c) => c.identifier));
 
       const puts = server.log.filter((r) => r.method === 'PUT' && r.key);
       expect(puts[puts.length - 1]!.key).toBe(`${prefix}manifest.json`);

@@ -17,7 +17,7 @@ import type { JobContext } from '../jobs/manager';
 import { versions as appVersions } from '../system/versions';
 import { buildReportHtml } from '../export/report';
 import { renderChartSvg, stableIds } from './chart-images';
-import { writeDatasetParquet } from './dataset-file';
+import { writeCleanedDatasetParquet } from './dataset-file';
 import { CONTENT_TYPES, keys } from './layout';
 import { serializeManifest } from './manifest';
 import type { ObjectStore, PutSource } from './object-store';
@@ -97,9 +97,10 @@ export async function buildArtifacts(ctx: EngineContext, input: PublishInput, tm
     if (!input.facts) {
       throw new StudioError('DATASET_NOT_FOUND', `Version ${run.version} of dataset "${run.dataset}" is no longer in the catalog, so it cannot be published with the run.`, { dataset: run.dataset, version: run.version }, 'Publish without the dataset, or import it again and rerun the analyses.');
     }
-    job.progress({ phase: 'prepare', message: 'Writing the dataset as Parquet', done, total, unit: 'items' });
+    job.progress({ phase: 'prepare', message: 'Writing the cleaned dataset as Parquet', done, total, unit: 'items' });
     const file = path.join(tmp, 'dataset.parquet');
-    await writeDatasetParquet(ctx.db, input.facts, path.join(tmp, 'dataset.csv'), file, job.signal);
+    await writeCleanedDatasetParquet({ db: ctx.db, home: ctx.home }, input.facts, run.cleaning, file);
+    job.throwIfCancelled();
     const size = fs.statSync(file).size;
     out.push({ key: keys.dataset(prefix, run.dataset), role: 'dataset', contentType: CONTENT_TYPES.parquet, size, sha256: await sha256File(file), source: { path: file, size } });
   }
