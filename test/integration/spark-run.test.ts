@@ -88,7 +88,11 @@ describe('spark/run against the Databricks emulator', () => {
     expect(run.storage).toMatchObject({ kind: 'volume', uploadSkipped: false });
     expect(run.cluster.serverless).toBe(true);
     const phases = progress.map((p) => p.phase);
-    for (const phase of ['export', 'upload', 'submit', 'QUEUED', 'PENDING', 'RUNNING', 'TERMINATED', 'compare']) expect(phases).toContain(phase);
+    for (const phase of ['export', 'upload', 'submit', 'TERMINATED', 'compare']) expect(phases).toContain(phase);
+    // Progress is throttled, so short states may be skipped; those seen come in life-cycle order.
+    const order = ['QUEUED', 'PENDING', 'RUNNING', 'TERMINATING', 'TERMINATED'];
+    const seen = phases.filter((p): p is string => order.includes(p ?? '')).map((p) => order.indexOf(p));
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
     const terminated = progress.find((p) => p.phase === 'TERMINATED')!;
     expect(terminated.details).toMatchObject({ lifeCycleState: 'TERMINATED', resultState: 'SUCCESS' });
     expect(terminated.details?.executionMs).toBeGreaterThan(0);

@@ -1,33 +1,21 @@
-/**
- * Spark vs Polars, one analysis: the verdict and the first differences.
- * TODO(analyses): delegate to compareResults from shared/results-compare.ts once it is committed;
- * until then this applies the same rules in their simplest form (same columns, same row order,
- * integers and text exactly, floats within a relative tolerance).
- */
-import type { ResultCell, ResultTable } from '../../../shared/contract/analysis';
+/** Spark vs Polars, one analysis: the verdict and the first differences (shared/results-compare.ts rules). */
+import type { ResultTable } from '../../../shared/contract/analysis';
 import type { ResultDifference } from '../../../shared/contract/spark';
+import { compareResults } from '../../../shared/results-compare';
 
-const MAX_DIFFERENCES = 5;
-const FLOAT_TOLERANCE = 1e-9;
-
-function sameCell(a: ResultCell, b: ResultCell, type: string): boolean {
-  if (a === null || b === null) return a === b;
-  if (type === 'float' && typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= FLOAT_TOLERANCE * Math.max(1, Math.abs(a), Math.abs(b));
-  return a === b;
-}
+/** Differences kept with a run: enough to see what differs, small enough to store and show. */
+const KEPT_DIFFERENCES = 5;
 
 export function compareTables(spark: ResultTable, polars: ResultTable): { match: boolean; differences: ResultDifference[] } {
-  const differences: ResultDifference[] = [];
-  const names = (t: ResultTable) => t.columns.map((c) => c.name).join(', ');
-  if (names(spark) !== names(polars)) differences.push({ where: 'columns', spark: names(spark), polars: names(polars) });
-  if (spark.rows.length !== polars.rows.length) differences.push({ where: 'row count', spark: spark.rows.length, polars: polars.rows.length });
-  const rows = Math.min(spark.rows.length, polars.rows.length);
-  for (let r = 0; r < rows && differences.length < MAX_DIFFERENCES; r++) {
-    polars.columns.forEach((c, i) => {
-      const a = spark.rows[r]![i] ?? null;
-      const b = polars.rows[r]![i] ?? null;
-      if (differences.length < MAX_DIFFERENCES && !sameCell(a, b, c.type)) differences.push({ where: `row ${r + 1}, ${c.name}`, spark: a, polars: b });
-    });
+  const outcome = compareResults(spark, polars, { maxDifferences: KEPT_DIFFERENCES });
+  const differences = outcome.differences.map((d) => ({
+    where: d.kind === 'cell' ? `row ${(d.row ?? 0) + 1}, ${d.column ?? ''}` : d.kind === 'row-count' ? 'row count' : 'columns',
+    spark: d.a ?? null,
+    polars: d.b ?? null,
+    message: d.message,
+  }));
+  if (outcome.differenceCount > differences.length) {
+    differences.push({ where: 'more', spark: null, polars: null, message: `${outcome.differenceCount - differences.length} more differences` });
   }
-  return { match: differences.length === 0, differences };
+  return { match: outcome.match, differences };
 }

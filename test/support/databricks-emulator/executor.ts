@@ -12,16 +12,20 @@ import type { DatasetColumn } from '../../../shared/types';
 import type { SparkJobPlan, SparkJobResult } from '../../../electron/engine/spark/job-contract';
 import type { Executor } from './server';
 
-/** One analysis of a plan, on a file whose columns carry the catalog's display names. */
-export interface ComputeRequest {
+/** The dataset file, with its columns named as the catalog names them. */
+export interface ComputeSource {
   file: string;
   format: 'parquet' | 'csv';
   columns: DatasetColumn[];
-  analysis: SparkJobPlan['analyses'][number];
-  cleaning: SparkJobPlan['cleaning'];
 }
 
-export type ComputeFn = (request: ComputeRequest) => Promise<ResultTable>;
+/** An engine open on one file that computes one analysis of the plan at a time. */
+export interface ComputeSession {
+  compute(analysis: SparkJobPlan['analyses'][number], cleaning: SparkJobPlan['cleaning']): Promise<ResultTable>;
+  close(): void;
+}
+
+export type OpenCompute = (source: ComputeSource) => Promise<ComputeSession>;
 
 /** The uploaded file with display names instead of the physical `c00…` names (via DuckDB). */
 async function withDisplayNames(file: string, format: 'parquet' | 'csv', plan: SparkJobPlan): Promise<{ file: string; cleanup: () => void }> {
@@ -44,7 +48,7 @@ async function withDisplayNames(file: string, format: 'parquet' | 'csv', plan: S
   return { file: out, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-export function planExecutor(compute: ComputeFn): Executor {
+export function planExecutor(open: OpenCompute): Executor {
   return async (request) => {
     const planPath = request.parameters.plan;
     if (!planPath) return { failure: { error: 'sparkpolar: give the plan', errorTrace: 'SystemExit: sparkpolar: give the plan (--plan PATH, or the notebook\'s plan widget)' } };
@@ -69,9 +73,18 @@ export function planExecutor(compute: ComputeFn): Executor {
       };
     }
     const started = performance.now();
-    const named = await withDisplayNames(input, format, plan);
-    const loadMs = performance.now() - started;
+    // CSV columns are read by position; Parquet ones by name, so those get the display names.
+    const named = format === 'parquet' ? await withDisplayNames(input, format, plan) : { file: input, cleanup: () => undefined };
     const columns: DatasetColumn[] = plan.columns.map((c) => ({ name: c.name, identifier: c.name, type: c.type }));
+    let session: ComputeSession;
+    try {
+      session = await open({ file: named.file, format, columns });
+    } catch (err) {
+      named.cleanup();
+      const message = err instanceof Error ? err.message : String(err);
+      return { failure: { error: `AnalysisException: ${message.split('\n')[0]}`, errorTrace: err instanceof Error ? (err.stack ?? message) : message } };
+    }
+    const loadMs = performance.now() - started;
     const analyses: SparkJobResult['analyses'] = [];
     const logs: string[] = [];
     try {
@@ -81,7 +94,7 @@ export function planExecutor(compute: ComputeFn): Executor {
         try {
           for (let i = 0; i < plan.repeat; i++) {
             const t0 = performance.now();
-            const result = await compute({ file: named.file, format, columns, analysis, cleaning: plan.cleaning });
+            const result = await session.compute(analysis, plan.cleaning);
             samples.push(performance.now() - t0);
             if (i === 0) table = result;
           }
@@ -98,6 +111,7 @@ export function planExecutor(compute: ComputeFn): Executor {
         logs.push(`sparkpolar: ${analysis.id} ${analyses.at(-1)!.status} ${Math.round(samples[0] ?? 0)} ms`);
       }
     } finally {
+      session.close();
       named.cleanup();
     }
     const document: SparkJobResult = {
