@@ -1,13 +1,8 @@
 import type { datasetMethods } from '../../../shared/contract/dataset';
-import { StudioError } from '../../../shared/errors';
 import type { EngineContext } from '../engine';
 import type { DomainHandlers } from '../rpc/handlers';
 import { importCsv } from '../ingest/import';
 import { Catalog } from './catalog';
-
-const notYetBuilt = (method: string) => async (): Promise<never> => {
-  throw new StudioError('INTERNAL', `${method} is being built in this session.`);
-};
 
 export function datasetHandlers(ctx: EngineContext): DomainHandlers<typeof datasetMethods> {
   const catalog = new Catalog(ctx.db);

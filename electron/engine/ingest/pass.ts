@@ -57,6 +57,8 @@ export interface PassOptions {
   /** Every raw chunk as read (for the checksum). */
   onRaw?: (chunk: Buffer) => void;
   onProgress?: (bytesRead: number, rows: number) => void;
+  /** Read size (tests use tiny ones to put chunk boundaries everywhere). */
+  chunkBytes?: number;
 }
 
 export interface PassResult {
@@ -127,7 +129,8 @@ export class LoadPass {
   async run(): Promise<PassResult> {
     const o = this.o;
     const transcode = createTranscoder(o.encoding);
-    const stream = fs.createReadStream(o.file, { start: o.bomBytes, highWaterMark: CHUNK_BYTES });
+    const chunkBytes = o.chunkBytes ?? CHUNK_BYTES;
+    const stream = fs.createReadStream(o.file, { start: o.bomBytes, highWaterMark: chunkBytes });
     let bytesRead = o.bomBytes;
     let parts: Buffer[] = [];
     let partsBytes = 0;
@@ -142,7 +145,7 @@ export class LoadPass {
       parts = rest.length ? [rest] : [];
       partsBytes = rest.length;
       // A long record: wait for it to double before scanning it again (linear, not quadratic).
-      waitFor = rest.length > CHUNK_BYTES ? rest.length * 2 : 0;
+      waitFor = rest.length > chunkBytes ? rest.length * 2 : 0;
     };
     try {
       for await (const raw of stream as AsyncIterable<Buffer>) {

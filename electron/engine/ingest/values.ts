@@ -53,10 +53,18 @@ function integerWithin(b: Bytes, s: number, e: number, maxDigits: number, maxPos
 export const isInt4 = (b: Bytes, s: number, e: number) => integerWithin(b, s, e, 10, '2147483647', '2147483648');
 export const isInt8 = (b: Bytes, s: number, e: number) => integerWithin(b, s, e, 19, '9223372036854775807', '9223372036854775808');
 
-/** `-?(0|[1-9]\d*)([sep]\d+)?` : plain decimal notation with `.` or `,` as separator. */
+/**
+ * `-?(0|[1-9]\d*)([sep]\d+)?` : plain decimal notation with `.` or `,` as separator; not a
+ * negative zero (numeric has none, so `-0.0` would read back as `0.0`).
+ */
 function isDecimal(b: Bytes, s: number, e: number, sep: number): boolean {
   let i = s;
-  if (b[i] === MINUS) i++;
+  if (b[i] === MINUS) {
+    i++;
+    let nonZero = false;
+    for (let k = i; k < e; k++) if (b[k] !== D0 && b[k] !== sep) nonZero = true;
+    if (!nonZero) return false;
+  }
   const intStart = i;
   while (i < e && isDigit(b[i])) i++;
   const intDigits = i - intStart;
