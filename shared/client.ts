@@ -91,6 +91,13 @@ export interface StudioClient {
   onEvent(listener: (event: EngineEvent) => void): () => void;
 }
 
+function asStudioError(err: unknown): unknown {
+  if (err instanceof StudioError) return err;
+  const data = err as Partial<ErrorData> | null;
+  if (data && typeof data === 'object' && typeof data.code === 'string' && typeof data.message === 'string') return StudioError.fromData(data as ErrorData);
+  return err;
+}
+
 export function createClient(bridge: StudioBridge): StudioClient {
   // Events can arrive before the reply that names the job id: keep the latest per job.
   const early = new Map<string, JobEvent[]>();
@@ -105,7 +112,10 @@ export function createClient(bridge: StudioBridge): StudioClient {
     }
   });
 
-  const call = <M extends MethodName>(method: M, params: Params<M>) => bridge.call(method, params) as Promise<Reply<M>>;
+  // Errors that crossed Electron's contextBridge arrive as plain data: make them StudioErrors again.
+  const call = <M extends MethodName>(method: M, params: Params<M>) => bridge.call(method, params).catch((err: unknown) => {
+    throw asStudioError(err);
+  }) as Promise<Reply<M>>;
 
   return {
     call,
@@ -122,7 +132,7 @@ export function createClient(bridge: StudioBridge): StudioClient {
             off();
             options.signal?.removeEventListener('abort', onAbort);
             if (event.type === 'job/done') resolve(event.result as never);
-            else reject(StudioError.fromData(event.error as ErrorData));
+            else reject(StudioError.fromData(event.error));
           }
         };
         const off = bridge.onEvent((event) => {
@@ -135,7 +145,7 @@ export function createClient(bridge: StudioBridge): StudioClient {
           void bridge.call('job/cancel', { jobId }).catch(() => undefined);
         };
         options.signal?.addEventListener('abort', onAbort);
-        (bridge.call(method, params) as Promise<{ jobId: string }>).then(
+        (call(method, params) as Promise<{ jobId: string }>).then(
           (reply) => {
             jobId = reply.jobId;
             options.onStarted?.(jobId);

@@ -9,6 +9,7 @@ import { channelPair } from '../../shared/rpc';
 import { Engine } from '../engine/engine';
 import { defaultHome } from '../engine/home';
 import { createLogger } from '../engine/log';
+import { resolveDatabaseUrl } from '../engine/settings/effective';
 
 export interface GlobalOptions {
   home?: string;
@@ -40,7 +41,9 @@ export function resolveHome(options: GlobalOptions): string {
 export async function withEngine<T>(command: Command, fn: (ctx: CommandContext) => Promise<T>): Promise<T> {
   const options = globalOptions(command);
   const log = createLogger((line) => process.stderr.write(line + '\n'), options.verbose ? 'debug' : 'error', 'cli');
-  const engine = new Engine({ home: resolveHome(options), databaseUrl: options.databaseUrl ?? process.env.DATABASE_URL, host: 'cli', log });
+  const home = resolveHome(options);
+  const databaseUrl = await resolveDatabaseUrl({ home, env: process.env, log, commandLineUrl: options.databaseUrl });
+  const engine = new Engine({ home, databaseUrl, host: 'cli', log });
   const [engineSide, clientSide] = channelPair();
   engine.attach(engineSide);
   const client = createClient(bridgeFromChannel(clientSide));

@@ -94,4 +94,17 @@ describe('client over a channel', () => {
     await expect(running).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(seen).toEqual(['analysis/run', 'job/cancel']);
   });
+
+  it('turns plain error data (as Electron\'s contextBridge delivers it) back into a StudioError', async () => {
+    const bridge = {
+      call: async () => {
+        throw { name: 'StudioError', code: 'PG_UNAVAILABLE', message: 'PostgreSQL is not reachable' };
+      },
+      onEvent: () => () => undefined,
+    };
+    const err = await createClient(bridge).call('system/ping', {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StudioError);
+    expect((err as StudioError).code).toBe('PG_UNAVAILABLE');
+    expect((err as StudioError).fix).toMatch(/PostgreSQL/);
+  });
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { Engine } from '../../engine/engine';
 import { createLogger } from '../../engine/log';
+import { resolveDatabaseUrl } from '../../engine/settings/effective';
 import { startBrowserServer } from '../../serve/server';
 import { globalOptions, resolveHome } from '../context';
 
@@ -24,7 +25,8 @@ export function registerServe(program: Command): void {
       const global = globalOptions(command);
       const home = resolveHome(global);
       const log = createLogger((line) => process.stderr.write(line + '\n'), global.verbose ? 'debug' : 'warn', 'serve');
-      const engine = new Engine({ home, databaseUrl: global.databaseUrl ?? process.env.DATABASE_URL, host: 'browser', log });
+      const databaseUrl = await resolveDatabaseUrl({ home, env: process.env, log, commandLineUrl: global.databaseUrl });
+      const engine = new Engine({ home, databaseUrl, host: 'browser', log });
       const server = await startBrowserServer({ engine, port: options.port, rendererDir: defaultRendererDir, uploadDir: path.join(home, 'uploads') });
       if (global.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');
       else process.stdout.write(`SparkPolar Studio is serving at ${server.url}\nOpen it in a browser on this machine. Ctrl-C stops.\n`);

