@@ -224,19 +224,21 @@ function barBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shape
   const horizontal = !histogram && (hints.kind === 'hbar' || longest > 12 || (pairs.length > 12 && longest > 4));
   const axes = axisStyle(style.dark);
   const valueName = hints.yLabel ?? table.columns[vi]!.name;
+  // Horizontal bars: the title names the categories and the tooltip the value, so no axis names crowd the labels.
+  const categoryName = horizontal || binned ? undefined : (hints.xLabel ?? table.columns[li]!.name);
   const categoryAxis = {
     type: 'category',
     data: pairs.map((p) => p.label),
     ...axes,
     axisLabel: { ...axes.axisLabel, interval: 0, width: horizontal ? 160 : undefined, overflow: 'truncate', rotate: !horizontal && longest > 6 && pairs.length > 6 ? 35 : 0 },
     inverse: horizontal,
-    name: hints.xLabel ?? (binned ? undefined : table.columns[li]!.name),
-    nameLocation: horizontal ? 'end' : 'middle',
-    nameGap: horizontal ? 8 : 28,
+    name: categoryName,
+    nameLocation: 'middle',
+    nameGap: 28,
   };
-  const valueAxis = { type: 'value', ...axes, name: valueName, nameLocation: horizontal ? 'middle' : 'end', nameGap: horizontal ? 28 : 12 };
+  const valueAxis = { type: 'value', ...axes, name: horizontal ? undefined : valueName, nameLocation: 'end', nameGap: 12 };
   return {
-    grid: { left: 12, right: 24, top: style.withTitle ? 48 : 28, bottom: 12, containLabel: true },
+    grid: { left: 12, right: 24, top: style.withTitle ? 48 : 28, bottom: categoryName ? 32 : 12, containLabel: true },
     xAxis: horizontal ? valueAxis : categoryAxis,
     yAxis: horizontal ? categoryAxis : valueAxis,
     series: [
@@ -307,7 +309,7 @@ function lineBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shap
   const multi = data.series.length > 1;
   return {
     legend: multi ? legend(style) : undefined,
-    grid: { left: 12, right: 24, top: style.withTitle ? 64 : multi ? 36 : 24, bottom: 12, containLabel: true },
+    grid: { left: 12, right: 24, top: style.withTitle ? 64 : multi ? 36 : 24, bottom: 32, containLabel: true },
     xAxis: { type: 'category', data: data.xs, boundaryGap: false, ...axes, name: hints.xLabel ?? table.columns[shape.dims[0]!]!.name, nameLocation: 'middle', nameGap: 28 },
     yAxis: { type: 'value', ...axes, name: hints.yLabel ?? table.columns[shape.value]!.name },
     series: data.series.map((s) => ({ type: 'line', name: s.name, data: s.values, showSymbol: data.xs.length <= 40 })),
@@ -413,17 +415,21 @@ function heatmapBody(table: ResultTable, style: ChartStyle, shape: { value: numb
   const diverging = bounded && min < 0;
   const axes = axisStyle(style.dark);
   const text = colours(style.dark).text;
+  const longestX = xs.reduce((m, x) => Math.max(m, x.length), 0);
   return {
-    grid: { left: 12, right: 24, top: style.withTitle ? 48 : 16, bottom: 56, containLabel: true },
-    xAxis: { type: 'category', data: xs, ...axes, axisLabel: { ...axes.axisLabel, interval: 0, rotate: xs.length > 4 ? 35 : 0, width: 110, overflow: 'truncate' }, splitArea: { show: true } },
-    yAxis: { type: 'category', data: ys, ...axes, axisLabel: { ...axes.axisLabel, interval: 0, width: 140, overflow: 'truncate' }, splitArea: { show: true } },
+    grid: { left: 12, right: 72, top: style.withTitle ? 48 : 12, bottom: 12, containLabel: true },
+    xAxis: { type: 'category', data: xs, ...axes, axisLabel: { ...axes.axisLabel, interval: 0, rotate: xs.length > 3 && longestX * xs.length > 36 ? 35 : 0, width: 110, overflow: 'truncate' }, splitArea: { show: true } },
+    // Matrices read from the top-left corner, like the table.
+    yAxis: { type: 'category', data: ys, inverse: matrix !== null || pairs, ...axes, axisLabel: { ...axes.axisLabel, interval: 0, width: 140, overflow: 'truncate' }, splitArea: { show: true } },
     visualMap: {
       min: bounded ? (diverging ? -1 : 0) : min,
       max: bounded ? 1 : max,
       calculable: true,
-      orient: 'horizontal',
-      left: 'center',
-      bottom: 0,
+      orient: 'vertical',
+      right: 0,
+      top: 'middle',
+      itemWidth: 12,
+      itemHeight: 120,
       textStyle: { color: text },
       inRange: { color: diverging ? ['#2166ac', '#f7f7f7', '#b2182b'] : style.dark ? ['#1e3a5f', '#4e79a7', '#f28e2b'] : ['#eef4fb', '#4e79a7', '#1b3a63'] },
     },
@@ -460,4 +466,13 @@ function squareMatrix(table: ResultTable): { xs: string[]; ys: string[]; cells: 
     });
   });
   return { xs: colLabels, ys: rowLabels, cells };
+}
+
+/** A height (px) that gives every category of a horizontal bar chart or heatmap room for its label. */
+export function suggestedHeight(option: ChartOption | null, base = 320): number {
+  const y = option?.yAxis as { type?: string; data?: unknown[] } | undefined;
+  if (!y || y.type !== 'category' || !Array.isArray(y.data)) return base;
+  const heatmap = Array.isArray(option?.series) && (option.series as Array<{ type?: string }>).some((s) => s.type === 'heatmap');
+  const wanted = y.data.length * (heatmap ? 30 : 20) + (heatmap ? 130 : 80);
+  return Math.max(base, Math.min(wanted, 900));
 }

@@ -4,7 +4,7 @@
  */
 import * as echarts from 'echarts';
 import type { ResultTable } from '../contract/analysis';
-import { chartOption, type ChartableSpec, type ChartStyle } from './index';
+import { chartOption, suggestedHeight, type ChartableSpec, type ChartStyle } from './index';
 
 export interface SvgChartOptions extends Partial<ChartStyle> {
   width?: number;
@@ -15,7 +15,7 @@ export interface SvgChartOptions extends Partial<ChartStyle> {
 export function renderChartSvg(spec: ChartableSpec, table: ResultTable | null | undefined, options: SvgChartOptions = {}): string | null {
   const option = chartOption(spec, table, { dark: options.dark ?? false, lang: options.lang ?? 'en', withTitle: options.withTitle ?? true, animation: false });
   if (!option) return null;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: options.width ?? 720, height: options.height ?? 420 });
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: options.width ?? 720, height: options.height ?? suggestedHeight(option, 420) });
   try {
     chart.setOption(option);
     return chart.renderToSVGString();

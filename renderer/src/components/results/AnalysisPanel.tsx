@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnalysisSpec } from '../../../../shared/analyses';
 import type { AnalysisResult } from '../../../../shared/api';
-import { chartOption } from '../../../../shared/charts';
+import { chartOption, suggestedHeight } from '../../../../shared/charts';
 import { EChart } from '../../charts/EChart';
 import { chartPngBlob, chartSvgBlob } from '../../charts/exportChart';
 import { formatMs, formatNumber } from '../../format';
@@ -81,7 +81,7 @@ export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; r
         {!result ? <p className="muted">{t('analyses.notRun')}</p> : null}
         {result?.status === 'not-applicable' ? <p className="muted">{t('analyses.notApplicable', { reason: result.reason ?? '' })}</p> : null}
         {result?.status === 'failed' ? <ErrorBox error={result.error ?? { message: result.reason ?? 'failed' }} compact /> : null}
-        {table && showChart ? <EChart option={option} label={t('analyses.chartOf', { title })} /> : null}
+        {table && showChart ? <EChart option={option} label={t('analyses.chartOf', { title })} height={suggestedHeight(option)} /> : null}
         {table && !showChart && spec.chart === 'kpi' && table.rows.length === 1 ? <KpiView table={table} /> : null}
         {table && !showChart && !(spec.chart === 'kpi' && table.rows.length === 1) ? <ResultTableView table={table} label={title} /> : null}
       </div>
