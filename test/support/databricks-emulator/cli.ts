@@ -1,5 +1,5 @@
 /**
- * `npm run emulator:databricks -- --port N [--scale S] [--manual] [--no-volume]`: a Databricks
+ * `npm run emulator:databricks -- --port N [--scale S] [--no-volume] [--wrong-result ID|any]`: a Databricks
  * REST emulator on 127.0.0.1 for demos and manual testing. Prints the host and a token to use as
  * DATABRICKS_HOST / DATABRICKS_TOKEN (and an OAuth service principal), then serves until Ctrl-C.
  * Runs execute with the DuckDB oracle of the analyses issue; time runs `--scale` times faster
@@ -16,6 +16,8 @@ const { values } = parseArgs({
     token: { type: 'string' },
     root: { type: 'string' },
     'no-volume': { type: 'boolean', default: false },
+    /** Make every run's result wrong in this analysis (`any`: the first table) to see the mismatch report. */
+    'wrong-result': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -29,6 +31,7 @@ const emulator = await startDatabricksEmulator({
   ...(values.root ? { root: values.root } : {}),
   volumes: values['no-volume'] ? [] : ['/Volumes/main/default/sparkpolar'],
   executor: oracleExecutor(),
+  ...(values['wrong-result'] !== undefined ? { wrongResultEveryRun: values['wrong-result'] === 'any' ? '' : values['wrong-result'] } : {}),
   log: (line) => process.stderr.write(`${line}\n`),
 });
 const sp = emulator.oauthClients[0]!;

@@ -60,6 +60,8 @@ export interface EmulatorOptions {
   /** Start run ids above 2^53 (to check the client carries them as strings). */
   bigIds?: boolean;
   executor?: Executor;
+  /** Every run writes a wrong value (in this analysis, or `''` for the first table): demos of the mismatch report. */
+  wrongResultEveryRun?: string;
   log?: (line: string) => void;
 }
 
@@ -342,7 +344,8 @@ export class DatabricksEmulator {
     this.submissions.set(runId, body);
     if (token) this.idempotency.set(token, runId);
     const failure = this.runFaults.failure;
-    const wrong = this.runFaults.wrongResult;
+    const always = this.options.wrongResultEveryRun;
+    const wrong = this.runFaults.wrongResult ?? (always === undefined ? null : always ? { analysisId: always } : {});
     this.runFaults.failure = null;
     this.runFaults.wrongResult = null;
     const work = this.execute(run, task, failure, wrong).then(
