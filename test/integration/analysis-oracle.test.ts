@@ -122,10 +122,10 @@ describe('engine results equal the DuckDB oracle', () => {
           aggregate,
           measure: aggregate === 'count' ? null : 'Number of Occupants',
           filter: { column: 'Year', op: 'ge', value: 2018 },
-          topN: 12,
+          topN: 3,
         };
         const e = await run('generated200k', ORIGINAL, { analyses: ['generic-group-by'], params: { 'generic-group-by': p } });
-        expect(e.results[0]!.table!.rows.at(-1)![4]).toBe(true); // the other bucket is there
+        expect(e.results[0]!.table!.rows.at(-1)!.at(-1)).toBe(true); // the other bucket is there
         expect(disagreements(e, await oracleRunOn(session, { cleaning: ORIGINAL, analyses: [{ id: 'generic-group-by', params: p }] }))).toEqual([]);
       }
     } finally {
@@ -145,6 +145,7 @@ describe('engine results equal the DuckDB oracle', () => {
     }
     fs.writeFileSync(file, lines.join('\n') + '\n');
     const columns = await importFile(file, 'shops');
+    expect(columns.map((c) => c.type)).toEqual(expect.arrayContaining(['text', 'integer', 'boolean', 'date']));
     const session = await OracleSession.open({ file, columns });
     try {
       const engine = await run('shops', ORIGINAL);

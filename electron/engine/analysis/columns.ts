@@ -31,7 +31,7 @@ export function wireColumn(column: DatasetColumn): WireColumn {
     case 'numeric':
       return { column, select: `${id}::float8`, wire: pl.Float64 };
     case 'boolean':
-      return { column, select: `${id}::int2`, wire: pl.Int8, finalType: pl.Bool };
+      return { column, select: `${id}::int4`, wire: pl.Int32, finalType: pl.Bool };
     case 'date':
       return { column, select: `(${id} - DATE '1970-01-01')`, wire: pl.Int32, finalType: pl.Date };
     case 'timestamp':

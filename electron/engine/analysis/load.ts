@@ -27,6 +27,8 @@ export interface LoadOptions {
   streams?: number;
   /** Bytes per parsed batch. */
   batchBytes?: number;
+  /** Tables smaller than this many 8 kB pages are read as one stream (default 256). */
+  minPagesToSplit?: number;
 }
 
 export interface LoadResult {
@@ -45,7 +47,8 @@ export async function loadFromPostgres(db: Database, info: DatasetVersionInfo, o
   if (!wanted.length) throw new StudioError('INVALID_REQUEST', 'Load at least one column.');
   const wire = wanted.map(wireColumn);
   const table = qualifiedTable(info.table);
-  const ranges = await blockRanges(db, table, options.streams);
+  if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+  const ranges = await blockRanges(db, table, options.streams, options.minPagesToSplit ?? 256);
   const progress = { rows: 0, bytes: 0 };
   const parts = await Promise.all(ranges.map((range) => copyRange(db, table, wire, range, options, progress)));
   options.signal?.throwIfAborted?.();
@@ -69,7 +72,7 @@ function emptyFrame(wire: WireColumn[]): pl.DataFrame {
 /** `[from, to)` block ranges; `null` bounds mean open. One unbounded range reads the whole table. */
 type BlockRange = { from: number | null; to: number | null };
 
-async function blockRanges(db: Database, table: string, streams?: number): Promise<BlockRange[]> {
+async function blockRanges(db: Database, table: string, streams: number | undefined, minPages: number): Promise<BlockRange[]> {
   const { rows } = await db.query<{ pages: string; v: number }>(
     `SELECT (pg_relation_size($1::regclass) / current_setting('block_size')::int8)::text AS pages, current_setting('server_version_num')::int AS v`,
     [table],
@@ -77,7 +80,7 @@ async function blockRanges(db: Database, table: string, streams?: number): Promi
   const pages = Number(rows[0]!.pages);
   const n = streams ?? (rows[0]!.v >= 140000 ? 2 : 1);
   // Small tables gain nothing from splitting.
-  if (n <= 1 || pages < 256 || rows[0]!.v < 140000) return [{ from: null, to: null }];
+  if (n <= 1 || pages < minPages || rows[0]!.v < 140000) return [{ from: null, to: null }];
   const step = Math.ceil(pages / n);
   const out: BlockRange[] = [];
   for (let i = 0; i < n; i++) out.push({ from: i === 0 ? null : i * step, to: i === n - 1 ? null : (i + 1) * step });
@@ -99,10 +102,14 @@ async function copyRange(
   options: LoadOptions,
   progress: { rows: number; bytes: number },
 ): Promise<pl.DataFrame[]> {
+  if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
   const pool = await db.pool();
   const client: pg.PoolClient = await pool.connect().catch((err: unknown) => {
     throw pgError(err);
   });
+  // A cancelled COPY ends by destroying the connection; its late 'error' must not crash the process.
+  const ignore = () => undefined;
+  client.on('error', ignore);
   const schema = Object.fromEntries(wire.map((w) => [w.column.identifier, w.wire]));
   const frames: pl.DataFrame[] = [];
   const parse = (batch: Buffer) => {
@@ -154,5 +161,6 @@ async function copyRange(
   } finally {
     if (range.from === null && range.to === null && !broken) await client.query('RESET synchronize_seqscans').catch(() => (broken = true));
     client.release(broken ? true : undefined);
+    if (!broken) client.off('error', ignore);
   }
 }

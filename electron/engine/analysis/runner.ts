@@ -89,6 +89,7 @@ export interface RunAnalysesResult {
 export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnalysesResult> {
   const cleaning = options.cleaning ?? ORIGINAL_CLEANING_DEFAULTS;
   const plan = options.plan ?? planAnalyses(options.columns, undefined);
+  if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
   const started = performance.now();
   const raw = options.encode === false ? options.frame : encodeText(options.frame, options.columns);
   const frames = stageFrames(raw, options.columns, cleaning);

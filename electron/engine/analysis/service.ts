@@ -10,6 +10,7 @@ import { Catalog } from '../datasets/catalog';
 import type { JobContext } from '../jobs/manager';
 import { versions } from '../system/versions';
 import { planAnalyses, planColumns, runAnalyses, type PlannedAnalysis } from './runner';
+import { pruneSnapshots } from './snapshot';
 import { loadDataset } from './source';
 import { cacheKey, readCache, saveRun, writeCache } from './store';
 
@@ -30,7 +31,10 @@ export interface ServiceDeps {
 export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job: JobContext): Promise<AnalysisRun> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const info = await new Catalog(deps.db).get(request.dataset, request.version);
+  const catalog = new Catalog(deps.db);
+  const info = await catalog.get(request.dataset, request.version);
+  // Snapshots of versions that no longer exist (deleted or re-imported) are removed here.
+  pruneSnapshots(deps.home, info.dataset, (await catalog.versions(info.dataset)).map((v) => v.table));
   const plan = planAnalyses(info.columns, request.analyses, request.params);
   const cleaning = request.cleaning;
   const keys = new Map<PlannedAnalysis, string>();

@@ -82,8 +82,13 @@ export function writeSnapshot(home: string, info: DatasetVersionInfo, frame: pl.
   };
   const tmp = `${f.data}.${process.pid}.tmp`;
   fs.rmSync(f.meta, { force: true });
-  frame.writeIPC(tmp);
-  fs.renameSync(tmp, f.data);
+  try {
+    // One chunk per column: the IPC file format allows one dictionary per categorical field.
+    frame.rechunk().writeIPC(tmp);
+    fs.renameSync(tmp, f.data);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
   fs.writeFileSync(f.meta, JSON.stringify(meta));
 }
 
