@@ -230,7 +230,10 @@ function barBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shape
     type: 'category',
     data: pairs.map((p) => p.label),
     ...axes,
-    axisLabel: { ...axes.axisLabel, interval: 0, width: horizontal ? 160 : undefined, overflow: 'truncate', rotate: !horizontal && longest > 6 && pairs.length > 6 ? 35 : 0 },
+    // Histogram bins are many and ordered: let ECharts skip labels that would overlap.
+    axisLabel: binned
+      ? { ...axes.axisLabel, interval: 'auto', hideOverlap: true }
+      : { ...axes.axisLabel, interval: 0, width: horizontal ? 160 : undefined, overflow: 'truncate', rotate: !horizontal && longest > 6 && pairs.length > 6 ? 35 : 0 },
     inverse: horizontal,
     name: categoryName,
     nameLocation: 'middle',

@@ -10,7 +10,8 @@ import ExcelJS from 'exceljs';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropFile, repoRoot, screenshot, startBrowserMode, type BrowserMode } from './support/browser';
+import { startBrowserServer } from '../../electron/serve/server';
+import { dropFile, rendererDir, repoRoot, screenshot, startBrowserMode, type BrowserMode } from './support/browser';
 
 const CRASH_FILE = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles/krutikapathak-Semantics_vehicle_information_complete_rows_4401.csv');
 const DATASET = path.basename(CRASH_FILE, '.csv');
@@ -51,6 +52,11 @@ async function columnValues(page: Page, column: string, rows: number): Promise<s
     },
     { column, rows },
   );
+}
+
+/** Notices fade by themselves; screenshots are taken without them. */
+async function clearNotices(page: Page) {
+  for (const button of await page.locator('.notices button[aria-label="Dismiss"]').all()) await button.click();
 }
 
 async function runExport(page: Page, action: string): Promise<string[]> {
@@ -107,6 +113,7 @@ describe('browser mode end to end', () => {
         if (document.querySelector('[role="progressbar"]')) w.sawProgress = true;
       }).observe(document.body, { childList: true, subtree: true });
     });
+    await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${b.server.port}` });
     await dropFile(page, '[data-testid="drop-zone"]', CRASH_FILE);
     const summary = page.getByTestId('import-summary');
     await summary.waitFor({ timeout: 120_000 });
@@ -146,7 +153,24 @@ describe('browser mode end to end', () => {
       .poll(() => page.locator(`[role="grid"] [role="row"][aria-rowindex="${ny.length + 1}"] [role="gridcell"]:not(.loading)`).count(), { timeout: 30_000 })
       .toBe(header.length);
     await page.getByTestId('grid').evaluate((el) => el.scrollTo(0, 0));
+
+    // Copy a whole row: tab-separated, in column order, as the grid shows it.
+    await page.locator('[role="grid"] [role="row"][aria-rowindex="2"] [role="rowheader"]').click();
+    await page.getByRole('button', { name: 'Copy row' }).click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const cells = await page.locator('[role="grid"] [role="row"][aria-rowindex="2"] [role="gridcell"]').allTextContents();
+    expect(copied).toBe(cells.map((c) => (c === 'null' ? '' : c)).join('\t'));
+
+    // The profile of a column comes from the engine's generic profile analysis over the raw rows.
+    await page.getByRole('button', { name: 'Profile of Vehicle Year' }).click();
+    const profile = page.getByTestId('column-profile');
+    const distinct = new Set(records.map((r) => r['Vehicle Year']).filter((v) => v !== '')).size;
+    await expect.poll(() => profile.locator('dt:text-is("Distinct values") + dd').textContent(), { timeout: 60_000 }).toBe(fmt(distinct));
+    await expect(profile.locator('dt:text-is("Minimum") + dd').textContent()).resolves.toBe(ascending[0]);
+    await profile.locator('svg').waitFor();
+    await clearNotices(page);
     await screenshot(page, 'e2e-03-browse');
+    await profile.getByRole('button', { name: 'Close' }).click();
   });
 
   it('draws non-blank charts for the analyses', async () => {
@@ -183,6 +207,7 @@ describe('browser mode end to end', () => {
     expect(first[0]).toBe(top[0]);
     await page.locator('.panel[data-analysis="desc-body-type"]').getByRole('button', { name: 'Chart' }).click();
     await page.getByRole('tab', { name: 'Descriptive' }).click();
+    await clearNotices(page);
     await screenshot(page, 'e2e-04-analyses');
     await page.getByRole('tab', { name: 'Correlations' }).click();
     await page.locator('.panel[data-analysis="corr-pearson"] svg').waitFor();
@@ -223,10 +248,12 @@ describe('browser mode end to end', () => {
 
   it('shows the other pages and stays free of console errors', async () => {
     const { page } = b;
+    await clearNotices(page);
     await goTo(page, 'Spark vs Polars');
     await screenshot(page, 'e2e-05-spark');
     await goTo(page, 'Settings');
     await page.getByRole('heading', { name: 'PostgreSQL' }).waitFor();
+    await clearNotices(page);
     await screenshot(page, 'e2e-06-settings');
     await page.getByRole('button', { name: 'Switch language to Français' }).click();
     await page.getByRole('heading', { level: 1, name: 'Paramètres' }).waitFor();
@@ -235,6 +262,50 @@ describe('browser mode end to end', () => {
     await screenshot(page, 'e2e-07-analyses-fr-dark');
     // Chromium logs the refused load of the first test as a console error (delivered whenever); only the app's own errors count.
     const refused = `(http://127.0.0.1:${b.server.port}/)`;
-    expect(b.consoleErrors.filter((e) => !(e.includes('status of 403') && e.endsWith(refused)))).toEqual([]);
+    const deliberate = (e: string) => (e.includes('status of 403') && e.endsWith(refused)) || e === `HTTP 403 GET http://127.0.0.1:${b.server.port}/`;
+    expect(b.consoleErrors.filter((e) => !deliberate(e))).toEqual([]);
+  });
+
+  it('shows that the engine connection dropped, and reconnects by itself', async () => {
+    const { page } = b;
+    const { port, token } = b.server;
+    await b.server.close();
+    await page.getByTestId('connection-lost').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('engine-status').textContent()).resolves.toMatch(/déconnecté|disconnected/i);
+    b.server = await startBrowserServer({ engine: b.t.engine, rendererDir, uploadDir: path.join(b.t.home, 'uploads'), port, token });
+    await page.getByTestId('connection-lost').waitFor({ state: 'detached', timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('engine-status').textContent(), { timeout: 30_000 }).toMatch(/^PostgreSQL \d/);
+    // The page works again without a reload.
+    await goTo(page, 'Parcourir');
+    await expect.poll(() => page.getByTestId('row-count').textContent(), { timeout: 30_000 }).toMatch(/4\u202f?\s?401/);
+  });
+
+  it('reports rejected rows with their lines, and re-imports with a changed column type', async () => {
+    const { page } = b;
+    await goTo(page, 'Jeux de données');
+    await page.getByRole('button', { name: 'Passer en English' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Datasets' }).waitFor();
+    const file = path.join(repoRoot, 'test/fixtures/csv/ragged-rows.csv');
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split(/\r?\n/);
+    const width = lines[0]!.split(',').length;
+    const badLines = lines.map((l, i) => ({ line: i + 1, fields: l.split(',').length })).filter((l) => l.line > 1 && l.fields !== width);
+    await dropFile(page, '[data-testid="drop-zone"]', file);
+    const summary = page.getByTestId('import-summary');
+    await expect.poll(() => summary.getByTestId('summary-rejected').textContent(), { timeout: 60_000 }).toBe(String(badLines.length));
+    await expect(summary.getByTestId('summary-rows').textContent()).resolves.toBe(String(lines.length - 1 - badLines.length));
+    await summary.getByRole('button', { name: `Show the ${badLines.length} rejected rows` }).click();
+    const rejects = summary.getByRole('table', { name: 'Rejected rows' });
+    await rejects.waitFor();
+    const shownLines = (await rejects.locator('tbody tr td:first-child').allTextContents()).map(Number);
+    expect(shownLines).toEqual(badLines.map((l) => l.line));
+    await clearNotices(page);
+    await screenshot(page, 'e2e-08-rejects');
+
+    await summary.getByText('Column types').click();
+    await summary.getByLabel('Type of score').selectOption('text');
+    await summary.getByRole('button', { name: 'Re-import with 1 changed type' }).click();
+    await expect.poll(() => page.getByTestId('import-summary').getByRole('heading').textContent(), { timeout: 60_000 }).toContain('(version 2)');
+    await page.getByTestId('import-summary').getByText('Column types').click();
+    await expect(page.getByTestId('import-summary').getByLabel('Type of score').inputValue()).resolves.toBe('text');
   });
 });

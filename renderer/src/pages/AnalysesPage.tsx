@@ -36,10 +36,12 @@ export function AnalysesPage() {
     if (!dataset || run || looked.current === dataset) return;
     looked.current = dataset;
     client
-      .call('analysis/runs', { dataset, limit: 1 })
+      .call('analysis/runs', { dataset, limit: 20 })
       .then(async (runs) => {
-        if (!runs[0]) return;
-        const latest = await client.call('analysis/get-run', { runId: runs[0].runId });
+        // Column profiles (Browse) are small runs of their own: show the latest full run.
+        const full = runs.find((r) => r.analyses > 2);
+        if (!full) return;
+        const latest = await client.call('analysis/get-run', { runId: full.runId });
         setLastRun(latest);
         setCleaning(latest.cleaning);
       })
