@@ -230,8 +230,7 @@ async function loadOnce(
     job.throwIfCancelled();
 
     const { datasetId, version } = await Catalog.reserveVersion(client, plan.name);
-    const table = await finalTableName(client, tableSlug(plan.name), version);
-    await client.query(`ALTER TABLE ${qualifiedTable(tempTable)} RENAME TO ${quoteIdent(table)}`);
+    const table = await renameToFinal(client, tempTable, tableSlug(plan.name), version);
     const rejectsFile = await rejects.keep(path.join(rejectsDir(deps.home), `${table}.csv`));
     const sha256 = hash ? hash.digest('hex') : '';
     const seconds = (performance.now() - started) / 1000;
@@ -308,14 +307,30 @@ async function readBom(file: string, bytes: number): Promise<Buffer> {
   }
 }
 
-/** `<slug>_v<version>`, or with a random suffix when that name is taken (renamed datasets). */
-async function finalTableName(client: pg.PoolClient, slug: string, version: number): Promise<string> {
+/**
+ * Renames the loaded table to `<slug>_v<version>`, or keeps a random suffix when that name is
+ * taken (a renamed dataset's table, or another import of a same-slug name committing first).
+ */
+async function renameToFinal(client: pg.PoolClient, tempTable: string, slug: string, version: number): Promise<string> {
   const preferred = `${slug}_v${version}`;
   const { rows } = await client.query<{ taken: boolean }>(
     'SELECT to_regclass($1) IS NOT NULL OR EXISTS (SELECT 1 FROM studio.dataset_versions WHERE table_name = $2) AS taken',
     [`data.${quoteIdent(preferred)}`, preferred],
   );
-  return rows[0]?.taken ? `${preferred}_${randomBytes(3).toString('hex')}` : preferred;
+  if (!rows[0]?.taken) {
+    await client.query('SAVEPOINT final_name');
+    try {
+      await client.query(`ALTER TABLE ${qualifiedTable(tempTable)} RENAME TO ${quoteIdent(preferred)}`);
+      await client.query('RELEASE SAVEPOINT final_name');
+      return preferred;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42P07') throw err;
+      await client.query('ROLLBACK TO SAVEPOINT final_name');
+    }
+  }
+  const fallback = `${preferred}_${randomBytes(3).toString('hex')}`;
+  await client.query(`ALTER TABLE ${qualifiedTable(tempTable)} RENAME TO ${quoteIdent(fallback)}`);
+  return fallback;
 }
 
 function mapLoadError(err: unknown, job: JobContext): unknown {

@@ -19,6 +19,7 @@ import { FORMATS, WIDENING, type FormatName } from './values';
 export const CHUNK_BYTES = 1 << 20;
 /** A record longer than this stops the import: it is almost always an unclosed quote. */
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
+const JOINT_BYTES = 64 * 1024;
 
 const LF = 0x0a;
 const CR = 0x0d;
@@ -136,6 +137,16 @@ export class LoadPass {
     let partsBytes = 0;
     let waitFor = 0;
     const step = async (final: boolean) => {
+      if (!final && parts.length === 2 && parts[0]!.length < JOINT_BYTES && parts[1]!.length > JOINT_BYTES) {
+        // The usual case: a short partial record before a new chunk. Finish it on a small joint
+        // buffer instead of copying the whole chunk behind it, then go on in the chunk itself.
+        const [rest, chunk] = parts as [Buffer, Buffer];
+        const consumed = await this.process(Buffer.concat([rest, chunk.subarray(0, JOINT_BYTES)]), false);
+        if (consumed > rest.length) {
+          parts = [chunk.subarray(consumed - rest.length)];
+          partsBytes = parts[0]!.length;
+        }
+      }
       const buf = parts.length === 1 ? parts[0]! : Buffer.concat(parts, partsBytes);
       const consumed = await this.process(buf, final);
       const rest = buf.subarray(consumed);

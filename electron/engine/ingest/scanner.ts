@@ -89,6 +89,11 @@ export class RecordScanner {
   scan(buf: Uint8Array, pos: number, limit: number, final: boolean): ScanStatus {
     const d = this.delimiter;
     const special = this.special;
+    // Locals, not `this.x[...]`: this loop is the importer's hot path.
+    let starts = this.starts;
+    let ends = this.ends;
+    let kinds = this.kinds;
+    let capacity = starts.length;
     let i = pos;
     let f = 0;
     let lines = 0;
@@ -96,7 +101,13 @@ export class RecordScanner {
     this.flaw = RecordFlaw.None;
     this.flawField = -1;
     for (;;) {
-      if (f >= this.starts.length) this.grow();
+      if (f >= capacity) {
+        this.grow();
+        starts = this.starts;
+        ends = this.ends;
+        kinds = this.kinds;
+        capacity = starts.length;
+      }
       if (i < limit && buf[i] === QUOTE) {
         i++;
         const contentStart = i;
@@ -106,9 +117,9 @@ export class RecordScanner {
             if (!final) return INCOMPLETE;
             this.flaw = RecordFlaw.UnclosedQuote;
             this.flawField = f;
-            this.starts[f] = contentStart;
-            this.ends[f] = i;
-            this.kinds[f] = QUOTED;
+            starts[f] = contentStart;
+            ends[f] = i;
+            kinds[f] = QUOTED;
             return this.complete(f + 1, limit, limit, lines, stray);
           }
           const c = buf[i]!;
@@ -128,9 +139,9 @@ export class RecordScanner {
           }
           i++;
         }
-        this.starts[f] = contentStart;
-        this.ends[f] = i;
-        this.kinds[f] = escaped ? QUOTED_ESCAPED : QUOTED;
+        starts[f] = contentStart;
+        ends[f] = i;
+        kinds[f] = escaped ? QUOTED_ESCAPED : QUOTED;
         i++; // the closing quote
         if (i < limit && buf[i] !== d && buf[i] !== LF && buf[i] !== CR) {
           // Text after the closing quote: keep reading to the end of the field so the record
@@ -144,24 +155,20 @@ export class RecordScanner {
             if (c === d || c === LF || c === CR) break;
             i++;
           }
-          this.ends[f] = i;
+          ends[f] = i;
         }
       } else {
-        const fieldStart = i;
-        let kind: number = PLAIN;
-        for (;;) {
+        starts[f] = i;
+        while (i < limit && special[buf[i]!] === 0) i++;
+        let kind = PLAIN;
+        while (i < limit && buf[i] === QUOTE) {
+          kind = STRAY_QUOTE;
+          stray = true;
+          i++;
           while (i < limit && special[buf[i]!] === 0) i++;
-          if (i < limit && buf[i] === QUOTE) {
-            kind = STRAY_QUOTE;
-            stray = true;
-            i++;
-            continue;
-          }
-          break;
         }
-        this.starts[f] = fieldStart;
-        this.ends[f] = i;
-        this.kinds[f] = kind;
+        ends[f] = i;
+        kinds[f] = kind;
       }
       if (i >= limit) {
         if (!final) return INCOMPLETE;
