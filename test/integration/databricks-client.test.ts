@@ -23,6 +23,7 @@ function config(emulator: DatabricksEmulator, overrides: Partial<ResolvedDatabri
     clusterId: null,
     volume: '/Volumes/main/default/sparkpolar',
     dbfsDir: 'dbfs:/FileStore/sparkpolar',
+    uploadTo: 'volume',
     workspaceDir: '/Shared/sparkpolar',
     taskKind: 'notebook',
     pollIntervalMs: 10,

@@ -27,6 +27,8 @@ export interface DatabricksSettings {
   volume?: string | undefined;
   /** DBFS folder used when the volume is not available. */
   dbfsDir?: string | undefined;
+  /** `dbfs` skips the volume and uploads to DBFS directly. */
+  uploadTo?: 'volume' | 'dbfs' | undefined;
   /** Workspace folder where the job notebook is imported. */
   workspaceDir?: string | undefined;
   /** `notebook` (notebook_task on the imported notebook) or `python` (spark_python_task on the uploaded file). */
@@ -44,6 +46,7 @@ export interface ResolvedDatabricksConfig {
   clusterId: string | null;
   volume: string;
   dbfsDir: string;
+  uploadTo: 'volume' | 'dbfs';
   workspaceDir: string;
   taskKind: 'notebook' | 'python';
   pollIntervalMs: number;
@@ -255,6 +258,7 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
     clusterId: fields.clusterId ?? null,
     volume: (fields.volume ?? DEFAULTS.volume).replace(/\/+$/, ''),
     dbfsDir: (fields.dbfsDir ?? DEFAULTS.dbfsDir).replace(/\/+$/, ''),
+    uploadTo: settings?.uploadTo === 'dbfs' && !env.SPARKPOLAR_DATABRICKS_VOLUME ? 'dbfs' : 'volume',
     workspaceDir: (fields.workspaceDir ?? DEFAULTS.workspaceDir).replace(/\/+$/, ''),
     taskKind,
     pollIntervalMs: fields.pollIntervalMs ?? DEFAULTS.pollIntervalMs,

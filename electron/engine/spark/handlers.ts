@@ -70,11 +70,11 @@ export function sparkHandlers(ctx: EngineContext, overrides: Partial<Omit<SparkD
         Object.assign(result, { host: config.host, auth: config.auth.kind, source: config.source });
         const client = connectDatabricks({ ...config, retryBudgetMs: Math.min(config.retryBudgetMs, 30_000) }, { log: ctx.log, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
         if (!(await client.workspaceGetStatus('/'))) throw new StudioError('DATABRICKS_INVALID', 'The workspace answered, but its root folder is missing.');
-        if (await client.directoryExists(config.volume)) result.storage = { kind: 'volume', root: config.volume };
+        if (config.uploadTo === 'volume' && (await client.directoryExists(config.volume))) result.storage = { kind: 'volume', root: config.volume };
         else {
           const root = config.dbfsDir.startsWith('dbfs:') ? config.dbfsDir : `dbfs:${config.dbfsDir}`;
           await client.dbfsGetStatus('/');
-          result.storage = { kind: 'dbfs', root, fallbackReason: `the volume ${config.volume} does not exist` };
+          result.storage = config.uploadTo === 'dbfs' ? { kind: 'dbfs', root } : { kind: 'dbfs', root, fallbackReason: `the volume ${config.volume} does not exist` };
         }
         result.ok = true;
       } catch (err) {

@@ -147,7 +147,7 @@ async function runOnDatabricks(deps: SparkDeps, run: RunContext & { config: Reso
   await store.update(id, { host: config.host });
 
   progress('connect', `Connecting to ${config.host}`);
-  const storage = await chooseStorage(client, config.volume, config.dbfsDir, job.signal);
+  const storage = await chooseStorage(client, config.volume, config.dbfsDir, job.signal, config.uploadTo);
   if (storage.fallbackReason) deps.ctx.log.info('spark storage fallback', { reason: storage.fallbackReason });
 
   const datasetPath = `${storage.root}/datasets/${exported.sha256}.${exported.format}`;

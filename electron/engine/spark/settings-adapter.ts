@@ -18,6 +18,9 @@ export async function databricksSettings(ctx: EngineContext): Promise<Databricks
   }
   if (s.compute.kind === 'cluster') out.clusterId = s.compute.clusterId;
   if (s.upload.kind === 'volume') out.volume = s.upload.path;
-  else out.dbfsDir = s.upload.path;
+  else {
+    out.dbfsDir = s.upload.path;
+    out.uploadTo = 'dbfs';
+  }
   return out;
 }

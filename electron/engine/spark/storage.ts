@@ -26,7 +26,12 @@ const DBFS_ATTEMPTS = 3;
 export type ProgressFn = (done: number, total: number) => void;
 
 /** Picks the volume when its folder can be made, DBFS otherwise. */
-export async function chooseStorage(client: DatabricksClient, volume: string, dbfsDir: string, signal?: AbortSignal): Promise<RemoteStorage> {
+export async function chooseStorage(client: DatabricksClient, volume: string, dbfsDir: string, signal?: AbortSignal, uploadTo: 'volume' | 'dbfs' = 'volume'): Promise<RemoteStorage> {
+  if (uploadTo === 'dbfs') {
+    const root = dbfsDir.startsWith('dbfs:') ? dbfsDir : `dbfs:${dbfsDir}`;
+    await client.dbfsMkdirs(`${root}/datasets`, signal);
+    return { kind: 'dbfs', root };
+  }
   try {
     await client.createDirectory(`${volume}/datasets`, signal);
     return { kind: 'volume', root: volume };
