@@ -259,7 +259,10 @@ describe('browser mode end to end', () => {
     await page.getByRole('heading', { level: 1, name: 'Paramètres' }).waitFor();
     await page.getByRole('button', { name: 'Passer au thème sombre' }).click();
     await goTo(page, 'Analyses');
+    await page.getByRole('tab', { name: 'Tendances' }).click();
+    await page.locator('.panel[data-analysis="trend-fuel"] svg').waitFor();
     await screenshot(page, 'e2e-07-analyses-fr-dark');
+    await page.getByRole('tab', { name: 'Toutes' }).click();
     // Chromium logs the refused load of the first test as a console error (delivered whenever); only the app's own errors count.
     const refused = `(http://127.0.0.1:${b.server.port}/)`;
     const deliberate = (e: string) => (e.includes('status of 403') && e.endsWith(refused)) || e === `HTTP 403 GET http://127.0.0.1:${b.server.port}/`;

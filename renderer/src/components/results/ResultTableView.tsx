@@ -1,8 +1,14 @@
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ResultTable } from '../../../../shared/api';
 import { formatNumber } from '../../format';
 
 const MAX_ROWS = 500;
+
+/** The catalog's result column names in the UI language (dataset column names stay as in the file). */
+function columnLabel(name: string, t: TFunction): string {
+  return /^[a-z][a-z0-9_]*$/.test(name) ? t(`resultColumn.${name}`, { defaultValue: name.replace(/_/g, ' ') }) : name;
+}
 
 function show(value: unknown, type: string): string {
   if (value === null || value === undefined) return '';
@@ -22,7 +28,7 @@ export function ResultTableView({ table, label }: { table: ResultTable; label: s
           <tr>
             {table.columns.map((c) => (
               <th key={c.name} scope="col" className={c.type === 'integer' || c.type === 'float' ? 'num' : undefined}>
-                {c.name}
+                {columnLabel(c.name, t)}
               </th>
             ))}
           </tr>
@@ -46,12 +52,13 @@ export function ResultTableView({ table, label }: { table: ResultTable; label: s
 
 /** One-row results (counts, duplicates) as key figures. */
 export function KpiView({ table }: { table: ResultTable }) {
+  const { t } = useTranslation();
   const row = table.rows[0] ?? [];
   return (
     <dl className="kpis">
       {table.columns.map((c, i) => (
         <div key={c.name} className="kpi">
-          <dt>{c.name.replace(/_/g, ' ')}</dt>
+          <dt>{columnLabel(c.name, t)}</dt>
           <dd>{show(row[i], c.type)}</dd>
         </div>
       ))}
