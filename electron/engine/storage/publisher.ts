@@ -39,10 +39,10 @@ export type PublishMode = 'direct' | 'queued';
 export async function publishEntry(ctx: EngineContext, id: number, job: JobContext, mode: PublishMode): Promise<PublishResult | null> {
   const started = performance.now();
   const outcome = await withLockedEntry(ctx.db, id, async (entry, update) => {
-    const config = await resolveStorageConfig(ctx);
-    const store = new ObjectStore(config, ctx.log);
+    let config;
     let run;
     try {
+      config = await resolveStorageConfig(ctx);
       run = await loadRun(ctx, entry.dataset, entry.runId);
     } catch (err) {
       if (mode === 'direct') {
@@ -52,6 +52,7 @@ export async function publishEntry(ctx: EngineContext, id: number, job: JobConte
       await update.failed(toErrorData(err));
       return null;
     }
+    const store = new ObjectStore(config, ctx.log);
     const prefix = runPrefix({ dataset: run.dataset, version: run.version, runId: run.runId });
     const base = { queueId: entry.id, dataset: run.dataset, version: run.version, runId: run.runId, bucket: config.bucket, prefix };
     const attempts = await update.publishing({ endpoint: config.endpoint, bucket: config.bucket, prefix });

@@ -14,6 +14,7 @@ import { sleep } from './retry';
 const MAX_SLEEP_MS = 60_000;
 /** Floor between passes, so an entry another process holds cannot make the loop spin. */
 const MIN_SLEEP_MS = 500;
+const STALLED_SLEEP_MS = 5_000;
 export const QUEUE_JOB = 'storage/publish-queue';
 
 class QueueRunner {
@@ -40,16 +41,19 @@ class QueueRunner {
 
   private async loop(job: JobContext): Promise<{ published: number }> {
     let published = 0;
-    if (job.signal.aborted || !(await storageFields(this.ctx))) return { published };
+    if (job.signal.aborted) return { published };
     const queue = new PublishQueue(this.ctx.db);
     for (;;) {
       job.throwIfCancelled();
       this.again = false;
+      if (!(await storageFields(this.ctx))) return { published };
+      let progressed = false;
       for (const id of await queue.dueIds()) {
         job.throwIfCancelled();
         job.progress({ phase: 'publish', message: `Publishing queued entry ${id}`, details: { queueId: id } });
         try {
           const result = await publishEntry(this.ctx, id, job, 'queued');
+          if (result) progressed = true;
           if (result?.status === 'published') published++;
         } catch (err) {
           if (job.signal.aborted) throw err;
@@ -59,7 +63,9 @@ class QueueRunner {
       if (this.again) continue;
       const next = await queue.nextDue();
       if (!next) return { published };
-      const wait = Math.min(MAX_SLEEP_MS, Math.max(MIN_SLEEP_MS, next.getTime() - Date.now()));
+      // A pass where every due entry was busy elsewhere or broke waits longer before the next.
+      const floor = progressed ? MIN_SLEEP_MS : STALLED_SLEEP_MS;
+      const wait = Math.min(MAX_SLEEP_MS, Math.max(floor, next.getTime() - Date.now()));
       job.progress({ phase: 'waiting', message: `Next retry at ${next.toISOString()}`, details: { nextAttemptAt: next.toISOString() } });
       await this.sleepOrWake(wait, job.signal);
     }
