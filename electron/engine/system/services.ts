@@ -4,14 +4,16 @@
  * Never returns a secret.
  */
 import type { SystemInfo } from '../../../shared/contract/system';
-import { resolveDatabricks, resolveStorage } from '../settings/effective';
+import { resolveDatabricks } from '../settings/effective';
+import { describeStorageConfig } from '../storage/config';
 import type { SettingsContext } from '../settings/service';
 
 export async function servicesStatus(ctx: SettingsContext): Promise<Pick<SystemInfo, 'storage' | 'databricks'>> {
-  const [s, d] = await Promise.all([resolveStorage(ctx), resolveDatabricks(ctx)]);
-  const storage: SystemInfo['storage'] = { configured: s.config !== null };
-  if (s.summary.endpoint) storage.endpoint = s.summary.endpoint;
-  if (s.summary.bucket) storage.bucket = s.summary.bucket;
+  // Storage is described by the storage module itself, so doctor reports what publishing will use.
+  const [s, d] = await Promise.all([describeStorageConfig(ctx), resolveDatabricks(ctx)]);
+  const storage: SystemInfo['storage'] = { configured: s.configured };
+  if (s.endpoint) storage.endpoint = s.endpoint;
+  if (s.bucket) storage.bucket = s.bucket;
   const databricks: SystemInfo['databricks'] = { configured: d.config !== null };
   if (d.summary.host) databricks.host = d.summary.host;
   if (d.config) databricks.auth = d.config.auth.kind === 'token' ? 'token' : 'oauth-m2m';
