@@ -68,6 +68,21 @@ describe('import versions, atomicity and generated edge cases', () => {
     expect(await t.client.call('dataset/rejects', { dataset: 'vehicles' })).toEqual({ rows: [], total: 0 });
   });
 
+  it('concurrent imports of one name number their versions in turn; same-slug names get distinct tables', async () => {
+    const [a, b] = await Promise.all([
+      t.client.run('dataset/import', { path: REAL_31, name: 'concurrent' }),
+      t.client.run('dataset/import', { path: REAL_31, name: 'concurrent' }),
+    ]);
+    expect([a.version, b.version].sort()).toEqual([1, 2]);
+    expect((await t.client.call('dataset/get', { dataset: 'concurrent' })).version).toBe(2);
+    const [x, y] = await Promise.all([
+      t.client.run('dataset/import', { path: REAL_31, name: 'same slug' }),
+      t.client.run('dataset/import', { path: REAL_31, name: 'same-slug' }),
+    ]);
+    expect(x.table).not.toBe(y.table);
+    for (const r of [a, b, x, y]) expect(await rowCount(r.table)).toBe(r.rows);
+  });
+
   it('a cancelled import leaves no table, no rejects file, and the previous version current', async () => {
     const v1 = await t.client.run('dataset/import', { path: REAL_31, name: 'cancel-me' });
     const before = await dataTables(db());
@@ -208,6 +223,20 @@ describe('import versions, atomicity and generated edge cases', () => {
     ]);
     expect((await t.client.call('dataset/rejects', { dataset: 'forced' })).rows).toEqual([{ line: 3, reason: 'column 1 ("code"): "A7" is not an integer', text: 'A7,2' }]);
     await expect(t.client.run('dataset/import', { path: file, types: { nope: 'text' } })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+  });
+
+  it('a Latin-1 file whose first megabytes are plain ASCII is still read as Windows-1252', async () => {
+    const file = path.join(dir, 'late-accents.csv');
+    const lines = ['id,ville'];
+    // ~5.5 MB of ASCII (beyond the 4 MB head), then accents in the last ~0.5 MB.
+    for (let i = 1; i <= 120_000; i++) lines.push(`${i},${i <= 110_000 ? `Paris ${'x'.repeat(40)}` : i % 2 ? 'Besançon' : 'Orléans à côté'}`);
+    fs.writeFileSync(file, Buffer.from(lines.join('\n') + '\n', 'latin1'));
+    expect(fs.statSync(file).size).toBeGreaterThan(5 * 1024 * 1024);
+    const r = await t.client.run('dataset/import', { path: file, name: 'late-accents' });
+    expect(r.encoding).toBe('windows-1252');
+    expect([r.rows, r.rejected]).toEqual([120_000, 0]);
+    const expected = readCsvIndependently(file, { encoding: 'windows-1252' });
+    expect(await tableAsText(db(), r.table, ['id', 'ville'])).toEqual(expected.records);
   });
 
   it('a 10 MB field imports whole', async () => {

@@ -48,11 +48,20 @@ function utf8Evidence(sample: Uint8Array): { multiByte: number; invalid: number 
  * multi-byte ones, which is what a Windows-1252/Latin-1 file looks like. A UTF-8 file with a few
  * broken rows stays UTF-8: those rows are rejected as undecodable.
  */
-export function detectEncoding(sample: Uint8Array): DetectedEncoding {
+export function detectEncoding(sample: Uint8Array, probes: Uint8Array[] = []): DetectedEncoding {
   if (sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return { encoding: 'utf-8', bomBytes: 3 };
   if (sample[0] === 0xff && sample[1] === 0xfe) return { encoding: 'utf-16le', bomBytes: 2 };
   if (sample[0] === 0xfe && sample[1] === 0xff) return { encoding: 'utf-16be', bomBytes: 2 };
-  const { multiByte, invalid } = utf8Evidence(sample);
+  let { multiByte, invalid } = utf8Evidence(sample);
+  // Probes from the middle of the file (a file can be ASCII for megabytes before its first
+  // accent); a probe may start inside a character, so skip leading continuation bytes.
+  for (const probe of probes) {
+    let start = 0;
+    while (start < 3 && start < probe.length && (probe[start]! & 0xc0) === 0x80) start++;
+    const more = utf8Evidence(probe.subarray(start));
+    multiByte += more.multiByte;
+    invalid += more.invalid;
+  }
   if (invalid > 0 && invalid >= multiByte) return { encoding: 'windows-1252', bomBytes: 0 };
   return { encoding: 'utf-8', bomBytes: 0 };
 }

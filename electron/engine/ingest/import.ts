@@ -324,7 +324,9 @@ async function renameToFinal(client: pg.PoolClient, tempTable: string, slug: str
       await client.query('RELEASE SAVEPOINT final_name');
       return preferred;
     } catch (err) {
-      if ((err as { code?: string }).code !== '42P07') throw err;
+      // 42P07 when the name exists; 23505 (pg_class's unique index) when another import took it meanwhile.
+      const code = (err as { code?: string }).code;
+      if (code !== '42P07' && code !== '23505') throw err;
       await client.query('ROLLBACK TO SAVEPOINT final_name');
     }
   }

@@ -81,10 +81,22 @@ interface Head {
   scanner: RecordScanner;
 }
 
+/** Where the probes read: evenly spread after the head. */
+function probeOffsets(size: number, bomBytes: number, headBytes: number): number[] {
+  const span = size - bomBytes;
+  const offsets: number[] = [];
+  for (let k = 1; k <= PROBES; k++) {
+    const offset = bomBytes + Math.floor((span * k) / (PROBES + 1));
+    if (offset >= headBytes) offsets.push(offset);
+  }
+  return offsets;
+}
+
 async function readHead(fd: fs.promises.FileHandle, size: number, headBytes: number): Promise<Head> {
   const head = await readAt(fd, 0, Math.min(size, headBytes));
   const whole = head.length >= size;
-  const { encoding, bomBytes } = detectEncoding(head);
+  const rawProbes = whole ? [] : await Promise.all(probeOffsets(size, 0, headBytes).map((offset) => readAt(fd, offset, PROBE_BYTES)));
+  const { encoding, bomBytes } = detectEncoding(head, rawProbes);
   const text = toUtf8(head.subarray(bomBytes), encoding, whole);
   const dialect = sniffDialect(text.subarray(0, SNIFF_CHARS).toString('utf8'), whole && text.length <= SNIFF_CHARS);
   const scanner = new RecordScanner(dialect.delimiter.charCodeAt(0));
@@ -126,10 +138,7 @@ export async function profileFile(file: string): Promise<FileProfile> {
     }
     let sampledRows = h.sampledRows;
     if (!h.whole) {
-      const span = size - bomBytes;
-      for (let k = 1; k <= PROBES; k++) {
-        let offset = bomBytes + Math.floor((span * k) / (PROBES + 1));
-        if (offset < headBytes) continue;
+      for (let offset of probeOffsets(size, bomBytes, headBytes)) {
         if (encoding.startsWith('utf-16')) offset -= (offset - bomBytes) % 2;
         const probe = toUtf8(await readAt(fd, offset, PROBE_BYTES), encoding, false);
         const lf = probe.indexOf(0x0a);
