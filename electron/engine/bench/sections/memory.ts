@@ -13,12 +13,12 @@ import { sectionStatus } from './import';
 
 export async function memorySection(ctx: BenchContext): Promise<SectionResult> {
   const id = 'memory.engine_peak_rss';
-  const label = 'peak RSS of `sparkpolar analyze <dataset> --analyses <original set>` (child process)';
+  const label = 'peak RSS of `sparkpolar analyze <dataset> --analyses <original set> --fresh` (child process)';
   const measurements: Measurement[] = [];
   try {
     const dataset = await ensureDataset(ctx);
     ctx.log('  engine peak memory: running `sparkpolar analyze` as a child process');
-    const result = await runCliWithPeakRss(ctx, 'analyze', [dataset.dataset, '--analyses', ORIGINAL_IDS.join(','), '--json']);
+    const result = await runCliWithPeakRss(ctx, 'analyze', [dataset.dataset, '--analyses', ORIGINAL_IDS.join(','), '--fresh', '--json']);
     measurements.push(fromSamples(id, label, [result.peakRssMB], { unit: 'MB', rows: dataset.rows, notes: { seconds: result.seconds } }));
   } catch (err) {
     measurements.push(unavailable(id, label, err));
