@@ -96,10 +96,14 @@ interface LoadPlan {
 type Attempt = { kind: 'done'; result: ImportResult } | { kind: 'reload'; widened: Widening[] };
 
 export async function importCsv(deps: ImportDeps, request: ImportRequest, job: JobContext): Promise<ImportResult> {
-  const started = performance.now();
   const file = path.resolve(request.path);
+  let started = performance.now();
   try {
     statSource(file);
+    // Starting the embedded server (first use) is not part of the import's duration.
+    job.progress({ phase: 'connect', message: 'Connecting to PostgreSQL' });
+    await deps.db.pool();
+    started = performance.now();
     job.progress({ phase: 'inspect', message: 'Reading the start of the file' });
     const profile = await profileFile(file);
     if (profile.header.length > MAX_COLUMNS) {
