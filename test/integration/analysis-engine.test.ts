@@ -50,6 +50,11 @@ describe('loading PostgreSQL into Polars', () => {
     const ids = one.frame.getColumn('case_vehicle_id').toArray();
     expect(ids[0]).toBe(Number(lines[1]!.split(',')[1]));
     expect(ids.at(-1)).toBe(Number(lines.at(-1)!.split(',')[1]));
+    // The generator repeats whole rows: the hash-then-compare duplicate count equals a plain unique().
+    const dup = await runAnalyses({ columns: info.columns, frame: one.frame, plan: planAnalyses(info.columns, ['clean-duplicates']), cleaning: { sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: false } });
+    const distinct = one.frame.unique().height;
+    expect(distinct).toBeLessThan(30_000);
+    expect(dup.results[0]!.table!.rows).toEqual([[30_000, distinct, 30_000 - distinct]]);
     const some = await loadFromPostgres(db, info, { columns: ['event_type', 'year'] });
     expect(some.frame.columns).toEqual(['event_type', 'year']);
     expect(some.frame.getColumn('event_type').toArray()).toEqual(one.frame.getColumn('event_type').toArray());

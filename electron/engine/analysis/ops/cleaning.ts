@@ -70,16 +70,38 @@ export async function nullDropOp(ctx: OpContext): Promise<ResultTable> {
 }
 
 export async function duplicatesOp(ctx: OpContext): Promise<ResultTable> {
-  const all = ctx.columns.map((c) => c.identifier);
-  const distinct = ctx.frame.height ? Number((await ctx.frame.lazy().select(...all).unique().select(pl.len().alias('n')).collect()).getColumn('n').get(0)) : 0;
+  const frame = ctx.frame.select(...ctx.columns.map((c) => c.identifier));
+  const distinct = await distinctRows(frame);
   return {
     columns: [
       { name: 'rows', type: 'integer' },
       { name: 'distinct_rows', type: 'integer' },
       { name: 'duplicate_rows', type: 'integer' },
     ],
-    rows: [[ctx.frame.height, distinct, ctx.frame.height - distinct]],
+    rows: [[frame.height, distinct, frame.height - distinct]],
   };
+}
+
+/**
+ * Exact count of distinct rows. Rows whose 64-bit row hash is unique are distinct for sure, so
+ * only the few rows sharing a hash (true duplicates, or rare collisions) go through the exact
+ * comparison of every column.
+ */
+async function distinctRows(frame: pl.DataFrame): Promise<number> {
+  if (!frame.height) return 0;
+  const hashes = frame.hashRows().alias('__h');
+  const withHash = frame.withColumns(hashes);
+  const shared = await withHash
+    .lazy()
+    .groupBy('__h')
+    .agg(pl.len().alias('n'))
+    .filter(pl.col('n').gt(1))
+    .select('__h')
+    .collect();
+  if (!shared.height) return frame.height;
+  const candidates = withHash.join(shared, { on: '__h', how: 'semi' }).drop('__h');
+  const exact = await candidates.lazy().unique().select(pl.len().alias('n')).collect();
+  return frame.height - candidates.height + Number(exact.getColumn('n').get(0));
 }
 
 export async function duplicateValuesOp(ctx: OpContext): Promise<ResultTable> {

@@ -73,24 +73,33 @@ export function sharedGroupCounts(ctx: OpContext, stage: 'raw' | 'prepared' | 'c
  * JavaScript, so a column with millions of distinct values stays cheap. `more` says whether
  * groups were left out (their rows form the "other" bucket).
  */
-export async function orderedGroups(frame: pl.DataFrame, dims: Dim[], order: 'count' | 'key', topN: number, options: { dropNullKeys?: boolean } = {}): Promise<{ groups: Group[]; more: boolean }> {
+export async function orderedGroups(
+  frame: pl.DataFrame,
+  dims: Dim[],
+  order: 'count' | 'key',
+  topN: number,
+  options: { dropNullKeys?: boolean } = {},
+): Promise<{ groups: Group[]; more: boolean; groupCount: number }> {
   const names = dims.map((d) => d.name);
   let lf = frame.lazy().select(...dims.map((d) => d.expr));
   if (options.dropNullKeys) lf = lf.filter(names.map((n) => pl.col(n).isNotNull()).reduce((a, b) => a.and(b)));
-  let g = lf
-    .groupBy(names)
-    .agg(pl.len().alias('__count'))
-    .withColumns(...dims.filter((d) => d.type === 'text').map((d) => pl.col(d.name).cast(pl.Utf8)));
+  let g = lf.groupBy(names).agg(pl.len().alias('__count')).withColumns(pl.len().alias('__groups'));
+  if (order === 'count' && topN > 0) {
+    // Only groups that can make the top N are decoded and sorted (a VIN column has millions).
+    g = g.filter(pl.col('__count').gtEq(pl.col('__count').sort({ descending: true }).head(topN).min()));
+  }
+  g = g.withColumns(...dims.filter((d) => d.type === 'text').map((d) => pl.col(d.name).cast(pl.Utf8)));
   const by = order === 'count' ? ['__count', ...names] : names;
   g = g.sort({ by, descending: by.map((b) => b === '__count'), nullsLast: true });
   if (topN > 0) g = g.head(topN + 1);
   const df = await g.collect();
+  const groupCount = df.height ? Number(df.getColumn('__groups').get(0)) : 0;
   const keys = names.map((n) => df.getColumn(n).toArray());
   const counts = df.getColumn('__count').toArray() as number[];
   const n = topN > 0 ? Math.min(df.height, topN) : df.height;
   const groups: Group[] = new Array(n);
   for (let i = 0; i < n; i++) groups[i] = { keys: keys.map((k, j) => toCell(k[i], dims[j]!.type)), count: Number(counts[i]) };
-  return { groups, more: df.height > n };
+  return { groups, more: groupCount > n, groupCount };
 }
 
 export function dimKey(d: Dimension): string {

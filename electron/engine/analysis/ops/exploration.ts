@@ -38,10 +38,10 @@ export async function headOp(ctx: OpContext): Promise<ResultTable> {
 }
 
 /** Most frequent non-null values of a column (count desc, then value ascending), computed in Polars. */
-function topValues(ctx: OpContext, c: DatasetColumn, k: number): Promise<Group[]> {
+function topValues(ctx: OpContext, c: DatasetColumn, k: number): Promise<{ groups: Group[]; groupCount: number }> {
   return ctx.memo(`top:${ctx.spec.stage}:${c.name}:${k}`, async () => {
     const dims = [{ expr: pl.col(c.identifier).alias('value'), name: 'value', type: c.type }];
-    return (await orderedGroups(ctx.frame, dims, 'count', k, { dropNullKeys: true })).groups;
+    return orderedGroups(ctx.frame, dims, 'count', k, { dropNullKeys: true });
   });
 }
 
@@ -57,12 +57,13 @@ interface ColumnStats {
 }
 
 /** One pass over the frame for every column's statistics (numbers get moments and quantiles). */
-async function columnStats(frame: pl.DataFrame, cols: DatasetColumn[], quantiles: number[]): Promise<ColumnStats[]> {
+async function columnStats(frame: pl.DataFrame, cols: DatasetColumn[], quantiles: number[], distinctFor: (c: DatasetColumn) => boolean = () => true): Promise<ColumnStats[]> {
   if (!cols.length) return [];
   const exprs: pl.Expr[] = [];
   cols.forEach((c, i) => {
     const e = pl.col(c.identifier);
-    exprs.push(e.count().alias(`${i}:count`), e.nullCount().alias(`${i}:nulls`), e.dropNulls().nUnique().alias(`${i}:distinct`));
+    exprs.push(e.count().alias(`${i}:count`), e.nullCount().alias(`${i}:nulls`));
+    if (distinctFor(c)) exprs.push(e.dropNulls().nUnique().alias(`${i}:distinct`));
     if (isNumeric(c)) {
       const f = e.cast(pl.Float64);
       exprs.push(
@@ -84,7 +85,7 @@ async function columnStats(frame: pl.DataFrame, cols: DatasetColumn[], quantiles
     return {
       count,
       nulls: Number(row[`${i}:nulls`]),
-      distinct: Number(row[`${i}:distinct`]),
+      distinct: Number(row[`${i}:distinct`] ?? 0),
       mean: numeric && count ? (toCell(row[`${i}:mean`]) as number | null) : null,
       std: numeric && count > 1 ? (toCell(row[`${i}:std`]) as number | null) : null,
       min: toCell(row[`${i}:min`], c.type),
@@ -96,12 +97,17 @@ async function columnStats(frame: pl.DataFrame, cols: DatasetColumn[], quantiles
 
 export async function describeOp(ctx: OpContext): Promise<ResultTable> {
   const text = ctx.columns.filter((c) => c.type === 'text');
-  const [stats, tops] = await Promise.all([columnStats(ctx.frame, ctx.columns, [0.25, 0.5, 0.75]), Promise.all(text.map((c) => topValues(ctx, c, 1)))]);
+  // Text columns get their distinct count from the group-by that finds their top value.
+  const [stats, tops] = await Promise.all([
+    columnStats(ctx.frame, ctx.columns, [0.25, 0.5, 0.75], (c) => c.type !== 'text'),
+    Promise.all(text.map((c) => topValues(ctx, c, 1))),
+  ]);
   const rows: ResultCell[][] = ctx.columns.map((c, i) => {
     const s = stats[i]!;
     if (isNumeric(c)) return [c.name, c.type, s.count, s.nulls, s.mean, s.std, s.min, s.quantiles[0]!, s.quantiles[1]!, s.quantiles[2]!, s.max, s.distinct, null, null];
-    const top = c.type === 'text' ? tops[text.indexOf(c)]![0] : undefined;
-    return [c.name, c.type, s.count, s.nulls, null, null, null, null, null, null, null, s.distinct, top ? top.keys[0]! : null, top ? top.count : null];
+    const t = c.type === 'text' ? tops[text.indexOf(c)]! : undefined;
+    const top = t?.groups[0];
+    return [c.name, c.type, s.count, s.nulls, null, null, null, null, null, null, null, t ? t.groupCount : s.distinct, top ? top.keys[0]! : null, top ? top.count : null];
   });
   return {
     columns: [
@@ -138,7 +144,7 @@ export async function profileOp(ctx: OpContext): Promise<ResultTable> {
   const rowsTotal = ctx.frame.height;
   const rows: ResultCell[][] = ctx.columns.map((c, i) => {
     const s = stats[i]!;
-    const list = tops[i]!.map((x) => `${valueText(x.keys[0]!)} (${x.count})`).join('; ');
+    const list = tops[i]!.groups.map((x) => `${valueText(x.keys[0]!)} (${x.count})`).join('; ');
     return [
       c.name,
       c.type,
