@@ -42,7 +42,7 @@ async function failure(promise: Promise<unknown>): Promise<StudioError> {
   throw new Error('expected a failure');
 }
 
-describe('spark/run against the Databricks emulator', () => {
+describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () => {
   let emulator: DatabricksEmulator;
   let engine: TestEngine;
   let applicable: string[];
@@ -115,7 +115,7 @@ describe('spark/run against the Databricks emulator', () => {
     expect(view.polars.some((p) => p.runId === run.polarsRunId)).toBe(true);
     const list = await engine.client.call('spark/runs', { dataset: 'raw31' });
     expect(list[0]).toMatchObject({ id: run.id, status: 'succeeded', analysisCount: applicable.length, failedCount: 0 });
-  });
+  }, 300_000);
 
   it('skips the dataset upload when the same file is already in the volume, and reuses the Polars run', async () => {
     const before = emulator.requests.length;
@@ -220,7 +220,7 @@ describe('spark/run against the Databricks emulator', () => {
       await e.close();
       await noVolume.close();
     }
-  });
+  }, 180_000);
 
   it('says when local Spark is not available', async () => {
     const config = await engine.client.call('spark/config', {});

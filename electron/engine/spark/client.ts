@@ -186,7 +186,8 @@ export class DatabricksClient {
   // ---- DBFS (legacy; the fallback where no volume is available) ----
 
   async dbfsCreate(path: string, overwrite: boolean, signal?: AbortSignal): Promise<string> {
-    const answer = await this.http.json<{ handle: unknown }>({ method: 'POST', path: '/api/2.0/dbfs/create', json: { path: dbfsPath(path), overwrite }, signal, retry: 'status' });
+    // Creating with overwrite is idempotent (a lost answer leaves at most an unused handle): retry it fully.
+    const answer = await this.http.json<{ handle: unknown }>({ method: 'POST', path: '/api/2.0/dbfs/create', json: { path: dbfsPath(path), overwrite }, signal, retry: overwrite ? 'all' : 'status' });
     return String(answer.handle);
   }
 
