@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { WebSocketServer } from 'ws';
 import type { Engine } from '../engine/engine';
 import { websocketChannel } from './channel';
+import { exportsDirFor, serveDownload } from './downloads';
 
 const COOKIE = 'sparkpolar_token';
 const MIME: Record<string, string> = {
@@ -100,6 +101,10 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
     if (req.method === 'POST' && url.pathname === '/upload') {
       void receiveUpload(req, res, options.uploadDir, headers);
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/download') {
+      serveDownload(res, url.searchParams.get('path'), exportsDirFor(options.uploadDir), headers);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
