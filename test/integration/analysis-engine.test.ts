@@ -60,6 +60,22 @@ describe('loading PostgreSQL into Polars', () => {
     expect(some.frame.getColumn('event_type').toArray()).toEqual(one.frame.getColumn('event_type').toArray());
   }, 300_000);
 
+  it('round-trips awkward text (quoted newlines, quotes, commas, empty vs null, non-ASCII) and reports SQL errors', async () => {
+    const { db } = t.engine.ctx;
+    const file = path.join(tempHome('tricky'), 'tricky.csv');
+    const values = ['plain', 'two\nlines', 'say "hi"', 'a,b', '', null, 'Zürich – ÆØÅ 東京', 'crlf\r\nend'];
+    const csvField = (v: string | null) => (v === null ? '' : `"${v.replace(/"/g, '""')}"`);
+    fs.writeFileSync(file, 'txt,n\n' + values.map((v, i) => `${csvField(v)},${i}`).join('\n') + '\n');
+    await loadCsvAsDataset(db, file, 'tricky', { n: 'integer' });
+    const info = await new Catalog(db).get('tricky');
+    const { frame } = await loadFromPostgres(db, info, { batchBytes: 16 });
+    expect(frame.getColumn('txt').toArray()).toEqual(values);
+    expect(frame.getColumn('n').toArray()).toEqual(values.map((_, i) => i));
+    await db.query(`DROP TABLE data.${'"'}${info.table}${'"'}`);
+    await expect(loadFromPostgres(db, info, {})).rejects.toMatchObject({ code: 'PG_ERROR' });
+    expect((await db.query('SELECT 2 AS two')).rows[0]).toEqual({ two: 2 });
+  }, 60_000);
+
   it('keeps a snapshot per version that reloads the same data, extends it with new columns, and ignores it once stale', async () => {
     const { db } = t.engine.ctx;
     const home = tempHome('snap');

@@ -1,7 +1,8 @@
 /**
  * PostgreSQL as a Polars data source: `COPY (SELECT <needed columns>) TO STDOUT (FORMAT csv)`
- * streamed through pg-copy-streams, cut into row-aligned batches and parsed by Polars' native
- * CSV reader with the types the catalog gives. No row objects are ever built in JavaScript.
+ * read straight off the connection (./copy-out: CopyData payloads copied into row-aligned
+ * batches, no per-row objects) and parsed by Polars' native CSV reader with the types the
+ * catalog gives.
  *
  * On PostgreSQL 14+ the table is read as several block ranges (TID range scans) on separate
  * connections at once, so the server's CSV formatting (the bottleneck of `psql \copy`) uses more
@@ -9,14 +10,13 @@
  */
 import pl from 'nodejs-polars';
 import type pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { pgError } from '../db/database';
 import { qualifiedTable } from '../datasets/catalog';
 import { wireColumn, type WireColumn } from './columns';
-import { CsvBatcher } from './csv-batches';
+import { CopyOut } from './copy-out';
 
 export interface LoadOptions {
   /** Identifiers of the columns to load; every column when absent. */
@@ -38,7 +38,7 @@ export interface LoadResult {
   streams: number;
 }
 
-const DEFAULT_BATCH = 48 * 1024 * 1024;
+const DEFAULT_BATCH = 16 * 1024 * 1024;
 
 /** Loads a dataset version (or some of its columns) from PostgreSQL into a Polars DataFrame. */
 export async function loadFromPostgres(db: Database, info: DatasetVersionInfo, options: LoadOptions = {}): Promise<LoadResult> {
@@ -116,50 +116,31 @@ async function copyRange(
     const df = pl.readCSV(batch, { hasHeader: false, schema, quoteChar: '"', sep: ',', rechunk: false });
     frames.push(df);
     progress.rows += df.height;
+    progress.bytes += batch.length;
     options.onProgress?.({ ...progress });
   };
-  const batcher = new CsvBatcher(options.batchBytes ?? DEFAULT_BATCH, parse);
   let broken = false;
+  const onAbort = () => {
+    broken = true;
+    copy?.abort(new StudioError('CANCELLED', 'Cancelled by the user.'));
+  };
+  let copy: CopyOut | null = null;
   try {
     // A plain sequential scan must start at block 0 so rows come in table order.
     if (range.from === null && range.to === null) await client.query('SET synchronize_seqscans = off');
     const sql = `COPY (SELECT ${wire.map((w) => w.select).join(', ')} FROM ${table}${rangeWhere(range)}) TO STDOUT WITH (FORMAT csv)`;
-    const stream = client.query(copyTo(sql));
-    await new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        broken = true;
-        stream.destroy();
-        reject(new StudioError('CANCELLED', 'Cancelled by the user.'));
-      };
-      if (options.signal?.aborted) return onAbort();
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      stream.on('data', (chunk: Buffer) => {
-        progress.bytes += chunk.length;
-        try {
-          batcher.push(chunk);
-        } catch (err) {
-          broken = true;
-          stream.destroy();
-          reject(err);
-        }
-      });
-      stream.on('error', (err) => {
-        broken = true;
-        reject(pgError(err));
-      });
-      stream.on('end', () => {
-        options.signal?.removeEventListener('abort', onAbort);
-        try {
-          batcher.end();
-          resolve();
-        } catch (err) {
-          reject(err);
-        }
-      });
+    copy = new CopyOut(sql, { batchBytes: options.batchBytes ?? DEFAULT_BATCH, onBatch: parse });
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted) onAbort();
+    else void client.query(copy as unknown as pg.QueryConfig);
+    await copy.done.catch((err: unknown) => {
+      broken = true;
+      throw err instanceof StudioError ? err : pgError(err);
     });
     return frames;
   } finally {
     if (range.from === null && range.to === null && !broken) await client.query('RESET synchronize_seqscans').catch(() => (broken = true));
+    options.signal?.removeEventListener('abort', onAbort);
     client.release(broken ? true : undefined);
     if (!broken) client.off('error', ignore);
   }
