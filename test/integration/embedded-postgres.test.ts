@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -35,6 +36,21 @@ describe('embedded PostgreSQL', () => {
       await first.stop();
     }
     await expect(serverVersion(first)).rejects.toThrow();
+  });
+
+  it('starts afresh when the data folder was deleted but its cluster was kept elsewhere (root)', async () => {
+    const home = tempHome('pg-reuse');
+    const first = await ensureEmbeddedServer(home, silentLogger);
+    await first.stop();
+    fs.rmSync(home, { recursive: true, force: true });
+    fs.mkdirSync(home, { recursive: true });
+    const again = await ensureEmbeddedServer(home, silentLogger);
+    try {
+      expect(again.startedHere).toBe(true);
+      expect(await serverVersion(again)).toMatch(/^18\./);
+    } finally {
+      await again.stop();
+    }
   });
 
   it('runs migrations on first use and reports the server version', async () => {

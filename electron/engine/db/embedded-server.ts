@@ -147,6 +147,12 @@ export async function ensureEmbeddedServer(home: string, log: Logger): Promise<E
   const credentialsFile = path.join(stateDir, 'credentials.json');
   const asOwner = owner ? { uid: owner.uid, gid: owner.gid } : {};
 
+  // As root the cluster lives outside the data folder: when that folder was deleted, its old
+  // cluster is an orphan nobody can log into. Start afresh unless it is still running.
+  if (owner && fs.existsSync(path.join(dataDir, 'PG_VERSION')) && !fs.existsSync(credentialsFile) && !runningServer(dataDir)) {
+    log.warn('removing an orphaned embedded cluster (its data folder was deleted)', { dataDir });
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log.info('initialising embedded PostgreSQL', { dataDir });
     // Parents must stay traversable for the postgres user when we run as root.
