@@ -97,13 +97,12 @@ type Attempt = { kind: 'done'; result: ImportResult } | { kind: 'reload'; widene
 
 export async function importCsv(deps: ImportDeps, request: ImportRequest, job: JobContext): Promise<ImportResult> {
   const file = path.resolve(request.path);
-  let started = performance.now();
   try {
     statSource(file);
     // Starting the embedded server (first use) is not part of the import's duration.
     job.progress({ phase: 'connect', message: 'Connecting to PostgreSQL' });
     await deps.db.pool();
-    started = performance.now();
+    const started = performance.now();
     job.progress({ phase: 'inspect', message: 'Reading the start of the file' });
     const profile = await profileFile(file);
     if (profile.header.length > MAX_COLUMNS) {
