@@ -4,7 +4,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['out/', 'dist/', 'node_modules/', '.tools/', 'test-results/', 'bench-results/', 'resources/spark/'] },
+  { ignores: ['out/', 'dist/', 'node_modules/', '.tools/', 'test-results/', 'bench-results/', '.cache/', 'resources/spark/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

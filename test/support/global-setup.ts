@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { ensureEmbeddedServer, type EmbeddedServer } from '../../electron/engine/db/embedded-server';
+import { clusterDir, ensureEmbeddedServer, type EmbeddedServer } from '../../electron/engine/db/embedded-server';
 import { silentLogger } from '../../electron/engine/log';
 
 let server: EmbeddedServer | null = null;
@@ -30,5 +30,12 @@ export async function setup(project: TestProject): Promise<void> {
 
 export async function teardown(): Promise<void> {
   await server?.stop();
-  if (home) fs.rmSync(home, { recursive: true, force: true });
+  if (!home) return;
+  // As root, clusters live outside their data folders (under /var/lib): remove the ones of this run's homes too.
+  const homes = [home, ...fs.readdirSync(home).map((d) => path.join(home, d))];
+  for (const h of homes) {
+    const dir = path.dirname(clusterDir(h));
+    if (!dir.startsWith(home) && fs.existsSync(dir)) fs.rmSync(dir, { recursive: true, force: true });
+  }
+  fs.rmSync(home, { recursive: true, force: true });
 }
