@@ -25,6 +25,21 @@ describe('JobManager', () => {
     expect(jobs.list().find((j) => j.jobId === id)?.state).toBe('done');
   });
 
+  it('throttles progress within a phase but never drops a phase change', async () => {
+    const jobs = new JobManager(silentLogger);
+    const phases: Array<string | undefined> = [];
+    jobs.onEvent((e) => e.type === 'job/progress' && phases.push(e.progress.phase));
+    const done = new Promise<void>((resolve) => jobs.onEvent((e) => e.type === 'job/done' && resolve()));
+    jobs.start('test/phases', async (ctx) => {
+      for (let i = 0; i < 1000; i++) ctx.progress({ phase: 'load', done: i });
+      ctx.progress({ phase: 'compare' });
+      ctx.progress({ phase: 'store' });
+    });
+    await done;
+    expect(phases.filter((p) => p === 'load').length).toBeLessThan(5);
+    expect(phases.slice(-2)).toEqual(['compare', 'store']);
+  });
+
   it('cancels through the AbortSignal and reports CANCELLED', async () => {
     const jobs = new JobManager(silentLogger);
     const failed = new Promise<{ code: string }>((resolve) => jobs.onEvent((e) => e.type === 'job/failed' && resolve(e.error)));

@@ -1,5 +1,6 @@
 /**
- * Long operations run as jobs: started at once with an id, reporting progress (throttled),
+ * Long operations run as jobs: started at once with an id, reporting progress (throttled within
+ * a phase; every phase change is sent),
  * ending in done/failed, and cancellable through an AbortSignal the work must honour.
  */
 import { randomUUID } from 'node:crypto';
@@ -60,10 +61,14 @@ export class JobManager {
       jobId,
       signal: controller.signal,
       progress(progress) {
+        const phaseChanged = progress.phase !== summary.progress.phase;
         summary.progress = progress;
         const wait = PROGRESS_INTERVAL_MS - (Date.now() - lastSent);
-        if (wait <= 0) flush();
-        else timer ??= setTimeout(flush, wait);
+        // A new phase always goes out at once, so no step of a job is invisible however short.
+        if (wait <= 0 || phaseChanged) {
+          if (timer) clearTimeout(timer);
+          flush();
+        } else timer ??= setTimeout(flush, wait);
       },
       throwIfCancelled() {
         if (controller.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
