@@ -56,7 +56,9 @@ async function columnValues(page: Page, column: string, rows: number): Promise<s
 
 /** Notices fade by themselves; screenshots are taken without them. */
 async function clearNotices(page: Page) {
-  for (const button of await page.locator('.notices button[aria-label="Dismiss"]').all()) await button.click();
+  // Each click (or a notice fading on its own) shrinks the list: always dismiss the first one left.
+  const buttons = page.locator('.notices button[aria-label="Dismiss"]');
+  for (let i = 0; i < 20 && (await buttons.count()) > 0; i++) await buttons.first().click({ timeout: 2_000 }).catch(() => undefined);
 }
 
 async function runExport(page: Page, action: string): Promise<string[]> {
