@@ -4,7 +4,7 @@
  * batches, no per-row objects) and parsed by Polars' native CSV reader with the types the
  * catalog gives.
  *
- * On PostgreSQL 14+ a large table is read as three block ranges (TID range scans) on separate
+ * On PostgreSQL 14+ the table is read as several block ranges (TID range scans) on separate
  * connections at once, so the server's CSV formatting (the bottleneck of `psql \copy`) uses more
  * than one core; the ranges are concatenated in block order, which keeps the table's row order.
  */
@@ -23,7 +23,7 @@ export interface LoadOptions {
   columns?: string[];
   signal?: AbortSignal;
   onProgress?: (p: { rows: number; bytes: number }) => void;
-  /** Parallel COPY streams (block ranges); default: 3 on PostgreSQL 14+, else 1. */
+  /** Parallel COPY streams (block ranges); default: 2 on PostgreSQL 14+, else 1. */
   streams?: number;
   /** Bytes per parsed batch. */
   batchBytes?: number;
@@ -39,8 +39,6 @@ export interface LoadResult {
 }
 
 const DEFAULT_BATCH = 16 * 1024 * 1024;
-/** Parallel block ranges: measured best on 2 cores (PostgreSQL's CSV output is the bottleneck of one stream). */
-const DEFAULT_STREAMS = 3;
 
 /** Loads a dataset version (or some of its columns) from PostgreSQL into a Polars DataFrame. */
 export async function loadFromPostgres(db: Database, info: DatasetVersionInfo, options: LoadOptions = {}): Promise<LoadResult> {
@@ -80,7 +78,7 @@ async function blockRanges(db: Database, table: string, streams: number | undefi
     [table],
   );
   const pages = Number(rows[0]!.pages);
-  const n = streams ?? (rows[0]!.v >= 140000 ? DEFAULT_STREAMS : 1);
+  const n = streams ?? (rows[0]!.v >= 140000 ? 2 : 1);
   // Small tables gain nothing from splitting.
   if (n <= 1 || pages < minPages || rows[0]!.v < 140000) return [{ from: null, to: null }];
   const step = Math.ceil(pages / n);
@@ -114,10 +112,6 @@ async function copyRange(
   client.on('error', ignore);
   const schema = Object.fromEntries(wire.map((w) => [w.column.identifier, w.wire]));
   const frames: pl.DataFrame[] = [];
-  let broken = false;
-  let copy: CopyOut | null = null;
-  // Parsed on this thread: PostgreSQL keeps filling the socket buffers of the other streams
-  // meanwhile (a worker thread was measured slower: a second Polars pool fighting for 2 cores).
   const parse = (batch: Buffer) => {
     const df = pl.readCSV(batch, { hasHeader: false, schema, quoteChar: '"', sep: ',', rechunk: false });
     frames.push(df);
@@ -125,10 +119,12 @@ async function copyRange(
     progress.bytes += batch.length;
     options.onProgress?.({ ...progress });
   };
+  let broken = false;
   const onAbort = () => {
     broken = true;
     copy?.abort(new StudioError('CANCELLED', 'Cancelled by the user.'));
   };
+  let copy: CopyOut | null = null;
   try {
     // A plain sequential scan must start at block 0 so rows come in table order.
     if (range.from === null && range.to === null) await client.query('SET synchronize_seqscans = off');
