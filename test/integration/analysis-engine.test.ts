@@ -44,7 +44,12 @@ describe('loading PostgreSQL into Polars', () => {
     expect(one.frame.height).toBe(30_000);
     expect(three.frame.frameEqual(one.frame, true)).toBe(true);
     expect(one.frame.getColumn('year').dtype.equals(pl.Int32)).toBe(true);
-    expect(one.frame.getColumn('vehicle_make').dtype.equals(pl.String)).toBe(true);
+    // Category-like text arrives as categoricals; the near-unique VIN stays plain strings.
+    expect(one.frame.getColumn('vehicle_make').dtype.equals(pl.Categorical)).toBe(true);
+    expect(one.frame.getColumn('partial_vin').dtype.equals(pl.String)).toBe(true);
+    const plain = await loadFromPostgres(db, info, { streams: 1, categorical: false });
+    expect(plain.frame.getColumn('vehicle_make').dtype.equals(pl.String)).toBe(true);
+    expect(plain.frame.getColumn('vehicle_make').toArray()).toEqual(one.frame.getColumn('vehicle_make').toArray());
     // Table order is file order: the first and last case ids are those of the file's first and last rows.
     const lines = fs.readFileSync(file, 'utf8').trim().split('\r\n');
     const ids = one.frame.getColumn('case_vehicle_id').toArray();

@@ -19,7 +19,22 @@ export interface WireColumn {
   finalType?: DataType;
 }
 
-export function wireColumn(column: DatasetColumn): WireColumn {
+/**
+ * Rows a text column's cardinality is judged on, and the share of distinct values above which it
+ * stays plain text. Categoricals make every group-by hash integers, but a near-unique column (a
+ * VIN) gains nothing from one and costs a lot: every distinct value enters Polars' process-wide
+ * category map, the first time in each process and for good.
+ */
+export const CARDINALITY_SAMPLE_ROWS = 10_000;
+const MAX_DISTINCT_SHARE = 0.5;
+
+/** Whether a text column with this many distinct values among `sampled` rows is encoded as a categorical. */
+export function isCategoryLike(distinct: number, sampled: number): boolean {
+  return distinct <= Math.max(1, sampled * MAX_DISTINCT_SHARE);
+}
+
+/** `categorical`: a text column arrives as a Polars Categorical (parsed straight into one). */
+export function wireColumn(column: DatasetColumn, categorical = false): WireColumn {
   const id = quoteIdent(column.identifier);
   switch (column.type) {
     case 'integer':
@@ -37,7 +52,7 @@ export function wireColumn(column: DatasetColumn): WireColumn {
     case 'timestamp':
       return { column, select: `(extract(epoch FROM ${id}) * 1000000)::int8`, wire: pl.Int64, finalType: pl.Datetime('us') };
     case 'text':
-      return { column, select: id, wire: pl.Utf8 };
+      return { column, select: id, wire: categorical ? pl.Categorical : pl.Utf8 };
   }
 }
 

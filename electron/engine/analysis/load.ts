@@ -2,7 +2,9 @@
  * PostgreSQL as a Polars data source: `COPY (SELECT <needed columns>) TO STDOUT (FORMAT csv)`
  * read straight off the connection (./copy-out: CopyData payloads copied into row-aligned
  * batches, no per-row objects) and parsed by Polars' native CSV reader with the types the
- * catalog gives.
+ * catalog gives. Text columns are parsed straight into Polars categoricals (about twice as fast as
+ * parsing strings and encoding them afterwards), except near-unique ones, judged on a sample of
+ * the table's first rows: the choice only changes speed, never a value.
  *
  * On PostgreSQL 14+ the table is read as several block ranges (TID range scans) on separate
  * connections at once, so the server's CSV formatting (the bottleneck of `psql \copy`) uses more
@@ -15,7 +17,8 @@ import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { pgError } from '../db/database';
 import { qualifiedTable } from '../datasets/catalog';
-import { wireColumn, type WireColumn } from './columns';
+import { quoteIdent } from '../db/sql';
+import { CARDINALITY_SAMPLE_ROWS, isCategoryLike, wireColumn, type WireColumn } from './columns';
 import { CopyOut } from './copy-out';
 
 export interface LoadOptions {
@@ -29,6 +32,8 @@ export interface LoadOptions {
   batchBytes?: number;
   /** Tables smaller than this many 8 kB pages are read as one stream (default 256). */
   minPagesToSplit?: number;
+  /** Parse category-like text columns as categoricals (default true); false: every text column as strings. */
+  categorical?: boolean;
 }
 
 export interface LoadResult {
@@ -45,9 +50,10 @@ export async function loadFromPostgres(db: Database, info: DatasetVersionInfo, o
   const started = performance.now();
   const wanted = options.columns ? options.columns.map((id) => findColumn(info.columns, id)) : info.columns;
   if (!wanted.length) throw new StudioError('INVALID_REQUEST', 'Load at least one column.');
-  const wire = wanted.map(wireColumn);
   const table = qualifiedTable(info.table);
   if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+  const categorical = options.categorical === false ? new Set<string>() : await categoryLikeColumns(db, table, wanted);
+  const wire = wanted.map((c) => wireColumn(c, categorical.has(c.identifier)));
   const ranges = await blockRanges(db, table, options.streams, options.minPagesToSplit ?? 256);
   const progress = { rows: 0, bytes: 0 };
   const parts = await Promise.all(ranges.map((range) => copyRange(db, table, wire, range, options, progress)));
@@ -67,6 +73,18 @@ function findColumn(columns: DatasetColumn[], identifier: string): DatasetColumn
 
 function emptyFrame(wire: WireColumn[]): pl.DataFrame {
   return pl.DataFrame(Object.fromEntries(wire.map((w) => [w.column.identifier, pl.Series(w.column.identifier, [], w.wire)])));
+}
+
+/** Text columns with few distinct values among the table's first rows (a cheap sample: no full scan). */
+async function categoryLikeColumns(db: Database, table: string, columns: DatasetColumn[]): Promise<Set<string>> {
+  const text = columns.filter((c) => c.type === 'text');
+  if (!text.length) return new Set();
+  const ids = text.map((c) => quoteIdent(c.identifier));
+  const { rows } = await db.query<Record<string, number>>(
+    `SELECT count(*)::int AS n, ${ids.map((id, i) => `count(DISTINCT ${id})::int AS d${i}`).join(', ')} FROM (SELECT ${ids.join(', ')} FROM ${table} LIMIT ${CARDINALITY_SAMPLE_ROWS}) s`,
+  );
+  const sampled = rows[0]!.n!;
+  return new Set(text.filter((_, i) => isCategoryLike(rows[0]![`d${i}`]!, sampled)).map((c) => c.identifier));
 }
 
 /** `[from, to)` block ranges; `null` bounds mean open. One unbounded range reads the whole table. */

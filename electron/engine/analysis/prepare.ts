@@ -7,6 +7,7 @@ import pl from 'nodejs-polars';
 import type { CleaningOptions } from '../../../shared/contract/analysis';
 import { CRASH, MAKE_BRANDS, ORIGINAL_NULL_DROP_COLUMNS, SENTINELS, type AnalysisStage } from '../../../shared/analyses';
 import type { DatasetColumn } from '../../../shared/types';
+import { CARDINALITY_SAMPLE_ROWS, isCategoryLike } from './columns';
 
 export interface StageFrames {
   raw: pl.DataFrame;
@@ -26,10 +27,15 @@ export function cleaningColumns(columns: DatasetColumn[], cleaning: CleaningOpti
   return nullDropApplies(columns, cleaning) ? ORIGINAL_NULL_DROP_COLUMNS : [];
 }
 
-/** Encodes text columns of a loaded frame as categoricals (done once per frame). */
+/**
+ * Encodes the text columns of a frame as categoricals, except near-unique ones (judged on the
+ * first rows, the rule the loader applies before parsing). Frames from the loader arrive encoded.
+ */
 export function encodeText(frame: pl.DataFrame, columns: DatasetColumn[]): pl.DataFrame {
-  const text = columns.filter((c) => c.type === 'text' && frame.columns.includes(c.identifier));
-  const casts = text.filter((c) => !frame.getColumn(c.identifier).dtype.equals(pl.Categorical)).map((c) => pl.col(c.identifier).cast(pl.Categorical));
+  const text = columns.filter((c) => c.type === 'text' && frame.columns.includes(c.identifier) && !frame.getColumn(c.identifier).dtype.equals(pl.Categorical));
+  if (!text.length) return frame;
+  const sample = frame.head(CARDINALITY_SAMPLE_ROWS);
+  const casts = text.filter((c) => isCategoryLike(sample.getColumn(c.identifier).nUnique(), sample.height)).map((c) => pl.col(c.identifier).cast(pl.Categorical));
   return casts.length ? frame.withColumns(...casts) : frame;
 }
 

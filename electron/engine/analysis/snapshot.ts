@@ -1,9 +1,12 @@
 /**
- * A columnar snapshot (Arrow IPC) of each loaded dataset version in the data folder, so an
+ * A columnar snapshot (Parquet) of each loaded dataset version in the data folder, so an
  * unchanged dataset reloads without PostgreSQL. The snapshot is keyed by the version's table
  * (unique per version) and checked against the catalog entry (rows, columns, import time): a new
  * version, a re-import or a changed column list never reads a stale file. Columns are added to
  * the snapshot as analyses need them (tables are immutable after import, so row order matches).
+ *
+ * Parquet rather than Arrow IPC: categoricals read back faster from its dictionary pages, and the
+ * file is a third of the size, which counts when the OS has dropped it from its cache.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +14,8 @@ import pl from 'nodejs-polars';
 import type { DatasetVersionInfo } from '../../../shared/types';
 
 interface SnapshotMeta {
-  format: 1;
+  /** 2: Parquet (1 was Arrow IPC, no longer read). */
+  format: 2;
   dataset: string;
   version: number;
   table: string;
@@ -27,7 +31,7 @@ export function snapshotDir(home: string): string {
 
 function files(home: string, table: string) {
   const base = path.join(snapshotDir(home), table);
-  return { data: `${base}.ipc`, meta: `${base}.json` };
+  return { data: `${base}.parquet`, meta: `${base}.json`, legacy: `${base}.ipc` };
 }
 
 function readMeta(file: string): SnapshotMeta | null {
@@ -39,7 +43,7 @@ function readMeta(file: string): SnapshotMeta | null {
 }
 
 function matches(meta: SnapshotMeta | null, info: DatasetVersionInfo): meta is SnapshotMeta {
-  if (!meta || meta.format !== 1) return false;
+  if (!meta || meta.format !== 2) return false;
   if (meta.table !== info.table || meta.version !== info.version || meta.importedAt !== info.importedAt || meta.rows !== info.rows) return false;
   for (const [id, type] of Object.entries(meta.columns)) {
     if (info.columns.find((c) => c.identifier === id)?.type !== type) return false;
@@ -59,7 +63,7 @@ export function readSnapshot(home: string, info: DatasetVersionInfo, columns: st
   const have = snapshotColumns(home, info);
   if (!have.length || columns.some((c) => !have.includes(c))) return null;
   try {
-    const df = pl.readIPC(files(home, info.table).data, { columns });
+    const df = pl.readParquet(files(home, info.table).data, { columns });
     return df.height === info.rows ? df : null;
   } catch {
     return null;
@@ -72,7 +76,7 @@ export function writeSnapshot(home: string, info: DatasetVersionInfo, frame: pl.
   fs.mkdirSync(dir, { recursive: true });
   const f = files(home, info.table);
   const meta: SnapshotMeta = {
-    format: 1,
+    format: 2,
     dataset: info.dataset,
     version: info.version,
     table: info.table,
@@ -82,9 +86,10 @@ export function writeSnapshot(home: string, info: DatasetVersionInfo, frame: pl.
   };
   const tmp = `${f.data}.${process.pid}.tmp`;
   fs.rmSync(f.meta, { force: true });
+  fs.rmSync(f.legacy, { force: true });
   try {
-    // One chunk per column: the IPC file format allows one dictionary per categorical field.
-    frame.rechunk().writeIPC(tmp);
+    // lz4: decoding costs next to nothing, and it writes several times faster than zstd.
+    frame.writeParquet(tmp, { compression: 'lz4' });
     fs.renameSync(tmp, f.data);
   } finally {
     fs.rmSync(tmp, { force: true });
@@ -104,16 +109,12 @@ export function pruneSnapshots(home: string, dataset: string, keepTables: string
   for (const name of names) {
     if (!name.endsWith('.json')) continue;
     const meta = readMeta(path.join(dir, name));
-    if (meta && meta.dataset === dataset && !keepTables.includes(meta.table)) {
-      fs.rmSync(path.join(dir, name), { force: true });
-      fs.rmSync(path.join(dir, `${meta.table}.ipc`), { force: true });
-    }
+    if (meta && meta.dataset === dataset && !keepTables.includes(meta.table)) dropSnapshot(home, meta.table);
   }
 }
 
 /** Deletes the snapshot of one version (after a delete or re-import). */
 export function dropSnapshot(home: string, table: string): void {
   const f = files(home, table);
-  fs.rmSync(f.meta, { force: true });
-  fs.rmSync(f.data, { force: true });
+  for (const file of [f.meta, f.data, f.legacy]) fs.rmSync(file, { force: true });
 }

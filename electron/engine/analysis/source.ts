@@ -6,7 +6,6 @@ import pl from 'nodejs-polars';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { loadFromPostgres, type LoadOptions } from './load';
-import { encodeText } from './prepare';
 import { readSnapshot, snapshotColumns, writeSnapshot } from './snapshot';
 
 export interface DatasetFrame {
@@ -39,9 +38,9 @@ export async function loadDataset(
   }
   const have = useSnapshot ? snapshotColumns(deps.home, info) : [];
   const missing = wanted.filter((c) => !have.includes(c));
+  // Text arrives encoded (categoricals), so the snapshot holds them and later runs skip it.
   const loaded = await loadFromPostgres(deps.db, info, { ...options, columns: missing });
-  // Text is encoded once here, so the snapshot holds categoricals and later runs skip it.
-  let frame = encodeText(loaded.frame, info.columns);
+  let frame = loaded.frame;
   if (useSnapshot) {
     // Extend the snapshot with what was just loaded (every column the file had, plus the new ones).
     const previous = have.length ? readSnapshot(deps.home, info, have) : null;
