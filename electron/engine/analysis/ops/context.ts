@@ -86,7 +86,8 @@ export async function orderedGroups(
   let g = lf.groupBy(names).agg(pl.len().alias('__count')).withColumns(pl.len().alias('__groups'));
   if (order === 'count' && topN > 0) {
     // Only groups that can make the top N are decoded and sorted (a VIN column has millions).
-    g = g.filter(pl.col('__count').gtEq(pl.col('__count').sort({ descending: true }).head(topN).min()));
+    // `head(n).last()`, not `.min()`: this Polars simplifies sort → head → min into a plain min.
+    g = g.filter(pl.col('__count').gtEq(pl.col('__count').sort({ descending: true }).head(topN).last()));
   }
   g = g.withColumns(...dims.filter((d) => d.type === 'text').map((d) => pl.col(d.name).cast(pl.Utf8)));
   const by = order === 'count' ? ['__count', ...names] : names;

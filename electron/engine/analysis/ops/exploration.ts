@@ -57,7 +57,13 @@ interface ColumnStats {
 }
 
 /** One pass over the frame for every column's statistics (numbers get moments and quantiles). */
-async function columnStats(frame: pl.DataFrame, cols: DatasetColumn[], quantiles: number[], distinctFor: (c: DatasetColumn) => boolean = () => true): Promise<ColumnStats[]> {
+async function columnStats(
+  frame: pl.DataFrame,
+  cols: DatasetColumn[],
+  quantiles: number[],
+  options: { distinctFor?: (c: DatasetColumn) => boolean; otherMinMax?: boolean } = {},
+): Promise<ColumnStats[]> {
+  const distinctFor = options.distinctFor ?? (() => true);
   if (!cols.length) return [];
   const exprs: pl.Expr[] = [];
   cols.forEach((c, i) => {
@@ -73,7 +79,8 @@ async function columnStats(frame: pl.DataFrame, cols: DatasetColumn[], quantiles
         e.max().alias(`${i}:max`),
         ...quantiles.map((q, j) => f.quantile(q, 'linear').alias(`${i}:q${j}`)),
       );
-    } else {
+    } else if (options.otherMinMax) {
+      // Decoding a categorical to compare text is costly: only the profile asks for it.
       const m = c.type === 'text' ? e.cast(pl.Utf8) : e;
       exprs.push(m.min().alias(`${i}:min`), m.max().alias(`${i}:max`));
     }
@@ -99,7 +106,7 @@ export async function describeOp(ctx: OpContext): Promise<ResultTable> {
   const text = ctx.columns.filter((c) => c.type === 'text');
   // Text columns get their distinct count from the group-by that finds their top value.
   const [stats, tops] = await Promise.all([
-    columnStats(ctx.frame, ctx.columns, [0.25, 0.5, 0.75], (c) => c.type !== 'text'),
+    columnStats(ctx.frame, ctx.columns, [0.25, 0.5, 0.75], { distinctFor: (c) => c.type !== 'text' }),
     Promise.all(text.map((c) => topValues(ctx, c, 1))),
   ]);
   const rows: ResultCell[][] = ctx.columns.map((c, i) => {
@@ -138,7 +145,7 @@ export function valueText(v: ResultCell): string | null {
 export async function profileOp(ctx: OpContext): Promise<ResultTable> {
   const k = Number(ctx.params.topValues ?? 3);
   const [stats, tops] = await Promise.all([
-    columnStats(ctx.frame, ctx.columns, [0.05, 0.25, 0.5, 0.75, 0.95]),
+    columnStats(ctx.frame, ctx.columns, [0.05, 0.25, 0.5, 0.75, 0.95], { otherMinMax: true }),
     Promise.all(ctx.columns.map((c) => topValues(ctx, c, k))),
   ]);
   const rowsTotal = ctx.frame.height;
