@@ -4,6 +4,7 @@ import { MAKE_BRANDS, SENTINELS } from '../../../../shared/analyses';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import { compareKeys, compareText } from '../result-table';
 import { col, sharedGroupCounts, type OpContext } from './context';
+import { isPlainText, valueRuns } from './value-runs';
 
 export async function nullsOp(ctx: OpContext): Promise<ResultTable> {
   const counts = ctx.frame.select(...ctx.columns.map((c) => pl.col(c.identifier))).nullCount().rows()[0]!;
@@ -85,18 +86,19 @@ export async function duplicatesOp(ctx: OpContext): Promise<ResultTable> {
 /**
  * Exact count of distinct rows. Rows whose 64-bit row hash is unique are distinct for sure, so
  * only the few rows sharing a hash (true duplicates, or rare collisions) go through the exact
- * comparison of every column.
+ * comparison of every column. Shared hashes are found by sorting the hashes (neighbours equal),
+ * which is much cheaper than a hash table of millions of mostly unique hashes.
  */
 async function distinctRows(frame: pl.DataFrame): Promise<number> {
   if (!frame.height) return 0;
   const hashes = frame.hashRows().alias('__h');
   const withHash = frame.withColumns(hashes);
-  const shared = await withHash
+  const shared = await pl
+    .DataFrame([hashes])
     .lazy()
-    .groupBy('__h')
-    .agg(pl.len().alias('n'))
-    .filter(pl.col('n').gt(1))
-    .select('__h')
+    .sort('__h')
+    .filter(pl.col('__h').eq(pl.col('__h').shift(1)))
+    .unique()
     .collect();
   if (!shared.height) return frame.height;
   const candidates = withHash.join(shared, { on: '__h', how: 'semi' }).drop('__h');
@@ -108,12 +110,16 @@ export async function duplicateValuesOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
   if (op.kind !== 'duplicate-values') throw new Error('not a duplicate-values');
   const c = col(ctx, op.column);
-  const stats = await ctx.frame
-    .lazy()
-    .select(pl.col(c.identifier).alias('v'))
-    .filter(pl.col('v').isNotNull())
-    .groupBy('v')
-    .agg(pl.len().alias('n'))
+  const runs = isPlainText(ctx.frame, c.identifier) ? await valueRuns(ctx.frame, c.identifier, { value: 'v', count: 'n' }) : null;
+  const counts = runs
+    ? runs.lazy()
+    : ctx.frame
+        .lazy()
+        .select(pl.col(c.identifier).alias('v'))
+        .filter(pl.col('v').isNotNull())
+        .groupBy('v')
+        .agg(pl.len().alias('n'));
+  const stats = await counts
     .select(
       pl.col('n').sum().alias('withValue'),
       pl.len().alias('distinct'),

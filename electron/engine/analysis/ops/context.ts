@@ -7,6 +7,7 @@ import type { ColumnType, DatasetColumn } from '../../../../shared/types';
 import { columnByName } from '../columns';
 import type { StageFrames } from '../prepare';
 import { resultType, toCell, type Group } from '../result-table';
+import { isPlainText, valueRuns } from './value-runs';
 
 export interface OpContext {
   spec: AnalysisSpec;
@@ -27,12 +28,9 @@ export function col(ctx: OpContext, name: string): DatasetColumn {
 }
 
 /** A dimension as a Polars expression, its result name and type. */
-export function dimension(ctx: OpContext, d: Dimension): { expr: pl.Expr; name: string; type: ColumnType } {
+export function dimension(ctx: OpContext, d: Dimension): Dim {
   const name = dimensionName(d);
-  if ('column' in d) {
-    const c = col(ctx, d.column);
-    return { expr: pl.col(c.identifier).alias(name), name, type: c.type };
-  }
+  if ('column' in d) return columnDim(col(ctx, d.column), name);
   const vy = pl.col(col(ctx, CRASH.vehicleYear).identifier).cast(pl.Int64);
   const expr = d.derived === 'vehicle-age' ? pl.col(col(ctx, CRASH.year).identifier).cast(pl.Int64).sub(vy) : pl.lit(2025).cast(pl.Int64).sub(vy);
   return { expr: expr.alias(name), name, type: 'bigint' };
@@ -42,6 +40,13 @@ export interface Dim {
   expr: pl.Expr;
   name: string;
   type: ColumnType;
+  /** The frame column, when the dimension is a plain column. */
+  source?: string;
+}
+
+/** A plain column as a dimension named `name`. */
+export function columnDim(c: DatasetColumn, name: string): Dim {
+  return { expr: pl.col(c.identifier).alias(name), name, type: c.type, source: c.identifier };
 }
 
 export function dimTypes(dims: Dim[]): ResultCellType[] {
@@ -81,9 +86,15 @@ export async function orderedGroups(
   options: { dropNullKeys?: boolean } = {},
 ): Promise<{ groups: Group[]; more: boolean; groupCount: number }> {
   const names = dims.map((d) => d.name);
-  let lf = frame.lazy().select(...dims.map((d) => d.expr));
-  if (options.dropNullKeys) lf = lf.filter(names.map((n) => pl.col(n).isNotNull()).reduce((a, b) => a.and(b)));
-  let g = lf.groupBy(names).agg(pl.len().alias('__count')).withColumns(pl.len().alias('__groups'));
+  const runs = order === 'count' && topN > 0 ? await plainTextRuns(frame, dims, options.dropNullKeys ?? false) : null;
+  let g: pl.LazyDataFrame;
+  if (runs) g = runs.lazy();
+  else {
+    let lf = frame.lazy().select(...dims.map((d) => d.expr));
+    if (options.dropNullKeys) lf = lf.filter(names.map((n) => pl.col(n).isNotNull()).reduce((a, b) => a.and(b)));
+    g = lf.groupBy(names).agg(pl.len().alias('__count'));
+  }
+  g = g.withColumns(pl.len().alias('__groups'));
   if (order === 'count' && topN > 0) {
     // Only groups that can make the top N are decoded and sorted (a VIN column has millions).
     // `head(n).last()`, not `.min()`: this Polars simplifies sort → head → min into a plain min.
@@ -101,6 +112,18 @@ export async function orderedGroups(
   const groups: Group[] = new Array(n);
   for (let i = 0; i < n; i++) groups[i] = { keys: keys.map((k, j) => toCell(k[i], dims[j]!.type)), count: Number(counts[i]) };
   return { groups, more: groupCount > n, groupCount };
+}
+
+/** Counts of one near-unique text column from sorted hash runs (see ./value-runs), nulls as a group unless dropped. */
+async function plainTextRuns(frame: pl.DataFrame, dims: Dim[], dropNullKeys: boolean): Promise<pl.DataFrame | null> {
+  const source = dims.length === 1 ? dims[0]!.source : undefined;
+  if (!source || !isPlainText(frame, source)) return null;
+  const runs = await valueRuns(frame, source, { value: dims[0]!.name, count: '__count' });
+  if (!runs) return null;
+  const nulls = frame.getColumn(source).nullCount();
+  if (dropNullKeys || !nulls) return runs;
+  const nullGroup = pl.DataFrame({ [dims[0]!.name]: pl.Series(dims[0]!.name, [null], pl.Utf8), __count: pl.Series('__count', [nulls], pl.Int64) });
+  return pl.concat([runs, nullGroup], { how: 'vertical' });
 }
 
 export function dimKey(d: Dimension): string {

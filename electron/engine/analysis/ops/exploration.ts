@@ -4,7 +4,7 @@ import type { ResultCell, ResultTable } from '../../../../shared/contract/analys
 import type { DatasetColumn } from '../../../../shared/types';
 import { isNumeric } from '../columns';
 import { resultType, toCell, type Group } from '../result-table';
-import { orderedGroups, type OpContext } from './context';
+import { columnDim, orderedGroups, type OpContext } from './context';
 
 export async function countsOp(ctx: OpContext): Promise<ResultTable> {
   return {
@@ -40,7 +40,7 @@ export async function headOp(ctx: OpContext): Promise<ResultTable> {
 /** Most frequent non-null values of a column (count desc, then value ascending), computed in Polars. */
 function topValues(ctx: OpContext, c: DatasetColumn, k: number): Promise<{ groups: Group[]; groupCount: number }> {
   return ctx.memo(`top:${ctx.spec.stage}:${c.name}:${k}`, async () => {
-    const dims = [{ expr: pl.col(c.identifier).alias('value'), name: 'value', type: c.type }];
+    const dims = [columnDim(c, 'value')];
     return orderedGroups(ctx.frame, dims, 'count', k, { dropNullKeys: true });
   });
 }

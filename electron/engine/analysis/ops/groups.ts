@@ -4,7 +4,7 @@ import type { GroupByFilter } from '../../../../shared/analyses';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import type { DatasetColumn } from '../../../../shared/types';
 import { compareKeyLists, compareKeys, groupCountTable, orderGroups, resultType, toCell, topWithOther, type Group } from '../result-table';
-import { col, dimension, dimKey, dimTypes, orderedGroups, sharedGroupCounts, type OpContext } from './context';
+import { col, columnDim, dimension, dimKey, dimTypes, orderedGroups, sharedGroupCounts, type OpContext } from './context';
 
 export async function groupCountOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
@@ -22,7 +22,7 @@ export async function groupCountOp(ctx: OpContext): Promise<ResultTable> {
 
 export async function valueCountsOp(ctx: OpContext): Promise<ResultTable> {
   const c = col(ctx, String(ctx.params.column));
-  const dims = [{ expr: pl.col(c.identifier).alias('value'), name: 'value', type: c.type }];
+  const dims = [columnDim(c, 'value')];
   const { groups, more } = await orderedGroups(ctx.frame, dims, 'count', Number(ctx.params.topN ?? 0));
   return groupCountTable(['value'], dimTypes(dims), groups, ctx.frame.height, more);
 }

@@ -1,0 +1,58 @@
+/**
+ * Counts of a near-unique text column (a VIN) without a hash table of strings. Rows are ordered
+ * by a 64-bit hash of their value, so equal values sit next to each other and each count is the
+ * length of a run. Grouping millions of distinct strings costs several times more than sorting
+ * their hashes. Two different values with the same hash (a collision) would share a run: that is
+ * detected, and the caller falls back to the plain group-by, so every count stays exact.
+ *
+ * Only worth it for columns the loader left as strings (near-unique); categoricals group faster.
+ */
+import pl from 'nodejs-polars';
+
+/** Fixed seeds: the order of runs is the same from one run to the next. */
+const SEEDS = [0x5eed, 0x5a7c, 0x2f91, 0x44c3] as const;
+const hash64 = (e: pl.Expr): pl.Expr => e.hash(...SEEDS);
+
+/** Whether a frame column is plain text (String), where `valueRuns` pays off. */
+export function isPlainText(frame: pl.DataFrame, column: string): boolean {
+  return frame.getColumn(column).dtype.equals(pl.String);
+}
+
+/**
+ * One row per distinct non-null value: its value and count (columns named `names`), in hash
+ * order. Null when two different values share a hash. `hashOf` is for tests (a weak hash collides).
+ */
+export async function valueRuns(
+  frame: pl.DataFrame,
+  column: string,
+  names: { value: string; count: string } = { value: 'value', count: 'count' },
+  hashOf: (e: pl.Expr) => pl.Expr = hash64,
+): Promise<pl.DataFrame | null> {
+  const sorted = await frame
+    .lazy()
+    .select(pl.col(column).alias('v'))
+    .filter(pl.col('v').isNotNull())
+    .withColumns(hashOf(pl.col('v')).alias('h'))
+    .sort('h')
+    .withRowIndex('i')
+    .withColumns(pl.col('h').neq(pl.col('h').shift(1)).fillNull(true).alias('start'))
+    .collect();
+  const clash = sorted.select(
+    pl
+      .col('start')
+      .not()
+      .and(pl.col('v').neq(pl.col('v').shift(1)))
+      .any()
+      .alias('x'),
+  );
+  if (clash.getColumn('x').toArray()[0] === true) return null;
+  const rows = sorted.height;
+  return sorted
+    .lazy()
+    .filter(pl.col('start'))
+    .select(
+      pl.col('v').alias(names.value),
+      pl.col('i').shift(-1).fillNull(rows).cast(pl.Int64).sub(pl.col('i').cast(pl.Int64)).alias(names.count),
+    )
+    .collect();
+}
