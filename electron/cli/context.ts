@@ -9,7 +9,7 @@ import { channelPair } from '../../shared/rpc';
 import { Engine } from '../engine/engine';
 import { defaultHome } from '../engine/home';
 import { createLogger } from '../engine/log';
-import { resolveDatabaseUrl } from '../engine/settings/effective';
+import { resolveDatabaseUrl } from '../engine/settings/database-url';
 
 export interface GlobalOptions {
   home?: string;

@@ -36,7 +36,8 @@ describe('settings through the engine', () => {
     expect(view.storage.secretKey).toEqual({ hasSecret: false });
     expect(view.secrets.persistence).toBe('session');
     expect(view.effective.database).toMatchObject({ mode: 'external', source: 'command line' });
-    expect(view.effective.storage).toEqual({ configured: false, source: null, missing: ['storage.endpoint'] });
+    expect(view.effective.storage).toEqual({ configured: false, source: null, missing: ['endpoint'] });
+    expect(view.effective.databricks).toMatchObject({ configured: false, source: null, missing: [expect.stringContaining('host')] });
     expect(view.file).toBe(path.join(home, 'settings.json'));
   });
 
@@ -64,11 +65,11 @@ describe('settings through the engine', () => {
     expect(JSON.stringify(info)).not.toContain(SECRETS.token);
   });
 
-  it('forgets a secret set to null', async () => {
+  it('forgets a secret set to null (publishing then falls back to the docker-compose secret, and the view says so)', async () => {
     await client.call('settings/set', { storage: { secretKey: null } });
     const view = await client.call('settings/get', {});
     expect(view.storage.secretKey).toEqual({ hasSecret: false });
-    expect(view.effective.storage.missing).toEqual(['storage.secretKey']);
+    expect(view.effective.storage).toEqual({ configured: true, source: 'settings', missing: ['secretKey (docker-compose default used)'] });
   });
 
   it('rejects an invalid patch at the door with the field named', async () => {

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { Engine } from '../../engine/engine';
 import { createLogger } from '../../engine/log';
-import { resolveDatabaseUrl } from '../../engine/settings/effective';
+import { resolveDatabaseUrl } from '../../engine/settings/database-url';
 import { startBrowserServer } from '../../serve/server';
 import { globalOptions, resolveHome } from '../context';
 

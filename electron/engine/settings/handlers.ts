@@ -3,7 +3,7 @@ import type { DatabaseTestResult, settingsMethods } from '../../../shared/contra
 import { describeUrl, pgError } from '../db/database';
 import type { EngineContext } from '../engine';
 import type { DomainHandlers } from '../rpc/handlers';
-import { settingsDatabaseUrl } from './effective';
+import { settingsDatabaseUrl } from './database-url';
 import { settingsFor } from './service';
 import { updateSettings } from './update';
 import { buildView } from './view';

@@ -5,7 +5,8 @@
 import type { SecretMarker, SecretName, SettingsView } from '../../../shared/contract/settings';
 import { describeUrl } from '../db/database';
 import type { EngineContext } from '../engine';
-import { resolveDatabricks, resolveStorage } from './effective';
+import { databricksStatus, describeDatabricks } from '../spark/settings-adapter';
+import { describeStorageConfig } from '../storage/config';
 import type { Settings } from './schema';
 import type { SettingsService } from './service';
 
@@ -40,8 +41,8 @@ function databaseSource(ctx: EngineContext, settings: Settings): SettingsView['e
 export async function buildView(ctx: EngineContext, service: SettingsService): Promise<SettingsView> {
   const settings = await service.settings();
   const persistence = await service.persistence();
-  const storage = await resolveStorage(ctx, service);
-  const databricks = await resolveDatabricks(ctx, service);
+  // Asked of the modules that use them, so the view says what publishing and Spark runs will do.
+  const [storage, databricks] = await Promise.all([describeStorageConfig(ctx), describeDatabricks(ctx)]);
   const auth = settings.databricks.auth;
   return {
     version: settings.version,
@@ -61,8 +62,8 @@ export async function buildView(ctx: EngineContext, service: SettingsService): P
     secrets: { persistence, message: persistence === 'encrypted' ? ENCRYPTED_MESSAGE : SESSION_ONLY_MESSAGE },
     effective: {
       database: databaseSource(ctx, settings),
-      storage: { configured: storage.config !== null, source: storage.source, missing: storage.missing },
-      databricks: { configured: databricks.config !== null, source: databricks.source, missing: databricks.missing },
+      storage: { configured: storage.configured, source: storage.source, missing: storage.missing },
+      databricks: databricksStatus(databricks),
     },
     file: service.store.file,
   };

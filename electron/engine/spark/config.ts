@@ -3,9 +3,9 @@
  * (`--profile`); the conventional `DATABRICKS_*` variables, merged over the `~/.databrickscfg`
  * profile DATABRICKS_CONFIG_PROFILE names (as the official SDKs merge them); the app's settings
  * (a profile chosen there, or host and credentials); the DEFAULT profile. Environment variables
- * win over settings, as in the settings store (electron/engine/settings/effective.ts). Secrets
- * stay in the resolved object and never leave the engine: `describeConfig` is the only view
- * handed out.
+ * win over settings (the convention of the Databricks tools). This is the only resolver: the
+ * settings view and doctor describe it through ./settings-adapter.ts. Secrets stay in the
+ * resolved object and never leave the engine: `describeConfig` is the only view handed out.
  */
 import fs from 'node:fs';
 import os from 'node:os';

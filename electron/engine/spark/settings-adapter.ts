@@ -1,9 +1,9 @@
 /** The settings store's Databricks section (electron/engine/settings) as the Spark side's settings object. */
-import { settingsFor } from '../settings/service';
-import type { EngineContext } from '../engine';
-import type { DatabricksSettings } from './config';
+import type { SettingsView } from '../../../shared/contract/settings';
+import { settingsFor, type SettingsContext } from '../settings/service';
+import { describeConfig, type DatabricksConfigView, type DatabricksSettings } from './config';
 
-export async function databricksSettings(ctx: EngineContext): Promise<DatabricksSettings | undefined> {
+export async function databricksSettings(ctx: SettingsContext): Promise<DatabricksSettings | undefined> {
   const service = settingsFor(ctx);
   const s = (await service.settings()).databricks;
   const out: DatabricksSettings = {};
@@ -23,4 +23,16 @@ export async function databricksSettings(ctx: EngineContext): Promise<Databricks
     out.uploadTo = 'dbfs';
   }
   return out;
+}
+
+/** What a Spark run would connect with, described without secrets (settings view, doctor). */
+export async function describeDatabricks(ctx: SettingsContext): Promise<DatabricksConfigView> {
+  return describeConfig({ settings: await databricksSettings(ctx).catch(() => undefined), env: ctx.env });
+}
+
+/** The settings view's one-line status of the Databricks connection. */
+export function databricksStatus(view: DatabricksConfigView): SettingsView['effective']['databricks'] {
+  if (!view.configured) return { configured: false, source: null, missing: view.problem ? [view.problem] : [] };
+  const source = view.source?.startsWith('environment') ? 'environment' : view.source?.startsWith('profile') ? 'profile' : 'settings';
+  return { configured: true, source, missing: [] };
 }

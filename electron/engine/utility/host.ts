@@ -7,7 +7,7 @@ import type { Channel, WireMessage } from '../../../shared/rpc';
 import { Engine, type EngineOptions } from '../engine';
 import { createLogger, type Logger } from '../log';
 import { createFileLogger } from '../logging/file-logger';
-import { resolveDatabaseUrl } from '../settings/effective';
+import { resolveDatabaseUrl } from '../settings/database-url';
 import { HostSecretStore } from '../settings/host-secrets';
 import { EnvBackedSecretStore } from '../settings/secrets';
 import { useSecretStore } from '../settings/service';

@@ -370,7 +370,7 @@ export const en = {
     failed: 'The test failed.',
     notConfigured: 'Not configured',
     configuredFrom: 'In use (from {{source}})',
-    missing: 'Missing: {{fields}}',
+    missing: 'Not ready: {{fields}}',
     source: {
       settings: 'these settings',
       environment: 'environment variables',

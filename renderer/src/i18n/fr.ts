@@ -399,7 +399,7 @@ export const fr = {
     failed: 'Le test a échoué.',
     notConfigured: 'Non configuré',
     configuredFrom: 'Utilisé (depuis {{source}})',
-    missing: 'Manquant : {{fields}}',
+    missing: 'Incomplet : {{fields}}',
     source: {
       settings: 'ces paramètres',
       environment: 'les variables d’environnement',
