@@ -78,10 +78,10 @@ describe('sparkpolar spark run (CLI) against the emulator', () => {
     }
   }, 180_000);
 
-  it('reports a wrong Spark result as a mismatch', async () => {
+  it('reports a wrong Spark result as a mismatch, with exit status 2', async () => {
     emulator.inject.wrongResult('desc-state');
     const { code, stdout, stderr } = await cli([...base, 'spark', 'run', 'raw31', '--analyses', 'desc-state,desc-fuel', '--json'], env);
-    expect(code, stderr).toBe(0);
+    expect(code, stderr).toBe(2);
     const out = JSON.parse(stdout) as { analyses: Array<{ id: string; match: boolean }>; verdict: { mismatched: number } };
     expect(out.analyses.find((a) => a.id === 'desc-state')!.match).toBe(false);
     expect(out.verdict.mismatched).toBe(1);

@@ -92,6 +92,8 @@ export function registerSpark(program: Command): void {
           },
         );
         const summary = runSummary(run);
+        // Like diff: 0 same results, 2 some differ (1 stays for errors), so scripts can check a run.
+        if (run.verdict?.mismatched) process.exitCode = 2;
         if (json) return emitJson(summary);
         say(`Spark run ${summary.runId}: ${run.status} (${run.compute})`);
         if (run.runPageUrl) say(`  ${run.runPageUrl}`);
