@@ -19,7 +19,9 @@ describe('engine over the wire protocol', () => {
 
   it('applies migrations once, creating the catalog tables', async () => {
     const { rows } = await t.engine.ctx.db.query<{ version: number }>('SELECT version FROM studio.schema_migrations ORDER BY version');
-    expect(rows.map((r) => r.version)).toContain(100);
+    expect(rows.map((r) => r.version)).toEqual(expect.arrayContaining([1, 100, 150, 200, 300, 400]));
+    const browse = await t.engine.ctx.db.query("SELECT count(*)::int AS n FROM pg_namespace WHERE nspname = 'browse'");
+    expect(browse.rows[0]?.n).toBe(1);
     const tables = await t.engine.ctx.db.query("SELECT to_regclass('studio.dataset_versions') AS t");
     expect(tables.rows[0]?.t).toBe('studio.dataset_versions');
   });

@@ -79,9 +79,6 @@ export class RowMaps {
   private async build(name: string, sql: ViewSql, params: unknown[]): Promise<RowMap> {
     this.cleaned ??= this.dropOrphans().catch(() => undefined);
     await this.cleaned;
-    await this.db.query(`CREATE SCHEMA IF NOT EXISTS ${SCHEMA}`).catch((err: { details?: { sqlstate?: string } }) => {
-      if (err.details?.sqlstate !== '23505' && err.details?.sqlstate !== '42P06') throw err; // created meanwhile
-    });
     const target = `${SCHEMA}.${quoteIdent(name)}`;
     return this.db.transaction(async (client: pg.PoolClient) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`sparkpolar.browse.${name}`]);

@@ -5,6 +5,7 @@
  */
 import { m0001_core } from './0001-core';
 import { m0100_catalog } from './0100-catalog';
+import { m0150_browseSchema } from './0150-browse-schema';
 import { m0200_analysisRuns } from './0200-analysis-runs';
 import { m0300_publishQueue } from './0300-publish-queue';
 import { m0400_sparkRuns } from './0400-spark-runs';
@@ -15,4 +16,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m0001_core, m0100_catalog, m0200_analysisRuns, m0300_publishQueue, m0400_sparkRuns];
+export const migrations: Migration[] = [m0001_core, m0100_catalog, m0150_browseSchema, m0200_analysisRuns, m0300_publishQueue, m0400_sparkRuns];
