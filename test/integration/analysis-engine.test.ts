@@ -74,8 +74,17 @@ describe('loading PostgreSQL into Polars', () => {
     await loadCsvAsDataset(db, file, 'tricky', { n: 'integer' });
     const info = await new Catalog(db).get('tricky');
     const { frame } = await loadFromPostgres(db, info, { batchBytes: 16 });
+    expect(frame.getColumn('txt').dtype.equals(pl.String)).toBe(true);
     expect(frame.getColumn('txt').toArray()).toEqual(values);
     expect(frame.getColumn('n').toArray()).toEqual(values.map((_, i) => i));
+    // The same values repeated are category-like, so they take the categorical parse: same values.
+    const repeated = Array.from({ length: 4 }, () => values).flat();
+    const catFile = path.join(tempHome('tricky-cat'), 'tricky-cat.csv');
+    fs.writeFileSync(catFile, 'txt,n\n' + repeated.map((v, i) => `${csvField(v)},${i}`).join('\n') + '\n');
+    await loadCsvAsDataset(db, catFile, 'tricky-cat', { n: 'integer' });
+    const cat = (await loadFromPostgres(db, await new Catalog(db).get('tricky-cat'), { batchBytes: 16 })).frame;
+    expect(cat.getColumn('txt').dtype.equals(pl.Categorical)).toBe(true);
+    expect(cat.getColumn('txt').cast(pl.String).toArray()).toEqual(repeated);
     await db.query(`DROP TABLE data.${'"'}${info.table}${'"'}`);
     await expect(loadFromPostgres(db, info, {})).rejects.toMatchObject({ code: 'PG_ERROR' });
     expect((await db.query('SELECT 2 AS two')).rows[0]).toEqual({ two: 2 });
