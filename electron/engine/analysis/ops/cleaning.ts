@@ -3,18 +3,14 @@ import pl from 'nodejs-polars';
 import { MAKE_BRANDS, SENTINELS } from '../../../../shared/analyses';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import { compareKeys, compareText } from '../result-table';
-import { col, sharedGroupCounts, type OpContext } from './context';
+import { col, declaredColumns, sharedGroupCounts, type OpContext } from './context';
 import { isPlainText, valueRuns } from './value-runs';
 
 export async function nullsOp(ctx: OpContext): Promise<ResultTable> {
   const counts = ctx.frame.select(...ctx.columns.map((c) => pl.col(c.identifier))).nullCount().rows()[0]!;
   const total = ctx.frame.height;
   return {
-    columns: [
-      { name: 'column', type: 'text' },
-      { name: 'nulls', type: 'integer' },
-      { name: 'share', type: 'float' },
-    ],
+    columns: declaredColumns(ctx),
     rows: ctx.columns.map((c, i) => [c.name, Number(counts[i]), total ? Number(counts[i]) / total : null]),
   };
 }
@@ -43,13 +39,7 @@ export async function sentinelsOp(ctx: OpContext): Promise<ResultTable> {
     for (const f of found[i]!) rows.push([c.name, f.value, SENTINELS.includes(f.value) ? 'sentinel' : 'footnote', f.count, total ? f.count / total : null]);
   });
   return {
-    columns: [
-      { name: 'column', type: 'text' },
-      { name: 'value', type: 'text' },
-      { name: 'kind', type: 'text' },
-      { name: 'count', type: 'integer' },
-      { name: 'share', type: 'float' },
-    ],
+    columns: declaredColumns(ctx),
     rows,
   };
 }
@@ -61,11 +51,7 @@ export async function nullDropOp(ctx: OpContext): Promise<ResultTable> {
   const after = Number((await ctx.frame.lazy().filter(keep).select(pl.len().alias('n')).collect()).getColumn('n').get(0));
   const before = ctx.frame.height;
   return {
-    columns: [
-      { name: 'rows_before', type: 'integer' },
-      { name: 'rows_after', type: 'integer' },
-      { name: 'dropped', type: 'integer' },
-    ],
+    columns: declaredColumns(ctx),
     rows: [[before, after, before - after]],
   };
 }
@@ -74,11 +60,7 @@ export async function duplicatesOp(ctx: OpContext): Promise<ResultTable> {
   const frame = ctx.frame.select(...ctx.columns.map((c) => c.identifier));
   const distinct = await distinctRows(frame);
   return {
-    columns: [
-      { name: 'rows', type: 'integer' },
-      { name: 'distinct_rows', type: 'integer' },
-      { name: 'duplicate_rows', type: 'integer' },
-    ],
+    columns: declaredColumns(ctx),
     rows: [[frame.height, distinct, frame.height - distinct]],
   };
 }
@@ -129,13 +111,7 @@ export async function duplicateValuesOp(ctx: OpContext): Promise<ResultTable> {
     .collect();
   const [withValue, distinct, duplicated, rowsDuplicated] = stats.rows()[0]!.map((x) => Number(x ?? 0)) as [number, number, number, number];
   return {
-    columns: [
-      { name: 'rows_with_vin', type: 'integer' },
-      { name: 'distinct_vins', type: 'integer' },
-      { name: 'duplicated_vins', type: 'integer' },
-      { name: 'rows_with_duplicated_vin', type: 'integer' },
-      { name: 'excess_rows', type: 'integer' },
-    ],
+    columns: declaredColumns(ctx),
     rows: [[withValue, distinct, duplicated, rowsDuplicated, withValue - distinct]],
   };
 }
@@ -158,13 +134,7 @@ export async function outOfRangeOp(ctx: OpContext): Promise<ResultTable> {
   const row = (await ctx.frame.lazy().select(...exprs).collect()).rows()[0]!;
   const total = ctx.frame.height;
   return {
-    columns: [
-      { name: 'rule', type: 'text' },
-      { name: 'column', type: 'text' },
-      { name: 'limit', type: 'integer' },
-      { name: 'rows', type: 'integer' },
-      { name: 'share', type: 'float' },
-    ],
+    columns: declaredColumns(ctx),
     rows: op.rules.map((r, i) => [r.id, r.column, limitOf(r.limit), Number(row[i]), total ? Number(row[i]) / total : null]),
   };
 }
@@ -179,11 +149,7 @@ export async function makeMergeOp(ctx: OpContext): Promise<ResultTable> {
     .map((g) => [MAKE_BRANDS[g.keys[0] as string]!, g.keys[0] as string, g.count] as [string, string, number])
     .sort((a, b) => compareText(a[0], b[0]) || b[2] - a[2] || compareKeys(a[1], b[1]));
   return {
-    columns: [
-      { name: 'brand', type: 'text' },
-      { name: 'code', type: 'text' },
-      { name: 'rows', type: 'integer' },
-    ],
+    columns: declaredColumns(ctx),
     rows,
   };
 }

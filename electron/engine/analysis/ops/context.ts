@@ -23,6 +23,19 @@ export interface OpContext {
 
 export type OpFn = (ctx: OpContext) => Promise<ResultTable>;
 
+/**
+ * The result columns the catalog declares for this analysis. Ops with a fixed shape return these,
+ * so the catalog (read by the UI, the CLI and the Spark job) is the one place they are written.
+ */
+export function declaredColumns(ctx: OpContext): ResultTable['columns'] {
+  const declared = ctx.spec.resultColumns;
+  if (declared === 'dataset-columns' || declared.some((c) => c.type === 'source' || c.name.includes('{'))) {
+    throw new Error(`${ctx.spec.id} has no fixed result columns in the catalog`);
+  }
+  // A copy: results travel and are cached; the catalog's own objects must stay untouched.
+  return (declared as ResultTable['columns']).map((c) => ({ ...c }));
+}
+
 export function col(ctx: OpContext, name: string): DatasetColumn {
   return columnByName(ctx.columns, name);
 }

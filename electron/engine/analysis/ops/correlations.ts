@@ -1,14 +1,7 @@
 /** Pearson and Spearman matrices, Cramér's V, and the histogram. */
 import pl from 'nodejs-polars';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
-import { col, type OpContext } from './context';
-
-const PAIR_COLUMNS: ResultTable['columns'] = [
-  { name: 'column_a', type: 'text' },
-  { name: 'column_b', type: 'text' },
-  { name: 'value', type: 'float' },
-  { name: 'n', type: 'integer' },
-];
+import { col, declaredColumns, type OpContext } from './context';
 
 /**
  * Every ordered pair (a, b), diagonal included, over the rows where both are non-null. Spearman
@@ -34,7 +27,7 @@ export async function correlationMatrix(ctx: OpContext, names: string[], method:
       rows.push([a, b, r.value, r.n]);
     }),
   );
-  return { columns: PAIR_COLUMNS, rows };
+  return { columns: declaredColumns(ctx), rows };
 }
 
 /** Centred sums over the rows where both columns are set (two passes: stable for years). */
@@ -83,7 +76,7 @@ export async function cramersVOp(ctx: OpContext): Promise<ResultTable> {
   const rows: ResultCell[][] = [];
   let k = 0;
   for (const a of op.columns) for (const b of op.columns) rows.push([a, b, results[k]!.value, results[k++]!.n]);
-  return { columns: PAIR_COLUMNS, rows };
+  return { columns: declaredColumns(ctx), rows };
 }
 
 async function cramersV(lf: pl.LazyDataFrame, a: string, b: string): Promise<{ value: number | null; n: number }> {
@@ -120,12 +113,7 @@ export async function histogramOp(ctx: OpContext): Promise<ResultTable> {
   const lf = ctx.frame.lazy().select(v.alias('v')).filter(pl.col('v').isNotNull());
   const mm = (await lf.select(pl.col('v').min().alias('lo'), pl.col('v').max().alias('hi'), pl.len().alias('n')).collect()).rows()[0]!;
   const [lo, hi, n] = [mm[0] as number | null, mm[1] as number | null, Number(mm[2])];
-  const columns: ResultTable['columns'] = [
-    { name: 'bin', type: 'integer' },
-    { name: 'lower', type: 'float' },
-    { name: 'upper', type: 'float' },
-    { name: 'count', type: 'integer' },
-  ];
+  const columns = declaredColumns(ctx);
   if (!n || lo === null || hi === null) return { columns, rows: [] };
   if (lo === hi) return { columns, rows: [[0, lo, hi, n]] };
   const counts = await lf

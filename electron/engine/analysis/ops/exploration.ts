@@ -4,25 +4,18 @@ import type { ResultCell, ResultTable } from '../../../../shared/contract/analys
 import type { DatasetColumn } from '../../../../shared/types';
 import { isNumeric } from '../columns';
 import { resultType, toCell, type Group } from '../result-table';
-import { columnDim, orderedGroups, type OpContext } from './context';
+import { columnDim, declaredColumns, orderedGroups, type OpContext } from './context';
 
 export async function countsOp(ctx: OpContext): Promise<ResultTable> {
   return {
-    columns: [
-      { name: 'rows', type: 'integer' },
-      { name: 'columns', type: 'integer' },
-    ],
+    columns: declaredColumns(ctx),
     rows: [[ctx.frame.height, ctx.columns.length]],
   };
 }
 
 export async function schemaOp(ctx: OpContext): Promise<ResultTable> {
   return {
-    columns: [
-      { name: 'position', type: 'integer' },
-      { name: 'column', type: 'text' },
-      { name: 'type', type: 'text' },
-    ],
+    columns: declaredColumns(ctx),
     rows: ctx.columns.map((c, i) => [i + 1, c.name, c.type]),
   };
 }
@@ -117,22 +110,7 @@ export async function describeOp(ctx: OpContext): Promise<ResultTable> {
     return [c.name, c.type, s.count, s.nulls, null, null, null, null, null, null, null, t ? t.groupCount : s.distinct, top ? top.keys[0]! : null, top ? top.count : null];
   });
   return {
-    columns: [
-      { name: 'column', type: 'text' },
-      { name: 'type', type: 'text' },
-      { name: 'count', type: 'integer' },
-      { name: 'nulls', type: 'integer' },
-      { name: 'mean', type: 'float' },
-      { name: 'std', type: 'float' },
-      { name: 'min', type: 'float' },
-      { name: 'p25', type: 'float' },
-      { name: 'p50', type: 'float' },
-      { name: 'p75', type: 'float' },
-      { name: 'max', type: 'float' },
-      { name: 'distinct', type: 'integer' },
-      { name: 'top', type: 'text' },
-      { name: 'top_count', type: 'integer' },
-    ],
+    columns: declaredColumns(ctx),
     rows,
   };
 }
@@ -168,24 +146,7 @@ export async function profileOp(ctx: OpContext): Promise<ResultTable> {
     ];
   });
   return {
-    columns: [
-      { name: 'column', type: 'text' },
-      { name: 'type', type: 'text' },
-      { name: 'rows', type: 'integer' },
-      { name: 'nulls', type: 'integer' },
-      { name: 'null_share', type: 'float' },
-      { name: 'distinct', type: 'integer' },
-      { name: 'min', type: 'text' },
-      { name: 'max', type: 'text' },
-      { name: 'mean', type: 'float' },
-      { name: 'std', type: 'float' },
-      { name: 'p05', type: 'float' },
-      { name: 'p25', type: 'float' },
-      { name: 'p50', type: 'float' },
-      { name: 'p75', type: 'float' },
-      { name: 'p95', type: 'float' },
-      { name: 'top_values', type: 'text' },
-    ],
+    columns: declaredColumns(ctx),
     rows,
   };
 }
