@@ -11,6 +11,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Database } from '../../electron/engine/db/database';
 import { quoteIdent } from '../../electron/engine/db/sql';
 import { PG_TYPES, type ColumnType, type DatasetColumn } from '../../shared/types';
+import { mulberry32 as rng } from '../../electron/engine/generate/random';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const REAL_4401 = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles/krutikapathak-Semantics_vehicle_information_complete_rows_4401.csv');
@@ -23,17 +24,6 @@ export const CRASH_HEADER = [
   'Partial VIN',
 ];
 
-/** mulberry32: small, fast, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Weighted = Array<[string, number]>;
 function picker(r: () => number, table: Weighted): () => string {

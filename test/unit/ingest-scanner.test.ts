@@ -11,18 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { LoadPass } from '../../electron/engine/ingest/pass';
 import { RecordScanner, ScanStatus } from '../../electron/engine/ingest/scanner';
 import type { FormatName } from '../../electron/engine/ingest/values';
+import { mulberry32 as rng } from '../../electron/engine/generate/random';
 
-/** A small deterministic PRNG (mulberry32) so failures reproduce. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PIECES = ['a', 'bc', ' ', 'é', '日本', '"', ',', ';', '\t', '|', '\n', '\r\n', '\r', 'x"y', '0', '123'];
 

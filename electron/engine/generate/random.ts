@@ -14,6 +14,21 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/**
+ * mulberry32: a tiny seeded PRNG returning floats in [0, 1), for reproducible choices that need
+ * no statistical quality (benchmark page offsets, test data).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
 /** sfc32: 128-bit state, period ≥ 2^32 per seed stream and far longer in practice, passes PractRand to many TB. */
 export class Random {
   private a: number;

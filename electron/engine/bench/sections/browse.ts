@@ -10,20 +10,10 @@ import { quoteIdent } from '../../db/sql';
 import { ensureDataset, product, type BenchContext } from '../context';
 import { fromSamples, unavailable } from '../protocol';
 import type { Measurement, SectionResult } from '../types';
+import { mulberry32 } from '../../generate/random';
 
 const PAGE_ROWS = 200;
 
-/** A small deterministic PRNG, so every run visits the same offsets. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Two views like a user's: sorted by a number with an equality filter, sorted by text with a range filter. */
 export async function browseViews(ctx: BenchContext, dataset: DatasetVersionInfo): Promise<Array<{ name: string; view: DatasetView }>> {
