@@ -11,6 +11,7 @@ import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYSES } from '../../shared/analyses';
 import { Catalog } from '../../electron/engine/datasets/catalog';
+import { codeType, decodeColumns } from '../../electron/engine/analysis/dictionary';
 import { loadFromPostgres } from '../../electron/engine/analysis/load';
 import { planAnalyses, planColumns, runAnalyses } from '../../electron/engine/analysis/runner';
 import { snapshotColumns } from '../../electron/engine/analysis/snapshot';
@@ -44,12 +45,18 @@ describe('loading PostgreSQL into Polars', () => {
     expect(one.frame.height).toBe(30_000);
     expect(three.frame.frameEqual(one.frame, true)).toBe(true);
     expect(one.frame.getColumn('year').dtype.equals(pl.Int32)).toBe(true);
-    // Category-like text arrives as categoricals; the near-unique VIN stays plain strings.
-    expect(one.frame.getColumn('vehicle_make').dtype.equals(pl.Categorical)).toBe(true);
+    // Category-like text arrives as codes into a sorted dictionary; the near-unique VIN stays plain strings.
+    expect(one.frame.getColumn('fuel_type').dtype.equals(pl.UInt8)).toBe(true);
+    expect(one.frame.getColumn('vehicle_make').dtype.equals(codeType(one.dictionaries.vehicle_make!.length))).toBe(true);
+    expect(one.dictionaries.partial_vin).toBeUndefined();
     expect(one.frame.getColumn('partial_vin').dtype.equals(pl.String)).toBe(true);
-    const plain = await loadFromPostgres(db, info, { streams: 1, categorical: false });
+    const makes = one.dictionaries.vehicle_make!;
+    expect([...makes].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))).toEqual(makes);
+    const plain = await loadFromPostgres(db, info, { streams: 1, encode: false });
+    expect(plain.dictionaries).toEqual({});
     expect(plain.frame.getColumn('vehicle_make').dtype.equals(pl.String)).toBe(true);
-    expect(plain.frame.getColumn('vehicle_make').toArray()).toEqual(one.frame.getColumn('vehicle_make').toArray());
+    expect(decodeColumns(one).getColumn('vehicle_make').toArray()).toEqual(plain.frame.getColumn('vehicle_make').toArray());
+    expect(decodeColumns(three).frameEqual(plain.frame, true)).toBe(true);
     // Table order is file order: the first and last case ids are those of the file's first and last rows.
     const lines = fs.readFileSync(file, 'utf8').trim().split('\r\n');
     const ids = one.frame.getColumn('case_vehicle_id').toArray();
@@ -82,9 +89,9 @@ describe('loading PostgreSQL into Polars', () => {
     const catFile = path.join(tempHome('tricky-cat'), 'tricky-cat.csv');
     fs.writeFileSync(catFile, 'txt,n\n' + repeated.map((v, i) => `${csvField(v)},${i}`).join('\n') + '\n');
     await loadCsvAsDataset(db, catFile, 'tricky-cat', { n: 'integer' });
-    const cat = (await loadFromPostgres(db, await new Catalog(db).get('tricky-cat'), { batchBytes: 16 })).frame;
-    expect(cat.getColumn('txt').dtype.equals(pl.Categorical)).toBe(true);
-    expect(cat.getColumn('txt').cast(pl.String).toArray()).toEqual(repeated);
+    const cat = await loadFromPostgres(db, await new Catalog(db).get('tricky-cat'), { batchBytes: 16 });
+    expect(cat.frame.getColumn('txt').dtype.equals(pl.UInt8)).toBe(true);
+    expect(decodeColumns(cat).getColumn('txt').toArray()).toEqual(repeated);
     await db.query(`DROP TABLE data.${'"'}${info.table}${'"'}`);
     await expect(loadFromPostgres(db, info, {})).rejects.toMatchObject({ code: 'PG_ERROR' });
     expect((await db.query('SELECT 2 AS two')).rows[0]).toEqual({ two: 2 });
@@ -99,6 +106,7 @@ describe('loading PostgreSQL into Polars', () => {
     expect(first.source).toBe('postgres');
     const again = await loadDataset({ db, home }, info, [make]);
     expect(again.source).toBe('snapshot');
+    expect(again.dictionaries[make]).toEqual(first.dictionaries[make]);
     expect(again.frame.getColumn(make).toArray()).toEqual(first.frame.getColumn(make).toArray());
     const wider = await loadDataset({ db, home }, info, [year, event]);
     expect(wider.source).toBe('postgres');

@@ -4,6 +4,7 @@
  */
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
+import { encodeColumns } from '../../electron/engine/analysis/dictionary';
 import { orderedGroups, type Dim } from '../../electron/engine/analysis/ops/context';
 import { isPlainText, valueRuns } from '../../electron/engine/analysis/ops/value-runs';
 
@@ -55,12 +56,13 @@ describe('valueRuns', () => {
     );
   });
 
-  it('gives orderedGroups the same top N, ties, null group and group count as the categorical group-by path', async () => {
+  it('gives orderedGroups the same top N, ties, null group and group count as the group-by over codes', async () => {
     const values: Array<string | null> = [];
     for (let i = 0; i < 5_000; i++) values.push(i % 11 === 0 ? null : i % 3 === 0 ? `T${i % 4}` : `U${i}`);
     const plain = pl.DataFrame({ v: pl.Series('v', values, pl.Utf8) });
-    const encoded = pl.DataFrame({ v: pl.Series('v', values, pl.Utf8).cast(pl.Categorical) });
+    const encoded = encodeColumns(plain, ['v']);
     const dim: Dim = { expr: pl.col('v').alias('value'), name: 'value', type: 'text', source: 'v' };
+    const codedDim: Dim = { ...dim, labels: encoded.dictionaries.v! };
     for (const [topN, dropNullKeys] of [
       [1, true],
       [3, false],
@@ -68,15 +70,16 @@ describe('valueRuns', () => {
       [10, true],
     ] as const) {
       const viaRuns = await orderedGroups(plain, [dim], 'count', topN, { dropNullKeys });
-      const viaGroupBy = await orderedGroups(encoded, [dim], 'count', topN, { dropNullKeys });
+      const viaGroupBy = await orderedGroups(encoded.frame, [codedDim], 'count', topN, { dropNullKeys });
       expect(viaRuns).toEqual(viaGroupBy);
     }
     // The null group is a real group when kept: 455 nulls outnumber every value.
     expect((await orderedGroups(plain, [dim], 'count', 1)).groups[0]).toEqual({ keys: [null], count: 455 });
   });
 
-  it('is only chosen for plain text, not for categoricals', () => {
-    const frame = pl.DataFrame({ c: pl.Series('c', ['a', 'b']).cast(pl.Categorical), s: pl.Series('s', ['a', 'b'], pl.Utf8) });
+  it('is only chosen for plain text, not for coded text or categoricals', () => {
+    const frame = pl.DataFrame({ c: pl.Series('c', ['a', 'b']).cast(pl.Categorical), s: pl.Series('s', ['a', 'b'], pl.Utf8), k: pl.Series('k', [0, 1], pl.UInt8) });
+    expect(isPlainText(frame, 'k')).toBe(false);
     expect(isPlainText(frame, 'c')).toBe(false);
     expect(isPlainText(frame, 's')).toBe(true);
   });

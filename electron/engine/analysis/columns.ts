@@ -21,19 +21,19 @@ export interface WireColumn {
 
 /**
  * Rows a text column's cardinality is judged on, and the share of distinct values above which it
- * stays plain text. Categoricals make every group-by hash integers, but a near-unique column (a
- * VIN) gains nothing from one and costs a lot: every distinct value enters Polars' process-wide
- * category map, the first time in each process and for good.
+ * stays plain text. Coding makes every group-by hash small integers, but a near-unique column (a
+ * VIN) gains nothing from it and costs a lot: parsed as a categorical on its way to codes, every
+ * distinct value would enter Polars' process-wide category map, for good.
  */
 export const CARDINALITY_SAMPLE_ROWS = 10_000;
 const MAX_DISTINCT_SHARE = 0.5;
 
-/** Whether a text column with this many distinct values among `sampled` rows is encoded as a categorical. */
+/** Whether a text column with this many distinct values among `sampled` rows is coded (./dictionary). */
 export function isCategoryLike(distinct: number, sampled: number): boolean {
   return distinct <= Math.max(1, sampled * MAX_DISTINCT_SHARE);
 }
 
-/** `categorical`: a text column arrives as a Polars Categorical (parsed straight into one). */
+/** `categorical`: a text column is parsed straight into a Polars Categorical (the loader then codes it). */
 export function wireColumn(column: DatasetColumn, categorical = false): WireColumn {
   const id = quoteIdent(column.identifier);
   switch (column.type) {

@@ -2,9 +2,10 @@
  * PostgreSQL as a Polars data source: `COPY (SELECT <needed columns>) TO STDOUT (FORMAT csv)`
  * read straight off the connection (./copy-out: CopyData payloads copied into row-aligned
  * batches, no per-row objects) and parsed by Polars' native CSV reader with the types the
- * catalog gives. Text columns are parsed straight into Polars categoricals (about twice as fast as
- * parsing strings and encoding them afterwards), except near-unique ones, judged on a sample of
- * the table's first rows: the choice only changes speed, never a value.
+ * catalog gives. Category-like text columns (judged on a sample of the table's first rows) are
+ * parsed straight into Polars categoricals, about twice as fast as parsing strings, then re-coded
+ * as one- or two-byte codes into a sorted dictionary (./dictionary); near-unique text (a VIN)
+ * stays String. The choice only changes speed and memory, never a value.
  *
  * On PostgreSQL 14+ the table is read as several block ranges (TID range scans) on separate
  * connections at once, so the server's CSV formatting (the bottleneck of `psql \copy`) uses more
@@ -20,6 +21,7 @@ import { qualifiedTable } from '../datasets/catalog';
 import { quoteIdent } from '../db/sql';
 import { CARDINALITY_SAMPLE_ROWS, isCategoryLike, wireColumn, type WireColumn } from './columns';
 import { CopyOut } from './copy-out';
+import { encodeColumns, type CodedFrame } from './dictionary';
 
 export interface LoadOptions {
   /** Identifiers of the columns to load; every column when absent. */
@@ -32,12 +34,11 @@ export interface LoadOptions {
   batchBytes?: number;
   /** Tables smaller than this many 8 kB pages are read as one stream (default 256). */
   minPagesToSplit?: number;
-  /** Parse category-like text columns as categoricals (default true); false: every text column as strings. */
-  categorical?: boolean;
+  /** Encode category-like text columns as codes (default true); false: every text column as strings. */
+  encode?: boolean;
 }
 
-export interface LoadResult {
-  frame: pl.DataFrame;
+export interface LoadResult extends CodedFrame {
   bytes: number;
   ms: number;
   streams: number;
@@ -52,7 +53,7 @@ export async function loadFromPostgres(db: Database, info: DatasetVersionInfo, o
   if (!wanted.length) throw new StudioError('INVALID_REQUEST', 'Load at least one column.');
   const table = qualifiedTable(info.table);
   if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
-  const categorical = options.categorical === false ? new Set<string>() : await categoryLikeColumns(db, table, wanted);
+  const categorical = options.encode === false ? new Set<string>() : await categoryLikeColumns(db, table, wanted);
   const wire = wanted.map((c) => wireColumn(c, categorical.has(c.identifier)));
   const ranges = await blockRanges(db, table, options.streams, options.minPagesToSplit ?? 256);
   const progress = { rows: 0, bytes: 0 };
@@ -62,7 +63,8 @@ export async function loadFromPostgres(db: Database, info: DatasetVersionInfo, o
   let frame = frames.length ? (frames.length === 1 ? frames[0]! : pl.concat(frames, { how: 'vertical', rechunk: true })) : emptyFrame(wire);
   const casts = wire.filter((w) => w.finalType).map((w) => pl.col(w.column.identifier).cast(w.finalType!));
   if (casts.length) frame = frame.withColumns(...casts);
-  return { frame, bytes: progress.bytes, ms: performance.now() - started, streams: ranges.length };
+  const coded = encodeColumns(frame, [...categorical]);
+  return { ...coded, bytes: progress.bytes, ms: performance.now() - started, streams: ranges.length };
 }
 
 function findColumn(columns: DatasetColumn[], identifier: string): DatasetColumn {

@@ -1,13 +1,15 @@
 /**
  * The cleaning options, applied once per run: `prepared` rewrites values (sentinels → nulls on
- * text columns, make codes → brands), `cleaned` drops the original's null rows. Text columns are
- * encoded as categoricals here once, so every group-by of the run hashes integers, not strings.
+ * text columns, make codes → brands), `cleaned` drops the original's null rows. Category-like
+ * text is coded (./dictionary), so these rewrites touch dictionaries and small integer codes, and
+ * every group-by of the run hashes bytes, not strings.
  */
 import pl from 'nodejs-polars';
 import type { CleaningOptions } from '../../../shared/contract/analysis';
 import { CRASH, MAKE_BRANDS, ORIGINAL_NULL_DROP_COLUMNS, SENTINELS, type AnalysisStage } from '../../../shared/analyses';
 import type { DatasetColumn } from '../../../shared/types';
 import { CARDINALITY_SAMPLE_ROWS, isCategoryLike } from './columns';
+import { codesWhere, encodeColumns, recode, type CodedFrame, type Dictionaries } from './dictionary';
 
 export interface StageFrames {
   raw: pl.DataFrame;
@@ -15,6 +17,8 @@ export interface StageFrames {
   cleaned: pl.DataFrame;
   /** Whether the null-row drop applied (option on and all seven columns present). */
   dropped: boolean;
+  /** Dictionaries of each stage's coded columns (the make merge gives `prepared` its own). */
+  labels: Record<AnalysisStage, Dictionaries>;
 }
 
 /** Whether the original's null-row drop applies to a dataset with these columns. */
@@ -28,34 +32,54 @@ export function cleaningColumns(columns: DatasetColumn[], cleaning: CleaningOpti
 }
 
 /**
- * Encodes the text columns of a frame as categoricals, except near-unique ones (judged on the
- * first rows, the rule the loader applies before parsing). Frames from the loader arrive encoded.
+ * Codes the category-like text columns a frame still holds as text, judged on its first rows
+ * (the rule the loader applies before parsing); near-unique ones stay String. Frames from the
+ * loader arrive coded.
  */
-export function encodeText(frame: pl.DataFrame, columns: DatasetColumn[]): pl.DataFrame {
-  const text = columns.filter((c) => c.type === 'text' && frame.columns.includes(c.identifier) && !frame.getColumn(c.identifier).dtype.equals(pl.Categorical));
-  if (!text.length) return frame;
+export function encodeText(coded: CodedFrame, columns: DatasetColumn[]): CodedFrame {
+  const { frame, dictionaries } = coded;
+  const text = columns.filter((c) => c.type === 'text' && frame.columns.includes(c.identifier) && !(c.identifier in dictionaries));
+  if (!text.length) return coded;
   const sample = frame.head(CARDINALITY_SAMPLE_ROWS);
-  const casts = text.filter((c) => isCategoryLike(sample.getColumn(c.identifier).nUnique(), sample.height)).map((c) => pl.col(c.identifier).cast(pl.Categorical));
-  return casts.length ? frame.withColumns(...casts) : frame;
+  const ids = text.filter((c) => isCategoryLike(sample.getColumn(c.identifier).nUnique(), sample.height)).map((c) => c.identifier);
+  const added = encodeColumns(frame, ids);
+  return { frame: added.frame, dictionaries: { ...dictionaries, ...added.dictionaries } };
 }
 
-export function stageFrames(raw: pl.DataFrame, columns: DatasetColumn[], cleaning: CleaningOptions): StageFrames {
+const brandOf = (value: string) => (Object.hasOwn(MAKE_BRANDS, value) ? MAKE_BRANDS[value]! : value);
+
+export function stageFrames(coded: CodedFrame, columns: DatasetColumn[], cleaning: CleaningOptions): StageFrames {
+  const raw = coded.frame;
   const present = columns.filter((c) => raw.columns.includes(c.identifier));
   const rewrites: pl.Expr[] = [];
+  const labels: Record<string, Dictionaries[string]> = { ...coded.dictionaries };
   const make = present.find((c) => c.name === CRASH.make && c.type === 'text');
   for (const c of present) {
     if (c.type !== 'text') continue;
-    let e: pl.Expr = pl.col(c.identifier);
-    let changed = false;
-    if (cleaning.sentinelsAsNull) {
-      e = pl.when(e.isIn([...SENTINELS])).then(pl.lit(null).cast(pl.Utf8)).otherwise(e.cast(pl.Utf8));
-      changed = true;
+    const id = c.identifier;
+    const merge = cleaning.mergeMakes && make?.identifier === id;
+    if (!cleaning.sentinelsAsNull && !merge) continue;
+    const dictionary = coded.dictionaries[id];
+    let e: pl.Expr = pl.col(id);
+    if (dictionary) {
+      if (cleaning.sentinelsAsNull) {
+        const sentinels = codesWhere(dictionary, (l) => SENTINELS.includes(l));
+        if (sentinels.length) e = pl.when(e.isIn(sentinels)).then(pl.lit(null)).otherwise(e);
+      }
+      if (merge) {
+        const merged = recode(e, dictionary, brandOf);
+        e = merged.expr;
+        labels[id] = merged.labels;
+      }
+    } else {
+      if (cleaning.sentinelsAsNull)
+        e = pl
+          .when(e.isIn([...SENTINELS]))
+          .then(pl.lit(null).cast(pl.Utf8))
+          .otherwise(e);
+      if (merge) e = e.replace(Object.keys(MAKE_BRANDS), Object.values(MAKE_BRANDS));
     }
-    if (cleaning.mergeMakes && make && c.identifier === make.identifier) {
-      e = e.cast(pl.Utf8).replace(Object.keys(MAKE_BRANDS), Object.values(MAKE_BRANDS));
-      changed = true;
-    }
-    if (changed) rewrites.push(e.cast(pl.Categorical).alias(c.identifier));
+    rewrites.push(e.alias(id));
   }
   const prepared = rewrites.length ? raw.withColumns(...rewrites) : raw;
   const drop = nullDropApplies(columns, cleaning);
@@ -65,7 +89,7 @@ export function stageFrames(raw: pl.DataFrame, columns: DatasetColumn[], cleanin
     const keep = ids.map((id) => pl.col(id).isNotNull()).reduce((a, b) => a.and(b));
     cleaned = prepared.filter(keep);
   }
-  return { raw, prepared, cleaned, dropped: drop };
+  return { raw, prepared, cleaned, dropped: drop, labels: { raw: coded.dictionaries, prepared: labels, cleaned: labels } };
 }
 
 export function frameFor(frames: StageFrames, stage: AnalysisStage): pl.DataFrame {

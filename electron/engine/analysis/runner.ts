@@ -11,6 +11,7 @@ import { StudioError, toErrorData } from '../../../shared/errors';
 import type { DatasetColumn } from '../../../shared/types';
 import { OPS } from './ops';
 import type { OpContext } from './ops/context';
+import type { Dictionaries } from './dictionary';
 import { cleaningColumns, encodeText, stageFrames } from './prepare';
 
 export const ORIGINAL_CLEANING_DEFAULTS: CleaningOptions = { sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: true };
@@ -69,13 +70,13 @@ export interface RunAnalysesOptions {
   columns: DatasetColumn[];
   /** The loaded frame (keyed by identifier) holding at least the plan's columns. */
   frame: pl.DataFrame;
+  /** Dictionaries of the frame's coded text columns (see ./dictionary); other text is coded here. */
+  dictionaries?: Dictionaries;
   /** The plan (see `planAnalyses`); default: every applicable analysis with default parameters. */
   plan?: PlannedAnalysis[];
   cleaning?: CleaningOptions;
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number; id: string }) => void;
-  /** Encode text columns as categoricals first (default true). */
-  encode?: boolean;
 }
 
 export interface RunAnalysesResult {
@@ -91,7 +92,7 @@ export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnaly
   const plan = options.plan ?? planAnalyses(options.columns, undefined);
   if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
   const started = performance.now();
-  const raw = options.encode === false ? options.frame : encodeText(options.frame, options.columns);
+  const raw = encodeText({ frame: options.frame, dictionaries: options.dictionaries ?? {} }, options.columns);
   const frames = stageFrames(raw, options.columns, cleaning);
   const prepareMs = performance.now() - started;
   const memo = new Map<string, Promise<unknown>>();
@@ -115,6 +116,7 @@ export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnaly
       params: p.params,
       columns: options.columns,
       frame,
+      labels: frames.labels[p.spec.stage],
       frames,
       memo: <T>(key: string, compute: () => Promise<T>) => {
         let m = memo.get(key) as Promise<T> | undefined;

@@ -63,8 +63,7 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
     const ran = await runAnalyses({
       columns: info.columns,
       frame: loaded.frame,
-      // The loader already chose which text columns are categoricals.
-      encode: false,
+      dictionaries: loaded.dictionaries,
       plan: toRun,
       cleaning,
       signal: job.signal,

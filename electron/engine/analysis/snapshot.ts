@@ -4,18 +4,21 @@
  * (unique per version) and checked against the catalog entry (rows, columns, import time): a new
  * version, a re-import or a changed column list never reads a stale file. Columns are added to
  * the snapshot as analyses need them (tables are immutable after import, so row order matches).
+ * Coded text columns are stored as their codes, with the dictionaries in the metadata file, so a
+ * reload materialises one or two bytes per value (./dictionary).
  *
- * Parquet rather than Arrow IPC: categoricals read back faster from its dictionary pages, and the
- * file is a third of the size, which counts when the OS has dropped it from its cache.
+ * Parquet (lz4) rather than Arrow IPC: it reads back faster here, and the file is a third of
+ * the size, which counts when the OS has dropped it from its cache.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import pl from 'nodejs-polars';
 import type { DatasetVersionInfo } from '../../../shared/types';
+import { pickDictionaries, type CodedFrame, type Dictionaries } from './dictionary';
 
 interface SnapshotMeta {
-  /** 2: Parquet (1 was Arrow IPC, no longer read). */
-  format: 2;
+  /** 3: Parquet with coded text (2 held categoricals, 1 was Arrow IPC; neither is read). */
+  format: 3;
   dataset: string;
   version: number;
   table: string;
@@ -23,6 +26,8 @@ interface SnapshotMeta {
   rows: number;
   /** identifier → catalog type, for the columns the file holds. */
   columns: Record<string, string>;
+  /** Dictionaries of the coded columns. */
+  dictionaries: Dictionaries;
 }
 
 export function snapshotDir(home: string): string {
@@ -43,7 +48,7 @@ function readMeta(file: string): SnapshotMeta | null {
 }
 
 function matches(meta: SnapshotMeta | null, info: DatasetVersionInfo): meta is SnapshotMeta {
-  if (!meta || meta.format !== 2) return false;
+  if (!meta || meta.format !== 3) return false;
   if (meta.table !== info.table || meta.version !== info.version || meta.importedAt !== info.importedAt || meta.rows !== info.rows) return false;
   for (const [id, type] of Object.entries(meta.columns)) {
     if (info.columns.find((c) => c.identifier === id)?.type !== type) return false;
@@ -59,30 +64,32 @@ export function snapshotColumns(home: string, info: DatasetVersionInfo): string[
 }
 
 /** Reads these columns from the snapshot; null when it does not hold them all. */
-export function readSnapshot(home: string, info: DatasetVersionInfo, columns: string[]): pl.DataFrame | null {
-  const have = snapshotColumns(home, info);
-  if (!have.length || columns.some((c) => !have.includes(c))) return null;
+export function readSnapshot(home: string, info: DatasetVersionInfo, columns: string[]): CodedFrame | null {
+  const f = files(home, info.table);
+  const meta = readMeta(f.meta);
+  if (!matches(meta, info) || columns.some((c) => !(c in meta.columns))) return null;
   try {
-    const df = pl.readParquet(files(home, info.table).data, { columns });
-    return df.height === info.rows ? df : null;
+    const frame = pl.readParquet(f.data, { columns });
+    return frame.height === info.rows ? { frame, dictionaries: pickDictionaries(meta.dictionaries, columns) } : null;
   } catch {
     return null;
   }
 }
 
 /** Writes (replaces) the snapshot of a version; written aside then renamed, never half-visible. */
-export function writeSnapshot(home: string, info: DatasetVersionInfo, frame: pl.DataFrame): void {
+export function writeSnapshot(home: string, info: DatasetVersionInfo, { frame, dictionaries }: CodedFrame): void {
   const dir = snapshotDir(home);
   fs.mkdirSync(dir, { recursive: true });
   const f = files(home, info.table);
   const meta: SnapshotMeta = {
-    format: 2,
+    format: 3,
     dataset: info.dataset,
     version: info.version,
     table: info.table,
     importedAt: info.importedAt,
     rows: info.rows,
     columns: Object.fromEntries(frame.columns.map((id) => [id, info.columns.find((c) => c.identifier === id)?.type ?? 'text'])),
+    dictionaries: pickDictionaries(dictionaries, frame.columns),
   };
   const tmp = `${f.data}.${process.pid}.tmp`;
   fs.rmSync(f.meta, { force: true });

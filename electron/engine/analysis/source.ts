@@ -5,11 +5,11 @@
 import pl from 'nodejs-polars';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
+import { pickDictionaries, type CodedFrame } from './dictionary';
 import { loadFromPostgres, type LoadOptions } from './load';
 import { readSnapshot, snapshotColumns, writeSnapshot } from './snapshot';
 
-export interface DatasetFrame {
-  frame: pl.DataFrame;
+export interface DatasetFrame extends CodedFrame {
   source: 'postgres' | 'snapshot';
   loadMs: number;
 }
@@ -34,23 +34,27 @@ export async function loadDataset(
   const useSnapshot = options.snapshot !== false;
   if (useSnapshot) {
     const snap = readSnapshot(deps.home, info, wanted);
-    if (snap) return { frame: snap, source: 'snapshot', loadMs: performance.now() - started };
+    if (snap) return { ...snap, source: 'snapshot', loadMs: performance.now() - started };
   }
   const have = useSnapshot ? snapshotColumns(deps.home, info) : [];
   const missing = wanted.filter((c) => !have.includes(c));
-  // Text arrives encoded (categoricals), so the snapshot holds them and later runs skip it.
+  // Text arrives coded, so the snapshot holds the codes and later runs skip the encoding too.
   const loaded = await loadFromPostgres(deps.db, info, { ...options, columns: missing });
-  let frame = loaded.frame;
+  let coded: CodedFrame = loaded;
   if (useSnapshot) {
     // Extend the snapshot with what was just loaded (every column the file had, plus the new ones).
     const previous = have.length ? readSnapshot(deps.home, info, have) : null;
-    const union = previous && previous.height === frame.height ? (previous.hstack(frame.getColumns()) as unknown as pl.DataFrame) : frame;
+    if (previous && previous.frame.height === loaded.frame.height) {
+      coded = {
+        frame: previous.frame.hstack(loaded.frame.getColumns()) as unknown as pl.DataFrame,
+        dictionaries: { ...previous.dictionaries, ...loaded.dictionaries },
+      };
+    }
     try {
-      writeSnapshot(deps.home, info, union);
+      writeSnapshot(deps.home, info, coded);
     } catch {
       // A snapshot is an optimisation: a full disk or a read-only folder must not fail the run.
     }
-    frame = union;
   }
-  return { frame: frame.select(...wanted), source: 'postgres', loadMs: performance.now() - started };
+  return { frame: coded.frame.select(...wanted), dictionaries: pickDictionaries(coded.dictionaries, wanted), source: 'postgres', loadMs: performance.now() - started };
 }

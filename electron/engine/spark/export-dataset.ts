@@ -11,6 +11,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
+import { decodeColumns } from '../analysis/dictionary';
 import { loadDataset } from '../analysis/source';
 import type { PlanColumn } from './job-contract';
 
@@ -72,7 +73,8 @@ export async function exportDataset(
     { ...(signal ? { signal } : {}), onProgress: (p) => onProgress?.(p.rows) },
   );
   signal?.throwIfAborted();
-  const renamed = loaded.frame.rename(Object.fromEntries(info.columns.map((c, i) => [c.identifier, columns[i]!.file])));
+  // Text leaves as text: the analyses' coded columns are decoded.
+  const renamed = decodeColumns(loaded).rename(Object.fromEntries(info.columns.map((c, i) => [c.identifier, columns[i]!.file])));
   const tmp = `${file}.tmp-${process.pid}`;
   if (format === 'parquet') renamed.writeParquet(tmp, { compression: 'zstd' });
   else renamed.writeCSV(tmp, { includeHeader: true });

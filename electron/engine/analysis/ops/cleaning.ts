@@ -3,7 +3,8 @@ import pl from 'nodejs-polars';
 import { MAKE_BRANDS, SENTINELS } from '../../../../shared/analyses';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import { compareKeys, compareText } from '../result-table';
-import { col, declaredColumns, sharedGroupCounts, type OpContext } from './context';
+import { codesWhere, labelOf } from '../dictionary';
+import { col, columnDim, declaredColumns, sharedGroupCounts, type OpContext } from './context';
 import { isPlainText, valueRuns } from './value-runs';
 
 export async function nullsOp(ctx: OpContext): Promise<ResultTable> {
@@ -15,21 +16,27 @@ export async function nullsOp(ctx: OpContext): Promise<ResultTable> {
   };
 }
 
+const flagged = (value: string) => SENTINELS.includes(value) || value.endsWith('*');
+
 export async function sentinelsOp(ctx: OpContext): Promise<ResultTable> {
   const total = ctx.frame.height;
   const text = ctx.columns.filter((c) => c.type === 'text');
   // Only the flagged values are grouped, so columns with millions of distinct values stay cheap.
   const found = await Promise.all(
     text.map(async (c) => {
-      const v = pl.col(c.identifier).cast(pl.Utf8);
+      const labels = ctx.labels[c.identifier];
+      // A coded column is flagged through its dictionary: the rows are compared as codes.
+      const codes = labels ? codesWhere(labels, flagged) : [];
+      if (labels && !codes.length) return [];
+      const v = pl.col(c.identifier).alias('value');
       const df = await ctx.frame
         .lazy()
-        .select(v.alias('value'))
-        .filter(pl.col('value').isIn([...SENTINELS]).or(pl.col('value').str.endsWith('*')))
+        .select(v)
+        .filter(labels ? pl.col('value').isIn(codes) : pl.col('value').isIn([...SENTINELS]).or(pl.col('value').str.endsWith('*')))
         .groupBy('value')
         .agg(pl.len().alias('n'))
         .collect();
-      const values = df.getColumn('value').toArray() as string[];
+      const values = (df.getColumn('value').toArray() as unknown[]).map((x) => (labels ? labelOf(labels, x) : x) as string);
       const counts = df.getColumn('n').toArray() as number[];
       return values.map((value, i) => ({ value, count: Number(counts[i]) })).sort((a, b) => b.count - a.count || compareText(a.value, b.value));
     }),
@@ -143,7 +150,7 @@ export async function makeMergeOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
   if (op.kind !== 'make-merge') throw new Error('not a make-merge');
   const c = col(ctx, op.column);
-  const groups = await sharedGroupCounts(ctx, 'raw', [{ expr: pl.col(c.identifier).alias('value'), name: 'value', type: c.type }], `c:${c.name}`);
+  const groups = await sharedGroupCounts(ctx, 'raw', [columnDim(c, 'value', ctx.frames.labels.raw[c.identifier])], `c:${c.name}`);
   const rows = groups
     .filter((g) => typeof g.keys[0] === 'string' && Object.hasOwn(MAKE_BRANDS, g.keys[0]))
     .map((g) => [MAKE_BRANDS[g.keys[0] as string]!, g.keys[0] as string, g.count] as [string, string, number])

@@ -2,9 +2,10 @@
 import pl from 'nodejs-polars';
 import type { AnalysisSpec, Dimension, ResolvedParams } from '../../../../shared/analyses';
 import { CRASH, dimensionName } from '../../../../shared/analyses';
-import type { ResultCellType, ResultTable } from '../../../../shared/contract/analysis';
+import type { ResultCell, ResultCellType, ResultTable } from '../../../../shared/contract/analysis';
 import type { ColumnType, DatasetColumn } from '../../../../shared/types';
 import { columnByName } from '../columns';
+import { labelOf, type Dictionaries, type Labels } from '../dictionary';
 import type { StageFrames } from '../prepare';
 import { resultType, toCell, type Group } from '../result-table';
 import { isPlainText, valueRuns } from './value-runs';
@@ -16,6 +17,8 @@ export interface OpContext {
   columns: DatasetColumn[];
   /** The frame of the analysis' stage. */
   frame: pl.DataFrame;
+  /** Dictionaries of that frame's coded text columns. */
+  labels: Dictionaries;
   frames: StageFrames;
   /** Shared work of the run, computed once (keyed by what it is). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
@@ -43,7 +46,10 @@ export function col(ctx: OpContext, name: string): DatasetColumn {
 /** A dimension as a Polars expression, its result name and type. */
 export function dimension(ctx: OpContext, d: Dimension): Dim {
   const name = dimensionName(d);
-  if ('column' in d) return columnDim(col(ctx, d.column), name);
+  if ('column' in d) {
+    const c = col(ctx, d.column);
+    return columnDim(c, name, ctx.labels[c.identifier]);
+  }
   const vy = pl.col(col(ctx, CRASH.vehicleYear).identifier).cast(pl.Int64);
   const expr = d.derived === 'vehicle-age' ? pl.col(col(ctx, CRASH.year).identifier).cast(pl.Int64).sub(vy) : pl.lit(2025).cast(pl.Int64).sub(vy);
   return { expr: expr.alias(name), name, type: 'bigint' };
@@ -55,11 +61,20 @@ export interface Dim {
   type: ColumnType;
   /** The frame column, when the dimension is a plain column. */
   source?: string;
+  /** The dictionary, when the column holds codes. */
+  labels?: Labels;
 }
 
-/** A plain column as a dimension named `name`. */
-export function columnDim(c: DatasetColumn, name: string): Dim {
-  return { expr: pl.col(c.identifier).alias(name), name, type: c.type, source: c.identifier };
+/** A plain column as a dimension named `name` (`labels` when it holds codes). */
+export function columnDim(c: DatasetColumn, name: string, labels?: Labels): Dim {
+  const dim: Dim = { expr: pl.col(c.identifier).alias(name), name, type: c.type, source: c.identifier };
+  if (labels) dim.labels = labels;
+  return dim;
+}
+
+/** A dimension's value as read back from Polars, as a result cell (codes decoded). */
+export function keyCell(value: unknown, dim: Dim): ResultCell {
+  return dim.labels ? labelOf(dim.labels, value) : toCell(value, dim.type);
 }
 
 export function dimTypes(dims: Dim[]): ResultCellType[] {
@@ -76,7 +91,7 @@ export async function groupCounts(frame: pl.DataFrame, dims: Dim[]): Promise<Gro
   const keys = dims.map((d) => df.getColumn(d.name).toArray());
   const counts = df.getColumn('__count').toArray() as number[];
   const out: Group[] = new Array(df.height);
-  for (let i = 0; i < df.height; i++) out[i] = { keys: keys.map((k, j) => toCell(k[i], dims[j]!.type)), count: Number(counts[i]) };
+  for (let i = 0; i < df.height; i++) out[i] = { keys: keys.map((k, j) => keyCell(k[i], dims[j]!)), count: Number(counts[i]) };
   return out;
 }
 
@@ -113,7 +128,8 @@ export async function orderedGroups(
     // `head(n).last()`, not `.min()`: this Polars simplifies sort → head → min into a plain min.
     g = g.filter(pl.col('__count').gtEq(pl.col('__count').sort({ descending: true }).head(topN).last()));
   }
-  g = g.withColumns(...dims.filter((d) => d.type === 'text').map((d) => pl.col(d.name).cast(pl.Utf8)));
+  // Codes sort as their text does (sorted dictionaries); other text is compared as strings.
+  g = g.withColumns(...dims.filter((d) => d.type === 'text' && !d.labels).map((d) => pl.col(d.name).cast(pl.Utf8)));
   const by = order === 'count' ? ['__count', ...names] : names;
   g = g.sort({ by, descending: by.map((b) => b === '__count'), nullsLast: true });
   if (topN > 0) g = g.head(topN + 1);
@@ -123,7 +139,7 @@ export async function orderedGroups(
   const counts = df.getColumn('__count').toArray() as number[];
   const n = topN > 0 ? Math.min(df.height, topN) : df.height;
   const groups: Group[] = new Array(n);
-  for (let i = 0; i < n; i++) groups[i] = { keys: keys.map((k, j) => toCell(k[i], dims[j]!.type)), count: Number(counts[i]) };
+  for (let i = 0; i < n; i++) groups[i] = { keys: keys.map((k, j) => keyCell(k[i], dims[j]!)), count: Number(counts[i]) };
   return { groups, more: groupCount > n, groupCount };
 }
 

@@ -4,6 +4,7 @@ import type { ResultCell, ResultTable } from '../../../../shared/contract/analys
 import type { DatasetColumn } from '../../../../shared/types';
 import { isNumeric } from '../columns';
 import { resultType, toCell, type Group } from '../result-table';
+import { labelOf, type Dictionaries } from '../dictionary';
 import { columnDim, declaredColumns, orderedGroups, type OpContext } from './context';
 
 export async function countsOp(ctx: OpContext): Promise<ResultTable> {
@@ -24,16 +25,17 @@ export async function headOp(ctx: OpContext): Promise<ResultTable> {
   const n = Number(ctx.params.n ?? 5);
   const head = ctx.frame.head(n).select(...ctx.columns.map((c) => pl.col(c.identifier)));
   const types = ctx.columns.map((c) => c.type);
+  const labels = ctx.columns.map((c) => ctx.labels[c.identifier]);
   return {
     columns: ctx.columns.map((c) => ({ name: c.name, type: resultType(c.type) })),
-    rows: head.rows().map((r) => r.map((v, i) => toCell(v, types[i]))),
+    rows: head.rows().map((r) => r.map((v, i) => (labels[i] ? labelOf(labels[i], v) : toCell(v, types[i])))),
   };
 }
 
 /** Most frequent non-null values of a column (count desc, then value ascending), computed in Polars. */
 function topValues(ctx: OpContext, c: DatasetColumn, k: number): Promise<{ groups: Group[]; groupCount: number }> {
   return ctx.memo(`top:${ctx.spec.stage}:${c.name}:${k}`, async () => {
-    const dims = [columnDim(c, 'value')];
+    const dims = [columnDim(c, 'value', ctx.labels[c.identifier])];
     return orderedGroups(ctx.frame, dims, 'count', k, { dropNullKeys: true });
   });
 }
@@ -54,6 +56,7 @@ async function columnStats(
   frame: pl.DataFrame,
   cols: DatasetColumn[],
   quantiles: number[],
+  labels: Dictionaries,
   options: { distinctFor?: (c: DatasetColumn) => boolean; otherMinMax?: boolean } = {},
 ): Promise<ColumnStats[]> {
   const distinctFor = options.distinctFor ?? (() => true);
@@ -73,23 +76,24 @@ async function columnStats(
         ...quantiles.map((q, j) => f.quantile(q, 'linear').alias(`${i}:q${j}`)),
       );
     } else if (options.otherMinMax) {
-      // Decoding a categorical to compare text is costly: only the profile asks for it.
-      const m = c.type === 'text' ? e.cast(pl.Utf8) : e;
-      exprs.push(m.min().alias(`${i}:min`), m.max().alias(`${i}:max`));
+      // Codes order as their text (sorted dictionaries): the extreme codes decode to the extreme values.
+      exprs.push(e.min().alias(`${i}:min`), e.max().alias(`${i}:max`));
     }
   });
   const row = (await frame.lazy().select(...exprs).collect()).toRecords()[0] as Record<string, unknown>;
   return cols.map((c, i) => {
     const count = Number(row[`${i}:count`]);
     const numeric = isNumeric(c);
+    const dictionary = labels[c.identifier];
+    const cell = (v: unknown) => (dictionary ? labelOf(dictionary, v) : toCell(v, c.type));
     return {
       count,
       nulls: Number(row[`${i}:nulls`]),
       distinct: Number(row[`${i}:distinct`] ?? 0),
       mean: numeric && count ? (toCell(row[`${i}:mean`]) as number | null) : null,
       std: numeric && count > 1 ? (toCell(row[`${i}:std`]) as number | null) : null,
-      min: toCell(row[`${i}:min`], c.type),
-      max: toCell(row[`${i}:max`], c.type),
+      min: cell(row[`${i}:min`]),
+      max: cell(row[`${i}:max`]),
       quantiles: quantiles.map((_, j) => (numeric && count ? (toCell(row[`${i}:q${j}`]) as number | null) : null)),
     };
   });
@@ -99,7 +103,7 @@ export async function describeOp(ctx: OpContext): Promise<ResultTable> {
   const text = ctx.columns.filter((c) => c.type === 'text');
   // Text columns get their distinct count from the group-by that finds their top value.
   const [stats, tops] = await Promise.all([
-    columnStats(ctx.frame, ctx.columns, [0.25, 0.5, 0.75], { distinctFor: (c) => c.type !== 'text' }),
+    columnStats(ctx.frame, ctx.columns, [0.25, 0.5, 0.75], ctx.labels, { distinctFor: (c) => c.type !== 'text' }),
     Promise.all(text.map((c) => topValues(ctx, c, 1))),
   ]);
   const rows: ResultCell[][] = ctx.columns.map((c, i) => {
@@ -123,7 +127,7 @@ export function valueText(v: ResultCell): string | null {
 export async function profileOp(ctx: OpContext): Promise<ResultTable> {
   const k = Number(ctx.params.topValues ?? 3);
   const [stats, tops] = await Promise.all([
-    columnStats(ctx.frame, ctx.columns, [0.05, 0.25, 0.5, 0.75, 0.95], { otherMinMax: true }),
+    columnStats(ctx.frame, ctx.columns, [0.05, 0.25, 0.5, 0.75, 0.95], ctx.labels, { otherMinMax: true }),
     Promise.all(ctx.columns.map((c) => topValues(ctx, c, k))),
   ]);
   const rowsTotal = ctx.frame.height;

@@ -4,7 +4,8 @@ import type { GroupByFilter } from '../../../../shared/analyses';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import type { DatasetColumn } from '../../../../shared/types';
 import { compareKeyLists, compareKeys, groupCountTable, orderGroups, resultType, toCell, topWithOther, type Group } from '../result-table';
-import { col, columnDim, dimension, dimKey, dimTypes, orderedGroups, sharedGroupCounts, type OpContext } from './context';
+import { codeOf, lowerBound, type Labels } from '../dictionary';
+import { col, columnDim, dimension, dimKey, dimTypes, keyCell, orderedGroups, sharedGroupCounts, type Dim, type OpContext } from './context';
 
 export async function groupCountOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
@@ -22,7 +23,7 @@ export async function groupCountOp(ctx: OpContext): Promise<ResultTable> {
 
 export async function valueCountsOp(ctx: OpContext): Promise<ResultTable> {
   const c = col(ctx, String(ctx.params.column));
-  const dims = [columnDim(c, 'value')];
+  const dims = [columnDim(c, 'value', ctx.labels[c.identifier])];
   const { groups, more } = await orderedGroups(ctx.frame, dims, 'count', Number(ctx.params.topN ?? 0));
   return groupCountTable(['value'], dimTypes(dims), groups, ctx.frame.height, more);
 }
@@ -75,8 +76,9 @@ export async function trendOp(ctx: OpContext): Promise<ResultTable> {
 }
 
 /** The filter of the group-by builder as a Polars predicate (SQL semantics: nulls never match). */
-export function filterExpr(filter: GroupByFilter, column: DatasetColumn): pl.Expr {
+export function filterExpr(filter: GroupByFilter, column: DatasetColumn, labels?: Labels): pl.Expr {
   const c = pl.col(column.identifier);
+  if (labels) return codedFilterExpr(filter, c, labels);
   const numeric = resultType(column.type) === 'integer' || resultType(column.type) === 'float';
   const value = (v: unknown) => (numeric ? Number(v) : column.type === 'boolean' ? v === true || v === 'true' : String(v));
   const target = column.type === 'text' ? c.cast(pl.Utf8) : c;
@@ -102,6 +104,47 @@ export function filterExpr(filter: GroupByFilter, column: DatasetColumn): pl.Exp
   }
 }
 
+/**
+ * The same predicate on a coded column: values become codes, and since code order is text order
+ * a comparison becomes a code bound. A value the dictionary lacks matches nothing (`eq`, `in`) or
+ * every non-null (`ne`).
+ */
+function codedFilterExpr(filter: GroupByFilter, c: pl.Expr, labels: Labels): pl.Expr {
+  const nothing = pl.lit(false);
+  const code = () => codeOf(labels, String(filter.value));
+  // First code whose text is ≥ the value, and whether that text is the value itself.
+  const bound = () => {
+    const i = lowerBound(labels, String(filter.value));
+    return { i, equal: labels[i] === String(filter.value) };
+  };
+  switch (filter.op) {
+    case 'isNull':
+      return c.isNull();
+    case 'notNull':
+      return c.isNotNull();
+    case 'in': {
+      const codes = (filter.values ?? []).map((v) => codeOf(labels, String(v))).filter((x) => x >= 0);
+      return codes.length ? c.isIn(codes) : nothing;
+    }
+    case 'eq':
+      return code() >= 0 ? c.eq(pl.lit(code())) : nothing;
+    case 'ne':
+      return code() >= 0 ? c.neq(pl.lit(code())) : c.isNotNull();
+    case 'gt': {
+      const { i, equal } = bound();
+      return c.gtEq(pl.lit(equal ? i + 1 : i));
+    }
+    case 'ge':
+      return c.gtEq(pl.lit(bound().i));
+    case 'lt':
+      return c.lt(pl.lit(bound().i));
+    case 'le': {
+      const { i, equal } = bound();
+      return c.lt(pl.lit(equal ? i + 1 : i));
+    }
+  }
+}
+
 function aggregateExpr(aggregate: string, measure: string | null): pl.Expr {
   if (aggregate === 'count') return measure ? pl.col(measure).count() : pl.len();
   const m = pl.col(measure!);
@@ -124,10 +167,12 @@ function aggregateExpr(aggregate: string, measure: string | null): pl.Expr {
   return pl.when(any).then(value.cast(pl.Float64)).otherwise(pl.lit(null).cast(pl.Float64));
 }
 
-function keyEquals(name: string, text: boolean, key: ResultCell): pl.Expr {
-  if (key === null) return pl.col(name).isNull();
-  const c = text ? pl.col(name).cast(pl.Utf8) : pl.col(name);
-  return c.eq(pl.lit(key)).fillNull(false);
+function keyEquals(dim: Dim, key: ResultCell): pl.Expr {
+  const c = pl.col(dim.name);
+  if (key === null) return c.isNull();
+  if (dim.labels) return c.eq(pl.lit(codeOf(dim.labels, String(key)))).fillNull(false);
+  const text = dim.type === 'text' || dim.type === 'date';
+  return (text ? c.cast(pl.Utf8) : c).eq(pl.lit(key)).fillNull(false);
 }
 
 export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
@@ -137,7 +182,10 @@ export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
   const filter = ctx.params.filter as GroupByFilter | null;
   const topN = Number(ctx.params.topN ?? 0);
   let lf = ctx.frame.lazy();
-  if (filter) lf = lf.filter(filterExpr(filter, col(ctx, filter.column)));
+  if (filter) {
+    const fc = col(ctx, filter.column);
+    lf = lf.filter(filterExpr(filter, fc, ctx.labels[fc.identifier]));
+  }
   const withDims = lf.withColumns(...dims.map((d) => d.expr));
   const names = dims.map((d) => d.name);
   const grouped = await withDims
@@ -150,7 +198,7 @@ export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
   type G = { keys: ResultCell[]; value: number | null; rows: number; index: number };
   const groups: G[] = [];
   for (let i = 0; i < grouped.height; i++) {
-    groups.push({ keys: keyCols.map((k, j) => toCell(k[i], dims[j]!.type)), value: toCell(values[i]) as number | null, rows: Number(counts[i]), index: i });
+    groups.push({ keys: keyCols.map((k, j) => keyCell(k[i], dims[j]!)), value: toCell(values[i]) as number | null, rows: Number(counts[i]), index: i });
   }
   groups.sort((a, b) => {
     if (a.value !== b.value) {
@@ -166,7 +214,7 @@ export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
   if (shown.length < groups.length) {
     // The other bucket is aggregated again over its rows (a median does not combine).
     const inTop = shown
-      .map((g) => g.keys.map((k, j) => keyEquals(names[j]!, dims[j]!.type === 'text' || dims[j]!.type === 'date', k)).reduce((a, b) => a.and(b)))
+      .map((g) => g.keys.map((k, j) => keyEquals(dims[j]!, k)).reduce((a, b) => a.and(b)))
       .reduce((a, b) => a.or(b));
     const o = await withDims
       .filter(inTop.not())

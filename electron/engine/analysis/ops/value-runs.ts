@@ -5,7 +5,7 @@
  * their hashes. Two different values with the same hash (a collision) would share a run: that is
  * detected, and the caller falls back to the plain group-by, so every count stays exact.
  *
- * Only worth it for columns the loader left as strings (near-unique); categoricals group faster.
+ * Only worth it for columns left as strings (near-unique); coded text (../dictionary) groups faster.
  */
 import pl from 'nodejs-polars';
 
