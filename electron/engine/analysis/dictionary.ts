@@ -91,9 +91,10 @@ export function encodeColumns(frame: pl.DataFrame, columns: string[]): CodedFram
   if (!columns.length) return { frame, dictionaries: {} };
   const categorical = columns.filter((c) => frame.getColumn(c).dtype.equals(pl.Categorical));
   const plain = columns.filter((c) => !categorical.includes(c));
-  // One select computes every column's distinct values in parallel.
+  // One select computes every column's distinct values in parallel. A categorical cast to UInt32
+  // gives its physical ids without a copy (`toPhysical()` copies them).
   const distinct = frame.select(
-    ...categorical.map((c) => pl.col(c).toPhysical().unique().implode().alias(c)),
+    ...categorical.map((c) => pl.col(c).cast(pl.UInt32).unique().implode().alias(c)),
     ...plain.map((c) => pl.col(c).cast(pl.Utf8).unique().implode().alias(c)),
   );
   const dictionaries: Record<string, Labels> = {};
@@ -112,7 +113,7 @@ export function encodeColumns(frame: pl.DataFrame, columns: string[]): CodedFram
       exprs.push(
         pl
           .col(c)
-          .toPhysical()
+          .cast(pl.UInt32)
           .replaceStrict(
             ids,
             text.map((t) => codeOf(labels, t)),
