@@ -21,7 +21,10 @@ type DataHandler = (chunk: Buffer) => void;
 export interface CopyOutOptions {
   /** Bytes per batch handed to `onBatch` (default 16 MB; a longer row makes its batch longer). */
   batchBytes?: number;
-  /** Receives row-aligned batches; may be slow (the socket waits, PostgreSQL waits). */
+  /**
+   * Receives row-aligned batches; may be slow (the socket waits, PostgreSQL waits). The batch
+   * buffer is reused once it returns, so it must copy (parse) what it keeps, synchronously.
+   */
   onBatch: (batch: Buffer) => void;
 }
 
@@ -117,8 +120,9 @@ export class CopyOut {
   private flush(): void {
     if (!this.used) return;
     const full = this.batch.subarray(0, this.used);
-    this.batch = Buffer.allocUnsafe(this.batch.length);
     this.used = 0;
+    // One buffer for the whole copy: a fresh 16 MB per batch would be new memory for the kernel
+    // to hand out page by page, for every batch.
     this.options.onBatch(full);
   }
 
