@@ -4,7 +4,7 @@
  * A Polars categorical stores a 32-bit id per row and enters every value into a process-wide map.
  * Here a column with at most 256 distinct values takes one byte per row (two up to 65,536): a
  * quarter of the memory, which is what a snapshot reload and every group-by pay for. Reading
- * 3.3 M crash rows back from the snapshot halves (see docs/benchmarks.md).
+ * 3.3 M crash rows back from the snapshot takes about half as long (see docs/benchmarks.md).
  *
  * Each dictionary is sorted by UTF-8 bytes, so code order is text order: sorting, min and max
  * work on the codes, and only the few values a result shows are decoded. A frame column holds
