@@ -12,7 +12,8 @@
  */
 import pl, { type DataType } from 'nodejs-polars';
 import type { ResultCell } from '../../../shared/contract/analysis';
-import { compareText } from './result-table';
+import type { ColumnType } from '../../../shared/types';
+import { compareText, toCell } from './result-table';
 
 /** Distinct values of one column, sorted by UTF-8 bytes; code `i` stands for `labels[i]`. */
 export type Labels = readonly string[];
@@ -49,9 +50,10 @@ export function codeOf(labels: Labels, value: string): number {
   return i < labels.length && labels[i] === value ? i : -1;
 }
 
-/** A code read back from Polars as a result cell. */
-export function labelOf(labels: Labels, code: unknown): ResultCell {
-  return code === null || code === undefined ? null : labels[Number(code)]!;
+/** A value read back from Polars as a result cell: a code (when `labels` is given) decoded. */
+export function cellOf(value: unknown, type: ColumnType, labels?: Labels): ResultCell {
+  if (!labels) return toCell(value, type);
+  return value === null || value === undefined ? null : labels[Number(value)]!;
 }
 
 /** The codes of every label that passes `test`. */
@@ -89,55 +91,34 @@ export function recode(codes: pl.Expr, labels: Labels, rewrite: (label: string) 
  */
 export function encodeColumns(frame: pl.DataFrame, columns: string[]): CodedFrame {
   if (!columns.length) return { frame, dictionaries: {} };
-  const categorical = columns.filter((c) => frame.getColumn(c).dtype.equals(pl.Categorical));
-  const plain = columns.filter((c) => !categorical.includes(c));
-  // One select computes every column's distinct values in parallel. A categorical cast to UInt32
-  // gives its physical ids without a copy (`toPhysical()` copies them).
-  const distinct = frame.select(
-    ...categorical.map((c) => pl.col(c).cast(pl.UInt32).unique().implode().alias(c)),
-    ...plain.map((c) => pl.col(c).cast(pl.Utf8).unique().implode().alias(c)),
-  );
+  // What each column's values are matched by: a categorical cast to UInt32 gives its physical
+  // ids without a copy (`toPhysical()` copies them); other text is matched as strings.
+  const keyOf = (c: string) => pl.col(c).cast(frame.getColumn(c).dtype.equals(pl.Categorical) ? pl.UInt32 : pl.Utf8);
+  // One select computes every column's distinct values in parallel.
+  const distinct = frame.select(...columns.map((c) => keyOf(c).unique().implode().alias(c)));
   const dictionaries: Record<string, Labels> = {};
   const exprs: pl.Expr[] = [];
   for (const c of columns) {
-    const values = (distinct.select(pl.col(c).explode()).getColumn(c).toArray() as Array<number | string | null>).filter((v) => v !== null);
-    if (!values.length) {
-      // Only nulls: an empty dictionary.
-      dictionaries[c] = [];
-      exprs.push(pl.lit(null).cast(pl.UInt8).alias(c));
-    } else if (categorical.includes(c)) {
-      const ids = values as number[];
-      const text = pl.Series('ids', ids, pl.UInt32).cast(pl.Categorical).cast(pl.Utf8).toArray() as string[];
-      const labels = [...text].sort(compareText);
-      dictionaries[c] = labels;
+    const keys = (distinct.select(pl.col(c).explode()).getColumn(c).toArray() as Array<number | string | null>).filter((v) => v !== null);
+    const text =
+      typeof keys[0] === 'number'
+        ? (pl.Series('ids', keys, pl.UInt32).cast(pl.Categorical).cast(pl.Utf8).toArray() as string[])
+        : (keys as string[]);
+    const labels = [...text].sort(compareText);
+    dictionaries[c] = labels;
+    // Only nulls: an empty dictionary.
+    if (!keys.length) exprs.push(pl.lit(null).cast(pl.UInt8).alias(c));
+    else
       exprs.push(
-        pl
-          .col(c)
-          .cast(pl.UInt32)
+        keyOf(c)
           .replaceStrict(
-            ids,
+            keys as Array<number | string>,
             text.map((t) => codeOf(labels, t)),
             undefined,
             codeType(labels.length),
           )
           .alias(c),
       );
-    } else {
-      const labels = (values as string[]).sort(compareText);
-      dictionaries[c] = labels;
-      exprs.push(
-        pl
-          .col(c)
-          .cast(pl.Utf8)
-          .replaceStrict(
-            labels as string[],
-            labels.map((_, i) => i),
-            undefined,
-            codeType(labels.length),
-          )
-          .alias(c),
-      );
-    }
   }
   return { frame: frame.withColumns(...exprs), dictionaries };
 }

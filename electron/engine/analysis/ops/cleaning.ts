@@ -3,7 +3,7 @@ import pl from 'nodejs-polars';
 import { MAKE_BRANDS, SENTINELS } from '../../../../shared/analyses';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import { compareKeys, compareText } from '../result-table';
-import { codesWhere, labelOf } from '../dictionary';
+import { cellOf, codesWhere } from '../dictionary';
 import { col, columnDim, declaredColumns, sharedGroupCounts, type OpContext } from './context';
 import { isPlainText, valueRuns } from './value-runs';
 
@@ -36,7 +36,7 @@ export async function sentinelsOp(ctx: OpContext): Promise<ResultTable> {
         .groupBy('value')
         .agg(pl.len().alias('n'))
         .collect();
-      const values = (df.getColumn('value').toArray() as unknown[]).map((x) => (labels ? labelOf(labels, x) : x) as string);
+      const values = (df.getColumn('value').toArray() as unknown[]).map((x) => cellOf(x, 'text', labels) as string);
       const counts = df.getColumn('n').toArray() as number[];
       return values.map((value, i) => ({ value, count: Number(counts[i]) })).sort((a, b) => b.count - a.count || compareText(a.value, b.value));
     }),

@@ -5,9 +5,9 @@ import { CRASH, dimensionName } from '../../../../shared/analyses';
 import type { ResultCell, ResultCellType, ResultTable } from '../../../../shared/contract/analysis';
 import type { ColumnType, DatasetColumn } from '../../../../shared/types';
 import { columnByName } from '../columns';
-import { labelOf, type Dictionaries, type Labels } from '../dictionary';
+import { cellOf, type Dictionaries, type Labels } from '../dictionary';
 import type { StageFrames } from '../prepare';
-import { resultType, toCell, type Group } from '../result-table';
+import { resultType, type Group } from '../result-table';
 import { isPlainText, valueRuns } from './value-runs';
 
 export interface OpContext {
@@ -74,7 +74,7 @@ export function columnDim(c: DatasetColumn, name: string, labels?: Labels): Dim 
 
 /** A dimension's value as read back from Polars, as a result cell (codes decoded). */
 export function keyCell(value: unknown, dim: Dim): ResultCell {
-  return dim.labels ? labelOf(dim.labels, value) : toCell(value, dim.type);
+  return cellOf(value, dim.type, dim.labels);
 }
 
 export function dimTypes(dims: Dim[]): ResultCellType[] {

@@ -4,7 +4,7 @@ import type { ResultCell, ResultTable } from '../../../../shared/contract/analys
 import type { DatasetColumn } from '../../../../shared/types';
 import { isNumeric } from '../columns';
 import { resultType, toCell, type Group } from '../result-table';
-import { labelOf, type Dictionaries } from '../dictionary';
+import { cellOf, type Dictionaries } from '../dictionary';
 import { columnDim, declaredColumns, orderedGroups, type OpContext } from './context';
 
 export async function countsOp(ctx: OpContext): Promise<ResultTable> {
@@ -28,7 +28,7 @@ export async function headOp(ctx: OpContext): Promise<ResultTable> {
   const labels = ctx.columns.map((c) => ctx.labels[c.identifier]);
   return {
     columns: ctx.columns.map((c) => ({ name: c.name, type: resultType(c.type) })),
-    rows: head.rows().map((r) => r.map((v, i) => (labels[i] ? labelOf(labels[i], v) : toCell(v, types[i])))),
+    rows: head.rows().map((r) => r.map((v, i) => cellOf(v, types[i]!, labels[i]))),
   };
 }
 
@@ -84,8 +84,7 @@ async function columnStats(
   return cols.map((c, i) => {
     const count = Number(row[`${i}:count`]);
     const numeric = isNumeric(c);
-    const dictionary = labels[c.identifier];
-    const cell = (v: unknown) => (dictionary ? labelOf(dictionary, v) : toCell(v, c.type));
+    const cell = (v: unknown) => cellOf(v, c.type, labels[c.identifier]);
     return {
       count,
       nulls: Number(row[`${i}:nulls`]),
