@@ -11,9 +11,10 @@ import pg from 'pg';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserServer } from '../../electron/serve/server';
+import { REAL_4401 } from '../support/real-data';
 import { dropFile, rendererDir, repoRoot, screenshot, startBrowserMode, type BrowserMode } from './support/browser';
 
-const CRASH_FILE = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles/krutikapathak-Semantics_vehicle_information_complete_rows_4401.csv');
+const CRASH_FILE = REAL_4401;
 const DATASET = path.basename(CRASH_FILE, '.csv');
 
 /** The file as an independent reader sees it: header and records (BOM stripped, quotes honoured). */

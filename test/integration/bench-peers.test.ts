@@ -5,7 +5,6 @@
  * file, BOM and all, into a table typed like the product's, with the same row count and values.
  */
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYSES } from '../../shared/analyses';
 import type { DatasetVersionInfo } from '../../shared/types';
@@ -16,9 +15,9 @@ import { DUCK_TABLE, DuckPeer } from '../../electron/engine/bench/peers/duckdb';
 import { buildOriginalPlan, ORIGINAL_IDS } from '../../electron/engine/bench/peers/original-sql';
 import { copyInCommand, createTableSql, Psql } from '../../electron/engine/bench/peers/psql';
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
+import { REAL_4401 } from '../support/real-data';
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const REAL = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles/krutikapathak-Semantics_vehicle_information_complete_rows_4401.csv');
+const REAL = REAL_4401;
 
 /** Numbers from either engine (bigint, numeric strings, doubles) compared at 1e-9 relative; the rest as text. */
 function normalize(value: unknown): unknown {

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oracleExecutor } from '../support/databricks-emulator/oracle-compute';
 import { startDatabricksEmulator, type DatabricksEmulator } from '../support/databricks-emulator';
 import { freshDatabaseUrl, tempHome } from '../support/pg';
+import { REAL_31 } from '../support/real-data';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const REAL_31 = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles/krutikapathak-Semantics_vehicle_contiguous_raw_31.csv');
 
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {

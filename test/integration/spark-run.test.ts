@@ -6,7 +6,6 @@
  * cancel mid-run, a bad token, the DBFS fallback and the Python-script task on serverless.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobProgress } from '../../shared/api';
 import { ANALYSES, missingRequirements } from '../../shared/analyses';
@@ -14,10 +13,8 @@ import { StudioError } from '../../shared/errors';
 import { oracleExecutor } from '../support/databricks-emulator/oracle-compute';
 import { startDatabricksEmulator, type DatabricksEmulator } from '../support/databricks-emulator';
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
+import { REAL_31, REAL_4401 } from '../support/real-data';
 
-const repoRoot = path.resolve(import.meta.dirname, '../..');
-const REAL_31 = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles/krutikapathak-Semantics_vehicle_contiguous_raw_31.csv');
-const REAL_4401 = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles/krutikapathak-Semantics_vehicle_information_complete_rows_4401.csv');
 
 const FAST = { queue: 40, setup: 120, execution: 150, cleanup: 40 };
 

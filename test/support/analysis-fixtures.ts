@@ -14,8 +14,7 @@ import { PG_TYPES, type ColumnType, type DatasetColumn } from '../../shared/type
 import { mulberry32 as rng } from '../../electron/engine/generate/random';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
-export const REAL_4401 = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles/krutikapathak-Semantics_vehicle_information_complete_rows_4401.csv');
-export const REAL_31 = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles/krutikapathak-Semantics_vehicle_contiguous_raw_31.csv');
+export { REAL_4401, REAL_31 } from './real-data';
 
 export const CRASH_HEADER = [
   'Year', 'Case Vehicle ID', 'Vehicle Body Type', 'Registration Class', 'Action Prior to Accident', 'Type / Axles of Truck or Bus',

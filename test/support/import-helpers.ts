@@ -10,9 +10,7 @@ import { quoteIdent } from '../../electron/engine/db/sql';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/csv', name);
-export const realData = (name: string) => path.resolve(repoRoot, '../shared/data/ny-crash-vehicles', name);
-export const REAL_4401 = realData('krutikapathak-Semantics_vehicle_information_complete_rows_4401.csv');
-export const REAL_31 = realData('krutikapathak-Semantics_vehicle_contiguous_raw_31.csv');
+export { REAL_4401, REAL_31 } from './real-data';
 
 /** The file read by csv-parse: header and records as strings. */
 export function readCsvIndependently(file: string, options: { delimiter?: string; encoding?: string } = {}): { header: string[]; records: string[][] } {

@@ -10,11 +10,10 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateCrashCsv } from '../../electron/engine/generate';
 import { StudioError } from '../../shared/errors';
+import { REAL_31, REAL_4401 } from '../support/real-data';
 
-const repoRoot = path.resolve(__dirname, '../..');
-const realDir = path.resolve(repoRoot, '../shared/data/ny-crash-vehicles');
-const COMPLETE = path.join(realDir, 'krutikapathak-Semantics_vehicle_information_complete_rows_4401.csv');
-const RAW = path.join(realDir, 'krutikapathak-Semantics_vehicle_contiguous_raw_31.csv');
+const COMPLETE = REAL_4401;
+const RAW = REAL_31;
 const ROWS = 200_000;
 
 type Row = Record<string, string>;
