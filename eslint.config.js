@@ -22,6 +22,11 @@ export default tseslint.config(
   {
     // The engine is plain Node: it must run outside Electron (CLI, browser mode, tests).
     files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'electron/serve/**/*.ts', 'shared/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'The engine, CLI and shared code never import electron.' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'The engine, CLI and shared code never import electron.' }] },
+      ],
+    },
   },
 );

@@ -176,45 +176,85 @@ export const SENTINELS: readonly string[] = [
 
 /** Make codes as the DMV writes them (4 letters out of state, 5 in NY, misspellings) → one brand. */
 export const MAKE_BRANDS: Readonly<Record<string, string>> = {
-  ACUR: 'ACURA', ACURA: 'ACURA',
+  ACUR: 'ACURA',
+  ACURA: 'ACURA',
   AUDI: 'AUDI',
   BMW: 'BMW',
-  BUIC: 'BUICK', BUICK: 'BUICK',
-  CADI: 'CADILLAC', CADIL: 'CADILLAC',
-  CHEV: 'CHEVROLET', CHEVR: 'CHEVROLET', CHEVY: 'CHEVROLET',
-  CHRY: 'CHRYSLER', CHRYS: 'CHRYSLER',
-  DODG: 'DODGE', DODGE: 'DODGE',
+  BUIC: 'BUICK',
+  BUICK: 'BUICK',
+  CADI: 'CADILLAC',
+  CADIL: 'CADILLAC',
+  CHEV: 'CHEVROLET',
+  CHEVR: 'CHEVROLET',
+  CHEVY: 'CHEVROLET',
+  CHRY: 'CHRYSLER',
+  CHRYS: 'CHRYSLER',
+  DODG: 'DODGE',
+  DODGE: 'DODGE',
   FIAT: 'FIAT',
   FORD: 'FORD',
-  FRHT: 'FREIGHTLINER', FRGHT: 'FREIGHTLINER', FREIG: 'FREIGHTLINER',
+  FRHT: 'FREIGHTLINER',
+  FRGHT: 'FREIGHTLINER',
+  FREIG: 'FREIGHTLINER',
   GMC: 'GMC',
-  HOND: 'HONDA', HONDA: 'HONDA',
-  HYUN: 'HYUNDAI', HYUND: 'HYUNDAI', HYNDA: 'HYUNDAI',
-  INFI: 'INFINITI', INFIN: 'INFINITI',
-  INTL: 'INTERNATIONAL', INTER: 'INTERNATIONAL',
-  ISU: 'ISUZU', ISUZ: 'ISUZU', ISUZU: 'ISUZU',
-  JAGU: 'JAGUAR', JAGUA: 'JAGUAR',
+  HOND: 'HONDA',
+  HONDA: 'HONDA',
+  HYUN: 'HYUNDAI',
+  HYUND: 'HYUNDAI',
+  HYNDA: 'HYUNDAI',
+  INFI: 'INFINITI',
+  INFIN: 'INFINITI',
+  INTL: 'INTERNATIONAL',
+  INTER: 'INTERNATIONAL',
+  ISU: 'ISUZU',
+  ISUZ: 'ISUZU',
+  ISUZU: 'ISUZU',
+  JAGU: 'JAGUAR',
+  JAGUA: 'JAGUAR',
   JEEP: 'JEEP',
   KIA: 'KIA',
-  LAND: 'LAND ROVER', LNDRV: 'LAND ROVER',
-  LEXS: 'LEXUS', LEXU: 'LEXUS', LEXUS: 'LEXUS',
-  LINC: 'LINCOLN', LINCO: 'LINCOLN',
+  LAND: 'LAND ROVER',
+  LNDRV: 'LAND ROVER',
+  LEXS: 'LEXUS',
+  LEXU: 'LEXUS',
+  LEXUS: 'LEXUS',
+  LINC: 'LINCOLN',
+  LINCO: 'LINCOLN',
   MACK: 'MACK',
-  MAZD: 'MAZDA', MAZDA: 'MAZDA',
-  MERZ: 'MERCEDES-BENZ', MERCE: 'MERCEDES-BENZ', MERC: 'MERCURY', MERCU: 'MERCURY',
+  MAZD: 'MAZDA',
+  MAZDA: 'MAZDA',
+  MERZ: 'MERCEDES-BENZ',
+  MERCE: 'MERCEDES-BENZ',
+  MERC: 'MERCURY',
+  MERCU: 'MERCURY',
   MINI: 'MINI',
-  MITS: 'MITSUBISHI', MITSU: 'MITSUBISHI',
-  NISS: 'NISSAN', NISSA: 'NISSAN',
-  PETE: 'PETERBILT', PTRB: 'PETERBILT', PETER: 'PETERBILT',
-  PONT: 'PONTIAC', PONTI: 'PONTIAC',
-  PORS: 'PORSCHE', PORSC: 'PORSCHE',
+  MITS: 'MITSUBISHI',
+  MITSU: 'MITSUBISHI',
+  NISS: 'NISSAN',
+  NISSA: 'NISSAN',
+  PETE: 'PETERBILT',
+  PTRB: 'PETERBILT',
+  PETER: 'PETERBILT',
+  PONT: 'PONTIAC',
+  PONTI: 'PONTIAC',
+  PORS: 'PORSCHE',
+  PORSC: 'PORSCHE',
   RAM: 'RAM',
-  SATU: 'SATURN', SATUR: 'SATURN',
-  SUBA: 'SUBARU', SUBAR: 'SUBARU',
-  TESL: 'TESLA', TESLA: 'TESLA',
-  TOYT: 'TOYOTA', TOYOT: 'TOYOTA', TOYOY: 'TOYOTA', TOYO: 'TOYOTA',
-  VOLK: 'VOLKSWAGEN', VOLKS: 'VOLKSWAGEN', VW: 'VOLKSWAGEN',
-  VOLV: 'VOLVO', VOLVO: 'VOLVO',
+  SATU: 'SATURN',
+  SATUR: 'SATURN',
+  SUBA: 'SUBARU',
+  SUBAR: 'SUBARU',
+  TESL: 'TESLA',
+  TESLA: 'TESLA',
+  TOYT: 'TOYOTA',
+  TOYOT: 'TOYOTA',
+  TOYOY: 'TOYOTA',
+  TOYO: 'TOYOTA',
+  VOLK: 'VOLKSWAGEN',
+  VOLKS: 'VOLKSWAGEN',
+  VW: 'VOLKSWAGEN',
+  VOLV: 'VOLVO',
+  VOLVO: 'VOLVO',
 };
 
 /** The label of the top-N "other" bucket in text dimensions (the `other` column says it, too). */
@@ -483,7 +523,10 @@ export const ANALYSES: AnalysisSpec[] = [
     id: 'clean-duplicates',
     category: 'cleaning',
     title: t('Duplicate rows', 'Lignes en double'),
-    description: t('Rows identical in every column (count − distinct count).', 'Lignes identiques sur toutes les colonnes (effectif − effectif distinct).'),
+    description: t(
+      'Rows identical in every column (count − distinct count).',
+      'Lignes identiques sur toutes les colonnes (effectif − effectif distinct).',
+    ),
     requires: [],
     params: [],
     resultColumns: [
@@ -545,12 +588,49 @@ export const ANALYSES: AnalysisSpec[] = [
     op: {
       kind: 'out-of-range',
       rules: [
-        { id: 'vehicle-year-too-old', column: CRASH.vehicleYear, test: 'below', limit: 'minVehicleYear', label: t('Vehicle year too old', 'Année de véhicule trop ancienne') },
-        { id: 'vehicle-year-after-crash', column: CRASH.vehicleYear, test: 'aboveColumnPlus', limit: 1, otherColumn: CRASH.year, label: t('Vehicle year after crash year + 1', 'Année de véhicule après l’année de l’accident + 1') },
-        { id: 'occupants-negative', column: CRASH.occupants, test: 'below', limit: 0, label: t('Negative occupants', 'Occupants négatifs') },
-        { id: 'occupants-too-many', column: CRASH.occupants, test: 'above', limit: 'maxOccupants', label: t('Too many occupants', 'Trop d’occupants') },
-        { id: 'cylinders-negative', column: CRASH.cylinders, test: 'below', limit: 0, label: t('Negative cylinders', 'Cylindres négatifs') },
-        { id: 'cylinders-too-many', column: CRASH.cylinders, test: 'above', limit: 'maxCylinders', label: t('Too many cylinders', 'Trop de cylindres') },
+        {
+          id: 'vehicle-year-too-old',
+          column: CRASH.vehicleYear,
+          test: 'below',
+          limit: 'minVehicleYear',
+          label: t('Vehicle year too old', 'Année de véhicule trop ancienne'),
+        },
+        {
+          id: 'vehicle-year-after-crash',
+          column: CRASH.vehicleYear,
+          test: 'aboveColumnPlus',
+          limit: 1,
+          otherColumn: CRASH.year,
+          label: t('Vehicle year after crash year + 1', 'Année de véhicule après l’année de l’accident + 1'),
+        },
+        {
+          id: 'occupants-negative',
+          column: CRASH.occupants,
+          test: 'below',
+          limit: 0,
+          label: t('Negative occupants', 'Occupants négatifs'),
+        },
+        {
+          id: 'occupants-too-many',
+          column: CRASH.occupants,
+          test: 'above',
+          limit: 'maxOccupants',
+          label: t('Too many occupants', 'Trop d’occupants'),
+        },
+        {
+          id: 'cylinders-negative',
+          column: CRASH.cylinders,
+          test: 'below',
+          limit: 0,
+          label: t('Negative cylinders', 'Cylindres négatifs'),
+        },
+        {
+          id: 'cylinders-too-many',
+          column: CRASH.cylinders,
+          test: 'above',
+          limit: 'maxCylinders',
+          label: t('Too many cylinders', 'Trop de cylindres'),
+        },
       ],
     },
   },
@@ -558,7 +638,10 @@ export const ANALYSES: AnalysisSpec[] = [
     id: 'clean-make-merge',
     category: 'cleaning',
     title: t('Make codes merged into brands', 'Codes de marque regroupés'),
-    description: t('Which raw make codes the make merge turns into which brand, with row counts.', 'Quels codes de marque bruts le regroupement transforme en quelle marque, avec les effectifs.'),
+    description: t(
+      'Which raw make codes the make merge turns into which brand, with row counts.',
+      'Quels codes de marque bruts le regroupement transforme en quelle marque, avec les effectifs.',
+    ),
     requires: [{ column: CRASH.make }],
     params: [],
     resultColumns: [
@@ -602,7 +685,10 @@ export const ANALYSES: AnalysisSpec[] = [
   groupCount({
     id: 'desc-factor1',
     title: t('Contributing factor 1', 'Facteur contributif 1'),
-    description: t('Vehicles per factor 1 category and its description (the factor itself).', 'Véhicules par catégorie du facteur 1 et sa description (le facteur lui-même).'),
+    description: t(
+      'Vehicles per factor 1 category and its description (the factor itself).',
+      'Véhicules par catégorie du facteur 1 et sa description (le facteur lui-même).',
+    ),
     dimensions: [{ column: CRASH.factor1 }, { column: CRASH.factor1Description }],
     topN: 20,
     chart: 'hbar',
@@ -611,7 +697,10 @@ export const ANALYSES: AnalysisSpec[] = [
   groupCount({
     id: 'desc-factor-pair',
     title: t('Contributing factor 1 × factor 2', 'Facteur contributif 1 × facteur 2'),
-    description: t('Vehicles per pair of factor categories, as the original grouped them.', 'Véhicules par paire de catégories de facteurs, comme l’original.'),
+    description: t(
+      'Vehicles per pair of factor categories, as the original grouped them.',
+      'Véhicules par paire de catégories de facteurs, comme l’original.',
+    ),
     dimensions: [{ column: CRASH.factor1 }, { column: CRASH.factor2 }],
     topN: 20,
     chart: 'heatmap',
@@ -699,7 +788,10 @@ export const ANALYSES: AnalysisSpec[] = [
   groupCount({
     id: 'desc-make',
     title: t('Vehicle make', 'Marque du véhicule'),
-    description: t('Vehicles per make code (or brand, with the make merge).', 'Véhicules par code de marque (ou marque, avec le regroupement).'),
+    description: t(
+      'Vehicles per make code (or brand, with the make merge).',
+      'Véhicules par code de marque (ou marque, avec le regroupement).',
+    ),
     dimensions: [{ column: CRASH.make }],
     topN: 25,
     chart: 'hbar',
@@ -713,22 +805,89 @@ export const ANALYSES: AnalysisSpec[] = [
     chart: 'hbar',
   }),
   // ------------------------------------------------------------------ trends
-  trend({ id: 'trend-body-type', dimension: { column: CRASH.bodyType }, topN: 8, title: t('Body type by crash year', 'Carrosserie par année'), description: t('Main body types per crash year.', 'Principaux types de carrosserie par année d’accident.') }),
-  trend({ id: 'trend-registration-class', dimension: { column: CRASH.registrationClass }, topN: 8, title: t('Registration class by crash year', 'Catégorie d’immatriculation par année'), description: t('Main registration classes per crash year.', 'Principales catégories d’immatriculation par année d’accident.') }),
-  trend({ id: 'trend-action', dimension: { column: CRASH.action }, topN: 8, title: t('Action prior to accident by crash year', 'Action avant l’accident par année'), description: t('Main actions per crash year.', 'Principales actions par année d’accident.') }),
-  trend({ id: 'trend-direction', dimension: { column: CRASH.direction }, topN: 8, title: t('Direction of travel by crash year', 'Direction par année'), description: t('Directions of travel per crash year.', 'Directions de déplacement par année d’accident.') }),
-  trend({ id: 'trend-fuel', dimension: { column: CRASH.fuel }, topN: 8, title: t('Fuel type by crash year', 'Carburant par année'), description: t('Fuel types per crash year.', 'Types de carburant par année d’accident.') }),
-  trend({ id: 'trend-state', dimension: { column: CRASH.state }, topN: 8, title: t('State of registration by crash year', 'État d’immatriculation par année'), description: t('Main registration states per crash year.', 'Principaux États d’immatriculation par année d’accident.') }),
-  trend({ id: 'trend-make', dimension: { column: CRASH.make }, topN: 10, title: t('Vehicle make by crash year', 'Marque par année'), description: t('Main makes per crash year.', 'Principales marques par année d’accident.') }),
-  trend({ id: 'trend-factor1-description', dimension: { column: CRASH.factor1Description }, topN: 10, title: t('Contributing factor by crash year', 'Facteur contributif par année'), description: t('Main factor 1 descriptions per crash year.', 'Principales descriptions du facteur 1 par année d’accident.') }),
-  trend({ id: 'trend-event-type', dimension: { column: CRASH.eventType }, topN: 8, title: t('Event type by crash year', 'Type d’événement par année'), description: t('Main event types per crash year.', 'Principaux types d’événement par année d’accident.') }),
-  trend({ id: 'trend-vehicle-age', dimension: { derived: 'vehicle-age' }, order: 'key', topN: 0, title: t('Vehicle age by crash year', 'Âge du véhicule par année'), description: t('Distribution of vehicle age (crash year − vehicle year) per crash year.', 'Distribution de l’âge du véhicule (année de l’accident − année du véhicule) par année.') }),
+  trend({
+    id: 'trend-body-type',
+    dimension: { column: CRASH.bodyType },
+    topN: 8,
+    title: t('Body type by crash year', 'Carrosserie par année'),
+    description: t('Main body types per crash year.', 'Principaux types de carrosserie par année d’accident.'),
+  }),
+  trend({
+    id: 'trend-registration-class',
+    dimension: { column: CRASH.registrationClass },
+    topN: 8,
+    title: t('Registration class by crash year', 'Catégorie d’immatriculation par année'),
+    description: t('Main registration classes per crash year.', 'Principales catégories d’immatriculation par année d’accident.'),
+  }),
+  trend({
+    id: 'trend-action',
+    dimension: { column: CRASH.action },
+    topN: 8,
+    title: t('Action prior to accident by crash year', 'Action avant l’accident par année'),
+    description: t('Main actions per crash year.', 'Principales actions par année d’accident.'),
+  }),
+  trend({
+    id: 'trend-direction',
+    dimension: { column: CRASH.direction },
+    topN: 8,
+    title: t('Direction of travel by crash year', 'Direction par année'),
+    description: t('Directions of travel per crash year.', 'Directions de déplacement par année d’accident.'),
+  }),
+  trend({
+    id: 'trend-fuel',
+    dimension: { column: CRASH.fuel },
+    topN: 8,
+    title: t('Fuel type by crash year', 'Carburant par année'),
+    description: t('Fuel types per crash year.', 'Types de carburant par année d’accident.'),
+  }),
+  trend({
+    id: 'trend-state',
+    dimension: { column: CRASH.state },
+    topN: 8,
+    title: t('State of registration by crash year', 'État d’immatriculation par année'),
+    description: t('Main registration states per crash year.', 'Principaux États d’immatriculation par année d’accident.'),
+  }),
+  trend({
+    id: 'trend-make',
+    dimension: { column: CRASH.make },
+    topN: 10,
+    title: t('Vehicle make by crash year', 'Marque par année'),
+    description: t('Main makes per crash year.', 'Principales marques par année d’accident.'),
+  }),
+  trend({
+    id: 'trend-factor1-description',
+    dimension: { column: CRASH.factor1Description },
+    topN: 10,
+    title: t('Contributing factor by crash year', 'Facteur contributif par année'),
+    description: t('Main factor 1 descriptions per crash year.', 'Principales descriptions du facteur 1 par année d’accident.'),
+  }),
+  trend({
+    id: 'trend-event-type',
+    dimension: { column: CRASH.eventType },
+    topN: 8,
+    title: t('Event type by crash year', 'Type d’événement par année'),
+    description: t('Main event types per crash year.', 'Principaux types d’événement par année d’accident.'),
+  }),
+  trend({
+    id: 'trend-vehicle-age',
+    dimension: { derived: 'vehicle-age' },
+    order: 'key',
+    topN: 0,
+    title: t('Vehicle age by crash year', 'Âge du véhicule par année'),
+    description: t(
+      'Distribution of vehicle age (crash year − vehicle year) per crash year.',
+      'Distribution de l’âge du véhicule (année de l’accident − année du véhicule) par année.',
+    ),
+  }),
   // ------------------------------------------------------------------ correlations
   {
     id: 'corr-pearson',
     category: 'correlations',
     title: t('Pearson correlation', 'Corrélation de Pearson'),
-    description: t('Linear correlation between the numeric crash columns.', 'Corrélation linéaire entre les colonnes numériques des accidents.'),
+    description: t(
+      'Linear correlation between the numeric crash columns.',
+      'Corrélation linéaire entre les colonnes numériques des accidents.',
+    ),
     requires: CORRELATION_NUMERIC.map((column) => ({ column, types: NUMERIC })),
     params: [],
     resultColumns: pairColumns,
@@ -740,7 +899,10 @@ export const ANALYSES: AnalysisSpec[] = [
     id: 'corr-spearman',
     category: 'correlations',
     title: t('Spearman correlation', 'Corrélation de Spearman'),
-    description: t('Rank correlation between the numeric crash columns.', 'Corrélation des rangs entre les colonnes numériques des accidents.'),
+    description: t(
+      'Rank correlation between the numeric crash columns.',
+      'Corrélation des rangs entre les colonnes numériques des accidents.',
+    ),
     requires: CORRELATION_NUMERIC.map((column) => ({ column, types: NUMERIC })),
     params: [],
     resultColumns: pairColumns,
@@ -770,7 +932,9 @@ export const ANALYSES: AnalysisSpec[] = [
       'Par colonne : type, nuls, distinctes, min, max, moyenne, écart-type, quantiles et valeurs fréquentes.',
     ),
     requires: [],
-    params: [{ name: 'topValues', kind: 'integer', label: t('Top values listed', 'Valeurs fréquentes listées'), default: 3, min: 1, max: 20 }],
+    params: [
+      { name: 'topValues', kind: 'integer', label: t('Top values listed', 'Valeurs fréquentes listées'), default: 3, min: 1, max: 20 },
+    ],
     resultColumns: [
       { name: 'column', type: 'text' },
       { name: 'type', type: 'text' },
@@ -821,10 +985,7 @@ export const ANALYSES: AnalysisSpec[] = [
     description: t('How often each value of a column occurs.', 'Fréquence de chaque valeur d’une colonne.'),
     requires: [],
     requiresAnyOf: { types: ['integer', 'bigint', 'double', 'numeric', 'boolean', 'date', 'timestamp', 'text'], min: 1 },
-    params: [
-      { name: 'column', kind: 'column', label: t('Column', 'Colonne'), default: null },
-      topN(50),
-    ],
+    params: [{ name: 'column', kind: 'column', label: t('Column', 'Colonne'), default: null }, topN(50)],
     resultColumns: groupCountColumns(['value']),
     chart: 'hbar',
     stage: 'cleaned',
@@ -842,7 +1003,13 @@ export const ANALYSES: AnalysisSpec[] = [
     requiresAnyOf: { types: ['integer', 'bigint', 'double', 'numeric', 'boolean', 'date', 'timestamp', 'text'], min: 1 },
     params: [
       { name: 'dimensions', kind: 'columns', label: t('Dimensions (1 or 2)', 'Dimensions (1 ou 2)'), default: null, min: 1, max: 2 },
-      { name: 'aggregate', kind: 'enum', label: t('Aggregate', 'Agrégat'), default: 'count', options: ['count', 'sum', 'mean', 'min', 'max', 'median'] },
+      {
+        name: 'aggregate',
+        kind: 'enum',
+        label: t('Aggregate', 'Agrégat'),
+        default: 'count',
+        options: ['count', 'sum', 'mean', 'min', 'max', 'median'],
+      },
       { name: 'measure', kind: 'column', label: t('Measure', 'Mesure'), default: null, columnTypes: NUMERIC, optional: true },
       { name: 'filter', kind: 'filter', label: t('Filter', 'Filtre'), default: null, optional: true },
       topN(50),
@@ -861,7 +1028,10 @@ export const ANALYSES: AnalysisSpec[] = [
     id: 'generic-correlation',
     category: 'generic',
     title: t('Numeric correlation matrix', 'Matrice de corrélation numérique'),
-    description: t('Pearson or Spearman correlation between numeric columns.', 'Corrélation de Pearson ou de Spearman entre colonnes numériques.'),
+    description: t(
+      'Pearson or Spearman correlation between numeric columns.',
+      'Corrélation de Pearson ou de Spearman entre colonnes numériques.',
+    ),
     requires: [],
     requiresAnyOf: { types: NUMERIC, min: 2 },
     params: [
@@ -895,12 +1065,16 @@ export function missingRequirements(spec: AnalysisSpec, columns: DatasetColumn[]
   const missing: MissingRequirement[] = [];
   for (const r of spec.requires) {
     const col = columns.find((c) => c.name === r.column);
-    if (!col || (r.types && !r.types.includes(col.type))) missing.push(r.types ? { column: r.column, types: r.types } : { column: r.column });
+    if (!col || (r.types && !r.types.includes(col.type)))
+      missing.push(r.types ? { column: r.column, types: r.types } : { column: r.column });
   }
   if (spec.requiresAnyOf) {
     const have = columns.filter((c) => spec.requiresAnyOf!.types.includes(c.type) && !isIdentifierLike(c)).length;
     if (have < spec.requiresAnyOf.min) {
-      missing.push({ column: `${spec.requiresAnyOf.min} column(s) of type ${spec.requiresAnyOf.types.join('/')}`, types: spec.requiresAnyOf.types });
+      missing.push({
+        column: `${spec.requiresAnyOf.min} column(s) of type ${spec.requiresAnyOf.types.join('/')}`,
+        types: spec.requiresAnyOf.types,
+      });
     }
   }
   return missing;
@@ -945,8 +1119,10 @@ export function resolveParams(spec: AnalysisSpec, columns: DatasetColumn[], give
       case 'integer':
       case 'number': {
         const n = Number(value);
-        if (!Number.isFinite(n) || (p.kind === 'integer' && !Number.isInteger(n))) throw new Error(`${spec.id}: ${p.name} must be a${p.kind === 'integer' ? 'n integer' : ' number'}`);
-        if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max)) throw new Error(`${spec.id}: ${p.name} must be between ${p.min ?? '−∞'} and ${p.max ?? '∞'}`);
+        if (!Number.isFinite(n) || (p.kind === 'integer' && !Number.isInteger(n)))
+          throw new Error(`${spec.id}: ${p.name} must be a${p.kind === 'integer' ? 'n integer' : ' number'}`);
+        if ((p.min !== undefined && n < p.min) || (p.max !== undefined && n > p.max))
+          throw new Error(`${spec.id}: ${p.name} must be between ${p.min ?? '−∞'} and ${p.max ?? '∞'}`);
         out[p.name] = n;
         break;
       }
@@ -963,7 +1139,11 @@ export function resolveParams(spec: AnalysisSpec, columns: DatasetColumn[], give
             out[p.name] = null;
             break;
           }
-          const auto = p.columnTypes ? (p.columnTypes.some(isNumericType) ? numericAuto[0] : columns.find((c) => p.columnTypes!.includes(c.type))) : firstText;
+          const auto = p.columnTypes
+            ? p.columnTypes.some(isNumericType)
+              ? numericAuto[0]
+              : columns.find((c) => p.columnTypes!.includes(c.type))
+            : firstText;
           if (!auto) throw new Error(`${spec.id}: no column fits ${p.name}`);
           out[p.name] = auto.name;
         } else out[p.name] = byName(value, p.name, p.columnTypes);
@@ -972,13 +1152,18 @@ export function resolveParams(spec: AnalysisSpec, columns: DatasetColumn[], give
       case 'columns': {
         let list: string[];
         if (value === null || value === undefined) {
-          list = p.columnTypes ? numericAuto.filter((c) => p.columnTypes!.includes(c.type)).map((c) => c.name) : firstText ? [firstText.name] : [];
+          list = p.columnTypes
+            ? numericAuto.filter((c) => p.columnTypes!.includes(c.type)).map((c) => c.name)
+            : firstText
+              ? [firstText.name]
+              : [];
           if (p.max !== undefined) list = list.slice(0, p.max);
         } else {
           if (!Array.isArray(value)) throw new Error(`${spec.id}: ${p.name} must be a list of columns`);
           list = value.map((v) => byName(v, p.name, p.columnTypes));
         }
-        if ((p.min !== undefined && list.length < p.min) || (p.max !== undefined && list.length > p.max)) throw new Error(`${spec.id}: ${p.name} needs ${p.min}–${p.max} columns`);
+        if ((p.min !== undefined && list.length < p.min) || (p.max !== undefined && list.length > p.max))
+          throw new Error(`${spec.id}: ${p.name} needs ${p.min}–${p.max} columns`);
         out[p.name] = list;
         break;
       }

@@ -22,9 +22,7 @@ export interface StudioHost {
 }
 
 export type HostEvent =
-  | { type: 'engine/restarted'; reason: string }
-  | { type: 'menu'; action: string }
-  | { type: 'open-file'; path: string };
+  { type: 'engine/restarted'; reason: string } | { type: 'menu'; action: string } | { type: 'open-file'; path: string };
 
 export interface StudioApi extends StudioBridge {
   host: StudioHost;
@@ -94,7 +92,8 @@ export interface StudioClient {
 function asStudioError(err: unknown): unknown {
   if (err instanceof StudioError) return err;
   const data = err as Partial<ErrorData> | null;
-  if (data && typeof data === 'object' && typeof data.code === 'string' && typeof data.message === 'string') return StudioError.fromData(data as ErrorData);
+  if (data && typeof data === 'object' && typeof data.code === 'string' && typeof data.message === 'string')
+    return StudioError.fromData(data as ErrorData);
   return err;
 }
 
@@ -113,9 +112,10 @@ export function createClient(bridge: StudioBridge): StudioClient {
   });
 
   // Errors that crossed Electron's contextBridge arrive as plain data: make them StudioErrors again.
-  const call = <M extends MethodName>(method: M, params: Params<M>) => bridge.call(method, params).catch((err: unknown) => {
-    throw asStudioError(err);
-  }) as Promise<Reply<M>>;
+  const call = <M extends MethodName>(method: M, params: Params<M>) =>
+    bridge.call(method, params).catch((err: unknown) => {
+      throw asStudioError(err);
+    }) as Promise<Reply<M>>;
 
   return {
     call,

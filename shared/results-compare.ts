@@ -57,7 +57,8 @@ export function compareResults(a: ResultTable, b: ResultTable, options: CompareO
   }
   if (options.strictTypes) {
     a.columns.forEach((c, i) => {
-      if (c.type !== b.columns[i]!.type) add({ kind: 'columns', column: c.name, message: `column "${c.name}" is ${c.type} vs ${b.columns[i]!.type}` });
+      if (c.type !== b.columns[i]!.type)
+        add({ kind: 'columns', column: c.name, message: `column "${c.name}" is ${c.type} vs ${b.columns[i]!.type}` });
     });
   }
   if (a.rows.length !== b.rows.length) add({ kind: 'row-count', message: `${a.rows.length} rows vs ${b.rows.length} rows` });
@@ -70,7 +71,14 @@ export function compareResults(a: ResultTable, b: ResultTable, options: CompareO
       const y = rb[c] ?? null;
       const type = a.columns[c]!.type;
       if (!cellsEqual(x, y, type === 'float' || b.columns[c]!.type === 'float', relative, absolute)) {
-        add({ kind: 'cell', row: r, column: a.columns[c]!.name, a: x, b: y, message: `row ${r + 1}, "${a.columns[c]!.name}": ${JSON.stringify(x)} vs ${JSON.stringify(y)}` });
+        add({
+          kind: 'cell',
+          row: r,
+          column: a.columns[c]!.name,
+          a: x,
+          b: y,
+          message: `row ${r + 1}, "${a.columns[c]!.name}": ${JSON.stringify(x)} vs ${JSON.stringify(y)}`,
+        });
       }
     }
   }

@@ -6,7 +6,7 @@ import { reportFailure } from './context';
 export function buildProgram(): Command {
   const program = new Command('sparkpolar')
     .description('SparkPolar Studio from the command line: the same engine as the app, without a window.')
-    .option('--home <dir>', 'data folder (default: the app\'s user-data folder, or $SPARKPOLAR_HOME)')
+    .option('--home <dir>', "data folder (default: the app's user-data folder, or $SPARKPOLAR_HOME)")
     .option('--database-url <url>', 'use this PostgreSQL instead of the embedded one (or $DATABASE_URL)')
     .option('--json', 'print one JSON document on stdout')
     .option('--verbose', 'log engine details on stderr')

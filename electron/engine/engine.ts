@@ -40,7 +40,9 @@ export class Engine {
   constructor(options: EngineOptions) {
     const log = options.log ?? createLogger((line) => process.stderr.write(line + '\n'), 'warn');
     fs.mkdirSync(options.home, { recursive: true });
-    const source: DatabaseSource = options.databaseUrl ? { kind: 'external', url: options.databaseUrl } : { kind: 'embedded', home: options.home };
+    const source: DatabaseSource = options.databaseUrl
+      ? { kind: 'external', url: options.databaseUrl }
+      : { kind: 'embedded', home: options.home };
     const jobs = new JobManager(log);
     this.ctx = { home: options.home, host: options.host, env: options.env ?? process.env, db: new Database(source, log), jobs, log };
     this.rpc = new RpcServer(createHandlers(this.ctx), jobs, log);

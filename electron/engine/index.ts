@@ -8,7 +8,9 @@ import { runUtilityHost, type ParentPortLike } from './utility/host';
 const parentPort = (process as unknown as { parentPort?: ParentPortLike }).parentPort;
 
 if (!parentPort) {
-  process.stderr.write('electron/engine/index.ts runs as an Electron utility process; use `sparkpolar` (the CLI) to run the engine from a shell.\n');
+  process.stderr.write(
+    'electron/engine/index.ts runs as an Electron utility process; use `sparkpolar` (the CLI) to run the engine from a shell.\n',
+  );
   process.exit(2);
 }
 
@@ -22,9 +24,12 @@ const host = runUtilityHost({
 let logFatal: (message: string, error: unknown) => void = (message, error) => {
   process.stderr.write(`${message}: ${error instanceof Error ? error.stack : String(error)}\n`);
 };
-void host.engine.then((engine) => {
-  logFatal = (message, error) => engine.ctx.log.error(message, { error: error instanceof Error ? error.stack : String(error) });
-}, () => undefined);
+void host.engine.then(
+  (engine) => {
+    logFatal = (message, error) => engine.ctx.log.error(message, { error: error instanceof Error ? error.stack : String(error) });
+  },
+  () => undefined,
+);
 
 // An uncaught exception leaves the engine in an unknown state: write why, then exit so main
 // restarts a clean one. A stray rejection is logged and the engine keeps serving.

@@ -192,7 +192,13 @@ export class EngineSupervisor<P extends { close(): void }> {
     if (ranFor >= (this.options.stableAfterMs ?? 30_000)) this.delay = this.options.initialDelayMs ?? 500;
     const wait = this.delay;
     this.delay = Math.min(this.delay * 2, this.options.maxDelayMs ?? 15_000);
-    this.options.log.error('engine died; restarting', { code, reason, ranForMs: ranFor, restartInMs: wait, stderr: this.stderrTail.slice(-10) });
+    this.options.log.error('engine died; restarting', {
+      code,
+      reason,
+      ranForMs: ranFor,
+      restartInMs: wait,
+      stderr: this.stderrTail.slice(-10),
+    });
     this.state = 'restarting';
     for (const window of this.windows.values()) {
       if (!window.isDestroyed()) window.notifyDown?.(reason);

@@ -114,7 +114,11 @@ function start(): void {
     return file;
   };
 
-  const showSaveDialog = async (request: { kind: keyof typeof SAVE_KINDS; defaultName?: string | undefined; title?: string | undefined }) => {
+  const showSaveDialog = async (request: {
+    kind: keyof typeof SAVE_KINDS;
+    defaultName?: string | undefined;
+    title?: string | undefined;
+  }) => {
     const filter = SAVE_KINDS[request.kind];
     const options: Electron.SaveDialogOptions = {
       title: request.title ?? `Save ${filter.name}`,
@@ -134,7 +138,13 @@ function start(): void {
       v8: process.versions.v8,
       os: `${os.type()} ${os.release()} (${process.arch})`,
     });
-    const options: Electron.MessageBoxOptions = { type: 'info', title: `About ${app.name}`, message: app.name, detail: text, buttons: ['OK'] };
+    const options: Electron.MessageBoxOptions = {
+      type: 'info',
+      title: `About ${app.name}`,
+      message: app.name,
+      detail: text,
+      buttons: ['OK'],
+    };
     void (mainWindow ? dialog.showMessageBox(mainWindow, options) : dialog.showMessageBox(options));
   };
 
@@ -169,7 +179,14 @@ function start(): void {
       state,
       screen.getAllDisplays().map((d) => d.workArea),
     );
-    const win = new BrowserWindow(mainWindowOptions({ preload: built.preload, bounds: bounds ?? undefined, icon: fs.existsSync(built.icon) ? built.icon : undefined, dark: nativeTheme.shouldUseDarkColors }));
+    const win = new BrowserWindow(
+      mainWindowOptions({
+        preload: built.preload,
+        bounds: bounds ?? undefined,
+        icon: fs.existsSync(built.icon) ? built.icon : undefined,
+        dark: nativeTheme.shouldUseDarkColors,
+      }),
+    );
     mainWindow = win;
     if (state?.maximized) win.maximize();
     trackWindowState(win, paths.windowState, (err) => log.warn('window state not saved', { error: String(err) }));
@@ -211,7 +228,13 @@ function start(): void {
   });
 
   app.on('child-process-gone', (_event, details) => {
-    if (details.type === 'Utility') log.error('utility process gone', { name: details.name, serviceName: details.serviceName, reason: details.reason, exitCode: details.exitCode });
+    if (details.type === 'Utility')
+      log.error('utility process gone', {
+        name: details.name,
+        serviceName: details.serviceName,
+        reason: details.reason,
+        exitCode: details.exitCode,
+      });
   });
 
   void app.whenReady().then(() => {

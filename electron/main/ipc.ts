@@ -70,7 +70,11 @@ const saveRequest = z.object({
 });
 export type SaveRequest = z.output<typeof saveRequest>;
 
-const absolutePath = z.string().min(1).max(4096).refine((p) => path.isAbsolute(p), 'an absolute path');
+const absolutePath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => path.isAbsolute(p), 'an absolute path');
 const secretName = z.enum(SECRET_NAMES as unknown as [SecretName, ...SecretName[]]);
 
 export interface IpcDeps {

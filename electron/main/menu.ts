@@ -179,5 +179,7 @@ export interface VersionInfo {
 
 /** The text of Help ▸ About. */
 export function aboutText(v: VersionInfo): string {
-  return [`Version ${v.app}`, '', `Electron ${v.electron}`, `Chromium ${v.chrome}`, `Node.js ${v.node}`, `V8 ${v.v8}`, `OS ${v.os}`].join('\n');
+  return [`Version ${v.app}`, '', `Electron ${v.electron}`, `Chromium ${v.chrome}`, `Node.js ${v.node}`, `V8 ${v.v8}`, `OS ${v.os}`].join(
+    '\n',
+  );
 }

@@ -16,7 +16,10 @@ export function isOpenableFile(file: string): boolean {
  * The openable files named in an argv. `skip` is how many leading entries are the executable
  * (and, when run unpackaged as `electron .`, the app path); flags and their Chromium switches are ignored.
  */
-export function filesFromArgv(argv: readonly string[], options: { cwd: string; skip: number; exists?: (file: string) => boolean }): string[] {
+export function filesFromArgv(
+  argv: readonly string[],
+  options: { cwd: string; skip: number; exists?: (file: string) => boolean },
+): string[] {
   const exists = options.exists ?? ((f: string) => fs.existsSync(f) && fs.statSync(f).isFile());
   const out: string[] = [];
   for (const arg of argv.slice(options.skip)) {

@@ -18,7 +18,9 @@ export function builtPaths(mainDir: string, options: { isPackaged: boolean; reso
     engine: path.join(mainDir, 'engine.js'),
     preload: path.join(mainDir, '..', 'preload', 'index.cjs'),
     rendererDir: path.join(mainDir, '..', 'renderer'),
-    icon: options.isPackaged ? path.join(options.resourcesPath, 'icons', '512x512.png') : path.join(mainDir, '..', '..', 'resources', 'icons', 'png', '512x512.png'),
+    icon: options.isPackaged
+      ? path.join(options.resourcesPath, 'icons', '512x512.png')
+      : path.join(mainDir, '..', '..', 'resources', 'icons', 'png', '512x512.png'),
   };
 }
 

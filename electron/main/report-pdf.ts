@@ -26,7 +26,11 @@ export const PRINT_WINDOW_OPTIONS: BrowserWindowConstructorOptions = {
 
 export const PDF_OPTIONS: PrintToPDFOptions = { printBackground: true, pageSize: 'A4' };
 
-export async function printHtmlToPdf(createWindow: (options: BrowserWindowConstructorOptions) => PrintWindow, htmlPath: string, pdfPath: string): Promise<void> {
+export async function printHtmlToPdf(
+  createWindow: (options: BrowserWindowConstructorOptions) => PrintWindow,
+  htmlPath: string,
+  pdfPath: string,
+): Promise<void> {
   const win = createWindow(PRINT_WINDOW_OPTIONS);
   try {
     await win.loadURL(pathToFileURL(htmlPath).toString());

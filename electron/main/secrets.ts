@@ -26,7 +26,8 @@ const WEAK_LINUX_BACKENDS = new Set(['basic_text', 'unknown']);
 
 export function encryptionUsable(safeStorage: SafeStorageLike, platform: NodeJS.Platform): boolean {
   if (!safeStorage.isEncryptionAvailable()) return false;
-  if (platform === 'linux' && safeStorage.getSelectedStorageBackend && WEAK_LINUX_BACKENDS.has(safeStorage.getSelectedStorageBackend())) return false;
+  if (platform === 'linux' && safeStorage.getSelectedStorageBackend && WEAK_LINUX_BACKENDS.has(safeStorage.getSelectedStorageBackend()))
+    return false;
   return true;
 }
 
@@ -40,13 +41,13 @@ export class SecretVault {
   private readonly encrypted: boolean;
   private readonly session = new Map<SecretName, string>();
 
-  constructor(
-    private readonly options: { safeStorage: SafeStorageLike; file: string; platform: NodeJS.Platform; log: Logger },
-  ) {
+  constructor(private readonly options: { safeStorage: SafeStorageLike; file: string; platform: NodeJS.Platform; log: Logger }) {
     this.encrypted = encryptionUsable(options.safeStorage, options.platform);
     if (!this.encrypted) {
       const backend = options.safeStorage.getSelectedStorageBackend?.();
-      options.log.warn('no OS encryption for secrets: they are kept in memory for this session only and never written', { backend: backend ?? 'none' });
+      options.log.warn('no OS encryption for secrets: they are kept in memory for this session only and never written', {
+        backend: backend ?? 'none',
+      });
     }
   }
 
@@ -76,7 +77,10 @@ export class SecretVault {
     try {
       return this.options.safeStorage.decryptString(Buffer.from(stored, 'base64'));
     } catch (err) {
-      this.options.log.warn('a stored secret could not be decrypted (OS key changed?); it must be entered again', { name, error: err instanceof Error ? err.message : String(err) });
+      this.options.log.warn('a stored secret could not be decrypted (OS key changed?); it must be entered again', {
+        name,
+        error: err instanceof Error ? err.message : String(err),
+      });
       return null;
     }
   }
@@ -107,7 +111,8 @@ export class SecretVault {
   /** Answers one request of the engine's HostSecretStore. Never throws; never logs a value. */
   answer(message: unknown): SecretReplyMessage | null {
     const id = (message as { id?: unknown } | null)?.id;
-    if (!isSecretRequest(message)) return typeof id === 'number' ? { type: 'secrets/reply', id, ok: false, error: 'invalid secret request' } : null;
+    if (!isSecretRequest(message))
+      return typeof id === 'number' ? { type: 'secrets/reply', id, ok: false, error: 'invalid secret request' } : null;
     const reply: SecretReplyMessage = { type: 'secrets/reply', id: message.id, ok: true, persistence: this.persistence() };
     try {
       const name = message.name as SecretName;
@@ -128,7 +133,11 @@ export class SecretVault {
           break;
       }
     } catch (err) {
-      this.options.log.error('secret store failed', { op: message.op, name: message.name, error: err instanceof Error ? err.message : String(err) });
+      this.options.log.error('secret store failed', {
+        op: message.op,
+        name: message.name,
+        error: err instanceof Error ? err.message : String(err),
+      });
       return { type: 'secrets/reply', id: message.id, ok: false, error: 'The secret store failed; see the log.' };
     }
     return reply;

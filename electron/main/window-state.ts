@@ -42,7 +42,10 @@ export function saveWindowState(file: string, state: WindowState): void {
  * The bounds to open with: the saved ones when at least a 100×50 piece of the title-bar area is on
  * a display's work area, the saved size centred by the OS otherwise, and nothing when no state.
  */
-export function restoreBounds(state: WindowState | null, workAreas: Area[]): { x?: number; y?: number; width: number; height: number } | null {
+export function restoreBounds(
+  state: WindowState | null,
+  workAreas: Area[],
+): { x?: number; y?: number; width: number; height: number } | null {
   if (!state) return null;
   const visible = workAreas.some((a) => {
     const overlapX = Math.min(state.x + state.width, a.x + a.width) - Math.max(state.x, a.x);
@@ -57,7 +60,10 @@ export function restoreBounds(state: WindowState | null, workAreas: Area[]): { x
 
 /** The part of BrowserWindow the tracker needs. */
 export interface TrackedWindow {
-  on(event: 'resize' | 'move' | 'close' | 'maximize' | 'unmaximize' | 'enter-full-screen' | 'leave-full-screen', listener: () => void): unknown;
+  on(
+    event: 'resize' | 'move' | 'close' | 'maximize' | 'unmaximize' | 'enter-full-screen' | 'leave-full-screen',
+    listener: () => void,
+  ): unknown;
   getNormalBounds(): Area;
   isMaximized(): boolean;
   isFullScreen(): boolean;
@@ -72,7 +78,14 @@ export function trackWindowState(win: TrackedWindow, file: string, onError?: (er
     if (win.isDestroyed()) return;
     const b = win.getNormalBounds();
     try {
-      saveWindowState(file, { x: Math.round(b.x), y: Math.round(b.y), width: Math.round(b.width), height: Math.round(b.height), maximized: win.isMaximized(), fullScreen: win.isFullScreen() });
+      saveWindowState(file, {
+        x: Math.round(b.x),
+        y: Math.round(b.y),
+        width: Math.round(b.width),
+        height: Math.round(b.height),
+        maximized: win.isMaximized(),
+        fullScreen: win.isFullScreen(),
+      });
     } catch (err) {
       onError?.(err);
     }

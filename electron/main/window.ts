@@ -73,7 +73,12 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
-export function mainWindowOptions(options: { preload: string; bounds?: Partial<Rectangle> | undefined; icon?: string | undefined; dark?: boolean }): BrowserWindowConstructorOptions {
+export function mainWindowOptions(options: {
+  preload: string;
+  bounds?: Partial<Rectangle> | undefined;
+  icon?: string | undefined;
+  dark?: boolean;
+}): BrowserWindowConstructorOptions {
   const result: BrowserWindowConstructorOptions = {
     title: 'SparkPolar Studio',
     width: options.bounds?.width ?? 1360,
@@ -158,10 +163,15 @@ export function guardNavigation(contents: GuardedContents, options: GuardOptions
 export interface GuardedSession {
   webRequest: {
     onHeadersReceived(
-      listener: (details: { responseHeaders?: Record<string, string[]> }, callback: (response: { responseHeaders?: Record<string, string[] | string> }) => void) => void,
+      listener: (
+        details: { responseHeaders?: Record<string, string[]> },
+        callback: (response: { responseHeaders?: Record<string, string[] | string> }) => void,
+      ) => void,
     ): void;
   };
-  setPermissionRequestHandler(handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null): void;
+  setPermissionRequestHandler(
+    handler: ((webContents: unknown, permission: string, callback: (granted: boolean) => void) => void) | null,
+  ): void;
   setPermissionCheckHandler(handler: ((webContents: unknown, permission: string) => boolean) | null): void;
 }
 
@@ -170,7 +180,9 @@ export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sani
 
 /** A CSP header on every response the window's session receives, and no other permission granted. */
 export function guardSession(session: GuardedSession, policy: string): void {
-  session.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: withCspHeader(details.responseHeaders, policy) }));
+  session.webRequest.onHeadersReceived((details, callback) =>
+    callback({ responseHeaders: withCspHeader(details.responseHeaders, policy) }),
+  );
   session.setPermissionRequestHandler((_contents, permission, callback) => callback(ALLOWED_PERMISSIONS.has(permission)));
   session.setPermissionCheckHandler((_contents, permission) => ALLOWED_PERMISSIONS.has(permission));
 }

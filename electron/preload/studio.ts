@@ -115,7 +115,12 @@ export function createElectronStudio(deps: PreloadDeps): ElectronStudio {
     }
     // The jobs of a dead engine will never report again: say so instead of leaving pages waiting.
     for (const [jobId, method] of runningJobs) {
-      emit({ type: 'job/failed', jobId, method, error: { code: 'ENGINE_UNAVAILABLE', message: `The engine stopped (${reason}).`, fix: 'The engine restarted; retry the action.' } });
+      emit({
+        type: 'job/failed',
+        jobId,
+        method,
+        error: { code: 'ENGINE_UNAVAILABLE', message: `The engine stopped (${reason}).`, fix: 'The engine restarted; retry the action.' },
+      });
     }
     runningJobs.clear();
   };
@@ -157,7 +162,8 @@ export function createElectronStudio(deps: PreloadDeps): ElectronStudio {
         const bridge = await ready();
         const reply = await bridge.call(method, params);
         const data = reply as { jobId?: unknown } | null;
-        if (data && typeof data === 'object' && typeof data.jobId === 'string' && Object.keys(data).length === 1) runningJobs.set(data.jobId, method);
+        if (data && typeof data === 'object' && typeof data.jobId === 'string' && Object.keys(data).length === 1)
+          runningJobs.set(data.jobId, method);
         return reply;
       } catch (err) {
         throw crossableError(err);

@@ -38,7 +38,12 @@ export function resolveDownload(requested: string | null, exportsDir: string): s
   }
 }
 
-export function serveDownload(res: http.ServerResponse, requested: string | null, exportsDir: string, headers: Record<string, string>): void {
+export function serveDownload(
+  res: http.ServerResponse,
+  requested: string | null,
+  exportsDir: string,
+  headers: Record<string, string>,
+): void {
   const file = resolveDownload(requested, exportsDir);
   if (!file) {
     res.writeHead(404, { ...headers, 'content-type': 'text/plain; charset=utf-8' });

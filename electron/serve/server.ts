@@ -167,7 +167,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 /** Streams a dropped file to disk (never buffered whole) and answers with its path. */
 async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, dir: string, headers: Record<string, string>) {
   const rawName = String(req.headers['x-file-name'] ?? 'upload.csv');
-  const name = path.basename(decodeURIComponent(rawName)).replace(/[^\w.\- ]+/g, '_').slice(0, 120) || 'upload.csv';
+  const name =
+    path
+      .basename(decodeURIComponent(rawName))
+      .replace(/[^\w.\- ]+/g, '_')
+      .slice(0, 120) || 'upload.csv';
   fs.mkdirSync(dir, { recursive: true });
   const target = path.join(dir, `${randomUUID()}-${name}`);
   try {

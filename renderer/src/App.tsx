@@ -103,10 +103,20 @@ export function App() {
         <div className="topbar-actions">
           <ExportMenu open={exportOpen} onOpenChange={setExportOpen} />
           <EngineStatus />
-          <button type="button" className="icon-button" aria-label={t('app.switchLanguage', { lang: lang === 'en' ? 'Français' : 'English' })} onClick={() => setLanguage(lang === 'en' ? 'fr' : 'en')}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('app.switchLanguage', { lang: lang === 'en' ? 'Français' : 'English' })}
+            onClick={() => setLanguage(lang === 'en' ? 'fr' : 'en')}
+          >
             {lang === 'en' ? 'FR' : 'EN'}
           </button>
-          <button type="button" className="icon-button" aria-label={app.theme.dark ? t('app.lightTheme') : t('app.darkTheme')} onClick={() => app.theme.setMode(app.theme.dark ? 'light' : 'dark')}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={app.theme.dark ? t('app.lightTheme') : t('app.darkTheme')}
+            onClick={() => app.theme.setMode(app.theme.dark ? 'light' : 'dark')}
+          >
             <span aria-hidden="true">{app.theme.dark ? '☀' : '☾'}</span>
           </button>
           <button type="button" className="icon-button" aria-label={t('shortcuts.title')} onClick={() => setHelpOpen(true)}>

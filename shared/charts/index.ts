@@ -105,7 +105,8 @@ export function chartOption(spec: ChartableSpec, table: ResultTable | null | und
     tooltip: { trigger: hints.kind === 'heatmap' ? 'item' : 'axis', confine: true },
     ...body,
   };
-  if (style.withTitle) option.title = { text: titleOf(spec, style.lang), left: 8, top: 6, textStyle: { color: theme.text, fontSize: 14, fontWeight: 600 } };
+  if (style.withTitle)
+    option.title = { text: titleOf(spec, style.lang), left: 8, top: 6, textStyle: { color: theme.text, fontSize: 14, fontWeight: 600 } };
   return option;
 }
 
@@ -174,7 +175,11 @@ function axisStyle(dark: boolean) {
 }
 
 /** Keeps the N largest (by value) and folds the rest into "Other", preserving the original order otherwise. */
-export function topNWithOther(pairs: Array<{ label: string; value: number }>, n: number, otherLabel: string): Array<{ label: string; value: number }> {
+export function topNWithOther(
+  pairs: Array<{ label: string; value: number }>,
+  n: number,
+  otherLabel: string,
+): Array<{ label: string; value: number }> {
   if (pairs.length <= n) return pairs;
   const ranked = pairs.map((p, i) => ({ ...p, i })).sort((a, b) => b.value - a.value || a.i - b.i);
   const keep = new Set(ranked.slice(0, n - 1).map((p) => p.i));
@@ -205,7 +210,13 @@ function buildBody(hints: ChartHints, table: ResultTable, style: ChartStyle): Ch
   }
 }
 
-function barBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shape: { value: number; dims: number[] }, histogram: boolean): ChartOption | null {
+function barBody(
+  hints: ChartHints,
+  table: ResultTable,
+  style: ChartStyle,
+  shape: { value: number; dims: number[] },
+  histogram: boolean,
+): ChartOption | null {
   const words = WORDS[style.lang];
   const lower = table.columns.findIndex((c) => /^(bin_?start|lower|from|bin_?min)$/i.test(c.name));
   const upper = table.columns.findIndex((c) => /^(bin_?end|upper|to|bin_?max)$/i.test(c.name));
@@ -233,7 +244,13 @@ function barBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shape
     // Histogram bins are many and ordered: let ECharts skip labels that would overlap.
     axisLabel: binned
       ? { ...axes.axisLabel, interval: 'auto', hideOverlap: true }
-      : { ...axes.axisLabel, interval: 0, width: horizontal ? 160 : undefined, overflow: 'truncate', rotate: !horizontal && longest > 6 && pairs.length > 6 ? 35 : 0 },
+      : {
+          ...axes.axisLabel,
+          interval: 0,
+          width: horizontal ? 160 : undefined,
+          overflow: 'truncate',
+          rotate: !horizontal && longest > 6 && pairs.length > 6 ? 35 : 0,
+        },
     inverse: horizontal,
     name: categoryName,
     nameLocation: 'middle',
@@ -313,13 +330,26 @@ function lineBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shap
   return {
     legend: multi ? legend(style) : undefined,
     grid: { left: 12, right: 24, top: style.withTitle ? 64 : multi ? 36 : 24, bottom: 32, containLabel: true },
-    xAxis: { type: 'category', data: data.xs, boundaryGap: false, ...axes, name: hints.xLabel ?? table.columns[shape.dims[0]!]!.name, nameLocation: 'middle', nameGap: 28 },
+    xAxis: {
+      type: 'category',
+      data: data.xs,
+      boundaryGap: false,
+      ...axes,
+      name: hints.xLabel ?? table.columns[shape.dims[0]!]!.name,
+      nameLocation: 'middle',
+      nameGap: 28,
+    },
     yAxis: { type: 'value', ...axes, name: hints.yLabel ?? table.columns[shape.value]!.name },
     series: data.series.map((s) => ({ type: 'line', name: s.name, data: s.values, showSymbol: data.xs.length <= 40 })),
   };
 }
 
-function stackedBody(hints: ChartHints, table: ResultTable, style: ChartStyle, shape: { value: number; dims: number[] }): ChartOption | null {
+function stackedBody(
+  hints: ChartHints,
+  table: ResultTable,
+  style: ChartStyle,
+  shape: { value: number; dims: number[] },
+): ChartOption | null {
   let data = seriesData(table, style, shape);
   if (!data || !data.series.length) return null;
   const n = hints.topN ?? DEFAULT_TOP_N;
@@ -336,7 +366,10 @@ function stackedBody(hints: ChartHints, table: ResultTable, style: ChartStyle, s
     );
     data = {
       xs: [...current.xs.filter((_, i) => keep.has(i)), WORDS[style.lang].other],
-      series: current.series.map((s) => ({ name: s.name, values: [...s.values.filter((_, i) => keep.has(i)), s.values.reduce((sum, v, i) => (keep.has(i) ? sum : sum + v), 0)] })),
+      series: current.series.map((s) => ({
+        name: s.name,
+        values: [...s.values.filter((_, i) => keep.has(i)), s.values.reduce((sum, v, i) => (keep.has(i) ? sum : sum + v), 0)],
+      })),
     };
   }
   const longest = data.xs.reduce((m, x) => Math.max(m, x.length), 0);
@@ -347,7 +380,13 @@ function stackedBody(hints: ChartHints, table: ResultTable, style: ChartStyle, s
     data: data.xs,
     ...axes,
     inverse: horizontal,
-    axisLabel: { ...axes.axisLabel, interval: 0, width: horizontal ? 160 : undefined, overflow: 'truncate', rotate: !horizontal && data.xs.length > 6 && longest > 4 ? 35 : 0 },
+    axisLabel: {
+      ...axes.axisLabel,
+      interval: 0,
+      width: horizontal ? 160 : undefined,
+      overflow: 'truncate',
+      rotate: !horizontal && data.xs.length > 6 && longest > 4 ? 35 : 0,
+    },
   };
   const valueAxis = { type: 'value', ...axes };
   return {
@@ -393,7 +432,12 @@ function heatmapBody(table: ResultTable, style: ChartStyle, shape: { value: numb
         if (!totals.has(k)) order.push(k);
         totals.set(k, (totals.get(k) ?? 0) + Math.abs(e[2]));
       }
-      return pairs ? order.slice(0, limit) : [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([k]) => k);
+      return pairs
+        ? order.slice(0, limit)
+        : [...totals.entries()]
+            .sort((a, b) => b[1] - a[1])
+            .slice(0, limit)
+            .map(([k]) => k);
     };
     xs = rank((e) => e[0]);
     ys = pairs ? xs : rank((e) => e[1]);
@@ -421,9 +465,28 @@ function heatmapBody(table: ResultTable, style: ChartStyle, shape: { value: numb
   const longestX = xs.reduce((m, x) => Math.max(m, x.length), 0);
   return {
     grid: { left: 12, right: 72, top: style.withTitle ? 48 : 12, bottom: 12, containLabel: true },
-    xAxis: { type: 'category', data: xs, ...axes, axisLabel: { ...axes.axisLabel, interval: 0, rotate: xs.length > 3 && longestX * xs.length > 36 ? 35 : 0, width: 110, overflow: 'truncate' }, splitArea: { show: true } },
+    xAxis: {
+      type: 'category',
+      data: xs,
+      ...axes,
+      axisLabel: {
+        ...axes.axisLabel,
+        interval: 0,
+        rotate: xs.length > 3 && longestX * xs.length > 36 ? 35 : 0,
+        width: 110,
+        overflow: 'truncate',
+      },
+      splitArea: { show: true },
+    },
     // Matrices read from the top-left corner, like the table.
-    yAxis: { type: 'category', data: ys, inverse: matrix !== null || pairs, ...axes, axisLabel: { ...axes.axisLabel, interval: 0, width: 140, overflow: 'truncate' }, splitArea: { show: true } },
+    yAxis: {
+      type: 'category',
+      data: ys,
+      inverse: matrix !== null || pairs,
+      ...axes,
+      axisLabel: { ...axes.axisLabel, interval: 0, width: 140, overflow: 'truncate' },
+      splitArea: { show: true },
+    },
     visualMap: {
       min: bounded ? (diverging ? -1 : 0) : min,
       max: bounded ? 1 : max,
@@ -434,13 +497,23 @@ function heatmapBody(table: ResultTable, style: ChartStyle, shape: { value: numb
       itemWidth: 12,
       itemHeight: 120,
       textStyle: { color: text },
-      inRange: { color: diverging ? ['#2166ac', '#f7f7f7', '#b2182b'] : style.dark ? ['#1e3a5f', '#4e79a7', '#f28e2b'] : ['#eef4fb', '#4e79a7', '#1b3a63'] },
+      inRange: {
+        color: diverging
+          ? ['#2166ac', '#f7f7f7', '#b2182b']
+          : style.dark
+            ? ['#1e3a5f', '#4e79a7', '#f28e2b']
+            : ['#eef4fb', '#4e79a7', '#1b3a63'],
+      },
     },
     series: [
       {
         type: 'heatmap',
         data: cells,
-        label: { show: xs.length * ys.length <= 100, color: bounded ? '#111111' : text, formatter: bounded ? heatLabelFormatter : undefined },
+        label: {
+          show: xs.length * ys.length <= 100,
+          color: bounded ? '#111111' : text,
+          formatter: bounded ? heatLabelFormatter : undefined,
+        },
         emphasis: { itemStyle: { borderColor: text, borderWidth: 1 } },
       },
     ],

@@ -13,9 +13,19 @@ export interface SvgChartOptions extends Partial<ChartStyle> {
 
 /** The chart of one analysis result as a standalone SVG document, or null when it is table-only. */
 export function renderChartSvg(spec: ChartableSpec, table: ResultTable | null | undefined, options: SvgChartOptions = {}): string | null {
-  const option = chartOption(spec, table, { dark: options.dark ?? false, lang: options.lang ?? 'en', withTitle: options.withTitle ?? true, animation: false });
+  const option = chartOption(spec, table, {
+    dark: options.dark ?? false,
+    lang: options.lang ?? 'en',
+    withTitle: options.withTitle ?? true,
+    animation: false,
+  });
   if (!option) return null;
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: options.width ?? 720, height: options.height ?? suggestedHeight(option, 420) });
+  const chart = echarts.init(null, null, {
+    renderer: 'svg',
+    ssr: true,
+    width: options.width ?? 720,
+    height: options.height ?? suggestedHeight(option, 420),
+  });
   try {
     chart.setOption(option);
     return chart.renderToSVGString();

@@ -82,7 +82,9 @@ export interface Applicability {
 }
 
 export const analysisMethods = {
-  'analysis/applicable': request<Applicability[]>()(z.object({ dataset: z.string().min(1), version: z.number().int().positive().optional() })),
+  'analysis/applicable': request<Applicability[]>()(
+    z.object({ dataset: z.string().min(1), version: z.number().int().positive().optional() }),
+  ),
   'analysis/run': job<AnalysisRun>()(
     z.object({
       dataset: z.string().min(1),
@@ -96,7 +98,9 @@ export const analysisMethods = {
       fresh: z.boolean().default(false),
     }),
   ),
-  'analysis/runs': request<AnalysisRunSummary[]>()(z.object({ dataset: z.string().min(1).optional(), limit: z.number().int().min(1).max(500).default(50) })),
+  'analysis/runs': request<AnalysisRunSummary[]>()(
+    z.object({ dataset: z.string().min(1).optional(), limit: z.number().int().min(1).max(500).default(50) }),
+  ),
   'analysis/get-run': request<AnalysisRun>()(z.object({ runId: z.string().min(1) })),
 };
 

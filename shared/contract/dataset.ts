@@ -48,7 +48,10 @@ export type ColumnFilter = z.infer<typeof columnFilter>;
 export const datasetView = z.object({
   dataset: datasetName,
   version: z.number().int().positive().optional(),
-  sort: z.array(z.object({ column: z.string(), direction: z.enum(['asc', 'desc']) })).max(8).default([]),
+  sort: z
+    .array(z.object({ column: z.string(), direction: z.enum(['asc', 'desc']) }))
+    .max(8)
+    .default([]),
   filters: z.array(columnFilter).max(64).default([]),
 });
 export type DatasetView = z.input<typeof datasetView>;
@@ -89,6 +92,10 @@ export const datasetMethods = {
   ),
   /** The first rejected rows of a version's rejects file. */
   'dataset/rejects': request<{ rows: Array<{ line: number; reason: string; text: string }>; total: number }>()(
-    z.object({ dataset: datasetName, version: z.number().int().positive().optional(), limit: z.number().int().min(1).max(10_000).default(500) }),
+    z.object({
+      dataset: datasetName,
+      version: z.number().int().positive().optional(),
+      limit: z.number().int().min(1).max(10_000).default(500),
+    }),
   ),
 };

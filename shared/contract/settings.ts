@@ -61,11 +61,19 @@ const text = (max = 2048) => z.string().trim().max(max);
 const computeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('serverless') }),
   z.object({ kind: z.literal('cluster'), clusterId: text(200).min(1) }),
-  z.object({ kind: z.literal('new-cluster'), sparkVersion: text(200).min(1), nodeType: text(200).min(1), workers: z.number().int().min(0).max(1000) }),
+  z.object({
+    kind: z.literal('new-cluster'),
+    sparkVersion: text(200).min(1),
+    nodeType: text(200).min(1),
+    workers: z.number().int().min(0).max(1000),
+  }),
 ]);
 
 const uploadSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('volume'), path: text().regex(/^\/Volumes\/[^/]+\/[^/]+\/[^/]+(\/.*)?$/, 'a volume path looks like /Volumes/<catalog>/<schema>/<volume>[/folder]') }),
+  z.object({
+    kind: z.literal('volume'),
+    path: text().regex(/^\/Volumes\/[^/]+\/[^/]+\/[^/]+(\/.*)?$/, 'a volume path looks like /Volumes/<catalog>/<schema>/<volume>[/folder]'),
+  }),
   z.object({ kind: z.literal('dbfs'), path: text().regex(/^(dbfs:)?\//, 'a DBFS path starts with / or dbfs:/') }),
 ]);
 
@@ -124,7 +132,9 @@ export const settingsMethods = {
   'settings/test-database': request<DatabaseTestResult>()(
     z
       .object({
-        url: text().regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL starts with postgres:// or postgresql://').optional(),
+        url: text()
+          .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL starts with postgres:// or postgresql://')
+          .optional(),
         password: z.string().max(4096).optional(),
       })
       .default({}),

@@ -74,7 +74,14 @@ export interface SparkRunRecord {
   startedAt: string;
   finishedAt: string | null;
   /** Where the dataset went and whether the upload was skipped. */
-  storage: { kind: 'volume' | 'dbfs' | 'local'; root: string; datasetPath: string; bytes: number; uploadSkipped: boolean; fallbackReason?: string } | null;
+  storage: {
+    kind: 'volume' | 'dbfs' | 'local';
+    root: string;
+    datasetPath: string;
+    bytes: number;
+    uploadSkipped: boolean;
+    fallbackReason?: string;
+  } | null;
   /** Cluster or serverless details (cluster id, node type, workers, Spark version). */
   cluster: Record<string, string | number | boolean | null>;
   /** Spark, Python, Databricks runtime versions as the job read them. */
@@ -179,11 +186,17 @@ export const sparkRunRequest = z.object({
 
 export const sparkMethods = {
   'spark/run': job<SparkRunRecord>()(sparkRunRequest),
-  'spark/runs': request<SparkRunSummary[]>()(z.object({ dataset: datasetName.optional(), limit: z.number().int().min(1).max(500).default(50) })),
+  'spark/runs': request<SparkRunSummary[]>()(
+    z.object({ dataset: datasetName.optional(), limit: z.number().int().min(1).max(500).default(50) }),
+  ),
   'spark/get-run': request<SparkRunRecord>()(z.object({ runId: z.string().min(1).max(100) })),
   /** One analysis' result tables from both engines, with the stored differences. */
-  'spark/result-tables': request<SparkResultTables>()(z.object({ runId: z.string().min(1).max(100), analysis: z.string().min(1).max(200) })),
-  'spark/compare': request<SparkComparison>()(z.object({ dataset: datasetName.optional(), limit: z.number().int().min(1).max(200).default(20) })),
+  'spark/result-tables': request<SparkResultTables>()(
+    z.object({ runId: z.string().min(1).max(100), analysis: z.string().min(1).max(200) }),
+  ),
+  'spark/compare': request<SparkComparison>()(
+    z.object({ dataset: datasetName.optional(), limit: z.number().int().min(1).max(200).default(20) }),
+  ),
   'spark/test': request<SparkConnectionTest>()(z.object({ profile: z.string().trim().min(1).max(200).optional() }).default({})),
   'spark/config': request<SparkConfigInfo>()(z.object({ profile: z.string().trim().min(1).max(200).optional() }).default({})),
 };

@@ -169,14 +169,23 @@ export interface StorageTestResult {
 }
 
 const datasetName = z.string().trim().min(1).max(120);
-const runId = z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9._:-]+$/, 'a run id holds letters, digits, . _ : -');
+const runId = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'a run id holds letters, digits, . _ : -');
 const runRef = z.object({ dataset: datasetName, version: z.number().int().positive(), runId });
 
 const chartImage = z
   .object({
     analysisId: z.string().min(1).max(200),
     svg: z.string().max(8_000_000).optional(),
-    pngBase64: z.string().max(16_000_000).regex(/^[A-Za-z0-9+/=\s]*$/, 'not base64').optional(),
+    pngBase64: z
+      .string()
+      .max(16_000_000)
+      .regex(/^[A-Za-z0-9+/=\s]*$/, 'not base64')
+      .optional(),
   })
   .refine((c) => Boolean(c.svg) !== Boolean(c.pngBase64), 'give either svg or pngBase64');
 export type ChartImage = z.output<typeof chartImage>;

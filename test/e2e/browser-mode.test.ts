@@ -59,7 +59,11 @@ async function columnValues(page: Page, column: string, rows: number): Promise<s
 async function clearNotices(page: Page) {
   // Each click (or a notice fading on its own) shrinks the list: always dismiss the first one left.
   const buttons = page.locator('.notices button[aria-label="Dismiss"]');
-  for (let i = 0; i < 20 && (await buttons.count()) > 0; i++) await buttons.first().click({ timeout: 2_000 }).catch(() => undefined);
+  for (let i = 0; i < 20 && (await buttons.count()) > 0; i++)
+    await buttons
+      .first()
+      .click({ timeout: 2_000 })
+      .catch(() => undefined);
 }
 
 async function runExport(page: Page, action: string): Promise<string[]> {
@@ -92,10 +96,13 @@ describe('browser mode end to end', () => {
     const { page } = b;
     await page.goto(b.server.url);
     const nav = page.getByRole('navigation', { name: 'Pages' });
-    for (const name of ['Datasets', 'Browse', 'Analyses', 'Spark vs Polars', 'Settings']) await expect(nav.getByRole('link', { name }).isVisible()).resolves.toBe(true);
+    for (const name of ['Datasets', 'Browse', 'Analyses', 'Spark vs Polars', 'Settings'])
+      await expect(nav.getByRole('link', { name }).isVisible()).resolves.toBe(true);
     const db = new pg.Client({ connectionString: b.t.databaseUrl });
     await db.connect();
-    const { rows } = await db.query<{ server_version: string; version: string }>("SELECT current_setting('server_version') AS server_version, version() AS version");
+    const { rows } = await db.query<{ server_version: string; version: string }>(
+      "SELECT current_setting('server_version') AS server_version, version() AS version",
+    );
     await db.end();
     const status = page.getByTestId('engine-status');
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toContain(`PostgreSQL ${rows[0]!.server_version}`);
@@ -145,15 +152,22 @@ describe('browser mode end to end', () => {
     await editor.getByLabel('Value').fill('NY');
     await editor.getByRole('button', { name: 'Apply' }).click();
     const ny = records.filter((r) => r['State of Registration'] === 'NY');
-    await expect.poll(() => count.textContent(), { timeout: 30_000 }).toBe(`${fmt(ny.length)} of ${fmt(records.length)} rows match the filters`);
-    const nyYears = ny.map((r) => r['Vehicle Year']!).filter((v) => v !== '').sort((a, b) => Number(a) - Number(b));
+    await expect
+      .poll(() => count.textContent(), { timeout: 30_000 })
+      .toBe(`${fmt(ny.length)} of ${fmt(records.length)} rows match the filters`);
+    const nyYears = ny
+      .map((r) => r['Vehicle Year']!)
+      .filter((v) => v !== '')
+      .sort((a, b) => Number(a) - Number(b));
     await expect.poll(() => columnValues(page, 'Vehicle Year', 5)).toEqual(nyYears.slice(0, 5));
     expect(await columnValues(page, 'State of Registration', 5)).toEqual(['NY', 'NY', 'NY', 'NY', 'NY']);
 
     // The grid reaches the last row when scrolled to the end (pages are fetched as needed).
     await page.getByTestId('grid').evaluate((el) => el.scrollTo(0, el.scrollHeight));
     await expect
-      .poll(() => page.locator(`[role="grid"] [role="row"][aria-rowindex="${ny.length + 1}"] [role="gridcell"]:not(.loading)`).count(), { timeout: 30_000 })
+      .poll(() => page.locator(`[role="grid"] [role="row"][aria-rowindex="${ny.length + 1}"] [role="gridcell"]:not(.loading)`).count(), {
+        timeout: 30_000,
+      })
       .toBe(header.length);
     await page.getByTestId('grid').evaluate((el) => el.scrollTo(0, 0));
 
@@ -191,7 +205,12 @@ describe('browser mode end to end', () => {
           const fill = p.getAttribute('fill');
           return fill && fill !== 'none' && fill !== 'transparent' && !/^#f{3,6}$/i.test(fill);
         });
-        return { id: el.closest('.panel')?.getAttribute('data-analysis'), width: box?.width ?? 0, height: box?.height ?? 0, filled: filled.length };
+        return {
+          id: el.closest('.panel')?.getAttribute('data-analysis'),
+          width: box?.width ?? 0,
+          height: box?.height ?? 0,
+          filled: filled.length,
+        };
       }),
     );
     expect(charts.length).toBeGreaterThan(15);
@@ -269,7 +288,8 @@ describe('browser mode end to end', () => {
     // Chromium logs the refused load of the first test as a console error (delivered whenever), and
     // sometimes the favicon request it makes for that tokenless page; only the app's own errors count.
     const refused = ['/', '/favicon.ico'].map((p) => `http://127.0.0.1:${b.server.port}${p}`);
-    const deliberate = (e: string) => refused.some((url) => (e.includes('status of 403') && e.endsWith(`(${url})`)) || e === `HTTP 403 GET ${url}`);
+    const deliberate = (e: string) =>
+      refused.some((url) => (e.includes('status of 403') && e.endsWith(`(${url})`)) || e === `HTTP 403 GET ${url}`);
     expect(b.consoleErrors.filter((e) => !deliberate(e))).toEqual([]);
   });
 
@@ -311,7 +331,9 @@ describe('browser mode end to end', () => {
     await summary.getByText('Column types').click();
     await summary.getByLabel('Type of score').selectOption('text');
     await summary.getByRole('button', { name: 'Re-import with 1 changed type' }).click();
-    await expect.poll(() => page.getByTestId('import-summary').getByRole('heading').textContent(), { timeout: 60_000 }).toContain('(version 2)');
+    await expect
+      .poll(() => page.getByTestId('import-summary').getByRole('heading').textContent(), { timeout: 60_000 })
+      .toContain('(version 2)');
     await page.getByTestId('import-summary').getByText('Column types').click();
     await expect(page.getByTestId('import-summary').getByLabel('Type of score').inputValue()).resolves.toBe('text');
   });

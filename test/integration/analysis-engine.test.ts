@@ -63,7 +63,12 @@ describe('loading PostgreSQL into Polars', () => {
     expect(ids[0]).toBe(Number(lines[1]!.split(',')[1]));
     expect(ids.at(-1)).toBe(Number(lines.at(-1)!.split(',')[1]));
     // The generator repeats whole rows: the hash-then-compare duplicate count equals a plain unique().
-    const dup = await runAnalyses({ columns: info.columns, frame: one.frame, plan: planAnalyses(info.columns, ['clean-duplicates']), cleaning: { sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: false } });
+    const dup = await runAnalyses({
+      columns: info.columns,
+      frame: one.frame,
+      plan: planAnalyses(info.columns, ['clean-duplicates']),
+      cleaning: { sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: false },
+    });
     const distinct = one.frame.unique().height;
     expect(distinct).toBeLessThan(30_000);
     expect(dup.results[0]!.table!.rows).toEqual([[30_000, distinct, 30_000 - distinct]]);
@@ -101,7 +106,11 @@ describe('loading PostgreSQL into Polars', () => {
     const { db } = t.engine.ctx;
     const home = tempHome('snap');
     const info = await new Catalog(db).get('crashes');
-    const [year, make, event] = ['Year', 'Vehicle Make', 'Event Type'].map((n) => info.columns.find((c) => c.name === n)!.identifier) as [string, string, string];
+    const [year, make, event] = ['Year', 'Vehicle Make', 'Event Type'].map((n) => info.columns.find((c) => c.name === n)!.identifier) as [
+      string,
+      string,
+      string,
+    ];
     const first = await loadDataset({ db, home }, info, [year, make]);
     expect(first.source).toBe('postgres');
     const again = await loadDataset({ db, home }, info, [make]);
@@ -166,21 +175,31 @@ describe('analysis/run', () => {
   }, 600_000);
 
   it('rejects unknown analyses and datasets, and reports bad parameters as a failed analysis', async () => {
-    await expect(t.client.run('analysis/run', { dataset: 'crashes', analyses: ['no-such-analysis'] })).rejects.toMatchObject({ code: 'ANALYSIS_NOT_FOUND' });
+    await expect(t.client.run('analysis/run', { dataset: 'crashes', analyses: ['no-such-analysis'] })).rejects.toMatchObject({
+      code: 'ANALYSIS_NOT_FOUND',
+    });
     await expect(t.client.run('analysis/run', { dataset: 'nope' })).rejects.toMatchObject({ code: 'DATASET_NOT_FOUND' });
-    const bad = await t.client.run('analysis/run', { dataset: 'crashes', analyses: ['generic-histogram', 'desc-fuel'], params: { 'generic-histogram': { column: 'Vehicle Make' } } });
+    const bad = await t.client.run('analysis/run', {
+      dataset: 'crashes',
+      analyses: ['generic-histogram', 'desc-fuel'],
+      params: { 'generic-histogram': { column: 'Vehicle Make' } },
+    });
     expect(bad.results.map((r) => r.status)).toEqual(['failed', 'ok']);
     expect(bad.results[0]!.reason).toMatch(/Vehicle Make/);
   }, 120_000);
 
   it('stops at the next analysis when cancelled', async () => {
     const controller = new AbortController();
-    const job = t.client.run('analysis/run', { dataset: 'crashes', fresh: true }, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        if (p.phase === 'analyze') controller.abort();
+    const job = t.client.run(
+      'analysis/run',
+      { dataset: 'crashes', fresh: true },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if (p.phase === 'analyze') controller.abort();
+        },
       },
-    });
+    );
     await expect(job).rejects.toMatchObject({ code: 'CANCELLED' });
   }, 120_000);
 
@@ -191,7 +210,8 @@ describe('analysis/run', () => {
     await expect(loadFromPostgres(db, info, { signal: aborted })).rejects.toMatchObject({ code: 'CANCELLED' });
     const plan = planAnalyses(info.columns, ['desc-body-type']);
     const needed = planColumns(info.columns, plan, { sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: true });
-    const frame = (await loadFromPostgres(db, info, { columns: needed.map((n) => info.columns.find((c) => c.name === n)!.identifier) })).frame;
+    const frame = (await loadFromPostgres(db, info, { columns: needed.map((n) => info.columns.find((c) => c.name === n)!.identifier) }))
+      .frame;
     expect((await runAnalyses({ columns: info.columns, frame, plan })).results[0]!.status).toBe('ok');
     await expect(runAnalyses({ columns: info.columns, frame, plan, signal: aborted })).rejects.toMatchObject({ code: 'CANCELLED' });
     // The pool is still healthy after the cancelled COPY.
@@ -204,7 +224,19 @@ describe('sparkpolar analyze', () => {
     const home = tempHome('cli');
     const out = path.join(home, 'results');
     const cli = path.join(repoRoot, 'bin/sparkpolar.js');
-    const args = ['--database-url', t.databaseUrl, '--home', home, 'analyze', 'crashes', '--analyses', 'desc-body-type,explore-counts,desc-crash-year', '--json', '--out', out];
+    const args = [
+      '--database-url',
+      t.databaseUrl,
+      '--home',
+      home,
+      'analyze',
+      'crashes',
+      '--analyses',
+      'desc-body-type,explore-counts,desc-crash-year',
+      '--json',
+      '--out',
+      out,
+    ];
     const { stdout } = await run(process.execPath, [cli, ...args], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
     const doc = JSON.parse(stdout);
     expect(doc.dataset).toBe('crashes');

@@ -34,7 +34,11 @@ async function importFile(file: string, name: string): Promise<DatasetColumn[]> 
   return result.columns;
 }
 
-async function run(dataset: string, cleaning?: CleaningOptions, extra: { analyses?: string[]; params?: Record<string, Record<string, unknown>> } = {}): Promise<AnalysisRun> {
+async function run(
+  dataset: string,
+  cleaning?: CleaningOptions,
+  extra: { analyses?: string[]; params?: Record<string, Record<string, unknown>> } = {},
+): Promise<AnalysisRun> {
   return t.client.run('analysis/run', { dataset, ...(cleaning ? { cleaning } : {}), ...extra, fresh: true });
 }
 
@@ -44,10 +48,17 @@ function disagreements(engine: AnalysisRun, oracle: OracleResult[]): string[] {
   expect(engine.results.map((r) => r.id)).toEqual(oracle.map((r) => r.id));
   engine.results.forEach((r, i) => {
     const o = oracle[i]!;
-    if (r.status !== o.status) return problems.push(`${r.id}: engine ${r.status} (${r.reason ?? ''}) vs oracle ${o.status} (${o.reason ?? ''})`);
+    if (r.status !== o.status)
+      return problems.push(`${r.id}: engine ${r.status} (${r.reason ?? ''}) vs oracle ${o.status} (${o.reason ?? ''})`);
     if (r.status !== 'ok') return;
     const cmp = compareResults(r.table!, o.table!);
-    if (!cmp.match) problems.push(`${r.id}: ${cmp.differenceCount} difference(s): ${cmp.differences.slice(0, 3).map((d) => d.message).join(' | ')}`);
+    if (!cmp.match)
+      problems.push(
+        `${r.id}: ${cmp.differenceCount} difference(s): ${cmp.differences
+          .slice(0, 3)
+          .map((d) => d.message)
+          .join(' | ')}`,
+      );
   });
   return problems;
 }
@@ -115,7 +126,12 @@ describe('engine results equal the DuckDB oracle', () => {
         'generic-profile': { topValues: 5 },
       };
       const withParams = await run('generated200k', ORIGINAL, { analyses: Object.keys(params), params });
-      expect(disagreements(withParams, await oracleRunOn(session, { cleaning: ORIGINAL, analyses: Object.entries(params).map(([id, p]) => ({ id, params: p })) }))).toEqual([]);
+      expect(
+        disagreements(
+          withParams,
+          await oracleRunOn(session, { cleaning: ORIGINAL, analyses: Object.entries(params).map(([id, p]) => ({ id, params: p })) }),
+        ),
+      ).toEqual([]);
       for (const aggregate of ['count', 'sum', 'mean', 'min', 'max', 'median']) {
         const p = {
           dimensions: ['State of Registration', 'Fuel Type'],
@@ -126,7 +142,9 @@ describe('engine results equal the DuckDB oracle', () => {
         };
         const e = await run('generated200k', ORIGINAL, { analyses: ['generic-group-by'], params: { 'generic-group-by': p } });
         expect(e.results[0]!.table!.rows.at(-1)!.at(-1)).toBe(true); // the other bucket is there
-        expect(disagreements(e, await oracleRunOn(session, { cleaning: ORIGINAL, analyses: [{ id: 'generic-group-by', params: p }] }))).toEqual([]);
+        expect(
+          disagreements(e, await oracleRunOn(session, { cleaning: ORIGINAL, analyses: [{ id: 'generic-group-by', params: p }] })),
+        ).toEqual([]);
       }
     } finally {
       session.close();
@@ -141,7 +159,9 @@ describe('engine results equal the DuckDB oracle', () => {
       const city = cities[(i * 7) % cities.length]!;
       const amount = i % 13 === 0 ? '' : ((i * 37) % 1000) / 8 + 0.125;
       const qty = i % 17 === 0 ? '' : String((i * 11) % 9);
-      lines.push(`${city},${['a', 'b', 'c', 'Not Entered'][i % 4]},${amount},${qty},${i % 3 === 0 ? 'true' : 'false'},2024-0${1 + (i % 9)}-1${i % 10}`);
+      lines.push(
+        `${city},${['a', 'b', 'c', 'Not Entered'][i % 4]},${amount},${qty},${i % 3 === 0 ? 'true' : 'false'},2024-0${1 + (i % 9)}-1${i % 10}`,
+      );
     }
     fs.writeFileSync(file, lines.join('\n') + '\n');
     const columns = await importFile(file, 'shops');
@@ -154,7 +174,16 @@ describe('engine results equal the DuckDB oracle', () => {
       expect(notApplicable).toContain('desc-body-type');
       expect(notApplicable).toContain('clean-null-drop');
       expect(engine.results.filter((r) => r.status === 'ok').map((r) => r.id)).toEqual(
-        expect.arrayContaining(['explore-describe', 'clean-nulls', 'clean-sentinels', 'generic-profile', 'generic-histogram', 'generic-value-counts', 'generic-group-by', 'generic-correlation']),
+        expect.arrayContaining([
+          'explore-describe',
+          'clean-nulls',
+          'clean-sentinels',
+          'generic-profile',
+          'generic-histogram',
+          'generic-value-counts',
+          'generic-group-by',
+          'generic-correlation',
+        ]),
       );
       expect(disagreements(engine, await oracleRunOn(session, { cleaning: ORIGINAL }))).toEqual([]);
       const applicable = await t.client.call('analysis/applicable', { dataset: 'shops' });

@@ -10,7 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedInput, type BenchInput } from '../../electron/engine/bench/data';
 import { renderReport } from '../../electron/engine/bench/report';
 import { runBenchmark, type RunBenchmarkOptions } from '../../electron/engine/bench/run';
-import { SECTION_NAMES, type AvailableMeasurement, type BenchReport, type Measurement, type RatioFormula } from '../../electron/engine/bench/types';
+import {
+  SECTION_NAMES,
+  type AvailableMeasurement,
+  type BenchReport,
+  type Measurement,
+  type RatioFormula,
+} from '../../electron/engine/bench/types';
 import { writeReport } from '../../electron/engine/bench/write';
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
 
@@ -39,7 +45,7 @@ function recompute(formula: RatioFormula, byId: Map<string, Measurement>): numbe
       const p = get(formula.product);
       const q = get(formula.peer);
       if (!p || !q) return null;
-      return (p.rows! / middle(p.samples)) / (q.rows! / middle(q.samples));
+      return p.rows! / middle(p.samples) / (q.rows! / middle(q.samples));
     }
     case 'time': {
       const p = get(formula.product);
@@ -125,7 +131,8 @@ describe('benchmark harness', () => {
       expect(m.samples.length, m.id).toBeGreaterThan(0);
       expect(m.min, m.id).toBe(Math.min(...m.samples));
       expect(m.median, m.id).toBeCloseTo(middle(m.samples), 12);
-      if (m.unit === 's' && m.id !== 'browse.page' && m.id !== 'browse.first_page' && !m.id.endsWith('_load')) expect(m.samples.length, m.id).toBe(REPETITIONS);
+      if (m.unit === 's' && m.id !== 'browse.page' && m.id !== 'browse.first_page' && !m.id.endsWith('_load'))
+        expect(m.samples.length, m.id).toBe(REPETITIONS);
     }
     // The peers that are always present here ran and were measured on the same file.
     const byId = new Map(measurements.map((m) => [m.id, m]));
@@ -136,7 +143,15 @@ describe('benchmark harness', () => {
   it('computes every ratio from the recorded samples, and judges it against its target', () => {
     const byId = new Map(reread.sections.flatMap((s) => s.measurements).map((m) => [m.id, m]));
     const names = reread.ratios.map((r) => r.name);
-    for (const name of ['import_vs_psql_copy', 'import_vs_pandas_to_sql', 'load_vs_psql_copy_out', 'snapshot_reload_seconds', 'analyze_polars_vs_duckdb', 'browse_p95_ms', 'export_vs_psql_copy_to']) {
+    for (const name of [
+      'import_vs_psql_copy',
+      'import_vs_pandas_to_sql',
+      'load_vs_psql_copy_out',
+      'snapshot_reload_seconds',
+      'analyze_polars_vs_duckdb',
+      'browse_p95_ms',
+      'export_vs_psql_copy_to',
+    ]) {
       expect(names).toContain(name);
     }
     let computed = 0;
@@ -171,7 +186,11 @@ describe('benchmark harness', () => {
   });
 
   it('reports psql as not available when it is missing, and still measures the product', async () => {
-    const second = await runBenchmark(t.client, t.engine, baseOptions(input, { sections: ['import'], psql: '/nonexistent/psql', protocol: { warmup: 0, repetitions: 1 }, cliScript: null }));
+    const second = await runBenchmark(
+      t.client,
+      t.engine,
+      baseOptions(input, { sections: ['import'], psql: '/nonexistent/psql', protocol: { warmup: 0, repetitions: 1 }, cliScript: null }),
+    );
     const [section] = second.sections;
     const copy = section!.measurements.find((m) => m.id === 'import.psql_copy')!;
     expect(copy).toMatchObject({ available: false, reason: 'not available: /nonexistent/psql not found' });

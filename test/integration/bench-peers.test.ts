@@ -32,7 +32,8 @@ function expectSameRows(a: unknown[][], b: unknown[][], label: string): void {
     row.forEach((cell, j) => {
       const x = normalize(cell);
       const y = normalize(b[i]![j]);
-      if (typeof x === 'number' && typeof y === 'number') expect(Math.abs(x - y), `${label} [${i}][${j}] ${x} vs ${y}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(x)));
+      if (typeof x === 'number' && typeof y === 'number')
+        expect(Math.abs(x - y), `${label} [${i}][${j}] ${x} vs ${y}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(x)));
       else expect(y, `${label} [${i}][${j}]`).toEqual(x);
     });
   });
@@ -41,7 +42,11 @@ function expectSameRows(a: unknown[][], b: unknown[][], label: string): void {
 const inputs: Array<{ name: string; file: () => Promise<string>; rows: number }> = [
   { name: 'the real 4,401 rows', file: async () => REAL, rows: 4401 },
   // Generated rows have the nulls and sentinels the real complete rows lack: the null-row drop matters.
-  { name: '3,000 generated rows', file: async () => (await generatedInput(path.join(tempHome('bench-peers'), 'cache'), 3000)).file, rows: 3000 },
+  {
+    name: '3,000 generated rows',
+    file: async () => (await generatedInput(path.join(tempHome('bench-peers'), 'cache'), 3000)).file,
+    rows: 3000,
+  },
 ];
 
 describe.each(inputs)('benchmark peers on $name', ({ file, rows: expectedRows }) => {
@@ -67,11 +72,19 @@ describe.each(inputs)('benchmark peers on $name', ({ file, rows: expectedRows })
   it('covers exactly the catalog entries marked original', () => {
     expect(ORIGINAL_IDS).toEqual(ANALYSES.filter((a) => a.original).map((a) => a.id));
     const plan = buildOriginalPlan({ sql: DUCK_TABLE, name: DUCK_TABLE }, dataset.columns, 'duckdb');
-    for (const id of ORIGINAL_IDS) expect(plan.queries.some((q) => q.id === id || q.id.startsWith(`${id}:`)), id).toBe(true);
+    for (const id of ORIGINAL_IDS)
+      expect(
+        plan.queries.some((q) => q.id === id || q.id.startsWith(`${id}:`)),
+        id,
+      ).toBe(true);
   });
 
   it('gives the same answers in DuckDB and in PostgreSQL for every query of the original set', async () => {
-    const duckPlan = buildOriginalPlan({ sql: DUCK_TABLE, name: DUCK_TABLE }, dataset.columns.map((c) => ({ ...c, identifier: c.name })), 'duckdb');
+    const duckPlan = buildOriginalPlan(
+      { sql: DUCK_TABLE, name: DUCK_TABLE },
+      dataset.columns.map((c) => ({ ...c, identifier: c.name })),
+      'duckdb',
+    );
     const pgPlan = buildOriginalPlan({ sql: qualifiedTable(dataset.table), name: dataset.table }, dataset.columns, 'postgres');
     expect(pgPlan.queries.map((q) => q.id)).toEqual(duckPlan.queries.map((q) => q.id));
 
@@ -90,7 +103,12 @@ describe.each(inputs)('benchmark peers on $name', ({ file, rows: expectedRows })
 
     duckPlan.queries.forEach((q, i) => {
       // Type names differ by engine (INTEGER vs integer); the schema query is compared on names only.
-      if (q.id === 'explore-schema') expectSameRows(duckRows[i]!.map((r) => r.slice(0, 2)), pgRows[i]!.map((r) => r.slice(0, 2)), q.id);
+      if (q.id === 'explore-schema')
+        expectSameRows(
+          duckRows[i]!.map((r) => r.slice(0, 2)),
+          pgRows[i]!.map((r) => r.slice(0, 2)),
+          q.id,
+        );
       else expectSameRows(duckRows[i]!, pgRows[i]!, q.id);
     });
     // Non-trivial answers: the group counts add up to the rows the null-row drop kept.

@@ -70,12 +70,16 @@ function expected(sort: Array<{ column: string; direction: 'asc' | 'desc' }>, fi
       return key.direction === 'asc' ? cmp : -cmp;
     }
     return a.i - b.i; // ties in file order
-
   });
   return rows.map(({ r }) => r);
 }
 
-async function page(sort: Array<{ column: string; direction: 'asc' | 'desc' }>, filters: ColumnFilter[], offset: number, limit: number): Promise<DatasetPage> {
+async function page(
+  sort: Array<{ column: string; direction: 'asc' | 'desc' }>,
+  filters: ColumnFilter[],
+  offset: number,
+  limit: number,
+): Promise<DatasetPage> {
   return t.client.call('dataset/page', { dataset: 'crash', sort, filters, offset, limit }) as Promise<DatasetPage>;
 }
 
@@ -130,7 +134,10 @@ describe('dataset/page', () => {
 
   it.each<[string, () => ColumnFilter[]]>([
     ['contains (case-insensitive)', () => [{ column: id('Vehicle Make'), op: 'contains', value: 'chev' }]],
-    ['contains with LIKE wildcards taken literally', () => [{ column: id('Contributing Factor 1 Description'), op: 'contains', value: '_' }]],
+    [
+      'contains with LIKE wildcards taken literally',
+      () => [{ column: id('Contributing Factor 1 Description'), op: 'contains', value: '_' }],
+    ],
     ['equals on a number', () => [{ column: id('Year'), op: 'equals', value: 2017 }]],
     ['equals on a number given as text', () => [{ column: id('Number of Occupants'), op: 'equals', value: '2' }]],
     ['one of', () => [{ column: id('Vehicle Body Type'), op: 'oneOf', values: ['DUMP', 'SEDAN', 'BUS (OMNIBUS)'] }]],
@@ -138,7 +145,13 @@ describe('dataset/page', () => {
     ['range', () => [{ column: id('Number of Occupants'), op: 'range', min: 2, max: 5 }]],
     ['open range', () => [{ column: id('Vehicle Year'), op: 'range', min: null, max: 1992.5 }]],
     ['is null', () => [{ column: id('Engine Cylinders'), op: 'isNull' }]],
-    ['not null, combined', () => [{ column: id('Partial VIN'), op: 'notNull' }, { column: id('Event Type'), op: 'contains', value: ', collision' }]],
+    [
+      'not null, combined',
+      () => [
+        { column: id('Partial VIN'), op: 'notNull' },
+        { column: id('Event Type'), op: 'contains', value: ', collision' },
+      ],
+    ],
     ['a quote in the value', () => [{ column: id('Contributing Factor 2 Description'), op: 'equals', value: "Animal's Action" }]],
     ['matching nothing', () => [{ column: id('Number of Occupants'), op: 'equals', value: 2.5 }]],
   ])('filters: %s', async (_label, filters) => {
@@ -175,7 +188,10 @@ describe('dataset/page', () => {
     const got = await t.client.call('dataset/page', {
       dataset: 'hostile',
       sort: [{ column: n!, direction: 'asc' }],
-      filters: [{ column: evil!, op: 'notNull' }, { column: select!, op: 'range', min: 1, max: 3 }],
+      filters: [
+        { column: evil!, op: 'notNull' },
+        { column: select!, op: 'range', min: 1, max: 3 },
+      ],
     });
     expect(got.totalRows).toBe(3);
     expect(got.rows).toEqual([

@@ -14,7 +14,14 @@ import type { DatabricksClient } from '../../electron/engine/spark/client';
 import type { ResolvedDatabricksConfig } from '../../electron/engine/spark/config';
 import { connectDatabricks } from '../../electron/engine/spark/connect';
 import { chooseStorage, downloadBuffer, uploadBuffer, uploadFile } from '../../electron/engine/spark/storage';
-import { startDatabricksEmulator, fakeClock, faultAnswers, MB, type DatabricksEmulator, type FakeClock } from '../support/databricks-emulator';
+import {
+  startDatabricksEmulator,
+  fakeClock,
+  faultAnswers,
+  MB,
+  type DatabricksEmulator,
+  type FakeClock,
+} from '../support/databricks-emulator';
 
 function config(emulator: DatabricksEmulator, overrides: Partial<ResolvedDatabricksConfig> = {}): ResolvedDatabricksConfig {
   return {
@@ -96,7 +103,10 @@ describe('Databricks client against the emulator', () => {
   it('uses OAuth M2M: discovers the token endpoint, refreshes before expiry, and recovers from an early rejection', async () => {
     const sp = emulator.oauthClients[0]!;
     const c = fakeClock();
-    const oauth = connectDatabricks(config(emulator, { auth: { kind: 'oauth-m2m', clientId: sp.clientId, clientSecret: sp.clientSecret } }), { clock: c });
+    const oauth = connectDatabricks(
+      config(emulator, { auth: { kind: 'oauth-m2m', clientId: sp.clientId, clientSecret: sp.clientSecret } }),
+      { clock: c },
+    );
     const before = emulator.requests.length;
     await oauth.workspaceMkdirs('/Shared/oauth');
     await oauth.workspaceMkdirs('/Shared/oauth2');
@@ -124,7 +134,9 @@ describe('Databricks client against the emulator', () => {
   });
 
   it('reports wrong OAuth client credentials as an auth failure', async () => {
-    const oauth = connectDatabricks(config(emulator, { auth: { kind: 'oauth-m2m', clientId: 'nobody', clientSecret: 'wrong' } }), { clock: fakeClock() });
+    const oauth = connectDatabricks(config(emulator, { auth: { kind: 'oauth-m2m', clientId: 'nobody', clientSecret: 'wrong' } }), {
+      clock: fakeClock(),
+    });
     const err = await failure(oauth.workspaceMkdirs('/Shared/x'));
     expect(err.code).toBe('DATABRICKS_AUTH_FAILED');
     expect(err.message).toMatch(/Client authentication failed/);
@@ -135,7 +147,12 @@ describe('Databricks client against the emulator', () => {
     emulator.inject.rateLimited('/api/2.0/workspace/mkdirs', { retryAfter: 7, times: 2 });
     await client.workspaceMkdirs('/Shared/rl');
     expect(clock.sleeps).toEqual([7000, 7000]);
-    expect(emulator.requests.filter((r) => r.path === '/api/2.0/workspace/mkdirs').slice(-3).map((r) => r.status)).toEqual([429, 429, 200]);
+    expect(
+      emulator.requests
+        .filter((r) => r.path === '/api/2.0/workspace/mkdirs')
+        .slice(-3)
+        .map((r) => r.status),
+    ).toEqual([429, 429, 200]);
   });
 
   it('retries 503 and HTML 502 pages with backoff, and network drops on reads', async () => {
@@ -164,7 +181,9 @@ describe('Databricks client against the emulator', () => {
 
     emulator.faults.clear();
     emulator.inject.rateLimited('/api/2.0/workspace/mkdirs', { retryAfter: 30, times: 100 });
-    const limited = await failure(connectDatabricks(config(emulator, { retryBudgetMs: 100_000 }), { clock: fakeClock() }).workspaceMkdirs('/Shared/x'));
+    const limited = await failure(
+      connectDatabricks(config(emulator, { retryBudgetMs: 100_000 }), { clock: fakeClock() }).workspaceMkdirs('/Shared/x'),
+    );
     expect(limited.code).toBe('DATABRICKS_RATE_LIMITED');
     expect(limited.details?.attempts).toBe(4);
   });
@@ -180,7 +199,11 @@ describe('Databricks client against the emulator', () => {
     emulator.inject.answer('/api/2.0/workspace/mkdirs', faultAnswers.empty(404));
     expect((await failure(client.workspaceMkdirs('/Shared/x'))).code).toBe('DATABRICKS_NOT_FOUND');
 
-    emulator.inject.answer('/api/2.0/workspace/mkdirs', { kind: 'status', status: 403, body: JSON.stringify({ error_code: 'PERMISSION_DENIED', message: 'User lacks CAN_MANAGE' }) });
+    emulator.inject.answer('/api/2.0/workspace/mkdirs', {
+      kind: 'status',
+      status: 403,
+      body: JSON.stringify({ error_code: 'PERMISSION_DENIED', message: 'User lacks CAN_MANAGE' }),
+    });
     expect((await failure(client.workspaceMkdirs('/Shared/x'))).code).toBe('DATABRICKS_PERMISSION_DENIED');
 
     // INVALID_STATE outside submit is an answer, not throttling: no retry.

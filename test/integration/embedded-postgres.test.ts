@@ -92,7 +92,10 @@ describe('sparkpolar CLI', () => {
   });
 
   it('exits non-zero with a one-line reason on stderr when something is wrong', async () => {
-    const err = (await cli(['--database-url', 'postgresql://x:y@127.0.0.1:1/z', 'doctor']).catch((e: unknown) => e)) as { code: number; stderr: string };
+    const err = (await cli(['--database-url', 'postgresql://x:y@127.0.0.1:1/z', 'doctor']).catch((e: unknown) => e)) as {
+      code: number;
+      stderr: string;
+    };
     expect(err.code).not.toBe(0);
     const unknown = (await cli(['no-such-command']).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(unknown.code).not.toBe(0);

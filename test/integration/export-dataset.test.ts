@@ -60,7 +60,10 @@ const leftovers = () => fs.readdirSync(out).filter((f) => f.startsWith('.'));
 
 const view = (): DatasetView => ({
   dataset: 'crash',
-  sort: [{ column: id('Vehicle Make'), direction: 'desc' }, { column: id('Vehicle Year'), direction: 'asc' }],
+  sort: [
+    { column: id('Vehicle Make'), direction: 'desc' },
+    { column: id('Vehicle Year'), direction: 'asc' },
+  ],
   filters: [
     { column: id('State of Registration'), op: 'oneOf', values: ['NY', 'NJ'] },
     { column: id('Number of Occupants'), op: 'range', min: 1, max: null },
@@ -160,12 +163,16 @@ describe('export/dataset', () => {
   it('a cancelled export leaves no file, partial or final', async () => {
     const file = path.join(out, 'cancelled.xlsx');
     const controller = new AbortController();
-    const promise = t.client.run('export/dataset', { dataset: 'crash', format: 'xlsx', path: file }, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        if ((p.rows ?? 0) > 0) controller.abort();
+    const promise = t.client.run(
+      'export/dataset',
+      { dataset: 'crash', format: 'xlsx', path: file },
+      {
+        signal: controller.signal,
+        onProgress: (p) => {
+          if ((p.rows ?? 0) > 0) controller.abort();
+        },
       },
-    });
+    );
     const err = await promise.catch((e: unknown) => e);
     expect((err as StudioError).code).toBe('CANCELLED');
     expect(fs.existsSync(file)).toBe(false);

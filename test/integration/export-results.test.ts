@@ -33,7 +33,16 @@ function countBy(rows: Array<Record<string, string>>, column: string): ResultTab
 }
 
 function result(id: string, table: ResultTable | null, extra: Partial<AnalysisResult> = {}): AnalysisResult {
-  return { id, status: 'ok', table, params: {}, timings: { loadMs: 0, computeMs: 12.5, totalMs: 12.5 }, rowsIn: 5000, rowsOut: table?.rows.length ?? 0, ...extra };
+  return {
+    id,
+    status: 'ok',
+    table,
+    params: {},
+    timings: { loadMs: 0, computeMs: 12.5, totalMs: 12.5 },
+    rowsIn: 5000,
+    rowsOut: table?.rows.length ?? 0,
+    ...extra,
+  };
 }
 
 beforeAll(async () => {
@@ -86,7 +95,11 @@ describe('export/results', () => {
     expect(body[0]).toEqual(table.columns.map((c) => c.name));
     expect(body.slice(1)).toEqual(table.rows.map((r) => r.map((v) => (v === null ? '' : String(v)))));
     const state = parse(fs.readFileSync(path.join(folder, 'desc-state.csv')), { bom: true, from_line: 2 }) as string[][];
-    expect(state).toEqual([["'=cmd|calc", '3'], ["'-minus", '-4'], ['NY', '10']]);
+    expect(state).toEqual([
+      ["'=cmd|calc", '3'],
+      ["'-minus", '-4'],
+      ['NY', '10'],
+    ]);
     expect(res.neutralised).toBe(2);
     expect(fs.readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -94,7 +107,11 @@ describe('export/results', () => {
   it('JSON: rows as objects with the run context', async () => {
     const folder = path.join(out, 'json');
     await t.client.run('export/results', { run, format: 'json', path: folder, analyses: ['desc-crash-year'] });
-    const doc = JSON.parse(fs.readFileSync(path.join(folder, 'desc-crash-year.json'), 'utf8')) as { analysis: string; runId: string; rows: Array<Record<string, unknown>> };
+    const doc = JSON.parse(fs.readFileSync(path.join(folder, 'desc-crash-year.json'), 'utf8')) as {
+      analysis: string;
+      runId: string;
+      rows: Array<Record<string, unknown>>;
+    };
     expect(doc.analysis).toBe('desc-crash-year');
     expect(doc.runId).toBe(run.runId);
     const table = run.results[1]!.table!;
@@ -116,7 +133,9 @@ describe('export/results', () => {
     const res = await t.client.run('export/results', { run, format: 'xlsx', path: file });
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
-    const titles = ['desc-body-type', 'desc-crash-year', 'desc-state'].map((id) => ANALYSES.find((a) => a.id === id)!.title.en.slice(0, 31));
+    const titles = ['desc-body-type', 'desc-crash-year', 'desc-state'].map((id) =>
+      ANALYSES.find((a) => a.id === id)!.title.en.slice(0, 31),
+    );
     expect(book.worksheets.map((w) => w.name)).toEqual(['Run', ...titles.map((s) => s.replace(/[[\]:*?/\\]/g, ' ').trim())]);
     const sheet = book.worksheets[1]!;
     const table = run.results[0]!.table!;
@@ -127,7 +146,9 @@ describe('export/results', () => {
   });
 
   it('refuses ids the run does not have', async () => {
-    const err = await t.client.run('export/results', { run, format: 'csv', path: path.join(out, 'x'), analyses: ['nope'] }).catch((e: unknown) => e);
+    const err = await t.client
+      .run('export/results', { run, format: 'csv', path: path.join(out, 'x'), analyses: ['nope'] })
+      .catch((e: unknown) => e);
     expect((err as { code: string }).code).toBe('ANALYSIS_NOT_FOUND');
   });
 });
@@ -161,7 +182,7 @@ describe('export/report', () => {
     await t.client.run('export/report', { run, path: file, lang: 'fr' });
     const html = fs.readFileSync(file, 'utf8');
     expect(html).toContain('<html lang="fr"');
-    expect(html).toContain("Options de nettoyage");
+    expect(html).toContain('Options de nettoyage');
     expect(html).toContain(ANALYSES.find((a) => a.id === 'desc-body-type')!.title.fr);
   });
 });

@@ -25,7 +25,10 @@ describe('dataset/sample', () => {
     const info = await t.client.call('dataset/get', { dataset: 'ny-crash-sample' });
     expect(info.rows).toBe(3000);
     expect(info.rejected).toBe(0);
-    const numeric = info.columns.filter((c) => c.type !== 'text').map((c) => c.name).sort();
+    const numeric = info.columns
+      .filter((c) => c.type !== 'text')
+      .map((c) => c.name)
+      .sort();
     expect(numeric).toEqual(['Case Vehicle ID', 'Engine Cylinders', 'Number of Occupants', 'Vehicle Year', 'Year']);
     const page = await t.client.call('dataset/page', { dataset: 'ny-crash-sample', limit: 5 });
     expect(page.rows.map((r) => r.map((v) => (v === null ? '' : String(v))))).toEqual(records.slice(1, 6));

@@ -23,7 +23,12 @@ const ROWS = 130_000;
 async function writeLateBreakFile(file: string): Promise<void> {
   await writeCsv(file, ['id', 'amount', 'flag', 'label'], ROWS, (i) => {
     const last = i === ROWS - 1;
-    return [String(i + 1), last ? '3000000000' : String((i * 7919) % 100_000), last ? 'maybe' : i % 3 ? 'true' : 'false', `item ${i}, batch ${i % 97} ${'x'.repeat(40)}`];
+    return [
+      String(i + 1),
+      last ? '3000000000' : String((i * 7919) % 100_000),
+      last ? 'maybe' : i % 3 ? 'true' : 'false',
+      `item ${i}, batch ${i % 97} ${'x'.repeat(40)}`,
+    ];
   });
 }
 
@@ -52,7 +57,8 @@ describe('import versions, atomicity and generated edge cases', () => {
   afterAll(async () => t.close());
 
   const db = () => t.engine.ctx.db;
-  const rowCount = async (table: string) => Number((await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM data."${table}"`)).rows[0]!.n);
+  const rowCount = async (table: string) =>
+    Number((await db().query<{ n: number }>(`SELECT count(*)::int AS n FROM data."${table}"`)).rows[0]!.n);
   const leftoverRejects = () => fs.readdirSync(path.join(t.home, 'rejects')).filter((f) => f.startsWith('.import-'));
 
   it('re-importing a name creates version 2 and makes it current; version 1 stays intact', async () => {
@@ -93,7 +99,13 @@ describe('import versions, atomicity and generated edge cases', () => {
         controller.abort();
       }
     });
-    const request = { path: bigFile, name: 'cancel-me', onError: 'skip' as const, typeMismatch: 'widen' as const, deleteSourceAfter: false };
+    const request = {
+      path: bigFile,
+      name: 'cancel-me',
+      onError: 'skip' as const,
+      typeMismatch: 'widen' as const,
+      deleteSourceAfter: false,
+    };
     const err = await importCsv({ db: db(), home: t.home, log: silentLogger }, request, job).catch((e: unknown) => e);
     expect(loadingSeen).toBe(true);
     expect(err).toMatchObject({ code: 'CANCELLED' });
@@ -117,14 +129,20 @@ describe('import versions, atomicity and generated edge cases', () => {
     await watcher.connect();
     await blocker.query('BEGIN');
     await blocker.query('SELECT id FROM studio.datasets WHERE name = $1 FOR UPDATE', [name]);
-    const child = spawn(process.execPath, ['bin/sparkpolar.js', '--database-url', t.databaseUrl, '--home', tempHome('cli'), 'import', bigFile, '--name', name], {
-      cwd: repoRoot,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['bin/sparkpolar.js', '--database-url', t.databaseUrl, '--home', tempHome('cli'), 'import', bigFile, '--name', name],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
-    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     let waitingPid: number | null = null;
     for (let i = 0; i < 1500 && waitingPid === null; i++) {
       const { rows } = await watcher.query<{ pid: number; query: string; wait_event_type: string | null }>(
@@ -186,7 +204,12 @@ describe('import versions, atomicity and generated edge cases', () => {
 
   it('a value breaking an inferred type after the sample widens the column and every row loads', { timeout: 120_000 }, async () => {
     const r = await t.client.run('dataset/import', { path: bigFile, name: 'widened' });
-    expect(Object.fromEntries(r.columns.map((c) => [c.name, c.type]))).toEqual({ id: 'integer', amount: 'bigint', flag: 'text', label: 'text' });
+    expect(Object.fromEntries(r.columns.map((c) => [c.name, c.type]))).toEqual({
+      id: 'integer',
+      amount: 'bigint',
+      flag: 'text',
+      label: 'text',
+    });
     expect(r.widened).toEqual([
       { identifier: 'amount', from: 'integer', to: 'bigint', line: ROWS + 1, value: '3000000000' },
       { identifier: 'flag', from: 'boolean', to: 'text', line: ROWS + 1, value: 'maybe' },
@@ -194,7 +217,11 @@ describe('import versions, atomicity and generated edge cases', () => {
     expect(r.rows).toBe(ROWS);
     expect(r.rejected).toBe(0);
     const expected = readCsvIndependently(bigFile);
-    const actual = await tableAsText(db(), r.table, r.columns.map((c) => c.identifier));
+    const actual = await tableAsText(
+      db(),
+      r.table,
+      r.columns.map((c) => c.identifier),
+    );
     expect(actual.length).toBe(expected.records.length);
     for (let i = 0; i < actual.length; i++) {
       if (actual[i]!.join('\u0001') !== expected.records[i]!.join('\u0001')) expect(actual[i], `row ${i + 1}`).toEqual(expected.records[i]);
@@ -221,15 +248,20 @@ describe('import versions, atomicity and generated edge cases', () => {
       ['10', '1'],
       ['30', '3'],
     ]);
-    expect((await t.client.call('dataset/rejects', { dataset: 'forced' })).rows).toEqual([{ line: 3, reason: 'column 1 ("code"): "A7" is not an integer', text: 'A7,2' }]);
-    await expect(t.client.run('dataset/import', { path: file, types: { nope: 'text' } })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect((await t.client.call('dataset/rejects', { dataset: 'forced' })).rows).toEqual([
+      { line: 3, reason: 'column 1 ("code"): "A7" is not an integer', text: 'A7,2' },
+    ]);
+    await expect(t.client.run('dataset/import', { path: file, types: { nope: 'text' } })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+    });
   });
 
   it('a Latin-1 file whose first megabytes are plain ASCII is still read as Windows-1252', async () => {
     const file = path.join(dir, 'late-accents.csv');
     const lines = ['id,ville'];
     // ~5.5 MB of ASCII (beyond the 4 MB head), then accents in the last ~0.5 MB.
-    for (let i = 1; i <= 120_000; i++) lines.push(`${i},${i <= 110_000 ? `Paris ${'x'.repeat(40)}` : i % 2 ? 'Besançon' : 'Orléans à côté'}`);
+    for (let i = 1; i <= 120_000; i++)
+      lines.push(`${i},${i <= 110_000 ? `Paris ${'x'.repeat(40)}` : i % 2 ? 'Besançon' : 'Orléans à côté'}`);
     fs.writeFileSync(file, Buffer.from(lines.join('\n') + '\n', 'latin1'));
     expect(fs.statSync(file).size).toBeGreaterThan(5 * 1024 * 1024);
     const r = await t.client.run('dataset/import', { path: file, name: 'late-accents' });
@@ -247,7 +279,9 @@ describe('import versions, atomicity and generated edge cases', () => {
     fs.writeFileSync(file, `id,blob,n\n1,${csvCell(big)},5\n2,small,6\n`);
     const r = await t.client.run('dataset/import', { path: file, name: 'big-field' });
     expect([r.rows, r.rejected]).toEqual([2, 0]);
-    const { rows } = await db().query<{ len: number; md5: string }>(`SELECT length(blob) AS len, md5(blob) AS md5 FROM data."${r.table}" WHERE id = 1`);
+    const { rows } = await db().query<{ len: number; md5: string }>(
+      `SELECT length(blob) AS len, md5(blob) AS md5 FROM data."${r.table}" WHERE id = 1`,
+    );
     expect(rows[0]).toEqual({ len: big.length, md5: createHash('md5').update(big, 'utf8').digest('hex') });
   });
 
@@ -255,7 +289,10 @@ describe('import versions, atomicity and generated edge cases', () => {
     const wide = (n: number, value: (i: number) => string) => {
       const file = path.join(dir, `wide-${n}-${value(1)}.csv`);
       const header = Array.from({ length: n }, (_, i) => `c${i + 1}`);
-      fs.writeFileSync(file, `${header.join(',')}\n${header.map((_, i) => value(i)).join(',')}\n${header.map((_, i) => value(i + 7)).join(',')}\n`);
+      fs.writeFileSync(
+        file,
+        `${header.join(',')}\n${header.map((_, i) => value(i)).join(',')}\n${header.map((_, i) => value(i + 7)).join(',')}\n`,
+      );
       return file;
     };
     const before = await dataTables(db());
@@ -268,11 +305,19 @@ describe('import versions, atomicity and generated edge cases', () => {
     expect(r.columns).toHaveLength(1600);
     expect(new Set(r.columns.map((c) => c.type))).toEqual(new Set(['integer']));
     const expected = readCsvIndependently(file);
-    expect(await tableAsText(db(), r.table, r.columns.map((c) => c.identifier))).toEqual(expected.records);
+    expect(
+      await tableAsText(
+        db(),
+        r.table,
+        r.columns.map((c) => c.identifier),
+      ),
+    ).toEqual(expected.records);
 
     // 1,600 short texts need more than the 8 kB a PostgreSQL row may take (short values are not TOASTed).
     const tables = await dataTables(db());
-    const tooWide = await t.client.run('dataset/import', { path: wide(1600, (i) => `text value ${i}`), name: 'too-wide-rows' }).catch((e: unknown) => e);
+    const tooWide = await t.client
+      .run('dataset/import', { path: wide(1600, (i) => `text value ${i}`), name: 'too-wide-rows' })
+      .catch((e: unknown) => e);
     expect(tooWide).toMatchObject({ code: 'CSV_TOO_WIDE' });
     expect((tooWide as StudioError).message).toMatch(/^A row is too wide for PostgreSQL/);
     expect(await dataTables(db())).toEqual(tables);
@@ -289,7 +334,9 @@ describe('import versions, atomicity and generated edge cases', () => {
       const before = await dataTables(db());
       const err = await t.client.run('dataset/import', { path: file, name: 'too-big' }).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'DISK_FULL' });
-      expect((err as StudioError).message).toMatch(/^Not enough disk space to import: the table needs about [\d.]+ GB and only [\d.]+ GB is free/);
+      expect((err as StudioError).message).toMatch(
+        /^Not enough disk space to import: the table needs about [\d.]+ GB and only [\d.]+ GB is free/,
+      );
       expect(await dataTables(db())).toEqual(before);
       await expect(t.client.call('dataset/get', { dataset: 'too-big' })).rejects.toMatchObject({ code: 'DATASET_NOT_FOUND' });
     } finally {

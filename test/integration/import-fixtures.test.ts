@@ -46,17 +46,28 @@ describe('fixture corpus', () => {
   afterAll(async () => t.close());
 
   const load = (name: string, extra: Record<string, unknown> = {}) => t.client.run('dataset/import', { path: fixture(name), ...extra });
-  const failure = (name: string, extra: Record<string, unknown> = {}) => load(name, extra).then(
-    () => {
-      throw new Error(`${name} imported but should have failed`);
-    },
-    (err: unknown) => err as StudioError,
-  );
-  const rows = (r: ImportResult) => tableAsText(t.engine.ctx.db, r.table, r.columns.map((c) => c.identifier));
+  const failure = (name: string, extra: Record<string, unknown> = {}) =>
+    load(name, extra).then(
+      () => {
+        throw new Error(`${name} imported but should have failed`);
+      },
+      (err: unknown) => err as StudioError,
+    );
+  const rows = (r: ImportResult) =>
+    tableAsText(
+      t.engine.ctx.db,
+      r.table,
+      r.columns.map((c) => c.identifier),
+    );
   const rejects = async (r: ImportResult) => (await t.client.call('dataset/rejects', { dataset: r.dataset, version: r.version })).rows;
 
   /** The table equals csv-parse's reading of the file, with typed values in their PostgreSQL text form. */
-  async function expectSameAsIndependentReading(r: ImportResult, file: string, read: { delimiter?: string; encoding?: string }, opts: { decimalComma?: boolean; dayFirst?: boolean } = {}) {
+  async function expectSameAsIndependentReading(
+    r: ImportResult,
+    file: string,
+    read: { delimiter?: string; encoding?: string },
+    opts: { decimalComma?: boolean; dayFirst?: boolean } = {},
+  ) {
     const expected = readCsvIndependently(fixture(file), read);
     expect(r.columns.map((c) => c.name)).toEqual(expected.header);
     const actual = await rows(r);
@@ -66,7 +77,9 @@ describe('fixture corpus', () => {
       row.forEach((cell, c) => {
         const column = r.columns[c]!;
         const want = expectedText(column.type, expected.records[i]![c]!, opts);
-        expect(column.type === 'text' ? (cell ?? '') : cell, `${file} row ${i + 1} ${column.name}`).toBe(column.type === 'text' ? (want ?? '') : want);
+        expect(column.type === 'text' ? (cell ?? '') : cell, `${file} row ${i + 1} ${column.name}`).toBe(
+          column.type === 'text' ? (want ?? '') : want,
+        );
       }),
     );
   }
@@ -109,7 +122,9 @@ describe('fixture corpus', () => {
   it('text after a closing quote: that record is rejected', async () => {
     const r = await load('text-after-quote.csv');
     expect((await rows(r)).map((row) => row[0])).toEqual(['1', '3']);
-    expect(await rejects(r)).toEqual([{ line: 3, reason: 'column 2 ("comment"): text after the closing quote of a quoted field', text: '2,"bad"tail' }]);
+    expect(await rejects(r)).toEqual([
+      { line: 3, reason: 'column 2 ("comment"): text after the closing quote of a quoted field', text: '2,"bad"tail' },
+    ]);
   });
 
   it('invalid UTF-8: the file stays UTF-8 and only the undecodable row is rejected', async () => {
@@ -136,9 +151,17 @@ describe('fixture corpus', () => {
   it('; separated with decimal commas and day-first dates: numeric and date columns', async () => {
     const r = await load('semicolon-decimal-comma.csv');
     expect(r.delimiter).toBe(';');
-    expect(Object.fromEntries(r.columns.map((c) => [c.name, c.type]))).toEqual({ produit: 'text', prix: 'numeric', quantité: 'integer', date: 'date', poids: 'numeric' });
+    expect(Object.fromEntries(r.columns.map((c) => [c.name, c.type]))).toEqual({
+      produit: 'text',
+      prix: 'numeric',
+      quantité: 'integer',
+      date: 'date',
+      poids: 'numeric',
+    });
     await expectSameAsIndependentReading(r, 'semicolon-decimal-comma.csv', { delimiter: ';' }, { decimalComma: true, dayFirst: true });
-    const { rows: sums } = await t.engine.ctx.db.query<{ total: string }>(`SELECT sum(prix * "quantité")::text AS total FROM data."${r.table}"`);
+    const { rows: sums } = await t.engine.ctx.db.query<{ total: string }>(
+      `SELECT sum(prix * "quantité")::text AS total FROM data."${r.table}"`,
+    );
     expect(sums[0]!.total).toBe(String((120 * 3 + 95 * 12 + 1250 * 1 - 210 * 2) / 100).padEnd(5, '0'));
   });
 
@@ -204,7 +227,9 @@ describe('fixture corpus', () => {
     expect(table[0]).toEqual(['1', 'first line\r\nsecond line', '10']);
     expect(table[1]).toEqual(['2', 'has "quotes", commas, and\nLF', '20']);
     expect(r.columns.map((c) => c.type)).toEqual(['integer', 'text', 'text']);
-    expect(await rejects(r)).toEqual([{ line: 8, reason: '4 fields where the header has 3 (column 4 is extra)', text: '5,"short",1,extra' }]);
+    expect(await rejects(r)).toEqual([
+      { line: 8, reason: '4 fields where the header has 3 (column 4 is extra)', text: '5,"short",1,extra' },
+    ]);
   });
 
   it('tab and pipe delimiters', async () => {
@@ -263,7 +288,10 @@ describe('fixture corpus', () => {
         const col = r.columns[c]!;
         const csv = expected.records[i]![c]!;
         if (col.type === 'timestamp' && csv.includes('.')) expect(cell).toBe(csv.replace('T', ' '));
-        else expect(col.type === 'text' ? (cell ?? '') : cell, `${col.name} row ${i + 1}`).toBe(col.type === 'text' ? csv : expectedText(col.type, csv));
+        else
+          expect(col.type === 'text' ? (cell ?? '') : cell, `${col.name} row ${i + 1}`).toBe(
+            col.type === 'text' ? csv : expectedText(col.type, csv),
+          );
       }),
     );
   });

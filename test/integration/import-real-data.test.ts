@@ -35,7 +35,11 @@ describe('import of the real crash rows', () => {
         if (NUMERIC_COLUMNS.includes(c.name)) expect(NUMERIC_TYPES, c.name).toContain(c.type);
         else expect(c.type, c.name).toBe('text');
       }
-      const actual = await tableAsText(t.engine.ctx.db, result.table, result.columns.map((c) => c.identifier));
+      const actual = await tableAsText(
+        t.engine.ctx.db,
+        result.table,
+        result.columns.map((c) => c.identifier),
+      );
       expect(actual.length).toBe(expected.records.length);
       actual.forEach((row, r) => {
         row.forEach((cell, c) => {
@@ -44,7 +48,13 @@ describe('import of the real crash rows', () => {
         });
       });
       const info = await t.client.call('dataset/get', { dataset: result.dataset });
-      expect(info).toMatchObject({ version: 1, rows: expected.records.length, rejected: 0, sourceBytes: result.bytes, sha256: result.sha256 });
+      expect(info).toMatchObject({
+        version: 1,
+        rows: expected.records.length,
+        rejected: 0,
+        sourceBytes: result.bytes,
+        sha256: result.sha256,
+      });
     });
   }
 

@@ -8,11 +8,79 @@ import { PG_TYPES } from '../../shared/types';
 import { FORMATS, type FormatName } from '../../electron/engine/ingest/values';
 import { startTestEngine, type TestEngine } from '../support/pg';
 
-const INTS = ['0', '-0', '7', '007', '+5', '42', '-42', '2147483647', '2147483648', '-2147483648', '-2147483649', '9223372036854775807', '9223372036854775808', '-9223372036854775808', '-9223372036854775809', '99999999999999999999', '1e3', '1.0', ' 1', '1 ', '١٢'];
-const DECIMALS = ['1.50', '-0.25', '.5', '1.', '0.0', '00.5', '123456789012345678901234567890.123', '1,5', '-0,25', '1,', '1.5.5', '12,345,678'];
-const DOUBLES = ['1e308', '1e309', '-1e308', '1e-320', '1e-400', '0e0', '1.5e3', '2E-2', '-2e+5', 'NaN', 'Infinity', '-Infinity', 'inf', '1234567890123456e1', '123456789012345e1', '1e1000'];
+const INTS = [
+  '0',
+  '-0',
+  '7',
+  '007',
+  '+5',
+  '42',
+  '-42',
+  '2147483647',
+  '2147483648',
+  '-2147483648',
+  '-2147483649',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775808',
+  '-9223372036854775809',
+  '99999999999999999999',
+  '1e3',
+  '1.0',
+  ' 1',
+  '1 ',
+  '١٢',
+];
+const DECIMALS = [
+  '1.50',
+  '-0.25',
+  '.5',
+  '1.',
+  '0.0',
+  '00.5',
+  '123456789012345678901234567890.123',
+  '1,5',
+  '-0,25',
+  '1,',
+  '1.5.5',
+  '12,345,678',
+];
+const DOUBLES = [
+  '1e308',
+  '1e309',
+  '-1e308',
+  '1e-320',
+  '1e-400',
+  '0e0',
+  '1.5e3',
+  '2E-2',
+  '-2e+5',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  'inf',
+  '1234567890123456e1',
+  '123456789012345e1',
+  '1e1000',
+];
 const BOOLS = ['true', 'FALSE', 't', 'F', 'yes', 'No', 'y', 'n', '1', '0', 'on', 'off', 'truee', ''];
-const DATES = ['2024-02-29', '2023-02-29', '0000-01-01', '0001-01-01', '2024-13-01', '2024-1-5', '9999-12-31', '2024-04-31', '12/31/1999', '31/12/1999', '31.12.1999', '1/2/2024', '2/30/2024', '12.31.1999', '2024/01/05'];
+const DATES = [
+  '2024-02-29',
+  '2023-02-29',
+  '0000-01-01',
+  '0001-01-01',
+  '2024-13-01',
+  '2024-1-5',
+  '9999-12-31',
+  '2024-04-31',
+  '12/31/1999',
+  '31/12/1999',
+  '31.12.1999',
+  '1/2/2024',
+  '2/30/2024',
+  '12.31.1999',
+  '2024/01/05',
+];
 const TIMES = [
   '2024-03-01 10:20:30',
   '2024-03-01T23:59:59.123456',
@@ -50,8 +118,16 @@ const CANDIDATES: Record<FormatName, string[]> = {
 function expectedDateTime(value: string, order: 'iso' | 'mdy' | 'dmy', withTime: boolean): string {
   const iso = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?Z?)?$/.exec(value);
   const other = /^(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?: ([AP]M))?)?$/.exec(value);
-  let y: string, m: string, d: string, h: string | undefined, mi: string | undefined, s: string | undefined, frac: string | undefined, ampm: string | undefined;
-  if (order === 'iso') [, y, m, d, h, mi, s, frac] = iso as unknown as string[] as [string, string, string, string, string?, string?, string?, string?];
+  let y: string,
+    m: string,
+    d: string,
+    h: string | undefined,
+    mi: string | undefined,
+    s: string | undefined,
+    frac: string | undefined,
+    ampm: string | undefined;
+  if (order === 'iso')
+    [, y, m, d, h, mi, s, frac] = iso as unknown as string[] as [string, string, string, string, string?, string?, string?, string?];
   else {
     const [, a, b, yy, hh, mm, ss, ff, ap] = other as unknown as string[];
     [y, m, d, h, mi, s, frac, ampm] = [yy!, order === 'mdy' ? a! : b!, order === 'mdy' ? b! : a!, hh, mm, ss, ff, ap];

@@ -6,7 +6,10 @@ import WebSocket from 'ws';
 import { startBrowserServer, type BrowserServer } from '../../electron/serve/server';
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
 
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     http
       .get(url, { headers }, (res) => {
@@ -80,7 +83,9 @@ describe('browser mode server', () => {
 
   it('refuses WebSocket upgrades without the token or from another origin', async () => {
     await expect(wsOpen(`ws://127.0.0.1:${server.port}/rpc`)).rejects.toThrow(/403/);
-    await expect(wsOpen(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`, { origin: 'http://evil.example' })).rejects.toThrow(/403/);
+    await expect(wsOpen(`ws://127.0.0.1:${server.port}/rpc?token=${server.token}`, { origin: 'http://evil.example' })).rejects.toThrow(
+      /403/,
+    );
   });
 
   it('answers contract requests over the WebSocket with the token', async () => {

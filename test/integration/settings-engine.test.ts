@@ -48,9 +48,18 @@ describe('settings through the engine', () => {
       database: { mode: 'url', url: `postgres://analyst:${encodeURIComponent(SECRETS.db)}@db.example:5432/crashes` },
     });
     const view = await client.call('settings/get', {});
-    expect(view.storage).toMatchObject({ endpoint: 'http://127.0.0.1:9000', accessKey: 'minioadmin', bucket: 'runs', secretKey: { hasSecret: true, source: 'session' } });
+    expect(view.storage).toMatchObject({
+      endpoint: 'http://127.0.0.1:9000',
+      accessKey: 'minioadmin',
+      bucket: 'runs',
+      secretKey: { hasSecret: true, source: 'session' },
+    });
     expect(view.databricks.auth).toEqual({ kind: 'token', token: { hasSecret: true, source: 'session' } });
-    expect(view.database).toEqual({ mode: 'url', url: 'postgres://analyst@db.example:5432/crashes', password: { hasSecret: true, source: 'session' } });
+    expect(view.database).toEqual({
+      mode: 'url',
+      url: 'postgres://analyst@db.example:5432/crashes',
+      password: { hasSecret: true, source: 'session' },
+    });
     expect(view.effective.storage).toEqual({ configured: true, source: 'settings', missing: [] });
     expect(view.effective.databricks).toEqual({ configured: true, source: 'settings', missing: [] });
 
@@ -73,7 +82,10 @@ describe('settings through the engine', () => {
   });
 
   it('rejects an invalid patch at the door with the field named', async () => {
-    await expect(client.call('settings/set', { storage: { useTLS: 'yes' as unknown as boolean } })).rejects.toMatchObject({ code: 'INVALID_REQUEST', message: expect.stringContaining('storage.useTLS') });
+    await expect(client.call('settings/set', { storage: { useTLS: 'yes' as unknown as boolean } })).rejects.toMatchObject({
+      code: 'INVALID_REQUEST',
+      message: expect.stringContaining('storage.useTLS'),
+    });
   });
 
   it('tests a database URL against the real server: right credentials, wrong password, nothing listening', async () => {

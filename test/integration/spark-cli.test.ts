@@ -16,7 +16,11 @@ const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 function cli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/sparkpolar.js'), ...args], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/sparkpolar.js'), ...args], {
+      cwd: repoRoot,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -91,7 +95,10 @@ describe('sparkpolar spark run (CLI) against the emulator', () => {
     const { code, stdout, stderr } = await cli([...base, 'spark', 'run', 'raw31', '--json'], { ...env, DATABRICKS_TOKEN: 'dapi-wrong' });
     expect(code).not.toBe(0);
     expect(stdout).toBe('');
-    const lines = stderr.trim().split('\n').filter((l) => l.startsWith('sparkpolar:'));
+    const lines = stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('sparkpolar:'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain('Invalid access token');
     expect(stderr).not.toContain('dapi-wrong');

@@ -15,7 +15,6 @@ import { startDatabricksEmulator, type DatabricksEmulator } from '../support/dat
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
 import { REAL_31, REAL_4401 } from '../support/real-data';
 
-
 const FAST = { queue: 40, setup: 120, execution: 150, cleanup: 40 };
 
 function engineEnv(emulator: DatabricksEmulator, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -66,7 +65,9 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
     const run = await engine.client.run('spark/run', { dataset: 'raw31', repeat: 2 }, { onProgress: (p) => progress.push(p) });
     expect(run.status).toBe('succeeded');
     expect(run.analyses.map((a) => a.id).sort()).toEqual([...applicable].sort());
-    const mismatches = run.analyses.filter((a) => a.match !== true).map((a) => ({ id: a.id, status: a.status, error: a.error, differences: a.differences }));
+    const mismatches = run.analyses
+      .filter((a) => a.match !== true)
+      .map((a) => ({ id: a.id, status: a.status, error: a.error, differences: a.differences }));
     expect(mismatches).toEqual([]);
     expect(run.verdict).toEqual({ compared: applicable.length, matched: applicable.length, mismatched: 0, notCompared: 0 });
     for (const a of run.analyses) {
@@ -134,7 +135,10 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
   });
 
   it('fails with the task error and keeps its error_trace for the user', async () => {
-    emulator.inject.failingTask({ error: 'ZeroDivisionError: division by zero', errorTrace: 'Traceback (most recent call last):\n  File "<command-1>", line 3\nZeroDivisionError: division by zero' });
+    emulator.inject.failingTask({
+      error: 'ZeroDivisionError: division by zero',
+      errorTrace: 'Traceback (most recent call last):\n  File "<command-1>", line 3\nZeroDivisionError: division by zero',
+    });
     const err = await failure(engine.client.run('spark/run', { dataset: 'raw31', analyses: ['desc-state'] }));
     expect(err.code).toBe('DATABRICKS_RUN_FAILED');
     expect(err.message).toContain('ZeroDivisionError');
@@ -156,7 +160,11 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
       await e.client.run('dataset/import', { path: REAL_31, name: 'raw31' });
       const controller = new AbortController();
       const pending = failure(
-        e.client.run('spark/run', { dataset: 'raw31', analyses: ['desc-state'], compare: false }, { signal: controller.signal, onProgress: (p) => p.phase === 'RUNNING' && controller.abort() }),
+        e.client.run(
+          'spark/run',
+          { dataset: 'raw31', analyses: ['desc-state'], compare: false },
+          { signal: controller.signal, onProgress: (p) => p.phase === 'RUNNING' && controller.abort() },
+        ),
       );
       expect((await pending).code).toBe('CANCELLED');
       const [latest] = await e.client.call('spark/runs', { dataset: 'raw31', limit: 1 });
@@ -189,7 +197,12 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
   });
 
   it('falls back to DBFS without a volume, and runs the job as a Python script task on serverless', async () => {
-    const noVolume = await startDatabricksEmulator({ clock: { mode: 'scaled', scale: 1 }, volumes: [], durations: { serverless: FAST }, executor: oracleExecutor() });
+    const noVolume = await startDatabricksEmulator({
+      clock: { mode: 'scaled', scale: 1 },
+      volumes: [],
+      durations: { serverless: FAST },
+      executor: oracleExecutor(),
+    });
     const e = await startTestEngine({ env: engineEnv(noVolume, { SPARKPOLAR_DATABRICKS_TASK: 'python' }) });
     try {
       await e.client.run('dataset/import', { path: REAL_4401, name: 'ny4401' });
@@ -198,7 +211,11 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
       expect(JSON.stringify(config)).not.toContain(noVolume.token);
       const test = await e.client.call('spark/test', {});
       expect(test).toMatchObject({ ok: true, storage: { kind: 'dbfs' } });
-      const run = await e.client.run('spark/run', { dataset: 'ny4401', analyses: ['desc-body-type', 'trend-fuel', 'corr-pearson', 'explore-describe'], format: 'csv' });
+      const run = await e.client.run('spark/run', {
+        dataset: 'ny4401',
+        analyses: ['desc-body-type', 'trend-fuel', 'corr-pearson', 'explore-describe'],
+        format: 'csv',
+      });
       expect(run.storage?.kind).toBe('dbfs');
       expect(run.storage?.datasetPath).toMatch(/^dbfs:\/FileStore\/sparkpolar\/datasets\/[0-9a-f]{64}\.csv$/);
       expect(run.analyses.map((a) => [a.id, a.match])).toEqual([
@@ -210,7 +227,9 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
       const body = noVolume.submissions.get(run.databricksRunId!)!;
       const task = (body.tasks as Array<Record<string, unknown>>)[0]!;
       expect(task.environment_key).toBe('sparkpolar');
-      expect((task.spark_python_task as { python_file: string }).python_file).toMatch(/^dbfs:\/FileStore\/sparkpolar\/jobs\/sparkpolar_job-[0-9a-f]{12}\.py$/);
+      expect((task.spark_python_task as { python_file: string }).python_file).toMatch(
+        /^dbfs:\/FileStore\/sparkpolar\/jobs\/sparkpolar_job-[0-9a-f]{12}\.py$/,
+      );
       expect(noVolume.requests.filter((r) => r.path === '/api/2.0/dbfs/add-block').length).toBeGreaterThan(0);
       expect(fs.existsSync(noVolume.storage.dbfsLocal(run.storage!.datasetPath)!)).toBe(true);
     } finally {

@@ -29,7 +29,12 @@ const hasMc = (() => {
 
 function store(over: { accessKey?: string; secretKey?: string; bucket?: string; endpoint?: string } = {}): ObjectStore {
   const config = configFromFields(
-    { endpoint: over.endpoint ?? endpoint, accessKey: over.accessKey ?? process.env.MINIO_ACCESS_KEY, secretKey: over.secretKey ?? process.env.MINIO_SECRET_KEY, bucket: over.bucket ?? bucket },
+    {
+      endpoint: over.endpoint ?? endpoint,
+      accessKey: over.accessKey ?? process.env.MINIO_ACCESS_KEY,
+      secretKey: over.secretKey ?? process.env.MINIO_SECRET_KEY,
+      bucket: over.bucket ?? bucket,
+    },
     { SPARKPOLAR_S3_ATTEMPTS: '2', SPARKPOLAR_S3_PART_SIZE_MB: '5' },
   );
   return new ObjectStore(config, silentLogger);
@@ -66,7 +71,11 @@ describe.skipIf(!endpoint)('against a real MinIO (MINIO_ENDPOINT)', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'minio-')), 'big.bin');
     fs.writeFileSync(file, bytes);
     await s.put('multi/big.bin', { path: file, size: bytes.length }, 'application/vnd.apache.parquet', sha(bytes));
-    expect(await s.stat('multi/big.bin')).toEqual({ size: bytes.length, sha256: sha(bytes), contentType: 'application/vnd.apache.parquet' });
+    expect(await s.stat('multi/big.bin')).toEqual({
+      size: bytes.length,
+      sha256: sha(bytes),
+      contentType: 'application/vnd.apache.parquet',
+    });
     expect(await s.download('multi/big.bin', null)).toEqual({ size: bytes.length, sha256: sha(bytes) });
   });
 
@@ -81,15 +90,36 @@ describe.skipIf(!endpoint)('against a real MinIO (MINIO_ENDPOINT)', () => {
     const alias = `sp${randomBytes(3).toString('hex')}`;
     const user = `reader${randomBytes(3).toString('hex')}`;
     const secret = randomBytes(12).toString('hex');
-    execFileSync('mc', ['alias', 'set', alias, endpoint!, process.env.MINIO_ACCESS_KEY ?? 'minioadmin', process.env.MINIO_SECRET_KEY ?? 'minioadmin']);
+    execFileSync('mc', [
+      'alias',
+      'set',
+      alias,
+      endpoint!,
+      process.env.MINIO_ACCESS_KEY ?? 'minioadmin',
+      process.env.MINIO_SECRET_KEY ?? 'minioadmin',
+    ]);
     try {
       execFileSync('mc', ['admin', 'user', 'add', alias, user, secret]);
       // Objects of one (absent) bucket only: listing it answers NoSuchBucket, creating it AccessDenied.
       const policy = path.join(os.tmpdir(), `${user}.json`);
-      fs.writeFileSync(policy, JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'], Resource: [`arn:aws:s3:::${bucket}-absent`, `arn:aws:s3:::${bucket}-absent/*`] }] }));
+      fs.writeFileSync(
+        policy,
+        JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+              Resource: [`arn:aws:s3:::${bucket}-absent`, `arn:aws:s3:::${bucket}-absent/*`],
+            },
+          ],
+        }),
+      );
       execFileSync('mc', ['admin', 'policy', 'create', alias, `${user}-p`, policy]);
       execFileSync('mc', ['admin', 'policy', 'attach', alias, `${user}-p`, '--user', user]);
-      expect(await code(store({ accessKey: user, secretKey: secret, bucket: `${bucket}-absent` }).ensureBucket())).toBe('S3_BUCKET_MISSING');
+      expect(await code(store({ accessKey: user, secretKey: secret, bucket: `${bucket}-absent` }).ensureBucket())).toBe(
+        'S3_BUCKET_MISSING',
+      );
     } finally {
       execFileSync('mc', ['admin', 'user', 'remove', alias, user], { stdio: 'ignore' });
       execFileSync('mc', ['admin', 'policy', 'remove', alias, `${user}-p`], { stdio: 'ignore' });
@@ -97,8 +127,11 @@ describe.skipIf(!endpoint)('against a real MinIO (MINIO_ENDPOINT)', () => {
     }
   });
 
-  it.skipIf(!process.env.MINIO_TLS_ENDPOINT)('reports http:// against a TLS MinIO as S3_TLS_MISMATCH (MINIO_TLS_ENDPOINT=https://…)', async () => {
-    const tls = new URL(process.env.MINIO_TLS_ENDPOINT!);
-    expect(await code(store({ endpoint: `http://${tls.host}` }).probe())).toBe('S3_TLS_MISMATCH');
-  });
+  it.skipIf(!process.env.MINIO_TLS_ENDPOINT)(
+    'reports http:// against a TLS MinIO as S3_TLS_MISMATCH (MINIO_TLS_ENDPOINT=https://…)',
+    async () => {
+      const tls = new URL(process.env.MINIO_TLS_ENDPOINT!);
+      expect(await code(store({ endpoint: `http://${tls.host}` }).probe())).toBe('S3_TLS_MISMATCH');
+    },
+  );
 });

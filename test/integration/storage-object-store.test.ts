@@ -18,12 +18,20 @@ import { S3TestServer } from '../support/s3-server';
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 function storeFor(server: S3TestServer, over: Partial<StorageConfig> & { secretKey?: string; bucket?: string } = {}): ObjectStore {
-  const config = configFromFields({ endpoint: server.endpoint, accessKey: server.accessKey, secretKey: over.secretKey ?? server.secretKey, bucket: over.bucket ?? 'sparkpolar' }, {
-    SPARKPOLAR_S3_ATTEMPTS: '3',
-    SPARKPOLAR_S3_RETRY_BASE_MS: '10',
-    SPARKPOLAR_S3_RETRY_MAX_MS: '40',
-    SPARKPOLAR_S3_PART_SIZE_MB: '5',
-  });
+  const config = configFromFields(
+    {
+      endpoint: server.endpoint,
+      accessKey: server.accessKey,
+      secretKey: over.secretKey ?? server.secretKey,
+      bucket: over.bucket ?? 'sparkpolar',
+    },
+    {
+      SPARKPOLAR_S3_ATTEMPTS: '3',
+      SPARKPOLAR_S3_RETRY_BASE_MS: '10',
+      SPARKPOLAR_S3_RETRY_MAX_MS: '40',
+      SPARKPOLAR_S3_PART_SIZE_MB: '5',
+    },
+  );
   return new ObjectStore({ ...config, ...over }, silentLogger);
 }
 
@@ -124,7 +132,9 @@ describe('object store on a real S3 server', () => {
     fs.writeFileSync(file, bytes);
     server.clearLog();
     await store.put('multi/big.bin', { path: file, size: bytes.length }, 'application/octet-stream', sha(bytes));
-    const parts = server.log.filter((r) => r.method === 'PUT' && r.key === 'multi/big.bin' && r.query.has('partNumber')).map((p) => p.bytes);
+    const parts = server.log
+      .filter((r) => r.method === 'PUT' && r.key === 'multi/big.bin' && r.query.has('partNumber'))
+      .map((p) => p.bytes);
     expect(parts.length).toBeGreaterThanOrEqual(2);
     expect(parts.reduce((a, b) => a + b, 0)).toBe(bytes.length);
     expect(parts.slice(0, -1).every((n) => n >= MIN_PART_SIZE)).toBe(true);
@@ -137,7 +147,8 @@ describe('object store on a real S3 server', () => {
   it('retries 5xx answers with backoff and succeeds when the server recovers', async () => {
     const store = storeFor(server);
     let refusals = 2;
-    server.hook = (r) => (r.method === 'PUT' && r.key === 'retry/object.txt' && refusals-- > 0 ? { status: 503, code: 'SlowDown' } : undefined);
+    server.hook = (r) =>
+      r.method === 'PUT' && r.key === 'retry/object.txt' && refusals-- > 0 ? { status: 503, code: 'SlowDown' } : undefined;
     try {
       const body = Buffer.from('survives two 503s');
       server.clearLog();

@@ -99,7 +99,14 @@ describe('publishing runs to object storage', () => {
     try {
       server.clearLog();
       const published = await client.run('storage/publish', { dataset, runId: runA.runId, includeDataset: true });
-      expect(published).toMatchObject({ status: 'published', dataset, version: runA.version, runId: runA.runId, bucket: BUCKET, skipped: 0 });
+      expect(published).toMatchObject({
+        status: 'published',
+        dataset,
+        version: runA.version,
+        runId: runA.runId,
+        bucket: BUCKET,
+        skipped: 0,
+      });
       const prefix = `crashes/${runA.version}/${runA.runId}/`;
       expect(published.prefix).toBe(prefix);
 
@@ -114,11 +121,21 @@ describe('publishing runs to object storage', () => {
         expect(contentType).toBe(o.contentType);
       }
       const withTables = runA.results.filter((r) => r.table);
-      expect(manifest.objects.filter((o) => o.role === 'result-parquet').map((o) => o.analysisId).sort()).toEqual(withTables.map((r) => r.id).sort());
+      expect(
+        manifest.objects
+          .filter((o) => o.role === 'result-parquet')
+          .map((o) => o.analysisId)
+          .sort(),
+      ).toEqual(withTables.map((r) => r.id).sort());
       expect(manifest.objects.filter((o) => o.role === 'result-csv')).toHaveLength(withTables.length);
       expect(manifest.objects.some((o) => o.role === 'report' && o.contentType.startsWith('text/html'))).toBe(true);
       expect(manifest.objects.some((o) => o.role === 'chart' && o.contentType === 'image/svg+xml')).toBe(true);
-      expect(manifest).toMatchObject({ bucket: BUCKET, prefix, dataset: { name: dataset, version: runA.version }, run: { runId: runA.runId, engine: runA.engine } });
+      expect(manifest).toMatchObject({
+        bucket: BUCKET,
+        prefix,
+        dataset: { name: dataset, version: runA.version },
+        run: { runId: runA.runId, engine: runA.engine },
+      });
       expect(manifest.analyses.map((a) => a.id)).toEqual(runA.results.map((r) => r.id));
       expect(manifest.versions.polars).toMatch(/^\d+\.\d+/);
       const datasetObject = manifest.objects.find((o) => o.role === 'dataset')!;
@@ -166,8 +183,14 @@ describe('publishing runs to object storage', () => {
       expect(again).toMatchObject({ status: 'published', uploaded: 2 });
       expect(again.skipped).toBe(again.objects - 2);
       const prefix = `crashes/${runA.version}/${runA.runId}/`;
-      expect(server.log.filter((r) => r.method === 'PUT').map((r) => r.key)).toEqual([key, `${prefix}report.html`, `${prefix}manifest.json`]);
-      expect((await client.run('storage/open', { dataset, version: runA.version, runId: runA.runId })).checks.every((c) => c.ok)).toBe(true);
+      expect(server.log.filter((r) => r.method === 'PUT').map((r) => r.key)).toEqual([
+        key,
+        `${prefix}report.html`,
+        `${prefix}manifest.json`,
+      ]);
+      expect((await client.run('storage/open', { dataset, version: runA.version, runId: runA.runId })).checks.every((c) => c.ok)).toBe(
+        true,
+      );
     } finally {
       await engine.close();
     }
@@ -194,7 +217,15 @@ describe('publishing runs to object storage', () => {
     }
     expect(queued).toMatchObject({ status: 'queued', runId: runB.runId, manifestKey: null, error: { code: 'S3_UNAVAILABLE' } });
     const waiting = await t.client.call('storage/queue', {});
-    expect(waiting).toEqual([expect.objectContaining({ id: queued.queueId, runId: runB.runId, state: 'queued', attempts: 1, lastError: expect.objectContaining({ code: 'S3_UNAVAILABLE' }) })]);
+    expect(waiting).toEqual([
+      expect.objectContaining({
+        id: queued.queueId,
+        runId: runB.runId,
+        state: 'queued',
+        attempts: 1,
+        lastError: expect.objectContaining({ code: 'S3_UNAVAILABLE' }),
+      }),
+    ]);
 
     // Storage comes back; the app starts again (a new engine on the same database) and retries.
     await server.start();
@@ -320,8 +351,11 @@ describe('publishing runs to object storage', () => {
   it('works from the command line: publish --json, runs --remote --json, and exit status 3 when queued', async () => {
     const cli = (args: string[], env: NodeJS.ProcessEnv) =>
       new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [path.join(repoRoot, 'bin/sparkpolar.js'), ...args, '--database-url', t.databaseUrl, '--home', t.home], { env: { ...process.env, ...env }, timeout: 120_000 }, (err, stdout, stderr) =>
-          resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [path.join(repoRoot, 'bin/sparkpolar.js'), ...args, '--database-url', t.databaseUrl, '--home', t.home],
+          { env: { ...process.env, ...env }, timeout: 120_000 },
+          (err, stdout, stderr) => resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
         );
       });
     const env = envFor(server);
@@ -331,7 +365,9 @@ describe('publishing runs to object storage', () => {
 
     const listed = await cli(['runs', '--remote', '--json'], env);
     expect(listed.code).toBe(0);
-    expect((JSON.parse(listed.stdout) as Array<{ runId: string; complete: boolean }>).find((r) => r.runId === runA.runId)).toMatchObject({ complete: true });
+    expect((JSON.parse(listed.stdout) as Array<{ runId: string; complete: boolean }>).find((r) => r.runId === runA.runId)).toMatchObject({
+      complete: true,
+    });
 
     await server.stop();
     try {

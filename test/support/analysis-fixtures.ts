@@ -17,12 +17,26 @@ export const repoRoot = path.resolve(import.meta.dirname, '../..');
 export { REAL_4401, REAL_31 } from './real-data';
 
 export const CRASH_HEADER = [
-  'Year', 'Case Vehicle ID', 'Vehicle Body Type', 'Registration Class', 'Action Prior to Accident', 'Type / Axles of Truck or Bus',
-  'Direction of Travel', 'Fuel Type', 'Vehicle Year', 'State of Registration', 'Number of Occupants', 'Engine Cylinders', 'Vehicle Make',
-  'Contributing Factor 1', 'Contributing Factor 1 Description', 'Contributing Factor 2', 'Contributing Factor 2 Description', 'Event Type',
+  'Year',
+  'Case Vehicle ID',
+  'Vehicle Body Type',
+  'Registration Class',
+  'Action Prior to Accident',
+  'Type / Axles of Truck or Bus',
+  'Direction of Travel',
+  'Fuel Type',
+  'Vehicle Year',
+  'State of Registration',
+  'Number of Occupants',
+  'Engine Cylinders',
+  'Vehicle Make',
+  'Contributing Factor 1',
+  'Contributing Factor 1 Description',
+  'Contributing Factor 2',
+  'Contributing Factor 2 Description',
+  'Event Type',
   'Partial VIN',
 ];
-
 
 type Weighted = Array<[string, number]>;
 function picker(r: () => number, table: Weighted): () => string {
@@ -37,26 +51,158 @@ function picker(r: () => number, table: Weighted): () => string {
   };
 }
 
-const BODY: Weighted = [['4 DOOR SEDAN', 40], ['SUBURBAN', 39], ['PICKUP TRUCK', 11], ['2 DOOR SEDAN', 3], ['VAN TRUCK', 2], ['DUMP', 1.3], ['BUS', 0.6], ['TRACTOR', 0.4], ['MOTORCYCLE', 0.5], ['CONVERTIBLE', 0.3], ['Unknown', 0.2], ['Not Entered', 0.3], ['LIMOUSINE', 0.05], ['FIRE TRUCK', 0.05]];
-const REG: Weighted = [['PASSENGER OR SUBURBAN', 86], ['COMMERCIAL', 4], ['Not Entered', 5], ['AGRICULTURAL TRUCK', 1], ['MOTORCYCLE', 1], ['OMNIBUS', 0.5]];
-const ACTION: Weighted = [['Going Straight Ahead', 56], ['Slowing or Stopping', 10.6], ['Stopped in Traffic', 8.4], ['Making Left Turn', 7.5], ['Parked', 5], ['Making Right Turn', 4], ['Backing', 3], ['Changing Lanes', 2], ['Making U Turn', 1], ['Not Entered', 1.5], ['Unknown', 1]];
-const DIRECTION: Weighted = [['North', 22], ['East', 21], ['South', 22], ['West', 21], ['Northeast', 3], ['Northwest', 3], ['Southeast', 3], ['Southwest', 3], ['Unknown', 1]];
-const FUEL: Weighted = [['Gas', 95], ['Diesel', 4.4], ['Electric', 0.3], ['None', 0.2], ['Not Entered', 0.5]];
-const STATES: Weighted = [['NY', 88], ['NJ', 4], ['PA', 3], ['CT', 1.5], ['MA', 1], ['FL', 0.7], ['RI', 0.3], ['VT', 0.3], ['QC', 0.2], ['ON', 0.2], ['CA', 0.4], ['TX', 0.4]];
-const MAKES_NY: Weighted = [['FORD', 12], ['CHEVR', 12], ['TOYOT', 11], ['HONDA', 9.6], ['NISSA', 7.4], ['DODGE', 5.5], ['HYUND', 4], ['JEEP', 4], ['SUBAR', 3], ['GMC', 2], ['TOYOY', 0.1], ['HYNDA', 0.1], ['BMW', 2], ['MAZDA', 1.5], ['KIA', 1.5], ['ZZTOP', 0.02]];
-const MAKES_OOS: Weighted = [['FORD', 12], ['CHEV', 12], ['TOYT', 11], ['HOND', 9], ['NISS', 7], ['DODG', 5], ['PTRB', 1], ['HYUN', 3], ['SUBA', 2]];
-const FACTOR_DESC: Weighted = [['Not Applicable', 70], ['Unsafe Speed', 9.5], ['Driver Inattention/Distraction*', 6], ['Following Too Closely', 4], ['Not Entered', 3], ['Failure to Yield Right-of-Way', 3], ['Unknown', 2], ['Other*', 1], ['Passenger Distraction', 0.5], ['Pavement Slippery', 1]];
-const FACTOR_CAT: Weighted = [['HUMAN', 98.7], ['VEHICLE', 0.8], ['ENVMT', 0.5]];
-const FACTOR2_CAT: Weighted = [['HUMAN', 70.4], ['ENVMT', 27.9], ['VEHICLE', 1.7]];
-const EVENT: Weighted = [['Not Applicable', 83.7], ['Not Entered', 6.2], ['Other Motor Vehicle, Collision With', 3.6], ['Pedestrian, Collision With', 1.2], ['Deer, Collision With', 1.5], ['Guide Rail - Not At End, Collision With', 0.8], ['Unknown', 0.5], ['Overturned', 0.3]];
-const TRUCK: Weighted = [['Not Entered', 99.5], ['2 AXLE', 0.3], ['3 AXLE', 0.2]];
+const BODY: Weighted = [
+  ['4 DOOR SEDAN', 40],
+  ['SUBURBAN', 39],
+  ['PICKUP TRUCK', 11],
+  ['2 DOOR SEDAN', 3],
+  ['VAN TRUCK', 2],
+  ['DUMP', 1.3],
+  ['BUS', 0.6],
+  ['TRACTOR', 0.4],
+  ['MOTORCYCLE', 0.5],
+  ['CONVERTIBLE', 0.3],
+  ['Unknown', 0.2],
+  ['Not Entered', 0.3],
+  ['LIMOUSINE', 0.05],
+  ['FIRE TRUCK', 0.05],
+];
+const REG: Weighted = [
+  ['PASSENGER OR SUBURBAN', 86],
+  ['COMMERCIAL', 4],
+  ['Not Entered', 5],
+  ['AGRICULTURAL TRUCK', 1],
+  ['MOTORCYCLE', 1],
+  ['OMNIBUS', 0.5],
+];
+const ACTION: Weighted = [
+  ['Going Straight Ahead', 56],
+  ['Slowing or Stopping', 10.6],
+  ['Stopped in Traffic', 8.4],
+  ['Making Left Turn', 7.5],
+  ['Parked', 5],
+  ['Making Right Turn', 4],
+  ['Backing', 3],
+  ['Changing Lanes', 2],
+  ['Making U Turn', 1],
+  ['Not Entered', 1.5],
+  ['Unknown', 1],
+];
+const DIRECTION: Weighted = [
+  ['North', 22],
+  ['East', 21],
+  ['South', 22],
+  ['West', 21],
+  ['Northeast', 3],
+  ['Northwest', 3],
+  ['Southeast', 3],
+  ['Southwest', 3],
+  ['Unknown', 1],
+];
+const FUEL: Weighted = [
+  ['Gas', 95],
+  ['Diesel', 4.4],
+  ['Electric', 0.3],
+  ['None', 0.2],
+  ['Not Entered', 0.5],
+];
+const STATES: Weighted = [
+  ['NY', 88],
+  ['NJ', 4],
+  ['PA', 3],
+  ['CT', 1.5],
+  ['MA', 1],
+  ['FL', 0.7],
+  ['RI', 0.3],
+  ['VT', 0.3],
+  ['QC', 0.2],
+  ['ON', 0.2],
+  ['CA', 0.4],
+  ['TX', 0.4],
+];
+const MAKES_NY: Weighted = [
+  ['FORD', 12],
+  ['CHEVR', 12],
+  ['TOYOT', 11],
+  ['HONDA', 9.6],
+  ['NISSA', 7.4],
+  ['DODGE', 5.5],
+  ['HYUND', 4],
+  ['JEEP', 4],
+  ['SUBAR', 3],
+  ['GMC', 2],
+  ['TOYOY', 0.1],
+  ['HYNDA', 0.1],
+  ['BMW', 2],
+  ['MAZDA', 1.5],
+  ['KIA', 1.5],
+  ['ZZTOP', 0.02],
+];
+const MAKES_OOS: Weighted = [
+  ['FORD', 12],
+  ['CHEV', 12],
+  ['TOYT', 11],
+  ['HOND', 9],
+  ['NISS', 7],
+  ['DODG', 5],
+  ['PTRB', 1],
+  ['HYUN', 3],
+  ['SUBA', 2],
+];
+const FACTOR_DESC: Weighted = [
+  ['Not Applicable', 70],
+  ['Unsafe Speed', 9.5],
+  ['Driver Inattention/Distraction*', 6],
+  ['Following Too Closely', 4],
+  ['Not Entered', 3],
+  ['Failure to Yield Right-of-Way', 3],
+  ['Unknown', 2],
+  ['Other*', 1],
+  ['Passenger Distraction', 0.5],
+  ['Pavement Slippery', 1],
+];
+const FACTOR_CAT: Weighted = [
+  ['HUMAN', 98.7],
+  ['VEHICLE', 0.8],
+  ['ENVMT', 0.5],
+];
+const FACTOR2_CAT: Weighted = [
+  ['HUMAN', 70.4],
+  ['ENVMT', 27.9],
+  ['VEHICLE', 1.7],
+];
+const EVENT: Weighted = [
+  ['Not Applicable', 83.7],
+  ['Not Entered', 6.2],
+  ['Other Motor Vehicle, Collision With', 3.6],
+  ['Pedestrian, Collision With', 1.2],
+  ['Deer, Collision With', 1.5],
+  ['Guide Rail - Not At End, Collision With', 0.8],
+  ['Unknown', 0.5],
+  ['Overturned', 0.3],
+];
+const TRUCK: Weighted = [
+  ['Not Entered', 99.5],
+  ['2 AXLE', 0.3],
+  ['3 AXLE', 0.2],
+];
 
 /** Writes a crash-like CSV (UTF-8 with BOM, CRLF) with `rows` data rows. */
 export async function generateCrashLikeCsv(out: string, rows: number, seed = 42): Promise<void> {
   const r = rng(seed);
-  const body = picker(r, BODY), reg = picker(r, REG), action = picker(r, ACTION), dir = picker(r, DIRECTION), fuel = picker(r, FUEL);
-  const state = picker(r, STATES), makeNy = picker(r, MAKES_NY), makeOos = picker(r, MAKES_OOS), fdesc = picker(r, FACTOR_DESC);
-  const f1 = picker(r, FACTOR_CAT), f2 = picker(r, FACTOR2_CAT), event = picker(r, EVENT), truck = picker(r, TRUCK);
+  const body = picker(r, BODY),
+    reg = picker(r, REG),
+    action = picker(r, ACTION),
+    dir = picker(r, DIRECTION),
+    fuel = picker(r, FUEL);
+  const state = picker(r, STATES),
+    makeNy = picker(r, MAKES_NY),
+    makeOos = picker(r, MAKES_OOS),
+    fdesc = picker(r, FACTOR_DESC);
+  const f1 = picker(r, FACTOR_CAT),
+    f2 = picker(r, FACTOR2_CAT),
+    event = picker(r, EVENT),
+    truck = picker(r, TRUCK);
   const maybe = (p: number, v: string) => (r() < p ? '' : v);
   const quote = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
   const vinChars = 'ABCDEFGHJKLMNPRSTUVWXYZ0123456789';
@@ -89,7 +235,11 @@ export async function generateCrashLikeCsv(out: string, rows: number, seed = 42)
         let occ = String(r() < 0.75 ? 1 : r() < 0.6 ? 2 : r() < 0.5 ? 0 : 3 + Math.floor(r() * 3));
         if (r() < 0.001) occ = String(21 + Math.floor(r() * 50));
         if (r() < 0.02) occ = '';
-        let cyl = oos ? (r() < 0.7 ? '' : '4') : String(r() < 0.49 ? 4 : r() < 0.7 ? 6 : r() < 0.93 ? 8 : [3, 5, 10, 12][Math.floor(r() * 4)]);
+        let cyl = oos
+          ? r() < 0.7
+            ? ''
+            : '4'
+          : String(r() < 0.49 ? 4 : r() < 0.7 ? 6 : r() < 0.93 ? 8 : [3, 5, 10, 12][Math.floor(r() * 4)]);
         if (r() < 0.0005) cyl = '24';
         const mk = r() < 0.02 ? '' : oos ? makeOos() : makeNy();
         let v = r() < 0.03 ? '' : vin();
@@ -99,8 +249,25 @@ export async function generateCrashLikeCsv(out: string, rows: number, seed = 42)
           if (recentVins.length > 200) recentVins.shift();
         }
         const cells = [
-          String(year), String(caseId), maybe(0.005, body()), oos ? 'Not Entered' : reg(), action(), truck(), dir(), oos ? 'Not Entered' : fuel(),
-          vy, st, occ, cyl, mk, f1(), fdesc(), f2(), fdesc(), maybe(0.01, event()), v,
+          String(year),
+          String(caseId),
+          maybe(0.005, body()),
+          oos ? 'Not Entered' : reg(),
+          action(),
+          truck(),
+          dir(),
+          oos ? 'Not Entered' : fuel(),
+          vy,
+          st,
+          occ,
+          cyl,
+          mk,
+          f1(),
+          fdesc(),
+          f2(),
+          fdesc(),
+          maybe(0.01, event()),
+          v,
         ];
         line = cells.map(quote).join(',');
         recent.push(line);
@@ -149,7 +316,13 @@ export function readHeader(file: string): string[] {
 }
 
 export function identifierFor(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'column';
+  return (
+    name
+      .trim()
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '') || 'column'
+  );
 }
 
 const CRASH_NUMERIC = new Set(['Year', 'Case Vehicle ID', 'Vehicle Year', 'Number of Occupants', 'Engine Cylinders']);
@@ -158,9 +331,18 @@ const CRASH_NUMERIC = new Set(['Year', 'Case Vehicle ID', 'Vehicle Year', 'Numbe
  * Loads a CSV into `data.<table>` with COPY and registers it in the catalog as version 1 (or the
  * next version). Types: the crash numeric columns are integers, `types` overrides, the rest text.
  */
-export async function loadCsvAsDataset(db: Database, file: string, name: string, types: Record<string, ColumnType> = {}): Promise<{ version: number; columns: DatasetColumn[]; table: string; rows: number }> {
+export async function loadCsvAsDataset(
+  db: Database,
+  file: string,
+  name: string,
+  types: Record<string, ColumnType> = {},
+): Promise<{ version: number; columns: DatasetColumn[]; table: string; rows: number }> {
   const header = readHeader(file);
-  const columns: DatasetColumn[] = header.map((h) => ({ name: h, identifier: identifierFor(h), type: types[h] ?? (CRASH_NUMERIC.has(h) ? 'integer' : 'text') }));
+  const columns: DatasetColumn[] = header.map((h) => ({
+    name: h,
+    identifier: identifierFor(h),
+    type: types[h] ?? (CRASH_NUMERIC.has(h) ? 'integer' : 'text'),
+  }));
   const { rows: ds } = await db.query<{ id: number; v: number }>(
     `INSERT INTO studio.datasets(name) VALUES ($1) ON CONFLICT (name) DO UPDATE SET name = excluded.name
      RETURNING id, coalesce((SELECT max(version) FROM studio.dataset_versions WHERE dataset_id = studio.datasets.id), 0) + 1 AS v`,

@@ -13,7 +13,8 @@ import type { MainToEngine } from '../../electron/engine/utility/protocol';
 export function asMainPort(port: MessagePort): MessagePortLike {
   return {
     on(event: 'message' | 'close', listener: ((e: { data: unknown }) => void) | (() => void)) {
-      if (event === 'message') port.addEventListener('message', (e) => (listener as (e: { data: unknown }) => void)({ data: (e as MessageEvent).data }));
+      if (event === 'message')
+        port.addEventListener('message', (e) => (listener as (e: { data: unknown }) => void)({ data: (e as MessageEvent).data }));
       else port.addEventListener('close', () => (listener as () => void)());
       return this;
     },
@@ -128,6 +129,7 @@ export class ManualScheduler implements Scheduler {
 /** A logger that keeps its entries for assertions. */
 export function memoryLogger() {
   const entries: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
-  const at = (level: string) => (message: string, fields?: Record<string, unknown>) => void entries.push(fields ? { level, message, fields } : { level, message });
+  const at = (level: string) => (message: string, fields?: Record<string, unknown>) =>
+    void entries.push(fields ? { level, message, fields } : { level, message });
   return { entries, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

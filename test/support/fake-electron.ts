@@ -53,7 +53,9 @@ export function createFakeElectron() {
   const protocolHandlers = new Map<string, (request: Request) => Promise<Response>>();
   const privileged: unknown[] = [];
   const sessionGuards: {
-    onHeadersReceived: ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void) | null;
+    onHeadersReceived:
+      | ((details: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void)
+      | null;
     permissionRequest: ((wc: unknown, permission: string, cb: (granted: boolean) => void) => void) | null;
   } = { onHeadersReceived: null, permissionRequest: null };
   const menus: MenuItemConstructorOptions[][] = [];
@@ -163,7 +165,20 @@ export function createFakeElectron() {
     },
   };
 
-  return { module, userData, appEvents, windows, children, ipcHandlers, protocolHandlers, privileged, sessionGuards, menus, openedExternally, state };
+  return {
+    module,
+    userData,
+    appEvents,
+    windows,
+    children,
+    ipcHandlers,
+    protocolHandlers,
+    privileged,
+    sessionGuards,
+    menus,
+    openedExternally,
+    state,
+  };
 }
 
 export const fakeElectron = createFakeElectron();

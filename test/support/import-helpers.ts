@@ -13,7 +13,10 @@ export const fixture = (name: string) => path.join(repoRoot, 'test/fixtures/csv'
 export { REAL_4401, REAL_31 } from './real-data';
 
 /** The file read by csv-parse: header and records as strings. */
-export function readCsvIndependently(file: string, options: { delimiter?: string; encoding?: string } = {}): { header: string[]; records: string[][] } {
+export function readCsvIndependently(
+  file: string,
+  options: { delimiter?: string; encoding?: string } = {},
+): { header: string[]; records: string[][] } {
   const bytes = fs.readFileSync(file);
   const text = new TextDecoder(options.encoding ?? 'utf-8').decode(bytes); // drops a BOM
   const all = parse(text, { delimiter: options.delimiter ?? ',', skip_empty_lines: true, relax_column_count: false }) as string[][];
@@ -24,7 +27,10 @@ export function readCsvIndependently(file: string, options: { delimiter?: string
 export async function tableAsText(db: Database, table: string, identifiers: string[]): Promise<Array<Array<string | null>>> {
   const cols = identifiers.map((c) => `${quoteIdent(c)}::text`).join(', ');
   const pool = await db.pool();
-  const { rows } = await pool.query<Array<string | null>>({ text: `SELECT ${cols} FROM data.${quoteIdent(table)} ORDER BY ctid`, rowMode: 'array' });
+  const { rows } = await pool.query<Array<string | null>>({
+    text: `SELECT ${cols} FROM data.${quoteIdent(table)} ORDER BY ctid`,
+    rowMode: 'array',
+  });
   return rows;
 }
 
@@ -34,7 +40,9 @@ export async function tableExists(db: Database, table: string): Promise<boolean>
 }
 
 export async function dataTables(db: Database): Promise<string[]> {
-  const { rows } = await db.query<{ name: string }>("SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'data' AND c.relkind = 'r' ORDER BY 1");
+  const { rows } = await db.query<{ name: string }>(
+    "SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'data' AND c.relkind = 'r' ORDER BY 1",
+  );
   return rows.map((r) => r.name);
 }
 
@@ -50,7 +58,11 @@ export async function writeCsv(file: string, header: string[], rows: number, row
   await write(header.map((h) => csvCell(h)).join(',') + eol);
   let batch: string[] = [];
   for (let i = 0; i < rows; i++) {
-    batch.push(row(i).map((v) => csvCell(v)).join(',') + eol);
+    batch.push(
+      row(i)
+        .map((v) => csvCell(v))
+        .join(',') + eol,
+    );
     if (batch.length >= 5000) {
       await write(batch.join(''));
       batch = [];

@@ -230,7 +230,8 @@ export class S3TestServer {
       req.socket.destroy();
       return;
     }
-    if (decision && typeof decision === 'object' && 'status' in decision) return answer(decision.status, decision.code, 'Injected by the test server.');
+    if (decision && typeof decision === 'object' && 'status' in decision)
+      return answer(decision.status, decision.code, 'Injected by the test server.');
     if (decision && typeof decision === 'object') await new Promise((r) => setTimeout(r, decision.delayMs));
 
     if (bucket && !key && req.method === 'PUT' && [...url.searchParams.keys()].length === 0 && !this.allowCreateBucket) {
@@ -243,7 +244,13 @@ export class S3TestServer {
     await this.forward(req, url, body, res, seen);
   }
 
-  private forward(req: http.IncomingMessage, url: URL, body: Buffer, res: http.ServerResponse, seen: Omit<SeenRequest, 'status'>): Promise<void> {
+  private forward(
+    req: http.IncomingMessage,
+    url: URL,
+    body: Buffer,
+    res: http.ServerResponse,
+    seen: Omit<SeenRequest, 'status'>,
+  ): Promise<void> {
     const headers = { ...req.headers };
     // The gateway has authenticated the request; s3rver only knows its own dummy account.
     delete headers.authorization;
@@ -336,7 +343,10 @@ export function verifySignatureV4(req: http.IncomingMessage, url: URL, body: Buf
   const denied = (code: string, message: string): AuthResult => ({ ok: false, status: 403, code, message });
   const header = req.headers.authorization;
   if (!header) return denied('AccessDenied', 'Anonymous access is not allowed.');
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(header);
+  const m =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+      header,
+    );
   if (!m) return { ok: false, status: 400, code: 'AuthorizationHeaderMalformed', message: 'The authorization header is malformed.' };
   const [, key, day, region, signedHeaderList, signature] = m as unknown as [string, string, string, string, string, string];
   if (key !== accessKey) return denied('InvalidAccessKeyId', 'The Access Key Id you provided does not exist in our records.');
@@ -346,12 +356,18 @@ export function verifySignatureV4(req: http.IncomingMessage, url: URL, body: Buf
   const when = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
   if (!when || amzDate.slice(0, 8) !== day) return denied('AccessDenied', 'Missing or inconsistent x-amz-date.');
   const at = Date.UTC(+when[1]!, +when[2]! - 1, +when[3]!, +when[4]!, +when[5]!, +when[6]!);
-  if (Math.abs(Date.now() - at) > MAX_CLOCK_SKEW_MS) return denied('RequestTimeTooSkewed', 'The difference between the request time and the server time is too large.');
+  if (Math.abs(Date.now() - at) > MAX_CLOCK_SKEW_MS)
+    return denied('RequestTimeTooSkewed', 'The difference between the request time and the server time is too large.');
 
   const payloadHash = String(req.headers['x-amz-content-sha256'] ?? '');
   if (!payloadHash) return { ok: false, status: 400, code: 'InvalidRequest', message: 'Missing x-amz-content-sha256.' };
   if (/^[0-9a-f]{64}$/.test(payloadHash) && createHash('sha256').update(body).digest('hex') !== payloadHash) {
-    return { ok: false, status: 400, code: 'XAmzContentSHA256Mismatch', message: 'The provided x-amz-content-sha256 header does not match what was computed.' };
+    return {
+      ok: false,
+      status: 400,
+      code: 'XAmzContentSHA256Mismatch',
+      message: 'The provided x-amz-content-sha256 header does not match what was computed.',
+    };
   }
 
   const signed = signedHeaderList.split(';');
@@ -371,7 +387,10 @@ export function verifySignatureV4(req: http.IncomingMessage, url: URL, body: Buf
   const signingKey = hmac(hmac(hmac(hmac(`AWS4${secretKey}`, day), region), 's3'), 'aws4_request');
   const expected = createHmac('sha256', signingKey).update(stringToSign).digest();
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
-    return denied('SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided. Check your key and signing method.');
+    return denied(
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+    );
   }
   return { ok: true };
 }
@@ -381,12 +400,21 @@ function escapeXml(s: string): string {
 }
 
 function decodeXml(s: string): string {
-  return s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))).replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
+  return s
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)))
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'");
 }
 
 /** Keys and prefixes of a listing URL-encoded, as `encoding-type=url` asks. */
 function urlEncodeListing(xml: string): string {
-  return xml.replace(/<(Key|Prefix|StartAfter|NextMarker|Marker|Delimiter)>([^<]*)<\/\1>/g, (_, tag: string, value: string) => `<${tag}>${encodeURIComponent(decodeXml(value))}</${tag}>`);
+  return xml.replace(
+    /<(Key|Prefix|StartAfter|NextMarker|Marker|Delimiter)>([^<]*)<\/\1>/g,
+    (_, tag: string, value: string) => `<${tag}>${encodeURIComponent(decodeXml(value))}</${tag}>`,
+  );
 }
 
 function sendXml(res: http.ServerResponse, status: number, xml: string): void {
@@ -396,7 +424,11 @@ function sendXml(res: http.ServerResponse, status: number, xml: string): void {
 }
 
 function sendError(res: http.ServerResponse, status: number, code: string, message: string, resource: string): void {
-  sendXml(res, status, `<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><Resource>${escapeXml(resource)}</Resource><RequestId>test</RequestId></Error>`);
+  sendXml(
+    res,
+    status,
+    `<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message><Resource>${escapeXml(resource)}</Resource><RequestId>test</RequestId></Error>`,
+  );
 }
 
 function emptyMultipartListing(bucket: string, query: URLSearchParams): string {

@@ -78,7 +78,11 @@ describe('valueRuns', () => {
   });
 
   it('is only chosen for plain text, not for coded text or categoricals', () => {
-    const frame = pl.DataFrame({ c: pl.Series('c', ['a', 'b']).cast(pl.Categorical), s: pl.Series('s', ['a', 'b'], pl.Utf8), k: pl.Series('k', [0, 1], pl.UInt8) });
+    const frame = pl.DataFrame({
+      c: pl.Series('c', ['a', 'b']).cast(pl.Categorical),
+      s: pl.Series('s', ['a', 'b'], pl.Utf8),
+      k: pl.Series('k', [0, 1], pl.UInt8),
+    });
     expect(isPlainText(frame, 'k')).toBe(false);
     expect(isPlainText(frame, 'c')).toBe(false);
     expect(isPlainText(frame, 's')).toBe(true);

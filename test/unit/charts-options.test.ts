@@ -36,13 +36,25 @@ describe('chart options from result tables', () => {
 
   it('does not fold again what the engine already folded into (other), and translates that label', () => {
     const labels = [...Array.from({ length: 25 }, (_, i) => `MAKE${i}`), '(other)'];
-    const option = chartOption({ id: 'x', chart: 'hbar' }, groupCount(labels, labels.map((_, i) => 100 - i), true), { dark: false, lang: 'fr' }) as Opt;
+    const option = chartOption(
+      { id: 'x', chart: 'hbar' },
+      groupCount(
+        labels,
+        labels.map((_, i) => 100 - i),
+        true,
+      ),
+      { dark: false, lang: 'fr' },
+    ) as Opt;
     expect(option.series[0].data).toHaveLength(26);
     expect(option.yAxis.data.at(-1)).toBe('(autres)');
   });
 
   it('lays bars horizontally when category names are long', () => {
-    const option = chartOption({ id: 'x', chart: 'bar' }, groupCount(['Going Straight Ahead', 'Slowing or Stopping', 'Parked'], [5, 3, 1]), style) as Opt;
+    const option = chartOption(
+      { id: 'x', chart: 'bar' },
+      groupCount(['Going Straight Ahead', 'Slowing or Stopping', 'Parked'], [5, 3, 1]),
+      style,
+    ) as Opt;
     expect(option.yAxis.type).toBe('category');
     expect(option.yAxis.data).toEqual(['Going Straight Ahead', 'Slowing or Stopping', 'Parked']);
   });
@@ -116,19 +128,38 @@ describe('chart options from result tables', () => {
   });
 
   it('leaves tables and key figures to the table view', () => {
-    const counts: ResultTable = { columns: [{ name: 'rows', type: 'integer' }, { name: 'columns', type: 'integer' }], rows: [[4401, 19]] };
+    const counts: ResultTable = {
+      columns: [
+        { name: 'rows', type: 'integer' },
+        { name: 'columns', type: 'integer' },
+      ],
+      rows: [[4401, 19]],
+    };
     expect(isChartable(analysisById('explore-counts')!, counts)).toBe(false);
     expect(chartOption({ id: 'x', chart: 'bar' }, { columns: [], rows: [] }, style)).toBeNull();
   });
 
   it('finds the value and dimension columns of every catalog shape', () => {
-    const shape = tableShape({ columns: [{ name: 'rule', type: 'text' }, { name: 'column', type: 'text' }, { name: 'limit', type: 'integer' }, { name: 'rows', type: 'integer' }, { name: 'share', type: 'float' }], rows: [] });
+    const shape = tableShape({
+      columns: [
+        { name: 'rule', type: 'text' },
+        { name: 'column', type: 'text' },
+        { name: 'limit', type: 'integer' },
+        { name: 'rows', type: 'integer' },
+        { name: 'share', type: 'float' },
+      ],
+      rows: [],
+    });
     expect(shape?.value).toBe(3);
     for (const spec of ANALYSES) expect(typeof spec.chart).toBe('string');
   });
 
   it('renders the same option to an SVG document without a browser', () => {
-    const svg = renderChartSvg(analysisById('desc-body-type')!, groupCount(['SUBURBAN', '4 DOOR SEDAN', 'PICKUP TRUCK'], [1730, 1769, 497]), { lang: 'fr' });
+    const svg = renderChartSvg(
+      analysisById('desc-body-type')!,
+      groupCount(['SUBURBAN', '4 DOOR SEDAN', 'PICKUP TRUCK'], [1730, 1769, 497]),
+      { lang: 'fr' },
+    );
     expect(svg).toMatch(/^<svg[^>]+width="720"/);
     expect(svg).toContain('Type de carrosserie');
     expect(svg).toContain('PICKUP TRUCK');

@@ -80,9 +80,13 @@ describe('generateCrashCsv file format', () => {
   it('leaves no file, partial or final, when cancelled', async () => {
     const target = path.join(dir, 'cancelled', 'big.csv');
     const controller = new AbortController();
-    const promise = generateCrashCsv({ rows: 2_000_000, seed: 1, out: target }, (p) => {
-      if (p.rows > 50_000) controller.abort();
-    }, controller.signal);
+    const promise = generateCrashCsv(
+      { rows: 2_000_000, seed: 1, out: target },
+      (p) => {
+        if (p.rows > 50_000) controller.abort();
+      },
+      controller.signal,
+    );
     await expect(promise).rejects.toSatisfy((e: unknown) => e instanceof StudioError && e.code === 'CANCELLED');
     expect(fs.readdirSync(path.dirname(target))).toEqual([]);
   });
@@ -107,7 +111,10 @@ describe('generated values against the real rows', () => {
   ])('%s shares are within %f of the complete real rows', (column, tolerance) => {
     const want = shares(real, column);
     // The real file holds complete rows only: compare with our non-empty values.
-    const got = shares(matched().filter((r) => r[column] !== ''), column);
+    const got = shares(
+      matched().filter((r) => r[column] !== ''),
+      column,
+    );
     const top = [...want.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6);
     for (const [value, share] of top) expect(Math.abs((got.get(value) ?? 0) - share), `${column} = ${value}`).toBeLessThan(tolerance);
   });
@@ -119,14 +126,19 @@ describe('generated values against the real rows', () => {
     expect(Math.abs(out.length / generated.length - realShare)).toBeLessThan(0.01);
     // In the raw slice every out-of-state row has these; check that first, then ours.
     for (const rows of [raw.filter(isOut), out]) {
-      expect(rows.every((r) => r['Registration Class'] === 'Not Entered' && r['Fuel Type'] === 'Not Entered' && r['Engine Cylinders'] === '')).toBe(true);
+      expect(
+        rows.every((r) => r['Registration Class'] === 'Not Entered' && r['Fuel Type'] === 'Not Entered' && r['Engine Cylinders'] === ''),
+      ).toBe(true);
     }
     expect(new Set(out.map((r) => r['State of Registration'])).size).toBeGreaterThan(10);
   });
 
   it('uses 5-letter make codes for registered NY vehicles and 4-letter ones for the others', () => {
     const realNyMakes = new Set(real.map((r) => r['Vehicle Make']));
-    const outMakes = shares(generated.filter((r) => r['Registration Class'] === 'Not Entered' && r['Vehicle Make'] !== ''), 'Vehicle Make');
+    const outMakes = shares(
+      generated.filter((r) => r['Registration Class'] === 'Not Entered' && r['Vehicle Make'] !== ''),
+      'Vehicle Make',
+    );
     // The raw slice shows HOND and CHEV for the unregistered ones.
     for (const code of ['HOND', 'CHEV']) expect(raw.some((r) => r['Vehicle Make'] === code)).toBe(true);
     for (const code of ['CHEV', 'TOYT', 'HOND', 'NISS', 'FORD']) expect(outMakes.get(code) ?? 0).toBeGreaterThan(0.02);
@@ -145,12 +157,29 @@ describe('generated values against the real rows', () => {
     expect(Math.abs(unknown.length / generated.length - raw.filter(noState).length / raw.length)).toBeLessThan(0.01);
     for (const rows of [raw.filter(noState), unknown]) {
       for (const r of rows) {
-        const fields = [r['Vehicle Body Type'], r['Vehicle Year'], r['Number of Occupants'], r['Engine Cylinders'], r['Vehicle Make'], r['Partial VIN']];
+        const fields = [
+          r['Vehicle Body Type'],
+          r['Vehicle Year'],
+          r['Number of Occupants'],
+          r['Engine Cylinders'],
+          r['Vehicle Make'],
+          r['Partial VIN'],
+        ];
         expect(fields).toEqual(['UNKNOWN VEHICLE', '', '', '', '', '']);
       }
     }
-    for (const column of ['Vehicle Year', 'Number of Occupants', 'Engine Cylinders', 'Vehicle Make', 'Partial VIN', 'State of Registration']) {
-      expect(generated.some((r) => r[column] === ''), column).toBe(true);
+    for (const column of [
+      'Vehicle Year',
+      'Number of Occupants',
+      'Engine Cylinders',
+      'Vehicle Make',
+      'Partial VIN',
+      'State of Registration',
+    ]) {
+      expect(
+        generated.some((r) => r[column] === ''),
+        column,
+      ).toBe(true);
     }
     expect(generated.some((r) => r['Fuel Type'] === 'None')).toBe(true);
     expect(generated.some((r) => r['Contributing Factor 2 Description'] === 'Other*')).toBe(true);

@@ -11,15 +11,18 @@ import { parse } from 'yaml';
 const repoRoot = path.resolve(__dirname, '../..');
 const composeText = fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8');
 const compose = parse(composeText) as {
-  services: Record<string, {
-    image: string;
-    ports?: string[];
-    volumes?: string[];
-    environment?: Record<string, string>;
-    healthcheck?: { test: string[] | string; interval?: string; retries?: number };
-    depends_on?: Record<string, { condition: string }>;
-    command?: string[] | string;
-  }>;
+  services: Record<
+    string,
+    {
+      image: string;
+      ports?: string[];
+      volumes?: string[];
+      environment?: Record<string, string>;
+      healthcheck?: { test: string[] | string; interval?: string; retries?: number };
+      depends_on?: Record<string, { condition: string }>;
+      command?: string[] | string;
+    }
+  >;
   volumes: Record<string, unknown>;
 };
 
@@ -84,7 +87,12 @@ describe('docker-compose.yml', () => {
 
   it('takes every variable from .env.example, with the same default', () => {
     const env = envExample();
-    const refs = references(composeText.split('\n').filter((line) => !line.trim().startsWith('#')).join('\n'));
+    const refs = references(
+      composeText
+        .split('\n')
+        .filter((line) => !line.trim().startsWith('#'))
+        .join('\n'),
+    );
     expect(refs.length).toBeGreaterThan(5);
     for (const { name, fallback } of refs) {
       expect(env.has(name), `${name} in .env.example`).toBe(true);
@@ -94,7 +102,8 @@ describe('docker-compose.yml', () => {
 
   it('documents in .env.example the variables the app reads, consistent with the services', () => {
     const env = envExample();
-    for (const name of ['DATABASE_URL', 'MINIO_ENDPOINT', 'MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY', 'MINIO_BUCKET']) expect(env.has(name), name).toBe(true);
+    for (const name of ['DATABASE_URL', 'MINIO_ENDPOINT', 'MINIO_ACCESS_KEY', 'MINIO_SECRET_KEY', 'MINIO_BUCKET'])
+      expect(env.has(name), name).toBe(true);
     const db = new URL(env.get('DATABASE_URL')!);
     expect(decodeURIComponent(db.username)).toBe(env.get('POSTGRES_USER'));
     expect(decodeURIComponent(db.password)).toBe(env.get('POSTGRES_PASSWORD'));

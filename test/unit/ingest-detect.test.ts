@@ -11,7 +11,7 @@ const TEXT = 'ville;prix\nSète;1,5\nCœur;2\n';
 
 function cp1252(text: string): Buffer {
   // Latin-1 code points map to themselves; the few others come from the Windows-1252 table.
-  const extra: Record<string, number> = { '€': 0x80, 'œ': 0x9c, 'Œ': 0x8c, '’': 0x92 };
+  const extra: Record<string, number> = { '€': 0x80, œ: 0x9c, Œ: 0x8c, '’': 0x92 };
   return Buffer.from([...text].map((c) => extra[c] ?? c.charCodeAt(0)));
 }
 

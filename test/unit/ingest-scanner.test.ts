@@ -13,7 +13,6 @@ import { RecordScanner, ScanStatus } from '../../electron/engine/ingest/scanner'
 import type { FormatName } from '../../electron/engine/ingest/values';
 import { mulberry32 as rng } from '../../electron/engine/generate/random';
 
-
 const PIECES = ['a', 'bc', ' ', 'é', '日本', '"', ',', ';', '\t', '|', '\n', '\r\n', '\r', 'x"y', '0', '123'];
 
 function randomField(r: () => number): string {
@@ -24,7 +23,9 @@ function randomField(r: () => number): string {
 }
 
 function quote(value: string, delimiter: string): string {
-  return value === '' || !(value.includes('"') || value.includes(delimiter) || /[\r\n]/.test(value)) ? value : `"${value.replace(/"/g, '""')}"`;
+  return value === '' || !(value.includes('"') || value.includes(delimiter) || /[\r\n]/.test(value))
+    ? value
+    : `"${value.replace(/"/g, '""')}"`;
 }
 
 function randomCsv(seed: number, delimiter: string, eol: string, rows: number, columns: number) {

@@ -43,7 +43,10 @@ describe('JobManager', () => {
   it('cancels through the AbortSignal and reports CANCELLED', async () => {
     const jobs = new JobManager(silentLogger);
     const failed = new Promise<{ code: string }>((resolve) => jobs.onEvent((e) => e.type === 'job/failed' && resolve(e.error)));
-    const id = jobs.start('test/slow', (ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')))));
+    const id = jobs.start(
+      'test/slow',
+      (ctx) => new Promise((_resolve, reject) => ctx.signal.addEventListener('abort', () => reject(new Error('stopped')))),
+    );
     await new Promise((r) => setImmediate(r));
     expect(jobs.cancel(id)).toBe(true);
     expect((await failed).code).toBe('CANCELLED');
@@ -52,7 +55,9 @@ describe('JobManager', () => {
 
   it('turns an unexpected throw into INTERNAL error data without a stack', async () => {
     const jobs = new JobManager(silentLogger);
-    const failed = new Promise<Record<string, unknown>>((resolve) => jobs.onEvent((e) => e.type === 'job/failed' && resolve(e.error as never)));
+    const failed = new Promise<Record<string, unknown>>((resolve) =>
+      jobs.onEvent((e) => e.type === 'job/failed' && resolve(e.error as never)),
+    );
     jobs.start('test/boom', async () => {
       throw new TypeError('boom');
     });
@@ -83,7 +88,8 @@ describe('client over a channel', () => {
   it('rejects with a StudioError carrying the code of an error reply', async () => {
     const [server, clientSide] = channelPair();
     server.onMessage((m) => {
-      if (m.kind === 'request') server.send({ kind: 'error', id: m.id, error: { code: 'DATASET_NOT_FOUND', message: 'No dataset named "x".' } });
+      if (m.kind === 'request')
+        server.send({ kind: 'error', id: m.id, error: { code: 'DATASET_NOT_FOUND', message: 'No dataset named "x".' } });
     });
     const client = createClient(bridgeFromChannel(clientSide));
     const err = await client.call('dataset/get', { dataset: 'x' }).catch((e: unknown) => e);
@@ -100,7 +106,15 @@ describe('client over a channel', () => {
       seen.push(m.method);
       if (m.method === 'job/cancel') {
         server.send({ kind: 'reply', id: m.id, data: { cancelled: true } });
-        server.send({ kind: 'event', event: { type: 'job/failed', jobId: 'j2', method: 'analysis/run', error: { code: 'CANCELLED', message: 'Cancelled by the user.' } } });
+        server.send({
+          kind: 'event',
+          event: {
+            type: 'job/failed',
+            jobId: 'j2',
+            method: 'analysis/run',
+            error: { code: 'CANCELLED', message: 'Cancelled by the user.' },
+          },
+        });
       } else server.send({ kind: 'reply', id: m.id, data: { jobId: 'j2' } });
     });
     const client = createClient(bridgeFromChannel(clientSide));
@@ -110,14 +124,16 @@ describe('client over a channel', () => {
     expect(seen).toEqual(['analysis/run', 'job/cancel']);
   });
 
-  it('turns plain error data (as Electron\'s contextBridge delivers it) back into a StudioError', async () => {
+  it("turns plain error data (as Electron's contextBridge delivers it) back into a StudioError", async () => {
     const bridge = {
       call: async () => {
         throw { name: 'StudioError', code: 'PG_UNAVAILABLE', message: 'PostgreSQL is not reachable' };
       },
       onEvent: () => () => undefined,
     };
-    const err = await createClient(bridge).call('system/ping', {}).catch((e: unknown) => e);
+    const err = await createClient(bridge)
+      .call('system/ping', {})
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StudioError);
     expect((err as StudioError).code).toBe('PG_UNAVAILABLE');
     expect((err as StudioError).fix).toMatch(/PostgreSQL/);

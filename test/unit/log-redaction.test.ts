@@ -13,7 +13,8 @@ describe('log redaction', () => {
       rows: 10,
     });
     const text = lines.join('\n');
-    for (const secret of ['s3cret', 'hunter2', 'minio-secret', 'dapi0123456789abcdef', 'xyz', 'abc.def']) expect(text).not.toContain(secret);
+    for (const secret of ['s3cret', 'hunter2', 'minio-secret', 'dapi0123456789abcdef', 'xyz', 'abc.def'])
+      expect(text).not.toContain(secret);
     expect(JSON.parse(lines[0]!).rows).toBe(10);
   });
 

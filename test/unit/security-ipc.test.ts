@@ -68,7 +68,15 @@ describe('IPC sender checks', () => {
   it('serves the app page', async () => {
     const { handlers, calls, invoke, secrets } = setup();
     for (const channel of handlers.keys()) await invoke(channel, app, ...(validArgs[channel] ?? []));
-    expect(calls).toEqual(['open', 'save:csv', 'pdf:/tmp/report.html', 'show:/tmp/x.csv', 'has:storage.secretKey', 'set:storage.secretKey', 'delete:storage.secretKey']);
+    expect(calls).toEqual([
+      'open',
+      'save:csv',
+      'pdf:/tmp/report.html',
+      'show:/tmp/x.csv',
+      'has:storage.secretKey',
+      'set:storage.secretKey',
+      'delete:storage.secretKey',
+    ]);
     expect(secrets.size).toBe(0);
   });
 

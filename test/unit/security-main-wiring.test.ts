@@ -73,7 +73,10 @@ describe('Electron main wiring', () => {
     expect([...fake.ipcHandlers.keys()].sort()).toEqual(Object.values(IPC).sort());
     for (const [channel, handler] of fake.ipcHandlers) {
       const foreign = { senderFrame: { url: 'https://evil.example/', parent: null } };
-      await expect(Promise.resolve().then(() => (handler as (...a: unknown[]) => unknown)(foreign, 'storage.secretKey', 'x')), channel).rejects.toThrow(/refused/);
+      await expect(
+        Promise.resolve().then(() => (handler as (...a: unknown[]) => unknown)(foreign, 'storage.secretKey', 'x')),
+        channel,
+      ).rejects.toThrow(/refused/);
     }
   });
 
@@ -104,7 +107,11 @@ describe('Electron main wiring', () => {
 
   it('builds the native menus and writes its log in the user-data folder', () => {
     const labels = fake.menus.at(-1)!.map((m) => String(m.label).replace('&', ''));
-    expect(labels).toEqual(process.platform === 'darwin' ? ['SparkPolar Studio', 'File', 'Edit', 'View', 'Run', 'Export', 'Help'] : ['File', 'Edit', 'View', 'Run', 'Export', 'Help']);
+    expect(labels).toEqual(
+      process.platform === 'darwin'
+        ? ['SparkPolar Studio', 'File', 'Edit', 'View', 'Run', 'Export', 'Help']
+        : ['File', 'Edit', 'View', 'Run', 'Export', 'Help'],
+    );
     const log = fs.readFileSync(path.join(fake.userData, 'logs', 'main.log'), 'utf8');
     expect(log).toContain('"msg":"app ready"');
   });

@@ -62,10 +62,21 @@ describe('preload', () => {
   it('exposes only the bridge and the host capabilities, all functions or plain data', () => {
     expect(Object.keys(studio).sort()).toEqual(['call', 'host', 'onEvent']);
     expect(Object.keys(studio.host).sort()).toEqual(
-      ['connectionState', 'kind', 'onConnection', 'onHostEvent', 'openCsvDialog', 'pathForFile', 'printReportToPdf', 'saveDialog', 'showItemInFolder'].sort(),
+      [
+        'connectionState',
+        'kind',
+        'onConnection',
+        'onHostEvent',
+        'openCsvDialog',
+        'pathForFile',
+        'printReportToPdf',
+        'saveDialog',
+        'showItemInFolder',
+      ].sort(),
     );
     expect(studio.host.kind).toBe('electron');
-    const forbidden = /^(ipcRenderer|ipc|invoke|send|sendSync|require|process|Buffer|electron|contextBridge|webUtils|module|global|globalThis)$/;
+    const forbidden =
+      /^(ipcRenderer|ipc|invoke|send|sendSync|require|process|Buffer|electron|contextBridge|webUtils|module|global|globalThis)$/;
     walk(studio, 'studio', new Set(), (path, value) => {
       expect(path.split('.').at(-1), path).not.toMatch(forbidden);
       expect(typeof value === 'function' || typeof value === 'string' || typeof value === 'object', path).toBe(true);

@@ -56,7 +56,12 @@ describe('web preferences', () => {
   });
 
   it('keep the hidden PDF printer sandboxed with JavaScript off', () => {
-    expect(PRINT_WINDOW_OPTIONS.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, javascript: false });
+    expect(PRINT_WINDOW_OPTIONS.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      javascript: false,
+    });
   });
 });
 
@@ -84,7 +89,7 @@ describe('content security policy', () => {
   });
 
   it('replaces any CSP header a response carries', () => {
-    const headers = withCspHeader({ 'content-security-policy': ["default-src *"], 'X-Other': 'a' }, "default-src 'self'");
+    const headers = withCspHeader({ 'content-security-policy': ['default-src *'], 'X-Other': 'a' }, "default-src 'self'");
     expect(headers['Content-Security-Policy']).toEqual(["default-src 'self'"]);
     expect(Object.keys(headers).filter((k) => k.toLowerCase() === 'content-security-policy')).toHaveLength(1);
     expect(headers['X-Other']).toEqual(['a']);
@@ -136,7 +141,8 @@ describe('navigation and new windows', () => {
     const listeners = new Map<string, (event: { preventDefault(): void }, url: string) => void>();
     let openHandler: ((d: HandlerDetails) => WindowOpenHandlerResponse) | null = null;
     const contents: GuardedContents = {
-      on: ((event: string, l: (event: { preventDefault(): void }, url: string) => void) => listeners.set(event, l)) as GuardedContents['on'],
+      on: ((event: string, l: (event: { preventDefault(): void }, url: string) => void) =>
+        listeners.set(event, l)) as GuardedContents['on'],
       setWindowOpenHandler: (h) => (openHandler = h),
     };
     const opened: string[] = [];
@@ -163,7 +169,13 @@ describe('navigation and new windows', () => {
 
   it('denies every new window, opening only http(s) targets externally', () => {
     const r = recorder();
-    for (const url of ['https://databricks.example/run/1', 'file:///C:/Windows/system32/calc.exe', 'smb://share/x', 'mailto:a@b.c', 'app://studio/index.html']) {
+    for (const url of [
+      'https://databricks.example/run/1',
+      'file:///C:/Windows/system32/calc.exe',
+      'smb://share/x',
+      'mailto:a@b.c',
+      'app://studio/index.html',
+    ]) {
       expect(r.open(url)).toEqual({ action: 'deny' });
     }
     expect(r.opened).toEqual(['https://databricks.example/run/1']);
@@ -177,7 +189,8 @@ describe('navigation and new windows', () => {
   it('recognises only web links as external and only the app scheme (or the dev server) as the app', () => {
     expect(isExternalHttpUrl('https://a.b/c')).toBe(true);
     expect(isExternalHttpUrl('http://a.b')).toBe(true);
-    for (const bad of ['file:///x', 'javascript:void 0', 'data:text/html,x', 'ms-settings:', 'vbscript:x', 'not a url', 'https://']) expect(isExternalHttpUrl(bad), bad).toBe(false);
+    for (const bad of ['file:///x', 'javascript:void 0', 'data:text/html,x', 'ms-settings:', 'vbscript:x', 'not a url', 'https://'])
+      expect(isExternalHttpUrl(bad), bad).toBe(false);
     expect(isAppUrl('app://studio/index.html')).toBe(true);
     expect(isAppUrl('app://studio.evil/index.html')).toBe(false);
     expect(isAppUrl('file:///app/out/renderer/index.html')).toBe(false);

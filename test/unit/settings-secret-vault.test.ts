@@ -18,7 +18,12 @@ function vault(options: { available?: boolean; backend?: string; platform?: Node
   const file = path.join(dir, 'secrets.json');
   const lines: string[] = [];
   const storage = fakeSafeStorage(options);
-  const v = new SecretVault({ safeStorage: storage, file, platform: options.platform ?? 'linux', log: createLogger((l) => lines.push(l), 'debug', 'main') });
+  const v = new SecretVault({
+    safeStorage: storage,
+    file,
+    platform: options.platform ?? 'linux',
+    log: createLogger((l) => lines.push(l), 'debug', 'main'),
+  });
   return { v, file, dir, lines, storage };
 }
 
@@ -83,7 +88,12 @@ describe('secret vault', () => {
     await store.delete('storage.secretKey');
     expect(await store.get('storage.secretKey')).toBeNull();
 
-    expect(v.answer({ type: 'secrets/request', id: 3, op: 'get', name: 'not-a-secret' })).toEqual({ type: 'secrets/reply', id: 3, ok: false, error: 'invalid secret request' });
+    expect(v.answer({ type: 'secrets/request', id: 3, op: 'get', name: 'not-a-secret' })).toEqual({
+      type: 'secrets/reply',
+      id: 3,
+      ok: false,
+      error: 'invalid secret request',
+    });
     expect(v.answer({ type: 'secrets/request', id: 4, op: 'set', name: 'storage.secretKey' })).toMatchObject({ ok: false });
     expect(v.answer('garbage')).toBeNull();
   });

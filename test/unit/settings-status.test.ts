@@ -32,15 +32,38 @@ describe('object storage status', () => {
     expect(await describeStorageConfig(ctx)).toMatchObject({ configured: false, source: null });
     await expect(resolveStorageConfig(ctx)).rejects.toMatchObject({ code: 'S3_NOT_CONFIGURED' });
     await set({ storage: { endpoint: '127.0.0.1:9000', accessKey: 'minio', bucket: 'runs', secretKey: 'minio-secret' } });
-    expect(await describeStorageConfig(ctx)).toMatchObject({ configured: true, source: 'settings', endpoint: 'http://127.0.0.1:9000', bucket: 'runs', missing: [] });
-    expect(await resolveStorageConfig(ctx)).toMatchObject({ endpoint: 'http://127.0.0.1:9000', accessKey: 'minio', secretKey: 'minio-secret', bucket: 'runs', source: 'settings' });
+    expect(await describeStorageConfig(ctx)).toMatchObject({
+      configured: true,
+      source: 'settings',
+      endpoint: 'http://127.0.0.1:9000',
+      bucket: 'runs',
+      missing: [],
+    });
+    expect(await resolveStorageConfig(ctx)).toMatchObject({
+      endpoint: 'http://127.0.0.1:9000',
+      accessKey: 'minio',
+      secretKey: 'minio-secret',
+      bucket: 'runs',
+      source: 'settings',
+    });
     const status = JSON.stringify(await describeStorageConfig(ctx));
     expect(status).not.toContain('minio-secret');
 
     const env = context({ MINIO_ENDPOINT: 'https://s3.example', MINIO_ACCESS_KEY: 'ea', MINIO_SECRET_KEY: 'es', MINIO_BUCKET: 'envb' });
     await env.set({ storage: { endpoint: 'localhost:9000', accessKey: 'sa', bucket: 'sb', secretKey: 'ss' } });
-    expect(await describeStorageConfig(env.ctx)).toMatchObject({ configured: true, source: 'environment', endpoint: 'https://s3.example', bucket: 'envb' });
-    expect(await resolveStorageConfig(env.ctx)).toMatchObject({ port: 443, useTLS: true, accessKey: 'ea', secretKey: 'es', source: 'environment' });
+    expect(await describeStorageConfig(env.ctx)).toMatchObject({
+      configured: true,
+      source: 'environment',
+      endpoint: 'https://s3.example',
+      bucket: 'envb',
+    });
+    expect(await resolveStorageConfig(env.ctx)).toMatchObject({
+      port: 443,
+      useTLS: true,
+      accessKey: 'ea',
+      secretKey: 'es',
+      source: 'environment',
+    });
   });
 
   it('says when the docker-compose credentials stand in for a missing secret, as publishing will use them', async () => {
@@ -56,8 +79,18 @@ describe('object storage status', () => {
 describe('Databricks status', () => {
   it('is what a Spark run resolves: settings with the stored token, a profile the settings name, the environment over both', async () => {
     const { ctx, home, set } = context();
-    expect(databricksStatus(await describeDatabricks(ctx))).toMatchObject({ configured: false, source: null, missing: [expect.stringContaining('host')] });
-    await set({ databricks: { host: 'adb-123.azuredatabricks.net/', auth: { kind: 'token', token: 'dapi-settings' }, compute: { kind: 'cluster', clusterId: 'c-1' } } });
+    expect(databricksStatus(await describeDatabricks(ctx))).toMatchObject({
+      configured: false,
+      source: null,
+      missing: [expect.stringContaining('host')],
+    });
+    await set({
+      databricks: {
+        host: 'adb-123.azuredatabricks.net/',
+        auth: { kind: 'token', token: 'dapi-settings' },
+        compute: { kind: 'cluster', clusterId: 'c-1' },
+      },
+    });
     expect(databricksStatus(await describeDatabricks(ctx))).toEqual({ configured: true, source: 'settings', missing: [] });
     expect(resolveDatabricksConfig({ settings: await databricksSettings(ctx), env: ctx.env })).toMatchObject({
       host: 'https://adb-123.azuredatabricks.net',
@@ -66,15 +99,30 @@ describe('Databricks status', () => {
       source: 'settings',
     });
     expect(JSON.stringify(await servicesStatus(ctx))).not.toContain('dapi-settings');
-    expect((await servicesStatus(ctx)).databricks).toEqual({ configured: true, host: 'https://adb-123.azuredatabricks.net', auth: 'token', source: 'settings' });
+    expect((await servicesStatus(ctx)).databricks).toEqual({
+      configured: true,
+      host: 'https://adb-123.azuredatabricks.net',
+      auth: 'token',
+      source: 'settings',
+    });
 
-    fs.writeFileSync(path.join(home, '.databrickscfg'), ['[prod]', 'host = https://prod.example', 'client_id = pid', 'client_secret = psec', ''].join('\n'));
+    fs.writeFileSync(
+      path.join(home, '.databrickscfg'),
+      ['[prod]', 'host = https://prod.example', 'client_id = pid', 'client_secret = psec', ''].join('\n'),
+    );
     await set({ databricks: { auth: { kind: 'profile', name: 'prod' } } });
     expect(databricksStatus(await describeDatabricks(ctx))).toEqual({ configured: true, source: 'profile', missing: [] });
     await set({ databricks: { auth: { kind: 'profile', name: 'missing' } } });
-    expect(databricksStatus(await describeDatabricks(ctx))).toMatchObject({ configured: false, missing: [expect.stringContaining('No profile "missing"')] });
+    expect(databricksStatus(await describeDatabricks(ctx))).toMatchObject({
+      configured: false,
+      missing: [expect.stringContaining('No profile "missing"')],
+    });
 
-    const env = context({ DATABRICKS_HOST: 'https://env.cloud.databricks.com', DATABRICKS_CLIENT_ID: 'eid', DATABRICKS_CLIENT_SECRET: 'esec' });
+    const env = context({
+      DATABRICKS_HOST: 'https://env.cloud.databricks.com',
+      DATABRICKS_CLIENT_ID: 'eid',
+      DATABRICKS_CLIENT_SECRET: 'esec',
+    });
     await env.set({ databricks: { host: 'settings.example', auth: { kind: 'token', token: 't' } } });
     expect(databricksStatus(await describeDatabricks(env.ctx))).toEqual({ configured: true, source: 'environment', missing: [] });
   });
@@ -82,7 +130,10 @@ describe('Databricks status', () => {
   it('says what is missing for OAuth', async () => {
     const { ctx, set } = context();
     await set({ databricks: { host: 'h.example', auth: { kind: 'oauth', clientId: 'cid' } } });
-    expect(databricksStatus(await describeDatabricks(ctx))).toMatchObject({ configured: false, missing: [expect.stringContaining('client secret')] });
+    expect(databricksStatus(await describeDatabricks(ctx))).toMatchObject({
+      configured: false,
+      missing: [expect.stringContaining('client secret')],
+    });
     await set({ databricks: { auth: { kind: 'oauth', clientId: 'cid', clientSecret: 'sec' } } });
     expect(databricksStatus(await describeDatabricks(ctx))).toEqual({ configured: true, source: 'settings', missing: [] });
   });
@@ -97,6 +148,8 @@ describe('database URL', () => {
     await set({ database: { mode: 'url', url: 'postgres://me:pw%2F1@db.example:5432/app' } });
     expect(await resolveDatabaseUrl({ ...ctx, secrets })).toBe('postgres://me:pw%2F1@db.example:5432/app');
     expect(await resolveDatabaseUrl({ ...ctx, env: { DATABASE_URL: 'postgres://env/x' }, secrets })).toBe('postgres://env/x');
-    expect(await resolveDatabaseUrl({ ...ctx, commandLineUrl: 'postgres://cli/x', env: { DATABASE_URL: 'postgres://env/x' }, secrets })).toBe('postgres://cli/x');
+    expect(
+      await resolveDatabaseUrl({ ...ctx, commandLineUrl: 'postgres://cli/x', env: { DATABASE_URL: 'postgres://env/x' }, secrets }),
+    ).toBe('postgres://cli/x');
   });
 });

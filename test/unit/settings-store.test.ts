@@ -29,7 +29,13 @@ describe('settings schema and migrations', () => {
     expect(result.settings.version).toBe(CURRENT_VERSION);
     expect(result.settings.database).toEqual({ mode: 'url', url: 'postgres://analyst@db.example:5433/crashes' });
     expect(result.secrets).toEqual({ 'database.password': 'p@ss:word' });
-    expect(result.settings.storage).toEqual({ endpoint: 'https://minio.example:9000', useTLS: true, region: 'us-east-1', accessKey: 'AK1', bucket: 'results' });
+    expect(result.settings.storage).toEqual({
+      endpoint: 'https://minio.example:9000',
+      useTLS: true,
+      region: 'us-east-1',
+      accessKey: 'AK1',
+      bucket: 'results',
+    });
     expect(result.settings.databricks.compute).toEqual({ kind: 'cluster', clusterId: '0101-abc' });
     expect(result.settings.databricks.upload).toEqual({ kind: 'dbfs', path: '/FileStore/sparkpolar' });
     expect(JSON.stringify(result.settings)).not.toContain('p@ss');
@@ -94,7 +100,10 @@ describe('settings file', () => {
 
 describe('settings/set patches', () => {
   it('moves a password typed inside a database URL into the secret store', () => {
-    const { next, secrets } = applyPatch(defaultSettings(), patch({ database: { mode: 'url', url: 'postgresql://me:s3cr%2Ft@h:5432/db' } }));
+    const { next, secrets } = applyPatch(
+      defaultSettings(),
+      patch({ database: { mode: 'url', url: 'postgresql://me:s3cr%2Ft@h:5432/db' } }),
+    );
     expect(next.database).toEqual({ mode: 'url', url: 'postgresql://me@h:5432/db' });
     expect(secrets.get('database.password')).toBe('s3cr/t');
   });
@@ -108,7 +117,10 @@ describe('settings/set patches', () => {
   });
 
   it('switches Databricks authentication kinds with their own secrets', () => {
-    const oauth = applyPatch(defaultSettings(), patch({ databricks: { host: 'adb.example', auth: { kind: 'oauth', clientId: 'cid', clientSecret: 'cs' } } }));
+    const oauth = applyPatch(
+      defaultSettings(),
+      patch({ databricks: { host: 'adb.example', auth: { kind: 'oauth', clientId: 'cid', clientSecret: 'cs' } } }),
+    );
     expect(oauth.next.databricks.auth).toEqual({ kind: 'oauth', clientId: 'cid' });
     expect([...oauth.secrets]).toEqual([['databricks.clientSecret', 'cs']]);
     const profile = applyPatch(oauth.next, patch({ databricks: { auth: { kind: 'profile', name: 'prod' } } }));
@@ -118,7 +130,11 @@ describe('settings/set patches', () => {
   it('rejects invalid values at the contract', () => {
     expect(settingsPatchSchema.safeParse({ database: { mode: 'url', url: 'mysql://x' } }).success).toBe(false);
     expect(settingsPatchSchema.safeParse({ databricks: { upload: { kind: 'volume', path: '/tmp/x' } } }).success).toBe(false);
-    expect(settingsPatchSchema.safeParse({ databricks: { compute: { kind: 'new-cluster', sparkVersion: '15.4.x', nodeType: 'i3', workers: -1 } } }).success).toBe(false);
+    expect(
+      settingsPatchSchema.safeParse({
+        databricks: { compute: { kind: 'new-cluster', sparkVersion: '15.4.x', nodeType: 'i3', workers: -1 } },
+      }).success,
+    ).toBe(false);
     expect(settingsPatchSchema.safeParse({ storage: { secretKey: '' } }).success).toBe(false);
   });
 

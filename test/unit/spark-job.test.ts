@@ -65,9 +65,33 @@ for node in tree.body:
   });
 
   it('writes numbers as JavaScript String() does (min/max/top values text)', () => {
-    const values = [0, 1, -1, 0.1, 0.5, 1 / 3, 2 / 3, 1e-7, 1.5e-7, 1e-6, 0.000001234, 123.456, 1e16, 1e21, 1.2345e21, 2.5e-300, 5e-324, Number.MAX_VALUE, 1990, 2019.5, 123456789.125];
+    const values = [
+      0,
+      1,
+      -1,
+      0.1,
+      0.5,
+      1 / 3,
+      2 / 3,
+      1e-7,
+      1.5e-7,
+      1e-6,
+      0.000001234,
+      123.456,
+      1e16,
+      1e21,
+      1.2345e21,
+      2.5e-300,
+      5e-324,
+      Number.MAX_VALUE,
+      1990,
+      2019.5,
+      123456789.125,
+    ];
     for (let i = 0; i < 200; i++) values.push((Math.random() - 0.5) * 10 ** Math.floor(Math.random() * 40 - 20));
-    const out = JSON.parse(python(`${LOAD_WITH_STUBS}\nprint(json.dumps([job.js_number(float(x)) for x in json.load(sys.stdin)]))`, JSON.stringify(values))) as string[];
+    const out = JSON.parse(
+      python(`${LOAD_WITH_STUBS}\nprint(json.dumps([job.js_number(float(x)) for x in json.load(sys.stdin)]))`, JSON.stringify(values)),
+    ) as string[];
     expect(out).toEqual(values.map((v) => String(v)));
   });
 
@@ -82,7 +106,10 @@ for node in tree.body:
       [['a b'], 2],
     ];
     const result = JSON.parse(
-      python(`${LOAD_WITH_STUBS}\ng = [(tuple(k), c) for k, c in json.load(sys.stdin)]\nprint(json.dumps([job.group_count_table(['v'], ['text'], g, 30, 'count', 4), job.group_count_table(['v'], ['text'], g, 30, 'key', 0)]))`, JSON.stringify(groups)),
+      python(
+        `${LOAD_WITH_STUBS}\ng = [(tuple(k), c) for k, c in json.load(sys.stdin)]\nprint(json.dumps([job.group_count_table(['v'], ['text'], g, 30, 'count', 4), job.group_count_table(['v'], ['text'], g, 30, 'key', 0)]))`,
+        JSON.stringify(groups),
+      ),
     ) as Array<{ rows: unknown[][] }>;
     // Independent expectation: count desc, then code points ('Z' < 'a' < 'b' < 'É' < 'ä'), null last.
     expect(result[0]!.rows).toEqual([
@@ -104,7 +131,12 @@ for node in tree.body:
       [[2020, 'BUS'], 6],
       [[null, 'CAR'], 1],
     ];
-    const table = JSON.parse(python(`${LOAD_WITH_STUBS}\np = [(tuple(k), c) for k, c in json.load(sys.stdin)]\nprint(json.dumps(job.trend_table('Year', 'integer', 'Body', 'text', p, 'overall-count', 2)))`, JSON.stringify(pairs))) as {
+    const table = JSON.parse(
+      python(
+        `${LOAD_WITH_STUBS}\np = [(tuple(k), c) for k, c in json.load(sys.stdin)]\nprint(json.dumps(job.trend_table('Year', 'integer', 'Body', 'text', p, 'overall-count', 2)))`,
+        JSON.stringify(pairs),
+      ),
+    ) as {
       rows: unknown[][];
     };
     // Overall: CAR 15, BUS 7, VAN 3 → top 2 = CAR, BUS; years ascending, null last.
@@ -120,7 +152,9 @@ for node in tree.body:
 
   it('computes histogram edges and Cramér’s V with the same arithmetic as the app', () => {
     const out = JSON.parse(
-      python(`${LOAD_WITH_STUBS}\nprint(json.dumps([job.histogram_rows(1.0, 4.0, 10, 3, {0: 3, 2: 7}), job.histogram_rows(2.0, 2.0, 5, 4, {}), job.cramers_v([('a','x',10),('b','y',10)]), job.cramers_v([('a','x',5)])]))`),
+      python(
+        `${LOAD_WITH_STUBS}\nprint(json.dumps([job.histogram_rows(1.0, 4.0, 10, 3, {0: 3, 2: 7}), job.histogram_rows(2.0, 2.0, 5, 4, {}), job.cramers_v([('a','x',10),('b','y',10)]), job.cramers_v([('a','x',5)])]))`,
+      ),
     ) as unknown[];
     expect(out[0]).toEqual([
       [0, 1, 1 + (3 * 1) / 3, 3],

@@ -1,7 +1,16 @@
 /** The Spark vs Polars view's data: timing rows, repeated-run statistics, exports, benchmark files, charts. */
 import { describe, expect, it } from 'vitest';
 import type { PolarsTimingRun, SparkRunRecord } from '../../shared/contract/spark';
-import { benchChartOption, parseBenchmark, phaseChartOption, sampleStats, timingChartOption, timingRows, timingsCsv, timingsJson } from '../../renderer/src/pages/spark/model';
+import {
+  benchChartOption,
+  parseBenchmark,
+  phaseChartOption,
+  sampleStats,
+  timingChartOption,
+  timingRows,
+  timingsCsv,
+  timingsJson,
+} from '../../renderer/src/pages/spark/model';
 
 const labels = {
   spark: 'Spark',
@@ -53,8 +62,26 @@ function sparkRun(): SparkRunRecord {
     errorTrace: null,
     analyses: [
       { ...base, id: 'desc-state', status: 'ok', samplesMs: [300, 100, 120], sparkMs: 120, polarsMs: 10, match: true },
-      { ...base, id: 'desc-fuel', status: 'ok', samplesMs: [50, 40, 60], sparkMs: 50, polarsMs: 5, match: false, differences: [{ where: 'row 1, count', spark: 8, polars: 1 }] },
-      { ...base, id: 'corr-pearson', status: 'failed', samplesMs: [70], sparkMs: 70, polarsMs: null, match: null, error: 'AnalysisException: boom' },
+      {
+        ...base,
+        id: 'desc-fuel',
+        status: 'ok',
+        samplesMs: [50, 40, 60],
+        sparkMs: 50,
+        polarsMs: 5,
+        match: false,
+        differences: [{ where: 'row 1, count', spark: 8, polars: 1 }],
+      },
+      {
+        ...base,
+        id: 'corr-pearson',
+        status: 'failed',
+        samplesMs: [70],
+        sparkMs: 70,
+        polarsMs: null,
+        match: null,
+        error: 'AnalysisException: boom',
+      },
     ],
   };
 }
@@ -117,7 +144,9 @@ describe('Spark vs Polars view model', () => {
     const sparkBar = option.series[1]!.data[2]!;
     expect(sparkBar.label?.formatter).toBe('failed');
     expect(sparkBar.value).toBeGreaterThan(0);
-    const phases = phaseChartOption(sparkRun(), polarsRun('p2', 10), { dark: false, labels }) as { series: Array<{ name: string; data: number[] }> };
+    const phases = phaseChartOption(sparkRun(), polarsRun('p2', 10), { dark: false, labels }) as {
+      series: Array<{ name: string; data: number[] }>;
+    };
     expect(phases.series.map((s) => [s.name, s.data])).toEqual([
       ['Queue', [1000, 0]],
       ['Setup', [5000, 0]],

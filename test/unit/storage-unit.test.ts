@@ -15,14 +15,21 @@ import { verifySignatureV4 } from '../support/s3-server';
 const where = { endpoint: 'http://127.0.0.1:9000', bucket: 'sparkpolar' };
 
 describe('key layout', () => {
-  it.each(['crashes', 'NY crash vehicles 2024', 'a/b\\c%d', 'été ü', '..', 'x\ty'])('round-trips the dataset name %j through its key segment', (name) => {
-    const seg = datasetSegment(name);
-    expect(seg).not.toMatch(/[/\\]/);
-    expect(seg).not.toMatch(/^\.+$/);
-    expect(datasetFromSegment(seg)).toBe(name);
-    const prefix = runPrefix({ dataset: name, version: 3, runId: 'r-1' });
-    expect(parseRunKey(`${prefix}results/x.csv`)).toEqual({ run: { dataset: name, version: 3, runId: 'r-1' }, prefix, rest: 'results/x.csv' });
-  });
+  it.each(['crashes', 'NY crash vehicles 2024', 'a/b\\c%d', 'été ü', '..', 'x\ty'])(
+    'round-trips the dataset name %j through its key segment',
+    (name) => {
+      const seg = datasetSegment(name);
+      expect(seg).not.toMatch(/[/\\]/);
+      expect(seg).not.toMatch(/^\.+$/);
+      expect(datasetFromSegment(seg)).toBe(name);
+      const prefix = runPrefix({ dataset: name, version: 3, runId: 'r-1' });
+      expect(parseRunKey(`${prefix}results/x.csv`)).toEqual({
+        run: { dataset: name, version: 3, runId: 'r-1' },
+        prefix,
+        rest: 'results/x.csv',
+      });
+    },
+  );
 
   it('ignores keys outside the layout', () => {
     expect(parseRunKey('loose.txt')).toBeNull();
@@ -32,15 +39,31 @@ describe('key layout', () => {
 
 describe('configuration', () => {
   it('parses URLs and bare host:port with the TLS switch', () => {
-    expect(parseEndpoint('http://127.0.0.1:9000')).toEqual({ endpoint: 'http://127.0.0.1:9000', host: '127.0.0.1', port: 9000, useTLS: false });
-    expect(parseEndpoint('https://s3.example.org/')).toEqual({ endpoint: 'https://s3.example.org', host: 's3.example.org', port: 443, useTLS: true });
+    expect(parseEndpoint('http://127.0.0.1:9000')).toEqual({
+      endpoint: 'http://127.0.0.1:9000',
+      host: '127.0.0.1',
+      port: 9000,
+      useTLS: false,
+    });
+    expect(parseEndpoint('https://s3.example.org/')).toEqual({
+      endpoint: 'https://s3.example.org',
+      host: 's3.example.org',
+      port: 443,
+      useTLS: true,
+    });
     expect(parseEndpoint('minio.local:9000', true)).toMatchObject({ endpoint: 'https://minio.local:9000', useTLS: true });
     expect(() => parseEndpoint('ftp://x')).toThrow(/http:\/\/ or https:\/\//);
     expect(() => parseEndpoint('http://x:9000/bucket')).toThrow(/no path/);
   });
 
   it('uses the docker-compose defaults for missing keys and checks the bucket name', () => {
-    expect(configFromFields({ endpoint: 'http://localhost:9000' })).toMatchObject({ accessKey: 'minioadmin', secretKey: 'minioadmin', bucket: 'sparkpolar', region: 'us-east-1', partSizeBytes: 64 * 1024 * 1024 });
+    expect(configFromFields({ endpoint: 'http://localhost:9000' })).toMatchObject({
+      accessKey: 'minioadmin',
+      secretKey: 'minioadmin',
+      bucket: 'sparkpolar',
+      region: 'us-east-1',
+      partSizeBytes: 64 * 1024 * 1024,
+    });
     expect(() => configFromFields({})).toThrow(/No object storage endpoint/);
     expect(() => checkBucketName('Bad_Bucket')).toThrow(/not a valid bucket name/);
     expect(configFromFields({ endpoint: 'http://h:1' }, { SPARKPOLAR_S3_PART_SIZE_MB: '1' }).partSizeBytes).toBe(5 * 1024 * 1024);
@@ -83,16 +106,26 @@ describe('backoff', () => {
 
   it('retries transient errors up to the attempts, not the others', async () => {
     let calls = 0;
-    await expect(withRetry(async () => {
-      calls++;
-      throw Object.assign(new Error('reset'), { code: 'ECONNRESET' });
-    }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 })).rejects.toThrow('reset');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw Object.assign(new Error('reset'), { code: 'ECONNRESET' });
+        },
+        { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+      ),
+    ).rejects.toThrow('reset');
     expect(calls).toBe(3);
     calls = 0;
-    await expect(withRetry(async () => {
-      calls++;
-      throw Object.assign(new Error('denied'), { code: 'AccessDenied' });
-    }, { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 })).rejects.toThrow('denied');
+    await expect(
+      withRetry(
+        async () => {
+          calls++;
+          throw Object.assign(new Error('denied'), { code: 'AccessDenied' });
+        },
+        { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+      ),
+    ).rejects.toThrow('denied');
     expect(calls).toBe(1);
   });
 });
@@ -115,7 +148,14 @@ describe('result files', () => {
   it('keeps every value and type through Parquet', () => {
     expect(resultFromParquet(resultToParquet(table))).toEqual(table);
     // Column names that are also DataFrame members must not confuse the reader.
-    const awkward: ResultTable = { columns: [{ name: 'columns', type: 'integer' }, { name: 'rows', type: 'integer' }, { name: 'dtypes', type: 'text' }], rows: [[3, 4401, 'x']] };
+    const awkward: ResultTable = {
+      columns: [
+        { name: 'columns', type: 'integer' },
+        { name: 'rows', type: 'integer' },
+        { name: 'dtypes', type: 'text' },
+      ],
+      rows: [[3, 4401, 'x']],
+    };
     expect(resultFromParquet(resultToParquet(awkward))).toEqual(awkward);
     const empty: ResultTable = { columns: [{ name: 'n', type: 'integer' }], rows: [] };
     expect(resultFromParquet(resultToParquet(empty))).toEqual(empty);
@@ -147,8 +187,18 @@ describe('the test server SigV4 check', () => {
       });
       server.listen(0, '127.0.0.1', () => {
         const port = (server.address() as AddressInfo).port;
-        const client = new Minio.Client({ endPoint: '127.0.0.1', port, useSSL: false, accessKey: 'AKID', secretKey: secret, region: 'us-east-1', retryOptions: { disableRetry: true } });
-        void client.putObject('bucket-x', 'dir/a b+c.txt', Buffer.from('payload'), 7, { 'Content-Type': 'text/plain' }).catch(() => undefined);
+        const client = new Minio.Client({
+          endPoint: '127.0.0.1',
+          port,
+          useSSL: false,
+          accessKey: 'AKID',
+          secretKey: secret,
+          region: 'us-east-1',
+          retryOptions: { disableRetry: true },
+        });
+        void client
+          .putObject('bucket-x', 'dir/a b+c.txt', Buffer.from('payload'), 7, { 'Content-Type': 'text/plain' })
+          .catch(() => undefined);
       });
     });
     return seen;
@@ -162,7 +212,16 @@ describe('the test server SigV4 check', () => {
 
 describe('server-side chart images', () => {
   it('renders a bar chart of a result as SVG with its values, and nothing for an empty table', () => {
-    const table: ResultTable = { columns: [{ name: 'body_type', type: 'text' }, { name: 'count', type: 'integer' }], rows: [['SUBURBAN', 40], ['4 DOOR SEDAN', 25]] };
+    const table: ResultTable = {
+      columns: [
+        { name: 'body_type', type: 'text' },
+        { name: 'count', type: 'integer' },
+      ],
+      rows: [
+        ['SUBURBAN', 40],
+        ['4 DOOR SEDAN', 25],
+      ],
+    };
     const svg = renderChartSvg('desc-body-type', table);
     expect(svg).toMatch(/^<svg[\s\S]*<\/svg>$/);
     expect(svg).toContain('SUBURBAN');

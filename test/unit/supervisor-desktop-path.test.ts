@@ -38,7 +38,12 @@ describe('desktop request path (supervisor → engine entry → preload)', () =>
     const home = tempHome('desk');
     const mainLines: string[] = [];
     const mainLog = createLogger((l) => mainLines.push(l), 'debug', 'main');
-    const vault = new SecretVault({ safeStorage: fakeSafeStorage(), file: path.join(home, 'secrets.json'), platform: 'linux', log: mainLog });
+    const vault = new SecretVault({
+      safeStorage: fakeSafeStorage(),
+      file: path.join(home, 'secrets.json'),
+      platform: 'linux',
+      log: mainLog,
+    });
     const children: InProcessEngineChild[] = [];
     const supervisor = new EngineSupervisor<MessagePort>({
       fork: () => {
@@ -80,7 +85,13 @@ describe('desktop request path (supervisor → engine entry → preload)', () =>
     // A call made before the engine exists waits for the port.
     const early = client.call('system/ping', {});
     supervisor.start();
-    supervisor.connect({ id: 1, sendPort: (p) => givePort(p), sendHostEvent: (e) => hostEvent(e), notifyDown: (r) => engineDown(r), isDestroyed: () => false });
+    supervisor.connect({
+      id: 1,
+      sendPort: (p) => givePort(p),
+      sendHostEvent: (e) => hostEvent(e),
+      notifyDown: (r) => engineDown(r),
+      isDestroyed: () => false,
+    });
     expect((await early).pong).toBe(true);
     expect(studio.host.connectionState()).toBe('connected');
 
@@ -90,7 +101,9 @@ describe('desktop request path (supervisor → engine entry → preload)', () =>
 
     // A secret set through the engine lands in main's vault, encrypted; the settings file has none.
     const secret = 'sk-desktop-9f8e7d6c5b4a';
-    await client.call('settings/set', { storage: { endpoint: 'http://127.0.0.1:9000', accessKey: 'AKIA-DESK', bucket: 'desk', secretKey: secret } });
+    await client.call('settings/set', {
+      storage: { endpoint: 'http://127.0.0.1:9000', accessKey: 'AKIA-DESK', bucket: 'desk', secretKey: secret },
+    });
     const view: SettingsView = await client.call('settings/get', {});
     expect(view.storage.secretKey).toEqual({ hasSecret: true, source: 'stored' });
     expect(view.secrets.persistence).toBe('encrypted');

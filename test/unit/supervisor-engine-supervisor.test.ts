@@ -176,7 +176,8 @@ describe('EngineSupervisor', () => {
       createChannel: nodeChannel,
       log: memoryLogger(),
       onEngineMessage: (message, reply) => {
-        if (message.type === 'secrets/request') reply({ type: 'secrets/reply', id: message.id, ok: true, value: message.name === 'storage.secretKey' });
+        if (message.type === 'secrets/request')
+          reply({ type: 'secrets/reply', id: message.id, ok: true, value: message.name === 'storage.secretKey' });
       },
     });
     supervisor.start();

@@ -20,7 +20,12 @@ describe('rotating log files', () => {
     expect(fs.readdirSync(d).sort()).toEqual(['engine.1.log', 'engine.2.log', 'engine.log']);
     for (const f of fs.readdirSync(d)) expect(fs.statSync(path.join(d, f)).size).toBeLessThanOrEqual(100);
     // Oldest to newest across the kept files is a contiguous tail of what was written, ending with the last line.
-    const kept = [2, 1, 0].flatMap((i) => fs.readFileSync(rotatedName(d, 'engine', i), 'utf8').trim().split('\n'));
+    const kept = [2, 1, 0].flatMap((i) =>
+      fs
+        .readFileSync(rotatedName(d, 'engine', i), 'utf8')
+        .trim()
+        .split('\n'),
+    );
     expect(kept).toEqual(lines.slice(lines.length - kept.length));
     expect(kept.length).toBeGreaterThanOrEqual(6);
   });
@@ -39,13 +44,27 @@ describe('rotating log files', () => {
   it('writes structured JSON lines with secrets redacted', () => {
     const userData = dir();
     const log = createFileLogger({ dir: logsDir(userData), name: 'engine', level: 'debug' });
-    log.info('connecting', { url: 'postgres://app:hunter2@db:5432/x', token: 'dapiabcdef0123456789', authorization: 'Bearer eyJabc.def', endpoint: 'http://minio:9000' });
+    log.info('connecting', {
+      url: 'postgres://app:hunter2@db:5432/x',
+      token: 'dapiabcdef0123456789',
+      authorization: 'Bearer eyJabc.def',
+      endpoint: 'http://minio:9000',
+    });
     log.error('engine crashed: uncaught exception', { error: 'Error: boom\n    at x' });
     log.close();
     const text = fs.readFileSync(path.join(userData, 'logs', 'engine.log'), 'utf8');
     for (const secret of ['hunter2', 'dapiabcdef0123456789', 'eyJabc.def']) expect(text).not.toContain(secret);
-    const entries = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries[0]).toMatchObject({ level: 'info', scope: 'engine', msg: 'connecting', endpoint: 'http://minio:9000', url: 'postgres://app:[redacted]@db:5432/x' });
+    const entries = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries[0]).toMatchObject({
+      level: 'info',
+      scope: 'engine',
+      msg: 'connecting',
+      endpoint: 'http://minio:9000',
+      url: 'postgres://app:[redacted]@db:5432/x',
+    });
     expect(entries[1]).toMatchObject({ level: 'error', msg: 'engine crashed: uncaught exception' });
     expect(Date.parse(String(entries[0]!.t))).not.toBeNaN();
   });

@@ -61,7 +61,14 @@ describe('preload studio', () => {
 
     down('the engine crashed');
     expect(await inFlight).toMatchObject({ code: 'ENGINE_UNAVAILABLE' });
-    expect(events).toEqual([expect.objectContaining({ type: 'job/failed', jobId: 'first-job', method: 'job', error: expect.objectContaining({ code: 'ENGINE_UNAVAILABLE' }) })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'job/failed',
+        jobId: 'first-job',
+        method: 'job',
+        error: expect.objectContaining({ code: 'ENGINE_UNAVAILABLE' }),
+      }),
+    ]);
     const waiting = studio.call('echo', 'later');
     const second = connect('second');
     expect(await waiting).toEqual({ from: 'second', params: 'later' });

@@ -38,7 +38,9 @@ describe('UI strings', () => {
   });
 
   it('translates the standard fix of every error code that has one', () => {
-    const withFix = Object.entries(ERROR_CODES).filter(([, fix]) => fix).map(([code]) => `errors.fix.${code}`);
+    const withFix = Object.entries(ERROR_CODES)
+      .filter(([, fix]) => fix)
+      .map(([code]) => `errors.fix.${code}`);
     // A new error code needs its French fix in renderer/src/i18n/fr.ts (errors.fix.<CODE>).
     expect(frKeys.filter(isFix).sort()).toEqual(withFix.sort());
   });
@@ -48,7 +50,8 @@ describe('UI strings', () => {
     const missing: string[] = [];
     for (const file of sources(rendererSrc)) {
       const text = fs.readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/\bt\(\s*'([\w.]+)'/g)) if (!known.has(m[1]!)) missing.push(`${path.relative(rendererSrc, file)}: ${m[1]}`);
+      for (const m of text.matchAll(/\bt\(\s*'([\w.]+)'/g))
+        if (!known.has(m[1]!)) missing.push(`${path.relative(rendererSrc, file)}: ${m[1]}`);
     }
     expect(missing).toEqual([]);
   });

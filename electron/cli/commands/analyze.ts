@@ -89,12 +89,17 @@ export function registerAnalyze(program: Command): void {
             version: options.datasetVersion ? Number(options.datasetVersion) : undefined,
             analyses,
             fresh: Boolean(options.fresh),
-            cleaning: { sentinelsAsNull: Boolean(options.sentinelsAsNull), mergeMakes: Boolean(options.mergeMakes), dropOriginalNulls: !options.keepNullRows },
+            cleaning: {
+              sentinelsAsNull: Boolean(options.sentinelsAsNull),
+              mergeMakes: Boolean(options.mergeMakes),
+              dropOriginalNulls: !options.keepNullRows,
+            },
           },
           {
             signal,
             onProgress: (p) => {
-              if (!json && process.stderr.isTTY) process.stderr.write(`\r\x1b[K${p.message ?? p.phase ?? ''}${p.total ? ` (${p.done ?? 0}/${p.total})` : ''}`);
+              if (!json && process.stderr.isTTY)
+                process.stderr.write(`\r\x1b[K${p.message ?? p.phase ?? ''}${p.total ? ` (${p.done ?? 0}/${p.total})` : ''}`);
             },
           },
         );
@@ -106,9 +111,12 @@ export function registerAnalyze(program: Command): void {
           fs.writeFileSync(path.join(dir, 'timings.json'), JSON.stringify(timingsJson(run), null, 2) + '\n');
         }
         if (json) return emitJson(analyzeJson(run));
-        say(`${run.dataset} v${run.version}: ${run.rows.toLocaleString('en-US')} rows, loaded from ${run.loadSource} in ${run.loadMs.toFixed(0)} ms; run ${run.runId}`);
+        say(
+          `${run.dataset} v${run.version}: ${run.rows.toLocaleString('en-US')} rows, loaded from ${run.loadSource} in ${run.loadMs.toFixed(0)} ms; run ${run.runId}`,
+        );
         for (const r of run.results) {
-          const detail = r.status === 'ok' ? `${r.rowsOut} rows, ${r.timings.computeMs.toFixed(1)} ms${r.cached ? ' (cached)' : ''}` : (r.reason ?? '');
+          const detail =
+            r.status === 'ok' ? `${r.rowsOut} rows, ${r.timings.computeMs.toFixed(1)} ms${r.cached ? ' (cached)' : ''}` : (r.reason ?? '');
           say(`  ${r.id.padEnd(32)} ${r.status.padEnd(15)} ${detail}`);
         }
         if (options.out) say(`Results written to ${path.resolve(options.out)}`);

@@ -26,7 +26,10 @@ function nonNegativeInt(value: string): number {
 }
 
 function sectionList(value: string): SectionName[] {
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !(SECTION_NAMES as readonly string[]).includes(n));
   if (unknown.length || !names.length) throw new InvalidArgumentError(`a comma-separated list of ${SECTION_NAMES.join(', ')}`);
   return names as SectionName[];
@@ -61,7 +64,7 @@ export function registerBench(program: Command): void {
     .option('--smoke', 'one repetition of everything, no warm-up: checks the harness runs, numbers mean nothing')
     .option('--repetitions <n>', 'timed repetitions after the warm-up', positiveInt, 3)
     .option('--csv <file>', 'benchmark this CSV instead of generated data (the analyze section needs the crash columns)')
-    .option('--seed <n>', 'generator seed (default: the generator\'s fixed seed)', nonNegativeInt)
+    .option('--seed <n>', "generator seed (default: the generator's fixed seed)", nonNegativeInt)
     .option('--cache <dir>', 'folder of generated input files (default <data folder>/bench/data)')
     .option('--regenerate', 'generate the input again even if it is cached')
     .option('--keep-dataset', 'keep the imported benchmark dataset afterwards')
@@ -80,7 +83,9 @@ export function registerBench(program: Command): void {
           const cache = options.cache ?? path.join(engine.ctx.home, 'bench', 'data');
           input = await generatedInput(cache, rows, { seed: options.seed, regenerate: options.regenerate, log, signal });
         }
-        log(`input ${input.file}: ${input.rows.toLocaleString('en-US')} rows, ${(input.bytes / 1024 / 1024).toFixed(1)} MB${input.generated ? ' (generated now)' : ''}`);
+        log(
+          `input ${input.file}: ${input.rows.toLocaleString('en-US')} rows, ${(input.bytes / 1024 / 1024).toFixed(1)} MB${input.generated ? ' (generated now)' : ''}`,
+        );
         const report = await runBenchmark(client, engine, {
           sections: options.only ?? [...SECTION_NAMES],
           input,

@@ -14,12 +14,17 @@ export function registerDemo(program: Command): void {
       await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
         const live = !json && process.stderr.isTTY;
         const result = await client
-          .run('dataset/sample', { rows: options.rows, seed: options.seed, name: options.name }, {
-            signal,
-            onProgress: (p) => {
-              if (live && p.total) process.stderr.write(`\r\x1b[K${p.message ?? p.phase}: ${Math.floor((100 * (p.done ?? 0)) / p.total)}%`);
+          .run(
+            'dataset/sample',
+            { rows: options.rows, seed: options.seed, name: options.name },
+            {
+              signal,
+              onProgress: (p) => {
+                if (live && p.total)
+                  process.stderr.write(`\r\x1b[K${p.message ?? p.phase}: ${Math.floor((100 * (p.done ?? 0)) / p.total)}%`);
+              },
             },
-          })
+          )
           .finally(() => live && process.stderr.write('\r\x1b[K'));
         if (json) return emitJson(result);
         say(
@@ -27,7 +32,9 @@ export function registerDemo(program: Command): void {
             ? `Generated ${result.rows.toLocaleString('en-US')} rows (seed ${result.seed}, ${(result.bytes / 1e6).toFixed(1)} MB) in ${result.generateSeconds.toFixed(1)} s: ${result.file}`
             : `Reused the sample file ${result.file} (same rows and seed).`,
         );
-        say(`Imported them as "${result.dataset}" version ${result.version} (table data.${result.table}) in ${result.importSeconds.toFixed(1)} s.`);
+        say(
+          `Imported them as "${result.dataset}" version ${result.version} (table data.${result.table}) in ${result.importSeconds.toFixed(1)} s.`,
+        );
         say(`Next: sparkpolar datasets · sparkpolar export ${result.dataset} --format csv --out ${result.dataset}.csv · or open the app.`);
       });
     });

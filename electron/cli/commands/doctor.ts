@@ -17,7 +17,9 @@ export function registerDoctor(program: Command): void {
         say(`  Data folder   ${info.home}`);
         say(`  PostgreSQL    ${db.serverVersion ? `${db.version} ${db.mode} at ${db.location}` : `not reachable (${db.error})`}`);
         say(`  Object store  ${info.storage.configured ? `${info.storage.endpoint} bucket ${info.storage.bucket}` : 'not configured'}`);
-        say(`  Databricks    ${info.databricks.configured ? `${info.databricks.host} (${info.databricks.auth}, from ${info.databricks.source})` : 'not configured'}`);
+        say(
+          `  Databricks    ${info.databricks.configured ? `${info.databricks.host} (${info.databricks.auth}, from ${info.databricks.source})` : 'not configured'}`,
+        );
         if (!db.serverVersion) process.exitCode = 1;
       });
     });

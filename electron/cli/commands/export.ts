@@ -27,7 +27,9 @@ function collect(value: string, previous: string[]): string[] {
 export function resolveColumn(columns: DatasetColumn[], name: string): string {
   const n = name.trim();
   const found =
-    columns.find((c) => c.name === n) ?? columns.find((c) => c.identifier === n) ?? columns.find((c) => c.name.toLowerCase() === n.toLowerCase());
+    columns.find((c) => c.name === n) ??
+    columns.find((c) => c.identifier === n) ??
+    columns.find((c) => c.name.toLowerCase() === n.toLowerCase());
   if (!found) throw new StudioError('INVALID_REQUEST', `No column "${n}". Columns: ${columns.map((c) => c.name).join(', ')}.`);
   return found.identifier;
 }
@@ -52,12 +54,17 @@ export function parseFilter(columns: DatasetColumn[], spec: string): ColumnFilte
   if ((m = /^(.+?)\s*~\s*(.*)$/.exec(s))) return { column: resolveColumn(columns, m[1]!), op: 'contains', value: m[2]! };
   if ((m = /^(.+?)\s+in\s+(.+)$/i.exec(s))) return { column: resolveColumn(columns, m[1]!), op: 'oneOf', values: m[2]!.split('|') };
   if ((m = /^(.+?)\s*=\s*(.*)$/.exec(s))) return { column: resolveColumn(columns, m[1]!), op: 'equals', value: m[2]! };
-  throw new InvalidArgumentError(`--filter "${spec}": use COL=VALUE, COL~TEXT, "COL in A|B", COL>=N, COL<=N, "COL is null" or "COL not null"`);
+  throw new InvalidArgumentError(
+    `--filter "${spec}": use COL=VALUE, COL~TEXT, "COL in A|B", COL>=N, COL<=N, "COL is null" or "COL not null"`,
+  );
 }
 
 function progressText(p: JobProgress): string {
   const parts = [p.message ?? p.phase ?? 'exporting'];
-  if (p.total && p.done !== undefined) parts.push(`${Math.floor((100 * p.done) / p.total)}% (${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} ${p.unit ?? ''})`);
+  if (p.total && p.done !== undefined)
+    parts.push(
+      `${Math.floor((100 * p.done) / p.total)}% (${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} ${p.unit ?? ''})`,
+    );
   if (p.rowsPerSecond) parts.push(`${p.rowsPerSecond.toLocaleString('en-US')} rows/s`);
   return parts.join(', ');
 }
@@ -67,7 +74,11 @@ export function registerExport(program: Command): void {
     .command('export')
     .description('export a dataset (or a filtered, sorted view of it), or the results of an analysis run, to files')
     .argument('<dataset>', 'dataset name')
-    .addOption(new Option('--format <format>', 'file format').choices([...new Set([...DATASET_EXPORT_FORMATS, ...RESULT_EXPORT_FORMATS, 'html'])]).makeOptionMandatory())
+    .addOption(
+      new Option('--format <format>', 'file format')
+        .choices([...new Set([...DATASET_EXPORT_FORMATS, ...RESULT_EXPORT_FORMATS, 'html'])])
+        .makeOptionMandatory(),
+    )
     .requiredOption('--out <path>', 'file to write (a folder for per-analysis csv/json/parquet results)')
     .option('--run <runId>', 'export this analysis run instead of the rows (csv|json|parquet|xlsx|html)')
     .option('--version <n>', 'dataset version (default: current)', (v) => {
@@ -88,10 +99,18 @@ export function registerExport(program: Command): void {
         let result: ExportResult;
         try {
           if (options.run) {
-            if (options.format === 'html') result = await client.run('export/report', { runId: options.run, path: out, lang: options.lang }, run);
+            if (options.format === 'html')
+              result = await client.run('export/report', { runId: options.run, path: out, lang: options.lang }, run);
             else if ((RESULT_EXPORT_FORMATS as readonly string[]).includes(options.format)) {
-              result = await client.run('export/results', { runId: options.run, format: options.format as (typeof RESULT_EXPORT_FORMATS)[number], path: out }, run);
-            } else throw new InvalidArgumentError(`--format ${options.format} is for rows; results export as ${RESULT_EXPORT_FORMATS.join(', ')} or html`);
+              result = await client.run(
+                'export/results',
+                { runId: options.run, format: options.format as (typeof RESULT_EXPORT_FORMATS)[number], path: out },
+                run,
+              );
+            } else
+              throw new InvalidArgumentError(
+                `--format ${options.format} is for rows; results export as ${RESULT_EXPORT_FORMATS.join(', ')} or html`,
+              );
           } else {
             if (!(DATASET_EXPORT_FORMATS as readonly string[]).includes(options.format)) {
               throw new InvalidArgumentError(`--format ${options.format} needs --run; rows export as ${DATASET_EXPORT_FORMATS.join(', ')}`);
@@ -117,8 +136,13 @@ export function registerExport(program: Command): void {
         }
         if (json) return emitJson(result);
         const where = result.files.length > 1 ? `${result.files.length} files in ${result.path}` : result.path;
-        say(`Exported ${result.rows.toLocaleString('en-US')} rows as ${result.format} to ${where} (${(result.bytes / 1e6).toFixed(1)} MB) in ${result.seconds.toFixed(1)} s.`);
-        if (result.neutralised) say(`  ${result.neutralised.toLocaleString('en-US')} cell(s) starting with = + - @ tab or CR were prefixed with ' so spreadsheets show them as text.`);
+        say(
+          `Exported ${result.rows.toLocaleString('en-US')} rows as ${result.format} to ${where} (${(result.bytes / 1e6).toFixed(1)} MB) in ${result.seconds.toFixed(1)} s.`,
+        );
+        if (result.neutralised)
+          say(
+            `  ${result.neutralised.toLocaleString('en-US')} cell(s) starting with = + - @ tab or CR were prefixed with ' so spreadsheets show them as text.`,
+          );
       });
     });
 }

@@ -13,4 +13,17 @@ import { registerServe } from './serve';
 import { registerSpark } from './spark';
 
 /** Every `sparkpolar` sub-command, in help order. */
-export const commands: Array<(program: Command) => void> = [registerDoctor, registerServe, registerGenerate, registerDemo, registerImport, registerDatasets, registerAnalyze, registerExport, registerBench, registerPublish, registerRuns, registerSpark];
+export const commands: Array<(program: Command) => void> = [
+  registerDoctor,
+  registerServe,
+  registerGenerate,
+  registerDemo,
+  registerImport,
+  registerDatasets,
+  registerAnalyze,
+  registerExport,
+  registerBench,
+  registerPublish,
+  registerRuns,
+  registerSpark,
+];

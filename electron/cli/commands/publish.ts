@@ -31,24 +31,30 @@ export function registerPublish(program: Command): void {
         const live = !json && process.stderr.isTTY;
         let lastLogged = 0;
         const result = await client
-          .run('storage/publish', { dataset, runId: options.run, includeDataset: Boolean(options.includeDataset) }, {
-            signal,
-            onProgress: (p) => {
-              if (json) return;
-              if (live) process.stderr.write(`\r\x1b[K${progressLine(p)}`);
-              else if (Date.now() - lastLogged > 2000) {
-                lastLogged = Date.now();
-                process.stderr.write(`${progressLine(p)}\n`);
-              }
+          .run(
+            'storage/publish',
+            { dataset, runId: options.run, includeDataset: Boolean(options.includeDataset) },
+            {
+              signal,
+              onProgress: (p) => {
+                if (json) return;
+                if (live) process.stderr.write(`\r\x1b[K${progressLine(p)}`);
+                else if (Date.now() - lastLogged > 2000) {
+                  lastLogged = Date.now();
+                  process.stderr.write(`${progressLine(p)}\n`);
+                }
+              },
             },
-          })
+          )
           .finally(() => {
             if (live) process.stderr.write('\r\x1b[K');
           });
         if (result.status === 'queued') process.exitCode = EXIT_QUEUED;
         if (json) return emitJson(result);
         if (result.status === 'queued') {
-          process.stderr.write(`sparkpolar: ${result.error?.message ?? 'storage unreachable'} The publish of run ${result.runId} is queued (entry ${result.queueId}).\n`);
+          process.stderr.write(
+            `sparkpolar: ${result.error?.message ?? 'storage unreachable'} The publish of run ${result.runId} is queued (entry ${result.queueId}).\n`,
+          );
           return;
         }
         say(`Published run ${result.runId} of "${result.dataset}" version ${result.version} to ${result.bucket}/${result.prefix}`);

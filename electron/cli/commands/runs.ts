@@ -20,7 +20,9 @@ export function registerRuns(program: Command): void {
           if (!items.length) return say('Nothing waiting in the publish queue.');
           for (const q of items) {
             const next = q.state === 'queued' && q.nextAttemptAt ? `, next try ${q.nextAttemptAt}` : '';
-            say(`#${q.id}  ${q.dataset}  run ${q.runId}  ${q.state}, ${q.attempts} attempt(s)${next}${q.lastError ? `: ${q.lastError.message}` : ''}`);
+            say(
+              `#${q.id}  ${q.dataset}  run ${q.runId}  ${q.state}, ${q.attempts} attempt(s)${next}${q.lastError ? `: ${q.lastError.message}` : ''}`,
+            );
           }
           return;
         }
@@ -29,7 +31,11 @@ export function registerRuns(program: Command): void {
           if (json) return emitJson(runs);
           if (!runs.length) return say(dataset ? `No published run of "${dataset}".` : 'No published run.');
           for (const r of runs) {
-            const state = r.complete ? 'complete' : r.manifestError ? `unreadable manifest (${r.manifestError})` : 'INCOMPLETE (no manifest; delete it from the Runs panel)';
+            const state = r.complete
+              ? 'complete'
+              : r.manifestError
+                ? `unreadable manifest (${r.manifestError})`
+                : 'INCOMPLETE (no manifest; delete it from the Runs panel)';
             say(`${r.dataset}  v${r.version}  ${r.runId}  ${r.publishedAt ?? ''}  ${r.objects} objects, ${size(r.bytes)}  ${state}`);
           }
           return;
@@ -37,7 +43,10 @@ export function registerRuns(program: Command): void {
         const runs = await client.call('analysis/runs', dataset ? { dataset } : {});
         if (json) return emitJson(runs);
         if (!runs.length) return say(dataset ? `No analysis run of "${dataset}".` : 'No analysis run.');
-        for (const r of runs) say(`${r.dataset}  v${r.version}  ${r.runId}  ${r.startedAt}  ${r.analyses} analyses${r.failed ? `, ${r.failed} failed` : ''}, ${(r.totalMs / 1000).toFixed(1)} s`);
+        for (const r of runs)
+          say(
+            `${r.dataset}  v${r.version}  ${r.runId}  ${r.startedAt}  ${r.analyses} analyses${r.failed ? `, ${r.failed} failed` : ''}, ${(r.totalMs / 1000).toFixed(1)} s`,
+          );
       });
     });
 }

@@ -27,7 +27,12 @@ export function registerServe(program: Command): void {
       const log = createLogger((line) => process.stderr.write(line + '\n'), global.verbose ? 'debug' : 'warn', 'serve');
       const databaseUrl = await resolveDatabaseUrl({ home, env: process.env, log, commandLineUrl: global.databaseUrl });
       const engine = new Engine({ home, databaseUrl, host: 'browser', log });
-      const server = await startBrowserServer({ engine, port: options.port, rendererDir: defaultRendererDir, uploadDir: path.join(home, 'uploads') });
+      const server = await startBrowserServer({
+        engine,
+        port: options.port,
+        rendererDir: defaultRendererDir,
+        uploadDir: path.join(home, 'uploads'),
+      });
       if (global.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');
       else process.stdout.write(`SparkPolar Studio is serving at ${server.url}\nOpen it in a browser on this machine. Ctrl-C stops.\n`);
       const stop = async () => {

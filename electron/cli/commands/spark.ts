@@ -12,11 +12,13 @@ function positiveInt(label: string) {
 }
 
 function computeOption(value: string): string {
-  if (!/^(serverless|local|cluster:[A-Za-z0-9._-]+)$/.test(value)) throw new InvalidArgumentError('serverless, local or cluster:<cluster id>');
+  if (!/^(serverless|local|cluster:[A-Za-z0-9._-]+)$/.test(value))
+    throw new InvalidArgumentError('serverless, local or cluster:<cluster id>');
   return value;
 }
 
-const ms = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`);
+const ms = (v: number | null | undefined) =>
+  v === null || v === undefined ? '—' : v >= 10_000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`;
 
 /** The one JSON object `spark run --json` prints. */
 export function runSummary(run: SparkRunRecord) {
@@ -48,7 +50,9 @@ export function runSummary(run: SparkRunRecord) {
 }
 
 export function registerSpark(program: Command): void {
-  const spark = program.command('spark').description('run the analyses on Spark (Databricks or local spark-submit) and compare with Polars');
+  const spark = program
+    .command('spark')
+    .description('run the analyses on Spark (Databricks or local spark-submit) and compare with Polars');
 
   spark
     .command('run <dataset>')
@@ -78,8 +82,19 @@ export function registerSpark(program: Command): void {
             ...(options.compute ? { compute: String(options.compute) } : {}),
             repeat: options.repeat as number,
             ...(options.format ? { format: options.format as 'parquet' | 'csv' } : {}),
-            ...(options.analyses ? { analyses: String(options.analyses).split(',').map((s) => s.trim()).filter(Boolean) } : {}),
-            cleaning: { sentinelsAsNull: Boolean(options.sentinelsAsNull), mergeMakes: Boolean(options.mergeMakes), dropOriginalNulls: !options.keepNullRows },
+            ...(options.analyses
+              ? {
+                  analyses: String(options.analyses)
+                    .split(',')
+                    .map((s) => s.trim())
+                    .filter(Boolean),
+                }
+              : {}),
+            cleaning: {
+              sentinelsAsNull: Boolean(options.sentinelsAsNull),
+              mergeMakes: Boolean(options.mergeMakes),
+              dropOriginalNulls: !options.keepNullRows,
+            },
             compare: options.compare !== false,
           },
           {
@@ -97,13 +112,20 @@ export function registerSpark(program: Command): void {
         if (json) return emitJson(summary);
         say(`Spark run ${summary.runId}: ${run.status} (${run.compute})`);
         if (run.runPageUrl) say(`  ${run.runPageUrl}`);
-        say(`  queue ${ms(summary.queueMs)} · setup ${ms(summary.setupMs)} · execution ${ms(summary.executionMs)} · cleanup ${ms(summary.cleanupMs)}`);
+        say(
+          `  queue ${ms(summary.queueMs)} · setup ${ms(summary.setupMs)} · execution ${ms(summary.executionMs)} · cleanup ${ms(summary.cleanupMs)}`,
+        );
         const width = Math.max(...summary.analyses.map((a) => a.id.length), 8);
         for (const a of summary.analyses) {
           const mark = a.match === null ? ' ' : a.match ? '✓' : '✗';
-          say(`  ${mark} ${a.id.padEnd(width)}  spark ${ms(a.sparkMs).padStart(8)}  polars ${ms(a.polarsMs).padStart(8)}${a.error ? `  (${a.error})` : ''}`);
+          say(
+            `  ${mark} ${a.id.padEnd(width)}  spark ${ms(a.sparkMs).padStart(8)}  polars ${ms(a.polarsMs).padStart(8)}${a.error ? `  (${a.error})` : ''}`,
+          );
         }
-        if (run.verdict) say(`  ${run.verdict.matched}/${run.verdict.compared} analyses give the same results${run.verdict.mismatched ? `; ${run.verdict.mismatched} differ` : ''}`);
+        if (run.verdict)
+          say(
+            `  ${run.verdict.matched}/${run.verdict.compared} analyses give the same results${run.verdict.mismatched ? `; ${run.verdict.mismatched} differ` : ''}`,
+          );
       });
     });
 
@@ -134,7 +156,10 @@ export function registerSpark(program: Command): void {
       await withEngine(command, async ({ client, json, say, emitJson }) => {
         const result = await client.call('spark/test', options.profile ? { profile: options.profile } : {});
         if (json) emitJson(result);
-        else if (result.ok) say(`Connected to ${result.host} (${result.auth}) in ${result.ms} ms; uploads go to ${result.storage?.root} (${result.storage?.kind})`);
+        else if (result.ok)
+          say(
+            `Connected to ${result.host} (${result.auth}) in ${result.ms} ms; uploads go to ${result.storage?.root} (${result.storage?.kind})`,
+          );
         else process.stderr.write(`sparkpolar: ${result.error?.message}${result.error?.fix ? ` (${result.error.fix})` : ''}\n`);
         if (!result.ok) process.exitCode = 1;
       });
@@ -151,7 +176,9 @@ export function registerSpark(program: Command): void {
         if (!runs.length) say('No Spark runs yet.');
         for (const r of runs) {
           const verdict = r.verdict ? `${r.verdict.matched}/${r.verdict.compared} match` : '';
-          say(`${r.startedAt.slice(0, 19).replace('T', ' ')}  ${r.status.padEnd(9)}  ${r.dataset} v${r.version}  ${r.compute}  ${r.databricksRunId ?? r.id}  ${verdict}`);
+          say(
+            `${r.startedAt.slice(0, 19).replace('T', ' ')}  ${r.status.padEnd(9)}  ${r.dataset} v${r.version}  ${r.compute}  ${r.databricksRunId ?? r.id}  ${verdict}`,
+          );
         }
       });
     });

@@ -5,7 +5,15 @@
  * column on the same stage) is computed once per run.
  */
 import type pl from 'nodejs-polars';
-import { ANALYSES, analysisById, columnsNeeded, missingRequirements, resolveParams, type AnalysisSpec, type ResolvedParams } from '../../../shared/analyses';
+import {
+  ANALYSES,
+  analysisById,
+  columnsNeeded,
+  missingRequirements,
+  resolveParams,
+  type AnalysisSpec,
+  type ResolvedParams,
+} from '../../../shared/analyses';
 import type { AnalysisResult, CleaningOptions } from '../../../shared/contract/analysis';
 import { StudioError, toErrorData } from '../../../shared/errors';
 import type { DatasetColumn } from '../../../shared/types';
@@ -29,7 +37,11 @@ export interface PlannedAnalysis {
  * a list the whole catalog is planned. Analyses whose columns are missing are planned as
  * `not-applicable` (reported, not run, never an error).
  */
-export function planAnalyses(columns: DatasetColumn[], ids: string[] | undefined, params: Record<string, Record<string, unknown>> = {}): PlannedAnalysis[] {
+export function planAnalyses(
+  columns: DatasetColumn[],
+  ids: string[] | undefined,
+  params: Record<string, Record<string, unknown>> = {},
+): PlannedAnalysis[] {
   for (const id of ids ?? []) {
     if (!analysisById(id)) throw new StudioError('ANALYSIS_NOT_FOUND', `No analysis "${id}" in the catalog.`, { id });
   }
@@ -38,7 +50,12 @@ export function planAnalyses(columns: DatasetColumn[], ids: string[] | undefined
   for (const spec of specs) {
     const missing = missingRequirements(spec, columns);
     if (missing.length) {
-      planned.push({ spec, params: {}, status: 'not-applicable', reason: `Needs ${missing.map((m) => (m.types ? `${m.column} (${m.types.join('/')})` : m.column)).join(', ')}.` });
+      planned.push({
+        spec,
+        params: {},
+        status: 'not-applicable',
+        reason: `Needs ${missing.map((m) => (m.types ? `${m.column} (${m.types.join('/')})` : m.column)).join(', ')}.`,
+      });
       continue;
     }
     try {
@@ -128,12 +145,27 @@ export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnaly
     try {
       const table = await OPS[p.spec.op.kind](ctx);
       const ms = performance.now() - t0;
-      results.push({ ...base, status: 'ok', table, rowsIn: frame.height, rowsOut: table.rows.length, timings: { loadMs: 0, computeMs: ms, totalMs: ms } });
+      results.push({
+        ...base,
+        status: 'ok',
+        table,
+        rowsIn: frame.height,
+        rowsOut: table.rows.length,
+        timings: { loadMs: 0, computeMs: ms, totalMs: ms },
+      });
     } catch (err) {
       if (err instanceof StudioError && err.code === 'CANCELLED') throw err;
       const ms = performance.now() - t0;
       const error = toErrorData(err);
-      results.push({ ...base, status: 'failed', table: null, reason: error.message, error, rowsIn: frame.height, timings: { loadMs: 0, computeMs: ms, totalMs: ms } });
+      results.push({
+        ...base,
+        status: 'failed',
+        table: null,
+        reason: error.message,
+        error,
+        rowsIn: frame.height,
+        timings: { loadMs: 0, computeMs: ms, totalMs: ms },
+      });
     }
     done++;
   }

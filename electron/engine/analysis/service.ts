@@ -34,7 +34,11 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
   const catalog = new Catalog(deps.db);
   const info = await catalog.get(request.dataset, request.version);
   // Snapshots of versions that no longer exist (deleted or re-imported) are removed here.
-  pruneSnapshots(deps.home, info.dataset, (await catalog.versions(info.dataset)).map((v) => v.table));
+  pruneSnapshots(
+    deps.home,
+    info.dataset,
+    (await catalog.versions(info.dataset)).map((v) => v.table),
+  );
   const plan = planAnalyses(info.columns, request.analyses, request.params);
   const cleaning = request.cleaning;
   const keys = new Map<PlannedAnalysis, string>();
@@ -54,7 +58,8 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
     job.progress({ phase: 'load', message: 'Loading the dataset into Polars', done: 0, total: info.rows, unit: 'rows' });
     const loaded = await loadDataset(deps, info, ids, {
       signal: job.signal,
-      onProgress: (p) => job.progress({ phase: 'load', message: 'Loading from PostgreSQL', done: p.rows, total: info.rows, unit: 'rows', rows: p.rows }),
+      onProgress: (p) =>
+        job.progress({ phase: 'load', message: 'Loading from PostgreSQL', done: p.rows, total: info.rows, unit: 'rows', rows: p.rows }),
     });
     loadMs = loaded.loadMs;
     loadSource = loaded.source;
@@ -68,7 +73,14 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
       cleaning,
       signal: job.signal,
       onProgress: (p) =>
-        job.progress({ phase: 'analyze', message: p.id ? `Running ${p.id}` : 'Done', done: p.done, total: p.total, unit: 'analyses', details: { id: p.id } }),
+        job.progress({
+          phase: 'analyze',
+          message: p.id ? `Running ${p.id}` : 'Done',
+          done: p.done,
+          total: p.total,
+          unit: 'analyses',
+          details: { id: p.id },
+        }),
     });
     prepareMs = ran.prepareMs;
     for (const r of ran.results) computed.set(r.id, r);
@@ -105,7 +117,15 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
 }
 
 function notRun(p: PlannedAnalysis): AnalysisResult {
-  const r: AnalysisResult = { id: p.spec.id, status: p.status, table: null, params: p.params, timings: { loadMs: 0, computeMs: 0, totalMs: 0 }, rowsIn: 0, rowsOut: 0 };
+  const r: AnalysisResult = {
+    id: p.spec.id,
+    status: p.status,
+    table: null,
+    params: p.params,
+    timings: { loadMs: 0, computeMs: 0, totalMs: 0 },
+    rowsIn: 0,
+    rowsOut: 0,
+  };
   if (p.reason) r.reason = p.reason;
   if (p.error) r.error = p.error;
   return r;

@@ -49,7 +49,8 @@ function readMeta(file: string): SnapshotMeta | null {
 
 function matches(meta: SnapshotMeta | null, info: DatasetVersionInfo): meta is SnapshotMeta {
   if (!meta || meta.format !== 3) return false;
-  if (meta.table !== info.table || meta.version !== info.version || meta.importedAt !== info.importedAt || meta.rows !== info.rows) return false;
+  if (meta.table !== info.table || meta.version !== info.version || meta.importedAt !== info.importedAt || meta.rows !== info.rows)
+    return false;
   for (const [id, type] of Object.entries(meta.columns)) {
     if (info.columns.find((c) => c.identifier === id)?.type !== type) return false;
   }

@@ -56,5 +56,10 @@ export async function loadDataset(
       // A snapshot is an optimisation: a full disk or a read-only folder must not fail the run.
     }
   }
-  return { frame: coded.frame.select(...wanted), dictionaries: pickDictionaries(coded.dictionaries, wanted), source: 'postgres', loadMs: performance.now() - started };
+  return {
+    frame: coded.frame.select(...wanted),
+    dictionaries: pickDictionaries(coded.dictionaries, wanted),
+    source: 'postgres',
+    loadMs: performance.now() - started,
+  };
 }

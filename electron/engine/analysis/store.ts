@@ -41,7 +41,10 @@ function sortKeys(value: unknown): unknown {
 export async function readCache(db: Database, keys: string[]): Promise<Map<string, AnalysisResult>> {
   const out = new Map<string, AnalysisResult>();
   if (!keys.length) return out;
-  const { rows } = await db.query<{ cache_key: string; result: AnalysisResult }>('SELECT cache_key, result FROM studio.analysis_cache WHERE cache_key = ANY($1)', [keys]);
+  const { rows } = await db.query<{ cache_key: string; result: AnalysisResult }>(
+    'SELECT cache_key, result FROM studio.analysis_cache WHERE cache_key = ANY($1)',
+    [keys],
+  );
   for (const r of rows) out.set(r.cache_key, r.result);
   return out;
 }
@@ -59,22 +62,49 @@ export async function writeCache(db: Database, table: string, entries: Array<{ k
 export async function saveRun(db: Database, run: AnalysisRun): Promise<void> {
   await db.query(
     `INSERT INTO studio.analysis_runs (run_id, dataset, version, started_at, total_ms, analyses, failed, run) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [run.runId, run.dataset, run.version, run.startedAt, run.totalMs, run.results.length, run.results.filter((r) => r.status === 'failed').length, JSON.stringify(run)],
+    [
+      run.runId,
+      run.dataset,
+      run.version,
+      run.startedAt,
+      run.totalMs,
+      run.results.length,
+      run.results.filter((r) => r.status === 'failed').length,
+      JSON.stringify(run),
+    ],
   );
 }
 
 export async function getRun(db: Database, runId: string): Promise<AnalysisRun> {
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(runId);
-  const { rows } = uuid ? await db.query<{ run: AnalysisRun }>('SELECT run FROM studio.analysis_runs WHERE run_id = $1', [runId]) : { rows: [] };
+  const { rows } = uuid
+    ? await db.query<{ run: AnalysisRun }>('SELECT run FROM studio.analysis_runs WHERE run_id = $1', [runId])
+    : { rows: [] };
   if (!rows[0]) throw new StudioError('NOT_FOUND', `No analysis run "${runId}".`, { runId });
   return rows[0].run;
 }
 
 export async function listRuns(db: Database, dataset: string | undefined, limit: number): Promise<AnalysisRunSummary[]> {
-  const { rows } = await db.query<{ run_id: string; dataset: string; version: number; started_at: Date; total_ms: number; analyses: number; failed: number }>(
+  const { rows } = await db.query<{
+    run_id: string;
+    dataset: string;
+    version: number;
+    started_at: Date;
+    total_ms: number;
+    analyses: number;
+    failed: number;
+  }>(
     `SELECT run_id, dataset, version, started_at, total_ms, analyses, failed FROM studio.analysis_runs
      WHERE $1::text IS NULL OR dataset = $1 ORDER BY started_at DESC LIMIT $2`,
     [dataset ?? null, limit],
   );
-  return rows.map((r) => ({ runId: r.run_id, dataset: r.dataset, version: r.version, startedAt: r.started_at.toISOString(), totalMs: r.total_ms, analyses: r.analyses, failed: r.failed }));
+  return rows.map((r) => ({
+    runId: r.run_id,
+    dataset: r.dataset,
+    version: r.version,
+    startedAt: r.started_at.toISOString(),
+    totalMs: r.total_ms,
+    analyses: r.analyses,
+    failed: r.failed,
+  }));
 }

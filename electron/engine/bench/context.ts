@@ -73,7 +73,9 @@ export async function ensureDataset(ctx: BenchContext): Promise<DatasetVersionIn
   if (!info) {
     ctx.log(`importing ${path.basename(ctx.file)} as "${ctx.datasetName}" (untimed, for the other sections)`);
     await deleteDataset(ctx, ctx.datasetName);
-    const result = await product('dataset/import', () => ctx.client.run('dataset/import', { path: ctx.file, name: ctx.datasetName }, { signal: ctx.signal }));
+    const result = await product('dataset/import', () =>
+      ctx.client.run('dataset/import', { path: ctx.file, name: ctx.datasetName }, { signal: ctx.signal }),
+    );
     info = await ctx.client.call('dataset/get', { dataset: result.dataset, version: result.version });
   }
   ctx.state.dataset = info;

@@ -114,7 +114,11 @@ export const RATIO_SPECS: RatioSpec[] = [
   },
   {
     name: 'time_to_insight_vs_psql_duckdb',
-    formula: { kind: 'sum-time', product: ['import.product', 'load.product', 'analyze.polars'], peer: ['import.psql_copy', 'analyze.duckdb'] },
+    formula: {
+      kind: 'sum-time',
+      product: ['import.product', 'load.product', 'analyze.polars'],
+      peer: ['import.psql_copy', 'analyze.duckdb'],
+    },
     target: 1.5,
     comparison: '<=',
     unit: 'x',

@@ -4,7 +4,12 @@ import type { BenchReport, Measurement, Ratio } from './types';
 function pad(cells: string[][]): string[] {
   const widths = cells[0]!.map((_c, i) => Math.max(...cells.map((r) => r[i]!.length)));
   const last = widths.length - 1;
-  return cells.map((r) => r.map((c, i) => (i === 0 || i === last ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd());
+  return cells.map((r) =>
+    r
+      .map((c, i) => (i === 0 || i === last ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 function formatNumber(value: number, unit: string): string {
@@ -44,13 +49,19 @@ export function renderReport(report: BenchReport): string {
   );
   for (const s of report.sections) {
     lines.push(`[${s.name}] ${s.status}${s.reason ? `: ${s.reason}` : ''}`);
-    if (s.measurements.length) lines.push(...pad([['  measurement', 'median', 'min', 'n', ''], ...s.measurements.map((m) => ['  ' + m.id, ...measurementLine(m).slice(1)])]));
+    if (s.measurements.length)
+      lines.push(
+        ...pad([['  measurement', 'median', 'min', 'n', ''], ...s.measurements.map((m) => ['  ' + m.id, ...measurementLine(m).slice(1)])]),
+      );
     lines.push('');
   }
   lines.push('Ratios (targets from PERFORMANCE.md)');
   lines.push(...pad([['  ratio', 'value', 'target', 'verdict'], ...report.ratios.map((r) => ['  ' + r.name, ...ratioLine(r).slice(1)])]));
   const met = report.ratios.filter((r) => r.met === true).length;
   const judged = report.ratios.filter((r) => r.met !== null).length;
-  lines.push('', `${met} of ${judged} targets met; ${report.ratios.filter((r) => r.target !== null && r.value === null).length} not measured. Took ${report.durationSeconds.toFixed(0)} s.`);
+  lines.push(
+    '',
+    `${met} of ${judged} targets met; ${report.ratios.filter((r) => r.target !== null && r.value === null).length} not measured. Took ${report.durationSeconds.toFixed(0)} s.`,
+  );
   return lines.join('\n');
 }

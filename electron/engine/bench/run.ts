@@ -103,7 +103,13 @@ export async function runBenchmark(client: StudioClient, engine: Engine, options
     },
     machine,
     versions,
-    data: { file: options.input.file, rows: options.input.rows, bytes: options.input.bytes, seed: options.input.seed, generated: options.input.generated },
+    data: {
+      file: options.input.file,
+      rows: options.input.rows,
+      bytes: options.input.bytes,
+      seed: options.input.seed,
+      generated: options.input.generated,
+    },
     sections,
     ratios: computeRatios(sections.flatMap((s) => s.measurements)),
   };

@@ -5,7 +5,10 @@ import type { BenchReport } from './types';
 
 /** `bench-results/bench-2026-01-31T14-05-09.json` under `dir`, for a run started at `date`. */
 export function defaultReportPath(dir: string, date: Date): string {
-  const stamp = date.toISOString().replace(/\.\d+Z$/, '').replace(/:/g, '-');
+  const stamp = date
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/:/g, '-');
   return path.join(dir, 'bench-results', `bench-${stamp}.json`);
 }
 

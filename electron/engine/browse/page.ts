@@ -38,13 +38,16 @@ const COUNT_CACHE_SIZE = 500;
 
 /** Stable identity of a view of one table (the cache key of counts and row maps). */
 export function viewKey(table: string, view: Pick<ValidView, 'sort' | 'filters'>): string {
-  return createHash('sha256').update(JSON.stringify([table, view.sort, view.filters])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([table, view.sort, view.filters]))
+    .digest('hex');
 }
 
 /** PostgreSQL's "invalid input" errors on filter values are the caller's to fix. */
 function requestError(err: unknown): never {
   const sqlstate = (err as { details?: { sqlstate?: string } }).details?.sqlstate;
-  if (sqlstate?.startsWith('22')) throw new StudioError('INVALID_REQUEST', `A filter value does not fit its column: ${(err as Error).message}`, { sqlstate });
+  if (sqlstate?.startsWith('22'))
+    throw new StudioError('INVALID_REQUEST', `A filter value does not fit its column: ${(err as Error).message}`, { sqlstate });
   throw err;
 }
 
@@ -108,7 +111,9 @@ export class Browser {
       this.counts.set(key, count);
       return count;
     }
-    count = this.db.query<{ n: number }>(`SELECT count(*) AS n FROM ${sql.table} ${sql.where}`, [...params]).then((r) => Number(r.rows[0]!.n));
+    count = this.db
+      .query<{ n: number }>(`SELECT count(*) AS n FROM ${sql.table} ${sql.where}`, [...params])
+      .then((r) => Number(r.rows[0]!.n));
     count.catch(() => this.counts.delete(key));
     this.counts.set(key, count);
     if (this.counts.size > COUNT_CACHE_SIZE) this.counts.delete(this.counts.keys().next().value as string);
@@ -126,7 +131,12 @@ export class Browser {
       await client.query('BEGIN READ ONLY');
       try {
         await client.query(FILE_ORDER_SETTINGS);
-        const result = await client.query({ text: `${select} OFFSET $${n + 1} LIMIT $${n + 2}`, values: all, rowMode: 'array', types: jsonSafeTypes });
+        const result = await client.query({
+          text: `${select} OFFSET $${n + 1} LIMIT $${n + 2}`,
+          values: all,
+          rowMode: 'array',
+          types: jsonSafeTypes,
+        });
         return result.rows as Cell[][];
       } catch (err) {
         throw pgError(err);
@@ -141,9 +151,16 @@ export class Browser {
       const map = await this.maps.get(key, sql, params);
       if (offset >= map.rows) return [];
       try {
-        const rids = await this.db.query<{ rid: string }>(`SELECT rid::text AS rid FROM browse.${quoteMapName(map.name)} WHERE n >= $1 AND n < $2 ORDER BY n`, [offset, offset + limit]);
+        const rids = await this.db.query<{ rid: string }>(
+          `SELECT rid::text AS rid FROM browse.${quoteMapName(map.name)} WHERE n >= $1 AND n < $2 ORDER BY n`,
+          [offset, offset + limit],
+        );
         const wanted = rids.rows.map((r) => r.rid);
-        const rows = await queryRows(this.db, `SELECT ctid::text, ${selectList(sql.columns)} FROM ${sql.table} WHERE ctid = ANY($1::tid[])`, [wanted]);
+        const rows = await queryRows(
+          this.db,
+          `SELECT ctid::text, ${selectList(sql.columns)} FROM ${sql.table} WHERE ctid = ANY($1::tid[])`,
+          [wanted],
+        );
         const byRid = new Map<string, Cell[]>();
         for (const row of rows) byRid.set(row[0] as string, row.slice(1));
         return wanted.map((rid) => byRid.get(rid)!);

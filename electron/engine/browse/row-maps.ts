@@ -82,7 +82,9 @@ export class RowMaps {
     const target = `${SCHEMA}.${quoteIdent(name)}`;
     return this.db.transaction(async (client: pg.PoolClient) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`sparkpolar.browse.${name}`]);
-      const existing = await client.query<{ comment: string | null }>(`SELECT obj_description(to_regclass($1), 'pg_class') AS comment`, [`${SCHEMA}.${name}`]);
+      const existing = await client.query<{ comment: string | null }>(`SELECT obj_description(to_regclass($1), 'pg_class') AS comment`, [
+        `${SCHEMA}.${name}`,
+      ]);
       const known = existing.rows[0]?.comment ? (JSON.parse(existing.rows[0].comment) as { rows?: number }) : null;
       if (known && typeof known.rows === 'number') return { name, rows: known.rows };
       await client.query(`SET LOCAL work_mem = '256MB'`);

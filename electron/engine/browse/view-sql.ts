@@ -51,7 +51,10 @@ function columnOf(columns: DatasetColumn[], identifier: string, where: string): 
 }
 
 const isNumeric = (type: ColumnType) => NUMERIC_TYPES.includes(type);
-const INT_RANGE: Partial<Record<ColumnType, [number, number]>> = { integer: [-2147483648, 2147483647], bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] };
+const INT_RANGE: Partial<Record<ColumnType, [number, number]>> = {
+  integer: [-2147483648, 2147483647],
+  bigint: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER],
+};
 
 /**
  * A filter value converted for a column's type, as text PostgreSQL parses, or `undefined` when
@@ -62,7 +65,9 @@ function typedValue(column: DatasetColumn, value: string | number | boolean): st
   if (isNumeric(column.type)) {
     const n = typeof value === 'number' ? value : text === '' ? NaN : Number(text);
     if (!Number.isFinite(n)) {
-      throw new StudioError('INVALID_REQUEST', `Column "${column.name}" holds numbers; "${String(value)}" is not one.`, { column: column.identifier });
+      throw new StudioError('INVALID_REQUEST', `Column "${column.name}" holds numbers; "${String(value)}" is not one.`, {
+        column: column.identifier,
+      });
     }
     const range = INT_RANGE[column.type];
     if (range && (!Number.isInteger(n) || n < range[0] || n > range[1])) return undefined;
@@ -70,7 +75,10 @@ function typedValue(column: DatasetColumn, value: string | number | boolean): st
   }
   if (column.type === 'boolean') {
     const b = typeof value === 'boolean' ? value : /^(true|t|yes|1)$/i.test(text) ? true : /^(false|f|no|0)$/i.test(text) ? false : null;
-    if (b === null) throw new StudioError('INVALID_REQUEST', `Column "${column.name}" holds true/false; "${String(value)}" is neither.`, { column: column.identifier });
+    if (b === null)
+      throw new StudioError('INVALID_REQUEST', `Column "${column.name}" holds true/false; "${String(value)}" is neither.`, {
+        column: column.identifier,
+      });
     return String(b);
   }
   return typeof value === 'string' ? value : String(value);
@@ -101,13 +109,17 @@ function filterSql(filter: ColumnFilter, column: DatasetColumn, bind: Binder): s
     }
     case 'range': {
       if (!isNumeric(column.type)) {
-        throw new StudioError('INVALID_REQUEST', `A range filter needs a numeric column; "${column.name}" is ${column.type}.`, { column: column.identifier });
+        throw new StudioError('INVALID_REQUEST', `A range filter needs a numeric column; "${column.name}" is ${column.type}.`, {
+          column: column.identifier,
+        });
       }
       const parts: string[] = [];
       const integer = column.type === 'integer' || column.type === 'bigint';
       // Integer columns compare with whole bounds of their own type, so an index on them applies.
-      if (filter.min !== null) parts.push(`${col} >= ${bind(String(integer ? Math.ceil(filter.min) : filter.min))}${integer ? '::int8' : cast(column)}`);
-      if (filter.max !== null) parts.push(`${col} <= ${bind(String(integer ? Math.floor(filter.max) : filter.max))}${integer ? '::int8' : cast(column)}`);
+      if (filter.min !== null)
+        parts.push(`${col} >= ${bind(String(integer ? Math.ceil(filter.min) : filter.min))}${integer ? '::int8' : cast(column)}`);
+      if (filter.max !== null)
+        parts.push(`${col} <= ${bind(String(integer ? Math.floor(filter.max) : filter.max))}${integer ? '::int8' : cast(column)}`);
       return parts.length ? parts.join(' AND ') : 'TRUE';
     }
   }
@@ -119,7 +131,8 @@ export function viewSql(info: DatasetVersionInfo, view: Pick<ValidView, 'sort' |
   const seen = new Set<string>();
   for (const key of view.sort) {
     columnOf(columns, key.column, 'sort');
-    if (seen.has(key.column)) throw new StudioError('INVALID_REQUEST', `sort: column "${key.column}" appears twice.`, { column: key.column });
+    if (seen.has(key.column))
+      throw new StudioError('INVALID_REQUEST', `sort: column "${key.column}" appears twice.`, { column: key.column });
     seen.add(key.column);
   }
   const conditions = view.filters.map((f) => filterSql(f, columnOf(columns, f.column, 'filter'), bind));

@@ -83,7 +83,10 @@ export class Catalog {
       [name],
     );
     const datasetId = Number(rows[0]!.id);
-    const next = await client.query<{ version: number }>('SELECT coalesce(max(version), 0) + 1 AS version FROM studio.dataset_versions WHERE dataset_id = $1', [datasetId]);
+    const next = await client.query<{ version: number }>(
+      'SELECT coalesce(max(version), 0) + 1 AS version FROM studio.dataset_versions WHERE dataset_id = $1',
+      [datasetId],
+    );
     return { datasetId, version: Number(next.rows[0]!.version) };
   }
 
@@ -92,7 +95,20 @@ export class Catalog {
     await client.query(
       `INSERT INTO studio.dataset_versions (dataset_id, version, table_name, source_path, source_bytes, sha256, rows, columns, rejected_rows, rejects_path, options, duration_ms)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-      [v.datasetId, v.version, v.table, v.sourcePath, v.sourceBytes, v.sha256, v.rows, JSON.stringify(v.columns), v.rejected, v.rejectsPath, JSON.stringify(v.options), v.durationMs],
+      [
+        v.datasetId,
+        v.version,
+        v.table,
+        v.sourcePath,
+        v.sourceBytes,
+        v.sha256,
+        v.rows,
+        JSON.stringify(v.columns),
+        v.rejected,
+        v.rejectsPath,
+        JSON.stringify(v.options),
+        v.durationMs,
+      ],
     );
     await client.query('UPDATE studio.datasets SET current_version = $2 WHERE id = $1', [v.datasetId, v.version]);
   }
@@ -102,7 +118,9 @@ export class Catalog {
     const info = await this.get(name, version);
     if (!info.rejectsPath || !info.rejected) return { rows: [], total: info.rejected };
     if (!fs.existsSync(info.rejectsPath)) {
-      throw new StudioError('NOT_FOUND', `The rejects file of "${name}" version ${info.version} is gone: ${info.rejectsPath}`, { path: info.rejectsPath });
+      throw new StudioError('NOT_FOUND', `The rejects file of "${name}" version ${info.version} is gone: ${info.rejectsPath}`, {
+        path: info.rejectsPath,
+      });
     }
     return { rows: await readRejects(info.rejectsPath, limit), total: info.rejected };
   }
@@ -122,7 +140,10 @@ export class Catalog {
       : await this.db.query<VersionRow>(`${SELECT_VERSION} WHERE d.name = $1 AND v.version = d.current_version`, [name]);
     const row = rows[0];
     if (!row) {
-      throw new StudioError('DATASET_NOT_FOUND', version ? `Dataset "${name}" has no version ${version}.` : `No dataset named "${name}".`, { dataset: name, version });
+      throw new StudioError('DATASET_NOT_FOUND', version ? `Dataset "${name}" has no version ${version}.` : `No dataset named "${name}".`, {
+        dataset: name,
+        version,
+      });
     }
     return toInfo(row);
   }

@@ -28,7 +28,8 @@ export function describeUrl(url: string): string {
 export function pgError(err: unknown): StudioError {
   if (err instanceof StudioError) return err;
   const e = err as { code?: string; message?: string };
-  if (e.code === '28P01' || e.code === '28000') return new StudioError('PG_AUTH_FAILED', `PostgreSQL refused the credentials: ${e.message}`);
+  if (e.code === '28P01' || e.code === '28000')
+    return new StudioError('PG_AUTH_FAILED', `PostgreSQL refused the credentials: ${e.message}`);
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'ETIMEDOUT' || e.code === '57P03' || e.code === 'EHOSTUNREACH')
     return new StudioError('PG_UNAVAILABLE', `PostgreSQL is not reachable: ${e.message ?? e.code}`);
   if (e.code === '3D000') return new StudioError('PG_UNAVAILABLE', `The database does not exist: ${e.message}`);
@@ -120,7 +121,14 @@ export class Database {
     await this.pool();
     if (this.server) {
       const { host, port, user, password, database } = this.server;
-      return { url: `postgresql://${user}:${encodeURIComponent(password)}@${host}:${port}/${database}`, host, port, user, password, database };
+      return {
+        url: `postgresql://${user}:${encodeURIComponent(password)}@${host}:${port}/${database}`,
+        host,
+        port,
+        user,
+        password,
+        database,
+      };
     }
     const u = new URL((this.source as { url: string }).url);
     return {
@@ -140,7 +148,12 @@ export class Database {
         'SELECT version() AS version, current_setting($1) AS server_version',
         ['server_version'],
       );
-      const info: DatabaseInfo = { mode: this.mode, serverVersion: rows[0]?.version ?? null, version: rows[0]?.server_version ?? null, location };
+      const info: DatabaseInfo = {
+        mode: this.mode,
+        serverVersion: rows[0]?.version ?? null,
+        version: rows[0]?.server_version ?? null,
+        location,
+      };
       if (this.server) {
         info.startedHere = this.server.startedHere;
         info.location = `127.0.0.1:${this.server.port} (${this.server.dataDir})`;
@@ -165,9 +178,10 @@ async function ensureDatabase(config: pg.ClientConfig, name: string): Promise<vo
   await client.connect();
   try {
     const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-    if (!rowCount) await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((err: { code?: string }) => {
-      if (err.code !== '42P04') throw err; // created meanwhile by another process
-    });
+    if (!rowCount)
+      await client.query(`CREATE DATABASE ${pg.escapeIdentifier(name)}`).catch((err: { code?: string }) => {
+        if (err.code !== '42P04') throw err; // created meanwhile by another process
+      });
   } finally {
     await client.end();
   }

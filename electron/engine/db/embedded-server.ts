@@ -41,9 +41,14 @@ async function binaries(): Promise<Binaries> {
     const unpacked = (p: string) => p.replace(/app\.asar([\\/])/, 'app.asar.unpacked$1');
     return { initdb: unpacked(found.initdb), pg_ctl: unpacked(found.pg_ctl), postgres: unpacked(found.postgres) };
   } catch (err) {
-    throw new StudioError('PG_UNAVAILABLE', `No embedded PostgreSQL for ${process.platform}-${process.arch} (${name} is not installed).`, {
-      cause: String(err),
-    }, 'Run `npm install` again, or use an external server with --database-url.');
+    throw new StudioError(
+      'PG_UNAVAILABLE',
+      `No embedded PostgreSQL for ${process.platform}-${process.arch} (${name} is not installed).`,
+      {
+        cause: String(err),
+      },
+      'Run `npm install` again, or use an external server with --database-url.',
+    );
   }
 }
 
@@ -164,10 +169,21 @@ export async function ensureEmbeddedServer(home: string, log: Logger): Promise<E
     fs.writeFileSync(pwfile, credentials.password + '\n', { mode: 0o600 });
     if (owner) fs.chownSync(pwfile, owner.uid, owner.gid);
     try {
-      await run(bins.initdb, [`--pgdata=${dataDir}`, `--username=${credentials.user}`, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--encoding=UTF8', '--locale=C'], {
-        ...asOwner,
-        env: { ...process.env, LC_ALL: 'C' },
-      });
+      await run(
+        bins.initdb,
+        [
+          `--pgdata=${dataDir}`,
+          `--username=${credentials.user}`,
+          `--pwfile=${pwfile}`,
+          '--auth=scram-sha-256',
+          '--encoding=UTF8',
+          '--locale=C',
+        ],
+        {
+          ...asOwner,
+          env: { ...process.env, LC_ALL: 'C' },
+        },
+      );
     } catch (err) {
       fs.rmSync(dataDir, { recursive: true, force: true });
       throw new StudioError('PG_UNAVAILABLE', `initdb failed: ${(err as { stderr?: string }).stderr || String(err)}`);
@@ -178,7 +194,13 @@ export async function ensureEmbeddedServer(home: string, log: Logger): Promise<E
     fs.appendFileSync(path.join(dataDir, 'postgresql.conf'), "\ninclude_if_exists 'sparkpolar.conf'\n");
   }
   const credentials = readCredentials(credentialsFile);
-  if (!credentials) throw new StudioError('PG_UNAVAILABLE', `The embedded server's credentials file is missing: ${credentialsFile}`, {}, 'Delete the postgres folder in the data folder to start afresh.');
+  if (!credentials)
+    throw new StudioError(
+      'PG_UNAVAILABLE',
+      `The embedded server's credentials file is missing: ${credentialsFile}`,
+      {},
+      'Delete the postgres folder in the data folder to start afresh.',
+    );
 
   const base = { host: '127.0.0.1', user: credentials.user, password: credentials.password, database: 'sparkpolar', dataDir };
   const existing = runningServer(dataDir);
@@ -203,7 +225,10 @@ export async function ensureEmbeddedServer(home: string, log: Logger): Promise<E
     const raced = runningServer(dataDir);
     if (raced && (await canConnect(raced.port))) return { ...base, port: raced.port, startedHere: false, stop: async () => undefined };
     const tail = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').slice(-8).join('\n') : '';
-    throw new StudioError('PG_UNAVAILABLE', `The embedded PostgreSQL did not start: ${(err as { stderr?: string }).stderr || String(err)}\n${tail}`.trim());
+    throw new StudioError(
+      'PG_UNAVAILABLE',
+      `The embedded PostgreSQL did not start: ${(err as { stderr?: string }).stderr || String(err)}\n${tail}`.trim(),
+    );
   }
   log.info('started embedded PostgreSQL', { port, dataDir });
   let stopped = false;

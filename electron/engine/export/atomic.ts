@@ -29,7 +29,8 @@ export async function writeAtomically<T>(target: string, write: (tempPath: strin
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'ENOSPC') throw new StudioError('DISK_FULL', `The disk is full while writing ${target}.`, { path: target });
     if (e.code === 'EISDIR') throw new StudioError('EXPORT_FAILED', `${target} is a folder: choose a file name.`, { path: target });
-    if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' || e.code === 'ENOTDIR') throw new StudioError('EXPORT_FAILED', `Cannot write ${target}: ${e.message}`, { path: target });
+    if (e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' || e.code === 'ENOTDIR')
+      throw new StudioError('EXPORT_FAILED', `Cannot write ${target}: ${e.message}`, { path: target });
     throw err;
   }
 }

@@ -60,13 +60,21 @@ function pickColumns(all: DatasetColumn[], wanted: string[] | undefined): Datase
 async function plan(db: Database, request: DatasetExportRequest): Promise<Plan> {
   const info = await new Catalog(db).get(request.dataset, request.version);
   const columns = pickColumns(info.columns, request.columns);
-  const literal = viewSql(info, request, literalBinder((s) => pg.escapeLiteral(s)));
+  const literal = viewSql(
+    info,
+    request,
+    literalBinder((s) => pg.escapeLiteral(s)),
+  );
   const params: unknown[] = [];
   const bound = viewSql(info, request, parametersBinder(params));
   const browser = browserFor(db);
   await browser.stats.analyzed(info.table);
   const totalRows = await browser.count(viewKey(info.table, request), info, bound, params);
-  const wholeTable = !request.sort.length && !request.filters.length && columns.length === info.columns.length && columns.every((c, i) => c === info.columns[i]);
+  const wholeTable =
+    !request.sort.length &&
+    !request.filters.length &&
+    columns.length === info.columns.length &&
+    columns.every((c, i) => c === info.columns[i]);
   return { info, columns, literal, bound, params, totalRows, wholeTable };
 }
 
@@ -77,7 +85,8 @@ function selectSql(p: Plan, expression: (c: DatasetColumn) => string = (c) => qu
 }
 
 /** Session settings so an unsorted view streams in physical (file) order. */
-const FILE_ORDER = 'SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off';
+const FILE_ORDER =
+  'SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off';
 
 function progressReporter(job: JobContext, total: number, phase: string, message: string) {
   const started = performance.now();
@@ -152,13 +161,25 @@ async function exportCsv(db: Database, p: Plan, request: DatasetExportRequest, j
   try {
     const bytes = await writeAtomically(request.path, (temp) => copyToFile(db, copySql, temp, job, { prefix, transform: neutraliser }));
     report(neutraliser.records);
-    return { format: 'csv', path: request.path, files: [request.path], rows: neutraliser.records, bytes, neutralised: neutraliser.neutralised };
+    return {
+      format: 'csv',
+      path: request.path,
+      files: [request.path],
+      rows: neutraliser.records,
+      bytes,
+      neutralised: neutraliser.neutralised,
+    };
   } finally {
     clearInterval(timer);
   }
 }
 
-async function exportJsonLines(db: Database, p: Plan, request: DatasetExportRequest, job: JobContext): Promise<Omit<ExportResult, 'seconds'>> {
+async function exportJsonLines(
+  db: Database,
+  p: Plan,
+  request: DatasetExportRequest,
+  job: JobContext,
+): Promise<Omit<ExportResult, 'seconds'>> {
   const names = uniqueNames(p.columns);
   const inner = selectSql(p, (c) => `${quoteIdent(c.identifier)} AS ${quoteIdent(names[p.columns.indexOf(c)]!)}`);
   // CSV mode with a delimiter and a quote character JSON text never holds raw: each line verbatim.
@@ -194,11 +215,20 @@ function polarsType(column: DatasetColumn) {
   }
 }
 
-async function exportParquet(db: Database, p: Plan, request: DatasetExportRequest, job: JobContext): Promise<Omit<ExportResult, 'seconds'>> {
+async function exportParquet(
+  db: Database,
+  p: Plan,
+  request: DatasetExportRequest,
+  job: JobContext,
+): Promise<Omit<ExportResult, 'seconds'>> {
   const names = uniqueNames(p.columns);
   // Booleans as true/false, timestamps with a T: the forms Polars' CSV reader parses into its types.
   const expression = (c: DatasetColumn) =>
-    c.type === 'boolean' ? `${quoteIdent(c.identifier)}::text` : c.type === 'timestamp' ? `to_char(${quoteIdent(c.identifier)}, 'YYYY-MM-DD"T"HH24:MI:SS.US')` : quoteIdent(c.identifier);
+    c.type === 'boolean'
+      ? `${quoteIdent(c.identifier)}::text`
+      : c.type === 'timestamp'
+        ? `to_char(${quoteIdent(c.identifier)}, 'YYYY-MM-DD"T"HH24:MI:SS.US')`
+        : quoteIdent(c.identifier);
   const copySql = `COPY (${selectSql(p, expression)}) TO STDOUT WITH (FORMAT csv)`;
   const staging = tempPathFor(request.path, 'csv');
   const counter = new CsvNeutraliser([]);
@@ -207,7 +237,14 @@ async function exportParquet(db: Database, p: Plan, request: DatasetExportReques
   try {
     await copyToFile(db, copySql, staging, job, { transform: counter });
     clearInterval(timer);
-    job.progress({ phase: 'convert', message: 'Writing Parquet', done: counter.records, total: p.totalRows, unit: 'rows', rows: counter.records });
+    job.progress({
+      phase: 'convert',
+      message: 'Writing Parquet',
+      done: counter.records,
+      total: p.totalRows,
+      unit: 'rows',
+      rows: counter.records,
+    });
     job.throwIfCancelled();
     const schema = Object.fromEntries(p.columns.map((c, i) => [names[i]!, polarsType(c)]));
     const bytes = await writeAtomically(request.path, async (temp) => {
@@ -250,7 +287,12 @@ async function exportXlsx(db: Database, p: Plan, request: DatasetExportRequest, 
     let inSheet = 0;
     const newSheet = (n: number) => {
       sheet = workbook.addWorksheet(n === 1 ? 'Data' : `Data ${n}`, { views: [{ state: 'frozen', ySplit: 1 }] });
-      sheet.columns = names.map((header, i) => ({ header, key: String(i), width: Math.min(40, Math.max(10, header.length + 2)), style: dateStyle(p.columns[i]!) }));
+      sheet.columns = names.map((header, i) => ({
+        header,
+        key: String(i),
+        width: Math.min(40, Math.max(10, header.length + 2)),
+        style: dateStyle(p.columns[i]!),
+      }));
       sheet.getRow(1).font = { bold: true };
       inSheet = 0;
     };

@@ -15,7 +15,8 @@ import { loadSample } from './sample';
 export function exportHandlers(ctx: EngineContext): DomainHandlers<typeof exportMethods> {
   return {
     'export/dataset': (request, job) => exportDataset(ctx.db, request, job),
-    'export/results': async (request, job) => exportResults(await runFor(ctx, request), request.format, request.path, job, request.analyses),
+    'export/results': async (request, job) =>
+      exportResults(await runFor(ctx, request), request.format, request.path, job, request.analyses),
     'export/report': async (request, job) => {
       const started = performance.now();
       const run = await runFor(ctx, request);
@@ -32,7 +33,15 @@ export function exportHandlers(ctx: EngineContext): DomainHandlers<typeof export
       job.throwIfCancelled();
       await writeAtomically(request.path, async (temp) => fs.writeFileSync(temp, html));
       const rows = shown.results.reduce((n, r) => n + (r.table?.rows.length ?? 0), 0);
-      return { format: 'html', path: request.path, files: [request.path], rows, bytes: fs.statSync(request.path).size, seconds: (performance.now() - started) / 1000, neutralised: 0 };
+      return {
+        format: 'html',
+        path: request.path,
+        files: [request.path],
+        rows,
+        bytes: fs.statSync(request.path).size,
+        seconds: (performance.now() - started) / 1000,
+        neutralised: 0,
+      };
     },
     'dataset/sample': (request, job) => loadSample({ db: ctx.db, home: ctx.home, log: ctx.log }, request, job),
   };

@@ -97,4 +97,3 @@ export class CsvNeutraliser extends Transform {
     }
   }
 }
-

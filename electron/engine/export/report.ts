@@ -131,7 +131,9 @@ function cell(value: unknown, lang: 'en' | 'fr'): string {
 
 function htmlTable(table: ResultTable, lang: 'en' | 'fr', maxRows: number): string {
   const w = WORDS[lang];
-  const head = table.columns.map((c) => `<th${c.type === 'integer' || c.type === 'float' ? ' class="num"' : ''}>${escapeHtml(c.name)}</th>`).join('');
+  const head = table.columns
+    .map((c) => `<th${c.type === 'integer' || c.type === 'float' ? ' class="num"' : ''}>${escapeHtml(c.name)}</th>`)
+    .join('');
   const body = table.rows
     .slice(0, maxRows)
     .map((row) => `<tr>${row.map((v) => cell(v, lang)).join('')}</tr>`)
@@ -175,7 +177,8 @@ function section(result: AnalysisResult, index: number, input: Required<Pick<Rep
 function cleaningList(cleaning: CleaningOptions, lang: 'en' | 'fr'): string {
   const w = WORDS[lang];
   const items = (Object.keys(cleaning) as Array<keyof CleaningOptions>).map(
-    (k) => `<li><span class="flag ${cleaning[k] ? 'on' : 'off'}">${escapeHtml(cleaning[k] ? w.on : w.off)}</span> ${escapeHtml((w as Record<string, unknown>)[k] ?? k)}</li>`,
+    (k) =>
+      `<li><span class="flag ${cleaning[k] ? 'on' : 'off'}">${escapeHtml(cleaning[k] ? w.on : w.off)}</span> ${escapeHtml((w as Record<string, unknown>)[k] ?? k)}</li>`,
   );
   return `<ul class="cleaning">${items.join('')}</ul>`;
 }
@@ -244,9 +247,17 @@ export function buildReportHtml(input: ReportInput): string {
     [w.rows, n(run.rows)],
     [w.load, `${escapeHtml(formatMs(run.loadMs, lang))} (${escapeHtml(w.from)} ${escapeHtml(run.loadSource)})`],
     [w.total, escapeHtml(formatMs(run.totalMs, lang))],
-    [w.versions, escapeHtml(Object.entries(run.versions ?? {}).map(([k, v]) => `${k} ${v}`).join(', ') || '—')],
+    [
+      w.versions,
+      escapeHtml(
+        Object.entries(run.versions ?? {})
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') || '—',
+      ),
+    ],
   ];
-  const factsTable = (rows: Array<[string, string]>) => `<table class="facts"><tbody>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>`;
+  const factsTable = (rows: Array<[string, string]>) =>
+    `<table class="facts"><tbody>${rows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`).join('')}</tbody></table>`;
   const timingRows = run.results
     .map((r) => {
       const title = ANALYSES.find((a) => a.id === r.id)?.title[lang] ?? r.id;

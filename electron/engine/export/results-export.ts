@@ -24,7 +24,8 @@ export function tabledResults(run: AnalysisRun, only?: string[]): TabledResult[]
   if (wanted) {
     const known = new Set(run.results.map((r) => r.id));
     const missing = [...wanted].filter((id) => !known.has(id));
-    if (missing.length) throw new StudioError('ANALYSIS_NOT_FOUND', `The run has no result for ${missing.map((m) => `"${m}"`).join(', ')}.`, { missing });
+    if (missing.length)
+      throw new StudioError('ANALYSIS_NOT_FOUND', `The run has no result for ${missing.map((m) => `"${m}"`).join(', ')}.`, { missing });
   }
   return run.results.filter((r): r is TabledResult => r.table !== null && r.status === 'ok' && (!wanted || wanted.has(r.id)));
 }
@@ -35,7 +36,12 @@ export function analysisTitle(id: string, lang: 'en' | 'fr' = 'en'): string {
 
 /** A file name from an analysis id: safe on every OS. */
 export function fileStem(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^\.+/, '_').slice(0, 100) || 'analysis';
+  return (
+    id
+      .replace(/[^A-Za-z0-9._-]+/g, '_')
+      .replace(/^\.+/, '_')
+      .slice(0, 100) || 'analysis'
+  );
 }
 
 interface Counter {
@@ -50,7 +56,8 @@ function textCell(value: string, counter: Counter): string {
 
 function csvText(table: ResultTable, counter: Counter): string {
   const lines = [csvLine(table.columns.map((c) => textCell(c.name, counter)))];
-  for (const row of table.rows) lines.push(csvLine(row.map((v) => (v === null ? '' : typeof v === 'string' ? textCell(v, counter) : String(v)))));
+  for (const row of table.rows)
+    lines.push(csvLine(row.map((v) => (v === null ? '' : typeof v === 'string' ? textCell(v, counter) : String(v)))));
   return '\uFEFF' + lines.join('');
 }
 
@@ -79,20 +86,31 @@ function writeParquet(table: ResultTable, file: string): void {
     const values = table.rows.map((r) => r[i] ?? null);
     switch (c.type) {
       case 'integer':
-        return values.every((v) => v === null || Number.isSafeInteger(v)) ? pl.Series(c.name, values as Array<number | null>, pl.Int64) : pl.Series(c.name, values as Array<number | null>, pl.Float64);
+        return values.every((v) => v === null || Number.isSafeInteger(v))
+          ? pl.Series(c.name, values as Array<number | null>, pl.Int64)
+          : pl.Series(c.name, values as Array<number | null>, pl.Float64);
       case 'float':
         return pl.Series(c.name, values as Array<number | null>, pl.Float64);
       case 'boolean':
         return pl.Series(c.name, values as Array<boolean | null>, pl.Bool);
       default:
-        return pl.Series(c.name, values.map((v) => (v === null ? null : String(v))), pl.Utf8);
+        return pl.Series(
+          c.name,
+          values.map((v) => (v === null ? null : String(v))),
+          pl.Utf8,
+        );
     }
   });
   pl.DataFrame(series).writeParquet(file, { compression: 'zstd' });
 }
 
 function sheetName(title: string, taken: Set<string>): string {
-  const base = title.replace(/[[\]:*?/\\]/g, ' ').replace(/^'+|'+$/g, '').trim().slice(0, 31) || 'Sheet';
+  const base =
+    title
+      .replace(/[[\]:*?/\\]/g, ' ')
+      .replace(/^'+|'+$/g, '')
+      .trim()
+      .slice(0, 31) || 'Sheet';
   let name = base;
   for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
   taken.add(name.toLowerCase());
@@ -121,14 +139,22 @@ async function writeXlsx(run: AnalysisRun, results: TabledResult[], file: string
     ['Cleaning', JSON.stringify(run.cleaning)],
   ];
   const sheets = results.map((r) => sheetName(analysisTitle(r.id), taken));
-  results.forEach((r, i) => summary.addRow({ a: textCell(analysisTitle(r.id), counter), s: sheets[i], r: r.table.rows.length, c: Math.round(r.timings.computeMs) }).commit());
+  results.forEach((r, i) =>
+    summary
+      .addRow({ a: textCell(analysisTitle(r.id), counter), s: sheets[i], r: r.table.rows.length, c: Math.round(r.timings.computeMs) })
+      .commit(),
+  );
   summary.addRow([]).commit();
   for (const [k, v] of facts) summary.addRow([k, typeof v === 'string' ? textCell(v, counter) : v]).commit();
   summary.commit();
   for (const [i, result] of results.entries()) {
     job.throwIfCancelled();
     const sheet = workbook.addWorksheet(sheets[i]!, { views: [{ state: 'frozen', ySplit: 1 }] });
-    sheet.columns = result.table.columns.map((c, k) => ({ header: textCell(c.name, counter), key: String(k), width: Math.min(50, Math.max(10, c.name.length + 2)) }));
+    sheet.columns = result.table.columns.map((c, k) => ({
+      header: textCell(c.name, counter),
+      key: String(k),
+      width: Math.min(50, Math.max(10, c.name.length + 2)),
+    }));
     sheet.getRow(1).font = { bold: true };
     for (const row of result.table.rows) sheet.addRow(row.map((v) => (typeof v === 'string' ? textCell(v, counter) : v))).commit();
     sheet.commit();
@@ -142,7 +168,13 @@ async function writeXlsx(run: AnalysisRun, results: TabledResult[], file: string
   }
 }
 
-export async function exportResults(run: AnalysisRun, format: ResultExportFormat, target: string, job: JobContext, only?: string[]): Promise<ExportResult> {
+export async function exportResults(
+  run: AnalysisRun,
+  format: ResultExportFormat,
+  target: string,
+  job: JobContext,
+  only?: string[],
+): Promise<ExportResult> {
   const started = performance.now();
   const results = tabledResults(run, only);
   if (!results.length) throw new StudioError('EXPORT_FAILED', `Run ${run.runId} has no result table to export.`, { runId: run.runId });
@@ -150,7 +182,15 @@ export async function exportResults(run: AnalysisRun, format: ResultExportFormat
   const rows = results.reduce((n, r) => n + r.table.rows.length, 0);
   if (format === 'xlsx') {
     await writeAtomically(target, (temp) => writeXlsx(run, results, temp, counter, job));
-    return { format, path: target, files: [target], rows, bytes: fs.statSync(target).size, seconds: (performance.now() - started) / 1000, neutralised: counter.neutralised };
+    return {
+      format,
+      path: target,
+      files: [target],
+      rows,
+      bytes: fs.statSync(target).size,
+      seconds: (performance.now() - started) / 1000,
+      neutralised: counter.neutralised,
+    };
   }
   // A folder of files, all or nothing: written in a temporary folder, then moved in.
   const folder = path.resolve(target);
@@ -180,5 +220,13 @@ export async function exportResults(run: AnalysisRun, format: ResultExportFormat
   }
   const paths = files.map((f) => path.join(folder, f));
   const bytes = paths.reduce((n, f) => n + fs.statSync(f).size, 0);
-  return { format, path: folder, files: paths, rows, bytes, seconds: (performance.now() - started) / 1000, neutralised: counter.neutralised };
+  return {
+    format,
+    path: folder,
+    files: paths,
+    rows,
+    bytes,
+    seconds: (performance.now() - started) / 1000,
+    neutralised: counter.neutralised,
+  };
 }

@@ -26,7 +26,15 @@ export async function loadSample(deps: ImportDeps, request: SampleRequest, job: 
     const started = performance.now();
     await generateCrashCsv(
       { rows: request.rows, seed, out: file },
-      (p) => job.progress({ phase: 'generate', message: 'Generating sample rows', done: p.rows, total: p.totalRows, unit: 'rows', rows: p.rows }),
+      (p) =>
+        job.progress({
+          phase: 'generate',
+          message: 'Generating sample rows',
+          done: p.rows,
+          total: p.totalRows,
+          unit: 'rows',
+          rows: p.rows,
+        }),
       job.signal,
     );
     generateSeconds = (performance.now() - started) / 1000;

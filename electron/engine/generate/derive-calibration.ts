@@ -28,8 +28,18 @@ const COMPLETE = 'krutikapathak-Semantics_vehicle_information_complete_rows_4401
 const RAW = 'krutikapathak-Semantics_vehicle_contiguous_raw_31.csv';
 const MIN_GROUP_ROWS = 50;
 const HEAVY_BODY_TYPES = new Set([
-  'BUS (OMNIBUS)', 'TRACTOR', 'UTILITY', 'TOW TRUCK', 'FLAT BED TRUCK', 'TANK TRUCK', 'REFRIGERATOR TRUCK',
-  'DELIVERY TRUCK', 'POWER SHOVEL', 'STAKE TRUCK', 'SAND OR AGRICULTURAL', 'DUMP',
+  'BUS (OMNIBUS)',
+  'TRACTOR',
+  'UTILITY',
+  'TOW TRUCK',
+  'FLAT BED TRUCK',
+  'TANK TRUCK',
+  'REFRIGERATOR TRUCK',
+  'DELIVERY TRUCK',
+  'POWER SHOVEL',
+  'STAKE TRUCK',
+  'SAND OR AGRICULTURAL',
+  'DUMP',
 ]);
 
 type Row = Record<string, string>;
@@ -75,7 +85,10 @@ for (const [g, rows] of [...byGroup.entries()].sort()) {
 const wmi: Record<string, Array<[string, number]>> = {};
 for (const make of new Set(complete.map((r) => r['Vehicle Make']!))) {
   const rows = complete.filter((r) => r['Vehicle Make'] === make);
-  const prefixes = rows.map((r) => r['Partial VIN']!).filter((v) => v.length === 17).map((v) => v.slice(0, 3));
+  const prefixes = rows
+    .map((r) => r['Partial VIN']!)
+    .filter((v) => v.length === 17)
+    .map((v) => v.slice(0, 3));
   if (prefixes.length) wmi[make] = count(prefixes);
 }
 

@@ -49,7 +49,8 @@ export async function generateCrashCsv(
 ): Promise<GenerateResult> {
   const started = performance.now();
   const totalRows = options.rows;
-  if (!Number.isInteger(totalRows) || totalRows < 0) throw new StudioError('INVALID_REQUEST', `rows must be a whole number ≥ 0 (got ${totalRows}).`);
+  if (!Number.isInteger(totalRows) || totalRows < 0)
+    throw new StudioError('INVALID_REQUEST', `rows must be a whole number ≥ 0 (got ${totalRows}).`);
   const seed = (options.seed ?? DEFAULT_SEED) >>> 0;
   const out = path.resolve(options.out);
   fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -3,14 +3,7 @@
  * into an alias table, built from the calibration counts and the stated assumptions. Building it
  * takes a few milliseconds; the row loop then only draws indexes and copies bytes.
  */
-import {
-  CRASH_YEARS,
-  MAKE_VARIANT_SEED,
-  MAKE_VARIANTS_PER_CODE,
-  NCIC_MAKE,
-  OUT_OF_STATE_STATES,
-  TRENDS,
-} from './assumptions';
+import { CRASH_YEARS, MAKE_VARIANT_SEED, MAKE_VARIANTS_PER_CODE, NCIC_MAKE, OUT_OF_STATE_STATES, TRENDS } from './assumptions';
 import { CALIBRATION } from './calibration-tables';
 import { AliasTable, Random } from './random';
 
@@ -142,9 +135,32 @@ export interface CrashModel {
 }
 
 const VARIANT_NEIGHBOURS: Record<string, string> = {
-  A: 'SQZ', B: 'VNG', C: 'XVD', D: 'SFE', E: 'WRD', F: 'DGR', G: 'FHT', H: 'GJY', I: 'UOK', J: 'HKU', K: 'JLI', L: 'KO',
-  M: 'NJ', N: 'BMH', O: 'IPL', P: 'OL', Q: 'WA', R: 'ETF', S: 'ADW', T: 'RYG', U: 'YIJ', V: 'CBF', W: 'QES', X: 'ZCS',
-  Y: 'TUH', Z: 'XA',
+  A: 'SQZ',
+  B: 'VNG',
+  C: 'XVD',
+  D: 'SFE',
+  E: 'WRD',
+  F: 'DGR',
+  G: 'FHT',
+  H: 'GJY',
+  I: 'UOK',
+  J: 'HKU',
+  K: 'JLI',
+  L: 'KO',
+  M: 'NJ',
+  N: 'BMH',
+  O: 'IPL',
+  P: 'OL',
+  Q: 'WA',
+  R: 'ETF',
+  S: 'ADW',
+  T: 'RYG',
+  U: 'YIJ',
+  V: 'CBF',
+  W: 'QES',
+  X: 'ZCS',
+  Y: 'TUH',
+  Z: 'XA',
 };
 
 /** Typo variants of a make code: a neighbouring key, a dropped, doubled or swapped letter. */

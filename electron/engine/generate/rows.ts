@@ -78,7 +78,8 @@ export class CrashRowWriter {
     // Whole rows per year: floor each share, then hand the remainder to the last years.
     this.rowsPerYear = shares.map((s) => Math.floor((totalRows * s) / sum));
     let rest = totalRows - this.rowsPerYear.reduce((a, b) => a + b, 0);
-    for (let i = this.rowsPerYear.length - 1; rest > 0; i = (i - 1 + this.rowsPerYear.length) % this.rowsPerYear.length, rest--) this.rowsPerYear[i]!++;
+    for (let i = this.rowsPerYear.length - 1; rest > 0; i = (i - 1 + this.rowsPerYear.length) % this.rowsPerYear.length, rest--)
+      this.rowsPerYear[i]!++;
     this.rowsLeftInYear = 0;
     this.yearIndex = -1;
   }

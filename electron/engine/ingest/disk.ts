@@ -40,9 +40,13 @@ export async function ensureDiskSpace(db: Database, tableBytes: number): Promise
   if (!dir) return;
   const free = await freeBytes(dir);
   if (free === null || tableBytes <= free) return;
-  throw new StudioError('DISK_FULL', `Not enough disk space to import: the table needs about ${gb(tableBytes)} and only ${gb(free)} is free where PostgreSQL keeps its data (${dir}).`, {
-    neededBytes: tableBytes,
-    freeBytes: free,
-    directory: dir,
-  });
+  throw new StudioError(
+    'DISK_FULL',
+    `Not enough disk space to import: the table needs about ${gb(tableBytes)} and only ${gb(free)} is free where PostgreSQL keeps its data (${dir}).`,
+    {
+      neededBytes: tableBytes,
+      freeBytes: free,
+      directory: dir,
+    },
+  );
 }

@@ -26,8 +26,10 @@ export function truncateUtf8(text: string, maxBytes: number): string {
 }
 
 function cleanName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  return name.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  return name
+    .replace(/[\u0000-\u001f\u007f]+/g, ' ') // eslint-disable-line no-control-regex
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export function safeIdentifiers(headers: readonly string[]): string[] {

@@ -43,7 +43,10 @@ const MAX_LOAD_ATTEMPTS = 3;
 
 /** The dataset name a file gets by default: its name without the extension. */
 export function defaultDatasetName(file: string): string {
-  const base = path.basename(file).replace(/\.(csv|tsv|txt|psv)$/i, '').trim();
+  const base = path
+    .basename(file)
+    .replace(/\.(csv|tsv|txt|psv)$/i, '')
+    .trim();
   return (base || 'dataset').slice(0, 120);
 }
 
@@ -77,7 +80,11 @@ function forcedColumns(request: ImportRequest, identifiers: string[]): Map<numbe
   for (const [identifier, type] of Object.entries(request.types ?? {})) {
     const index = identifiers.indexOf(identifier);
     if (index < 0) {
-      throw new StudioError('INVALID_REQUEST', `types: the file has no column "${identifier}" (its columns are ${identifiers.map((i) => `"${i}"`).join(', ')}).`, { identifier });
+      throw new StudioError(
+        'INVALID_REQUEST',
+        `types: the file has no column "${identifier}" (its columns are ${identifiers.map((i) => `"${i}"`).join(', ')}).`,
+        { identifier },
+      );
     }
     forced.set(index, type);
   }
@@ -106,10 +113,14 @@ export async function importCsv(deps: ImportDeps, request: ImportRequest, job: J
     job.progress({ phase: 'inspect', message: 'Reading the start of the file' });
     const profile = await profileFile(file);
     if (profile.header.length > MAX_COLUMNS) {
-      throw new StudioError('CSV_TOO_WIDE', `The file has ${profile.header.length.toLocaleString('en-US')} columns; a PostgreSQL table holds at most ${MAX_COLUMNS.toLocaleString('en-US')}.`, {
-        columns: profile.header.length,
-        max: MAX_COLUMNS,
-      });
+      throw new StudioError(
+        'CSV_TOO_WIDE',
+        `The file has ${profile.header.length.toLocaleString('en-US')} columns; a PostgreSQL table holds at most ${MAX_COLUMNS.toLocaleString('en-US')}.`,
+        {
+          columns: profile.header.length,
+          max: MAX_COLUMNS,
+        },
+      );
     }
     const identifiers = safeIdentifiers(profile.header);
     const forced = forcedColumns(request, identifiers);
@@ -171,7 +182,9 @@ async function loadOnce(
     await client.query('SET LOCAL statement_timeout = 0');
     const columns = columnsOf(plan);
     const tempTable = `import_${randomBytes(8).toString('hex')}`;
-    await client.query(`CREATE TABLE ${qualifiedTable(tempTable)} (${columns.map((c) => `${quoteIdent(c.identifier)} ${PG_TYPES[c.type]}`).join(', ')})`);
+    await client.query(
+      `CREATE TABLE ${qualifiedTable(tempTable)} (${columns.map((c) => `${quoteIdent(c.identifier)} ${PG_TYPES[c.type]}`).join(', ')})`,
+    );
     loader = new CopyLoader(client, {
       table: qualifiedTable(tempTable),
       identifiers: plan.identifiers,
@@ -207,7 +220,11 @@ async function loadOnce(
         const rate = seconds > 0 ? bytes / seconds : 0;
         job.progress({
           phase: surveying ? 'survey' : 'load',
-          message: surveying ? 'A value changed a column type: checking the rest of the file' : reloading ? 'Loading again with the widened column types' : 'Loading rows',
+          message: surveying
+            ? 'A value changed a column type: checking the rest of the file'
+            : reloading
+              ? 'Loading again with the widened column types'
+              : 'Loading rows',
           done: bytes,
           total: profile.bytes,
           unit: 'bytes',
@@ -225,7 +242,14 @@ async function loadOnce(
       await rejects.discard();
       return { kind: 'reload', widened: result.widened };
     }
-    job.progress({ phase: 'commit', message: 'Finishing the table', done: profile.bytes, total: profile.bytes, unit: 'bytes', rows: result.rows });
+    job.progress({
+      phase: 'commit',
+      message: 'Finishing the table',
+      done: profile.bytes,
+      total: profile.bytes,
+      unit: 'bytes',
+      rows: result.rows,
+    });
     const copied = await loader.finish();
     if (copied !== result.rows) {
       throw new StudioError('INTERNAL', `PostgreSQL stored ${copied} rows where the importer sent ${result.rows}.`);

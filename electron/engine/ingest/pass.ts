@@ -151,7 +151,11 @@ export class LoadPass {
       const consumed = await this.process(buf, final);
       const rest = buf.subarray(consumed);
       if (rest.length > MAX_RECORD_BYTES) {
-        throw new StudioError('CSV_MALFORMED', `Line ${this.line}: a record longer than ${MAX_RECORD_BYTES / 1048576} MB starts here; a quote is probably not closed.`, { line: this.line });
+        throw new StudioError(
+          'CSV_MALFORMED',
+          `Line ${this.line}: a record longer than ${MAX_RECORD_BYTES / 1048576} MB starts here; a quote is probably not closed.`,
+          { line: this.line },
+        );
       }
       parts = rest.length ? [rest] : [];
       partsBytes = rest.length;
@@ -181,7 +185,13 @@ export class LoadPass {
     } finally {
       stream.destroy();
     }
-    return { rows: this.rows, rejected: o.rejects?.count ?? 0, blankLines: this.blankLines, widened: this.widened, headerFound: this.headerDone };
+    return {
+      rows: this.rows,
+      rejected: o.rejects?.count ?? 0,
+      blankLines: this.blankLines,
+      widened: this.widened,
+      headerFound: this.headerDone,
+    };
   }
 
   /** Handles every complete record of `buf`; returns how many bytes were consumed. */
@@ -232,7 +242,14 @@ export class LoadPass {
         continue;
       }
       if (runStart < 0) runStart = start;
-      if (next > recordEnd && !(next - recordEnd === (this.eol1 < 0 ? 1 : 2) && buf[recordEnd] === this.eol0 && (this.eol1 < 0 || buf[recordEnd + 1] === this.eol1))) {
+      if (
+        next > recordEnd &&
+        !(
+          next - recordEnd === (this.eol1 < 0 ? 1 : 2) &&
+          buf[recordEnd] === this.eol0 &&
+          (this.eol1 < 0 || buf[recordEnd + 1] === this.eol1)
+        )
+      ) {
         // A line break unlike the first record's: PostgreSQL wants one kind per COPY.
         runEnd = recordEnd;
         flushRun();
@@ -276,8 +293,10 @@ export class LoadPass {
       const detail = column <= this.ncols ? `column ${column} ("${this.o.names[column - 1]}") is missing` : `column ${column} is extra`;
       return { column, message: `${sc.fieldCount} fields where the header has ${this.ncols} (${detail})`, wholeRecord: true };
     }
-    if (sc.flaw === RecordFlaw.UnclosedQuote) return { column: sc.flawField + 1, message: 'a quoted field is not closed before the end of the file' };
-    if (sc.flaw === RecordFlaw.TextAfterQuote) return { column: sc.flawField + 1, message: 'text after the closing quote of a quoted field' };
+    if (sc.flaw === RecordFlaw.UnclosedQuote)
+      return { column: sc.flawField + 1, message: 'a quoted field is not closed before the end of the file' };
+    if (sc.flaw === RecordFlaw.TextAfterQuote)
+      return { column: sc.flawField + 1, message: 'text after the closing quote of a quoted field' };
     if (checkEach) {
       const bytes = buf.subarray(start, recordEnd);
       if (this.o.encoding === 'utf-8' && !isUtf8(bytes)) return { message: 'bytes that are not valid UTF-8 (the file was read as UTF-8)' };
@@ -319,7 +338,8 @@ export class LoadPass {
   }
 
   private reject(problem: Problem, buf: Buffer, start: number, recordEnd: number, line: number): void {
-    const where = problem.column === undefined || problem.wholeRecord ? '' : `column ${problem.column} ("${this.o.names[problem.column - 1]}"): `;
+    const where =
+      problem.column === undefined || problem.wholeRecord ? '' : `column ${problem.column} ("${this.o.names[problem.column - 1]}"): `;
     const reason = where + problem.message;
     if (this.o.onError === 'abort') {
       throw new StudioError('CSV_MALFORMED', `Line ${line}${where ? ', ' : ': '}${reason}`, {
@@ -352,7 +372,8 @@ export class LoadPass {
       const kind = sc.kinds[f]!;
       const format = FORMATS[this.o.formats[f]!];
       if (s !== e && 'rewrite' in format && format.rewrite) parts.push(Buffer.from(format.rewrite(buf, s, e)));
-      else if (kind === PLAIN) parts.push(this.ncols === 1 && e - s === 2 && buf[s] === 0x5c && buf[s + 1] === 0x2e ? Buffer.from('"\\."') : buf.subarray(s, e));
+      else if (kind === PLAIN)
+        parts.push(this.ncols === 1 && e - s === 2 && buf[s] === 0x5c && buf[s + 1] === 0x2e ? Buffer.from('"\\."') : buf.subarray(s, e));
       else if (kind === QUOTED || kind === QUOTED_ESCAPED) parts.push(buf.subarray(s - 1, e + 1));
       else parts.push(Buffer.from(`"${buf.subarray(s, e).toString('utf8').replace(/"/g, '""')}"`));
     }

@@ -43,7 +43,14 @@ function toUtf8(bytes: Uint8Array, encoding: TextEncoding, final: boolean): Buff
 }
 
 /** Feeds complete, well-formed records with the right field count to the survey; returns how many. */
-function observeRecords(scanner: RecordScanner, buf: Buffer, pos: number, final: boolean, survey: TypeSurvey, columns: number): { seen: number; matching: number } {
+function observeRecords(
+  scanner: RecordScanner,
+  buf: Buffer,
+  pos: number,
+  final: boolean,
+  survey: TypeSurvey,
+  columns: number,
+): { seen: number; matching: number } {
   let seen = 0;
   let matching = 0;
   // Whole records end at or before the last line break: one UTF-8 check covers them unless it fails.
@@ -109,7 +116,9 @@ async function readHead(fd: fs.promises.FileHandle, size: number, headBytes: num
     pos = scanner.next;
     if (scanner.isBlank()) continue;
     if (scanner.flaw !== RecordFlaw.None) {
-      throw new StudioError('CSV_MALFORMED', `Line ${recordLine}: the header line has a quote that is not closed properly.`, { line: recordLine });
+      throw new StudioError('CSV_MALFORMED', `Line ${recordLine}: the header line has a quote that is not closed properly.`, {
+        line: recordLine,
+      });
     }
     const header = Array.from({ length: scanner.fieldCount }, (_, f) => scanner.fieldText(text, f));
     const survey = new TypeSurvey(header.length, dialect.delimiter);
@@ -134,7 +143,11 @@ export async function profileFile(file: string): Promise<FileProfile> {
     const { encoding, bomBytes, dialect, header, survey, scanner } = h;
     if (!header || !survey) {
       if (h.whole) throw new StudioError('CSV_EMPTY', 'The file has no header line: it holds only blank lines.', { file });
-      throw new StudioError('CSV_MALFORMED', `The header line is longer than ${MAX_HEAD_BYTES / 1048576} MB; a quote is probably not closed.`, { line: 1 });
+      throw new StudioError(
+        'CSV_MALFORMED',
+        `The header line is longer than ${MAX_HEAD_BYTES / 1048576} MB; a quote is probably not closed.`,
+        { line: 1 },
+      );
     }
     let sampledRows = h.sampledRows;
     if (!h.whole) {

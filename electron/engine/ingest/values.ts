@@ -240,7 +240,7 @@ export function parseDateTime(b: Bytes, s: number, e: number, order: DateOrder, 
   if (k === e) return { y, m, d, time: null };
   if (!allowTime) return null;
   const sep = b[k];
-  if (!(sep === SPACE || (order === 'iso' && sep === 0x54 /* T */))) return null;
+  if (!(sep === SPACE || (order === 'iso' && sep === 0x54) /* T */)) return null;
   const time = parseTime(b, k + 1, e, order === 'mdy');
   return time ? { y, m, d, time } : null;
 }
@@ -281,7 +281,10 @@ export const FORMATS = {
     type: 'numeric',
     format: 'comma',
     check: isNumericComma,
-    rewrite: (b, s, e) => Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('latin1').replace(',', '.'),
+    rewrite: (b, s, e) =>
+      Buffer.from(b.buffer, b.byteOffset + s, e - s)
+        .toString('latin1')
+        .replace(',', '.'),
   },
   double: { type: 'double', format: 'plain', check: isDouble },
   dateIso: dateFormat('date', 'iso'),

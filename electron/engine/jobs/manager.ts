@@ -90,9 +90,10 @@ export class JobManager {
         },
         (err: unknown) => {
           const cancelled = controller.signal.aborted;
-          const error = cancelled && !(err instanceof StudioError && err.code !== 'CANCELLED')
-            ? { code: 'CANCELLED' as const, message: 'Cancelled by the user.' }
-            : toErrorData(err);
+          const error =
+            cancelled && !(err instanceof StudioError && err.code !== 'CANCELLED')
+              ? { code: 'CANCELLED' as const, message: 'Cancelled by the user.' }
+              : toErrorData(err);
           finish(error.code === 'CANCELLED' ? 'cancelled' : 'failed');
           if (error.code === 'INTERNAL') this.log.error('job failed', { method, error: err instanceof Error ? err.stack : String(err) });
           this.emit({ type: 'job/failed', jobId, method, error });

@@ -26,7 +26,12 @@ export function createFileLogger(options: {
   /** Also copy each line here (stderr in development). */
   echo?: (line: string) => void;
 }): FileLogger {
-  const sink: RotatingFileSink = rotatingFileSink({ dir: options.dir, name: options.name, maxBytes: options.maxBytes ?? 5 * 1024 * 1024, keep: options.keep ?? 5 });
+  const sink: RotatingFileSink = rotatingFileSink({
+    dir: options.dir,
+    name: options.name,
+    maxBytes: options.maxBytes ?? 5 * 1024 * 1024,
+    keep: options.keep ?? 5,
+  });
   const echo = options.echo;
   const logger = createLogger(
     (line) => {

@@ -46,7 +46,9 @@ export class RpcServer {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       const where = issue?.path.length ? issue.path.join('.') : 'request';
-      throw new StudioError('INVALID_REQUEST', `${method}: ${where}: ${issue?.message ?? 'invalid'}`, { issues: parsed.error.issues.slice(0, 5) as unknown as Record<string, unknown>[] });
+      throw new StudioError('INVALID_REQUEST', `${method}: ${where}: ${issue?.message ?? 'invalid'}`, {
+        issues: parsed.error.issues.slice(0, 5) as unknown as Record<string, unknown>[],
+      });
     }
     if (spec.kind === 'job') {
       const jobId = this.jobs.start(method, (ctx) => handler(parsed.data, ctx));
@@ -61,7 +63,8 @@ export class RpcServer {
       reply = { kind: 'reply', id: message.id, data: await this.dispatch(message.method, message.params) };
     } catch (err) {
       const error = toErrorData(err);
-      if (error.code === 'INTERNAL') this.log.error('request failed', { method: message.method, error: err instanceof Error ? err.stack : String(err) });
+      if (error.code === 'INTERNAL')
+        this.log.error('request failed', { method: message.method, error: err instanceof Error ? err.stack : String(err) });
       reply = { kind: 'error', id: message.id, error };
     }
     try {

@@ -21,7 +21,9 @@ export async function settingsDatabaseUrl(service: SettingsService): Promise<str
 }
 
 /** Hosts call this before constructing the Engine; undefined means the embedded server. */
-export async function resolveDatabaseUrl(options: SettingsContext & { commandLineUrl?: string | undefined; secrets?: SecretStore }): Promise<string | undefined> {
+export async function resolveDatabaseUrl(
+  options: SettingsContext & { commandLineUrl?: string | undefined; secrets?: SecretStore },
+): Promise<string | undefined> {
   if (options.commandLineUrl) return options.commandLineUrl;
   if (options.env.DATABASE_URL) return options.env.DATABASE_URL;
   return settingsDatabaseUrl(new SettingsService(options, options.secrets ?? new EnvBackedSecretStore(options.env)));

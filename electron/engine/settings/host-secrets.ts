@@ -51,7 +51,10 @@ export interface HostLink {
 /** A SecretStore whose every call is answered by the host process. */
 export class HostSecretStore implements SecretStore {
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (m: SecretReplyMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    number,
+    { resolve: (m: SecretReplyMessage) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }
+  >();
 
   constructor(
     private readonly link: HostLink,

@@ -11,7 +11,12 @@ export const CURRENT_VERSION = 2;
 const computeSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('serverless') }),
   z.object({ kind: z.literal('cluster'), clusterId: z.string().min(1) }),
-  z.object({ kind: z.literal('new-cluster'), sparkVersion: z.string().min(1), nodeType: z.string().min(1), workers: z.number().int().min(0) }),
+  z.object({
+    kind: z.literal('new-cluster'),
+    sparkVersion: z.string().min(1),
+    nodeType: z.string().min(1),
+    workers: z.number().int().min(0),
+  }),
 ]);
 
 const uploadSchema = z.discriminatedUnion('kind', [
@@ -51,7 +56,12 @@ export const settingsV2 = z.object({
       compute: computeSchema.default({ kind: 'serverless' }),
       upload: uploadSchema.default({ kind: 'volume', path: '/Volumes/main/default/sparkpolar' }),
     })
-    .default({ host: '', auth: { kind: 'token' }, compute: { kind: 'serverless' }, upload: { kind: 'volume', path: '/Volumes/main/default/sparkpolar' } }),
+    .default({
+      host: '',
+      auth: { kind: 'token' },
+      compute: { kind: 'serverless' },
+      upload: { kind: 'volume', path: '/Volumes/main/default/sparkpolar' },
+    }),
 });
 
 export type Settings = z.output<typeof settingsV2>;

@@ -82,7 +82,8 @@ export class EnvBackedSecretStore implements SecretStore {
     return this.inner.delete(name);
   }
   async source(name: SecretName): Promise<SecretSource | null> {
-    if (await this.inner.has(name)) return (await this.inner.source?.(name)) ?? ((await this.inner.persistence()) === 'encrypted' ? 'stored' : 'session');
+    if (await this.inner.has(name))
+      return (await this.inner.source?.(name)) ?? ((await this.inner.persistence()) === 'encrypted' ? 'stored' : 'session');
     return this.fromEnv(name) !== null ? 'environment' : null;
   }
 }

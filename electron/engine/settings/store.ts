@@ -44,7 +44,10 @@ export class SettingsStore {
     } catch (err) {
       const aside = `${this.file}.unreadable-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await fs.promises.rename(this.file, aside).catch(() => undefined);
-      this.log.warn('settings file unreadable; set aside, defaults used', { file: aside, error: err instanceof Error ? err.message : String(err) });
+      this.log.warn('settings file unreadable; set aside, defaults used', {
+        file: aside,
+        error: err instanceof Error ? err.message : String(err),
+      });
       return { settings: defaultSettings(), migratedSecrets: {} };
     }
     if (result.kind === 'newer') {

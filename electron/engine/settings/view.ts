@@ -46,7 +46,10 @@ export async function buildView(ctx: EngineContext, service: SettingsService): P
   const auth = settings.databricks.auth;
   return {
     version: settings.version,
-    database: settings.database.mode === 'url' ? { mode: 'url', url: settings.database.url, password: await marker(service, 'database.password') } : { mode: 'embedded' },
+    database:
+      settings.database.mode === 'url'
+        ? { mode: 'url', url: settings.database.url, password: await marker(service, 'database.password') }
+        : { mode: 'embedded' },
     storage: { ...settings.storage, secretKey: await marker(service, 'storage.secretKey') },
     databricks: {
       host: settings.databricks.host,

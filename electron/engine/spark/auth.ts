@@ -52,7 +52,8 @@ export class OAuthM2MAuth implements AuthProvider {
   fetchedTokens = 0;
 
   constructor(private readonly options: OAuthOptions) {
-    if (!options.clientId || !options.clientSecret) throw new StudioError('DATABRICKS_NOT_CONFIGURED', 'OAuth needs both a client id and a client secret.');
+    if (!options.clientId || !options.clientSecret)
+      throw new StudioError('DATABRICKS_NOT_CONFIGURED', 'OAuth needs both a client id and a client secret.');
   }
 
   async authorization(signal?: AbortSignal): Promise<string> {
@@ -79,8 +80,16 @@ export class OAuthM2MAuth implements AuthProvider {
   private async fetchToken(signal?: AbortSignal): Promise<CachedToken> {
     const endpoint = await this.discover(signal);
     const form = new URLSearchParams({ grant_type: 'client_credentials', scope: 'all-apis' });
-    const basic = Buffer.from(`${encodeURIComponent(this.options.clientId)}:${encodeURIComponent(this.options.clientSecret)}`).toString('base64');
-    const answer = await this.send<{ access_token?: string; expires_in?: number }>('POST', endpoint, new URL(endpoint).pathname, { form, basic }, signal);
+    const basic = Buffer.from(`${encodeURIComponent(this.options.clientId)}:${encodeURIComponent(this.options.clientSecret)}`).toString(
+      'base64',
+    );
+    const answer = await this.send<{ access_token?: string; expires_in?: number }>(
+      'POST',
+      endpoint,
+      new URL(endpoint).pathname,
+      { form, basic },
+      signal,
+    );
     if (!answer.access_token) throw new StudioError('DATABRICKS_AUTH_FAILED', 'The OAuth token endpoint answered without an access token.');
     const lifetimeMs = (Number(answer.expires_in) || 3600) * 1000;
     const margin = Math.min(this.options.refreshMarginMs ?? 5 * 60_000, lifetimeMs / 2);
@@ -88,7 +97,13 @@ export class OAuthM2MAuth implements AuthProvider {
     return { value: answer.access_token, expiresAt: this.options.clock.now() + lifetimeMs - margin };
   }
 
-  private send<T>(method: 'GET' | 'POST', url: string, path: string, post: { form: URLSearchParams; basic: string } | undefined, signal?: AbortSignal): Promise<T> {
+  private send<T>(
+    method: 'GET' | 'POST',
+    url: string,
+    path: string,
+    post: { form: URLSearchParams; basic: string } | undefined,
+    signal?: AbortSignal,
+  ): Promise<T> {
     const { clock } = this.options;
     return withRetries<T>(
       this.options.retry,
@@ -112,14 +127,23 @@ export class OAuthM2MAuth implements AuthProvider {
           try {
             return { ok: true, value: JSON.parse(text) as T };
           } catch {
-            return { ok: false, error: new StudioError('DATABRICKS_AUTH_FAILED', `The OAuth endpoint ${path} did not answer JSON.`), decision: { retry: false } };
+            return {
+              ok: false,
+              error: new StudioError('DATABRICKS_AUTH_FAILED', `The OAuth endpoint ${path} did not answer JSON.`),
+              decision: { retry: false },
+            };
           }
         }
         const body = parseErrorBody(text, response.headers.get('content-type') ?? '');
         // The token endpoint says 400/401 invalid_client for a wrong id or secret.
-        const error = post && response.status < 500 && response.status !== 429
-          ? new StudioError('DATABRICKS_AUTH_FAILED', `Databricks refused the OAuth client credentials: ${body.message || body.errorCode || `HTTP ${response.status}`}`, { status: response.status })
-          : databricksError(response.status, body, { method, path });
+        const error =
+          post && response.status < 500 && response.status !== 429
+            ? new StudioError(
+                'DATABRICKS_AUTH_FAILED',
+                `Databricks refused the OAuth client credentials: ${body.message || body.errorCode || `HTTP ${response.status}`}`,
+                { status: response.status },
+              )
+            : databricksError(response.status, body, { method, path });
         const retry = response.status === 429 || response.status === 503 || response.status === 502 || response.status === 504;
         return retry
           ? { ok: false, error, decision: { retry: true, afterMs: parseRetryAfter(response.headers.get('retry-after'), clock.now()) } }

@@ -8,7 +8,8 @@ import { StudioError } from '../../../shared/errors';
 import type { HttpClient } from './http';
 import { idLiteral, idString } from './json';
 
-export type LifeCycleState = 'QUEUED' | 'PENDING' | 'RUNNING' | 'TERMINATING' | 'TERMINATED' | 'SKIPPED' | 'INTERNAL_ERROR' | 'BLOCKED' | 'WAITING_FOR_RETRY';
+export type LifeCycleState =
+  'QUEUED' | 'PENDING' | 'RUNNING' | 'TERMINATING' | 'TERMINATED' | 'SKIPPED' | 'INTERNAL_ERROR' | 'BLOCKED' | 'WAITING_FOR_RETRY';
 export const TERMINAL_STATES: ReadonlySet<string> = new Set(['TERMINATED', 'SKIPPED', 'INTERNAL_ERROR']);
 
 export interface RunState {
@@ -78,7 +79,10 @@ const JOBS = '/api/2.2/jobs';
 /** `/Volumes/a/b c/d` → `/Volumes/a/b%20c/d` (each segment escaped). */
 export function escapePath(path: string): string {
   if (!path.startsWith('/')) throw new StudioError('INVALID_REQUEST', `A Databricks path must be absolute: ${path}`);
-  return path.split('/').map((s) => encodeURIComponent(s)).join('/');
+  return path
+    .split('/')
+    .map((s) => encodeURIComponent(s))
+    .join('/');
 }
 
 export class DatabricksClient {
@@ -92,7 +96,8 @@ export class DatabricksClient {
 
   /** Submits a one-time run; the token makes a retried POST return the same run. */
   async submitRun(spec: SubmitSpec, idempotencyToken: string, signal?: AbortSignal): Promise<string> {
-    if (!idempotencyToken || idempotencyToken.length > 64) throw new StudioError('INVALID_REQUEST', 'The idempotency token must be 1 to 64 characters.');
+    if (!idempotencyToken || idempotencyToken.length > 64)
+      throw new StudioError('INVALID_REQUEST', 'The idempotency token must be 1 to 64 characters.');
     const answer = await this.http.json<{ run_id: unknown }>({
       method: 'POST',
       path: `${JOBS}/runs/submit`,
@@ -139,7 +144,13 @@ export class DatabricksClient {
   // ---- Files API (Unity Catalog volumes) ----
 
   async putFile(path: string, body: () => { stream: ReadableStream<Uint8Array>; length: number }, signal?: AbortSignal): Promise<void> {
-    const response = await this.http.call({ method: 'PUT', path: `/api/2.0/fs/files${escapePath(path)}`, query: { overwrite: true }, body, signal });
+    const response = await this.http.call({
+      method: 'PUT',
+      path: `/api/2.0/fs/files${escapePath(path)}`,
+      query: { overwrite: true },
+      body,
+      signal,
+    });
     await response.body?.cancel();
   }
 
@@ -187,13 +198,25 @@ export class DatabricksClient {
 
   async dbfsCreate(path: string, overwrite: boolean, signal?: AbortSignal): Promise<string> {
     // Creating with overwrite is idempotent (a lost answer leaves at most an unused handle): retry it fully.
-    const answer = await this.http.json<{ handle: unknown }>({ method: 'POST', path: '/api/2.0/dbfs/create', json: { path: dbfsPath(path), overwrite }, signal, retry: overwrite ? 'all' : 'status' });
+    const answer = await this.http.json<{ handle: unknown }>({
+      method: 'POST',
+      path: '/api/2.0/dbfs/create',
+      json: { path: dbfsPath(path), overwrite },
+      signal,
+      retry: overwrite ? 'all' : 'status',
+    });
     return String(answer.handle);
   }
 
   /** One block of at most 1 MB. Network errors are not retried here: the caller restarts the file. */
   async dbfsAddBlock(handle: string, data: Buffer, signal?: AbortSignal): Promise<void> {
-    await this.http.json({ method: 'POST', path: '/api/2.0/dbfs/add-block', json: { handle: handleLiteral(handle), data: data.toString('base64') }, signal, retry: 'status' });
+    await this.http.json({
+      method: 'POST',
+      path: '/api/2.0/dbfs/add-block',
+      json: { handle: handleLiteral(handle), data: data.toString('base64') },
+      signal,
+      retry: 'status',
+    });
   }
 
   async dbfsClose(handle: string, signal?: AbortSignal): Promise<void> {
@@ -250,11 +273,18 @@ export class DatabricksClient {
     options: { format?: 'SOURCE' | 'AUTO' | 'JUPYTER' | 'RAW'; language?: 'PYTHON'; overwrite?: boolean } = {},
     signal?: AbortSignal,
   ): Promise<void> {
-    if (content.length > 10 * 1024 * 1024) throw new StudioError('DATABRICKS_INVALID', `The workspace import limit is 10 MB; ${path} is ${content.length} bytes.`);
+    if (content.length > 10 * 1024 * 1024)
+      throw new StudioError('DATABRICKS_INVALID', `The workspace import limit is 10 MB; ${path} is ${content.length} bytes.`);
     await this.http.json({
       method: 'POST',
       path: '/api/2.0/workspace/import',
-      json: { path, content: content.toString('base64'), format: options.format ?? 'SOURCE', language: options.language ?? 'PYTHON', overwrite: options.overwrite ?? true },
+      json: {
+        path,
+        content: content.toString('base64'),
+        format: options.format ?? 'SOURCE',
+        language: options.language ?? 'PYTHON',
+        overwrite: options.overwrite ?? true,
+      },
       signal,
     });
   }

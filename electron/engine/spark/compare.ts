@@ -15,7 +15,12 @@ export function compareTables(spark: ResultTable, polars: ResultTable): { match:
     message: d.message,
   }));
   if (outcome.differenceCount > differences.length) {
-    differences.push({ where: 'more', spark: null, polars: null, message: `${outcome.differenceCount - differences.length} more differences` });
+    differences.push({
+      where: 'more',
+      spark: null,
+      polars: null,
+      message: `${outcome.differenceCount - differences.length} more differences`,
+    });
   }
   return { match: outcome.match, differences };
 }

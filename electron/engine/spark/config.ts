@@ -110,12 +110,15 @@ function readProfiles(file: string): Record<string, Profile> {
   const profiles: Record<string, Profile> = {};
   for (const [name, section] of Object.entries(parsed)) {
     if (section && typeof section === 'object') {
-      profiles[name] = Object.fromEntries(Object.entries(section as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v).trim()]));
+      profiles[name] = Object.fromEntries(
+        Object.entries(section as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), String(v).trim()]),
+      );
     }
   }
   // Keys before any [section] belong to DEFAULT, as in the Python SDK.
   const loose = Object.entries(parsed).filter(([, v]) => typeof v !== 'object');
-  if (loose.length) profiles.DEFAULT = { ...Object.fromEntries(loose.map(([k, v]) => [k.toLowerCase(), String(v).trim()])), ...profiles.DEFAULT };
+  if (loose.length)
+    profiles.DEFAULT = { ...Object.fromEntries(loose.map(([k, v]) => [k.toLowerCase(), String(v).trim()])), ...profiles.DEFAULT };
   return profiles;
 }
 
@@ -169,12 +172,21 @@ function fromEnv(env: NodeJS.ProcessEnv): Fields {
 /** The Spark-side tuning from the environment (not the connection). */
 function envTuning(env: NodeJS.ProcessEnv): Fields {
   const e = fromEnv(env);
-  return { clusterId: e.clusterId, volume: e.volume, dbfsDir: e.dbfsDir, workspaceDir: e.workspaceDir, taskKind: e.taskKind, pollIntervalMs: e.pollIntervalMs, retryBudgetMs: e.retryBudgetMs };
+  return {
+    clusterId: e.clusterId,
+    volume: e.volume,
+    dbfsDir: e.dbfsDir,
+    workspaceDir: e.workspaceDir,
+    taskKind: e.taskKind,
+    pollIntervalMs: e.pollIntervalMs,
+    retryBudgetMs: e.retryBudgetMs,
+  };
 }
 
 function merge(...layers: Fields[]): Fields {
   const out: Fields = {};
-  for (const layer of layers) for (const [k, v] of Object.entries(layer)) if (v !== undefined && v !== '') (out as Record<string, unknown>)[k] = v;
+  for (const layer of layers)
+    for (const [k, v] of Object.entries(layer)) if (v !== undefined && v !== '') (out as Record<string, unknown>)[k] = v;
   return out;
 }
 
@@ -217,7 +229,8 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
       // the profile DATABRICKS_CONFIG_PROFILE names, or the DEFAULT profile.
       const base = envProfile ? all[envProfile] : all.DEFAULT;
       fields = merge(base ? fromProfile(base) : {}, tuning, envFields);
-      if (envFields.host) source = base && fields.host === base.host ? `environment over profile ${envProfile ?? 'DEFAULT'} (${file})` : 'environment';
+      if (envFields.host)
+        source = base && fields.host === base.host ? `environment over profile ${envProfile ?? 'DEFAULT'} (${file})` : 'environment';
       else {
         source = `profile ${envProfile ?? 'DEFAULT'} (${file})`;
         profileName = envProfile ?? 'DEFAULT';
@@ -241,7 +254,9 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
   const wantsOAuth = fields.authType === 'oauth-m2m' || (!fields.token && fields.clientId);
   let auth: DatabricksAuthConfig;
   if (fields.authType && !['pat', 'oauth-m2m'].includes(fields.authType)) {
-    throw notConfigured(`auth_type "${fields.authType}" is not supported here; use a token (pat) or an OAuth service principal (oauth-m2m).`);
+    throw notConfigured(
+      `auth_type "${fields.authType}" is not supported here; use a token (pat) or an OAuth service principal (oauth-m2m).`,
+    );
   }
   if (wantsOAuth) {
     if (!fields.clientId || !fields.clientSecret) throw notConfigured(`OAuth for ${host} needs both a client id and a client secret.`);

@@ -20,7 +20,21 @@ export function connectDatabricks(config: ResolvedDatabricksConfig, options: Con
   const auth: AuthProvider =
     config.auth.kind === 'token'
       ? new TokenAuth(config.auth.token)
-      : new OAuthM2MAuth({ host: config.host, clientId: config.auth.clientId, clientSecret: config.auth.clientSecret, fetch: doFetch, clock, retry });
-  const http = new HttpClient({ host: config.host, auth, fetch: doFetch, retry, log: options.log ?? silentLogger, userAgent: 'sparkpolar-studio/0.1' });
+      : new OAuthM2MAuth({
+          host: config.host,
+          clientId: config.auth.clientId,
+          clientSecret: config.auth.clientSecret,
+          fetch: doFetch,
+          clock,
+          retry,
+        });
+  const http = new HttpClient({
+    host: config.host,
+    auth,
+    fetch: doFetch,
+    retry,
+    log: options.log ?? silentLogger,
+    userAgent: 'sparkpolar-studio/0.1',
+  });
   return new DatabricksClient(http);
 }

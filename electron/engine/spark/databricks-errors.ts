@@ -27,7 +27,8 @@ export function parseErrorBody(text: string, contentType = ''): DatabricksErrorB
       // not JSON after all: fall through to the text forms
     }
   }
-  if (/^<(!doctype|html|head|body)/i.test(trimmed) || contentType.includes('html')) return { errorCode: '', message: clip(htmlText(trimmed)) };
+  if (/^<(!doctype|html|head|body)/i.test(trimmed) || contentType.includes('html'))
+    return { errorCode: '', message: clip(htmlText(trimmed)) };
   const plain = /^([A-Z][A-Z0-9_]{2,}):\s*([\s\S]*)$/.exec(trimmed);
   if (plain) return { errorCode: plain[1]!, message: clip(plain[2]!.trim()) };
   return { errorCode: '', message: clip(trimmed) };
@@ -36,7 +37,13 @@ export function parseErrorBody(text: string, contentType = ''): DatabricksErrorB
 /** The readable part of an HTML error page: its title and first heading or paragraph. */
 function htmlText(html: string): string {
   const pick = (tag: string) => new RegExp(`<${tag}[^>]*>([\\s\\S]*?)</${tag}>`, 'i').exec(html)?.[1];
-  const strip = (s: string | undefined) => (s ?? '').replace(/<[^>]+>/g, ' ').replace(/&nbsp;/g, ' ').replace(/&amp;/g, '&').replace(/\s+/g, ' ').trim();
+  const strip = (s: string | undefined) =>
+    (s ?? '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&nbsp;/g, ' ')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim();
   const title = strip(pick('title'));
   const body = strip(pick('h1') ?? pick('p') ?? pick('pre'));
   const parts = [title, body].filter((s, i, all) => s && all.indexOf(s) === i);
@@ -48,14 +55,16 @@ function clip(s: string): string {
   return oneLine.length > MAX_MESSAGE ? `${oneLine.slice(0, MAX_MESSAGE - 1)}…` : oneLine;
 }
 
-const AUTH_HINT = /invalid access token|token.*(expired|invalid)|unauthenticated|credential|not authenticated|invalid_client|invalid_grant|authenticat/i;
+const AUTH_HINT =
+  /invalid access token|token.*(expired|invalid)|unauthenticated|credential|not authenticated|invalid_client|invalid_grant|authenticat/i;
 const MISSING_HINT = /does not exist|not found|no such/i;
 
 /** The app's code for a Databricks answer (`status` 0 means no answer: a network failure). */
 export function classify(status: number, body: DatabricksErrorBody): ErrorCode {
   const code = body.errorCode.toUpperCase();
   if (status === 0) return 'DATABRICKS_UNAVAILABLE';
-  if (status === 401 || code === 'UNAUTHENTICATED' || code === 'INVALID_CLIENT' || code === 'INVALID_GRANT') return 'DATABRICKS_AUTH_FAILED';
+  if (status === 401 || code === 'UNAUTHENTICATED' || code === 'INVALID_CLIENT' || code === 'INVALID_GRANT')
+    return 'DATABRICKS_AUTH_FAILED';
   if (status === 403) {
     // A bad token comes back as 403 with a numeric error_code; a real permission problem has a name.
     if (/^\d+$/.test(code) || AUTH_HINT.test(body.message)) return 'DATABRICKS_AUTH_FAILED';
@@ -63,7 +72,13 @@ export function classify(status: number, body: DatabricksErrorBody): ErrorCode {
   }
   if (code === 'PERMISSION_DENIED') return 'DATABRICKS_PERMISSION_DENIED';
   if (status === 429 || code === 'REQUEST_LIMIT_EXCEEDED') return 'DATABRICKS_RATE_LIMITED';
-  if (status === 404 || code === 'RESOURCE_DOES_NOT_EXIST' || code === 'NOT_FOUND' || code === 'FEATURE_DISABLED' || (status === 400 && MISSING_HINT.test(body.message)))
+  if (
+    status === 404 ||
+    code === 'RESOURCE_DOES_NOT_EXIST' ||
+    code === 'NOT_FOUND' ||
+    code === 'FEATURE_DISABLED' ||
+    (status === 400 && MISSING_HINT.test(body.message))
+  )
     return 'DATABRICKS_NOT_FOUND';
   if (status >= 500 || code === 'TEMPORARILY_UNAVAILABLE') return 'DATABRICKS_UNAVAILABLE';
   return 'DATABRICKS_INVALID';

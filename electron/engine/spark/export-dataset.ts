@@ -60,7 +60,12 @@ export async function exportDataset(
   const columns = planColumns(info);
   try {
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as ExportMeta;
-    if (meta.table === info.table && meta.importedAt === info.importedAt && meta.rows === info.rows && fs.statSync(file).size === meta.bytes) {
+    if (
+      meta.table === info.table &&
+      meta.importedAt === info.importedAt &&
+      meta.rows === info.rows &&
+      fs.statSync(file).size === meta.bytes
+    ) {
       return { file, format, bytes: meta.bytes, sha256: meta.sha256, rows: meta.rows, columns: meta.columns, created: false };
     }
   } catch {

@@ -24,7 +24,12 @@ function toTimingRun(run: AnalysisRun): PolarsTimingRun {
     rows: run.rows,
     cleaning: run.cleaning,
     versions: run.versions,
-    analyses: run.results.map((r) => ({ id: r.id, status: r.status, computeMs: r.timings.computeMs, ...(r.error ? { error: r.error.message } : r.reason ? { error: r.reason } : {}) })),
+    analyses: run.results.map((r) => ({
+      id: r.id,
+      status: r.status,
+      computeMs: r.timings.computeMs,
+      ...(r.error ? { error: r.error.message } : r.reason ? { error: r.reason } : {}),
+    })),
   };
 }
 
@@ -36,7 +41,11 @@ export function sparkHandlers(ctx: EngineContext, overrides: Partial<Omit<SparkD
     'spark/run': (params, job) => runOnSpark(deps, params, job),
     'spark/runs': (params) => store().list(params.dataset, params.limit),
     'spark/get-run': (params) => store().get(params.runId),
-    'spark/result-tables': async (params) => ({ runId: params.runId, analysis: params.analysis, ...(await store().tables(params.runId, params.analysis)) }),
+    'spark/result-tables': async (params) => ({
+      runId: params.runId,
+      analysis: params.analysis,
+      ...(await store().tables(params.runId, params.analysis)),
+    }),
     'spark/compare': async (params) => {
       const spark = await store().recent(params.dataset, params.limit);
       const analysis = analysisHandlers(ctx);
@@ -53,7 +62,14 @@ export function sparkHandlers(ctx: EngineContext, overrides: Partial<Omit<SparkD
         dataset: params.dataset ?? null,
         spark,
         polars,
-        machine: { os: `${os.type()} ${os.release()}`, arch: os.arch(), cpus: os.cpus().length, memoryBytes: os.totalmem(), node: v.node, polars: v.polars },
+        machine: {
+          os: `${os.type()} ${os.release()}`,
+          arch: os.arch(),
+          cpus: os.cpus().length,
+          memoryBytes: os.totalmem(),
+          node: v.node,
+          polars: v.polars,
+        },
       };
     },
     'spark/config': async (params) => {
@@ -68,13 +84,21 @@ export function sparkHandlers(ctx: EngineContext, overrides: Partial<Omit<SparkD
       try {
         const config = await resolveConfig(deps, params.profile);
         Object.assign(result, { host: config.host, auth: config.auth.kind, source: config.source });
-        const client = connectDatabricks({ ...config, retryBudgetMs: Math.min(config.retryBudgetMs, 30_000) }, { log: ctx.log, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
-        if (!(await client.workspaceGetStatus('/'))) throw new StudioError('DATABRICKS_INVALID', 'The workspace answered, but its root folder is missing.');
-        if (config.uploadTo === 'volume' && (await client.directoryExists(config.volume))) result.storage = { kind: 'volume', root: config.volume };
+        const client = connectDatabricks(
+          { ...config, retryBudgetMs: Math.min(config.retryBudgetMs, 30_000) },
+          { log: ctx.log, ...(deps.fetch ? { fetch: deps.fetch } : {}) },
+        );
+        if (!(await client.workspaceGetStatus('/')))
+          throw new StudioError('DATABRICKS_INVALID', 'The workspace answered, but its root folder is missing.');
+        if (config.uploadTo === 'volume' && (await client.directoryExists(config.volume)))
+          result.storage = { kind: 'volume', root: config.volume };
         else {
           const root = config.dbfsDir.startsWith('dbfs:') ? config.dbfsDir : `dbfs:${config.dbfsDir}`;
           await client.dbfsGetStatus('/');
-          result.storage = config.uploadTo === 'dbfs' ? { kind: 'dbfs', root } : { kind: 'dbfs', root, fallbackReason: `the volume ${config.volume} does not exist` };
+          result.storage =
+            config.uploadTo === 'dbfs'
+              ? { kind: 'dbfs', root }
+              : { kind: 'dbfs', root, fallbackReason: `the volume ${config.volume} does not exist` };
         }
         result.ok = true;
       } catch (err) {

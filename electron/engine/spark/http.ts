@@ -84,7 +84,13 @@ export class HttpClient {
         }
         let response: Response;
         try {
-          response = await doFetch(url, { method: options.method, headers, body: body ?? null, signal: options.signal ?? null, ...(options.body ? { duplex: 'half' } : {}) } as RequestInit);
+          response = await doFetch(url, {
+            method: options.method,
+            headers,
+            body: body ?? null,
+            signal: options.signal ?? null,
+            ...(options.body ? { duplex: 'half' } : {}),
+          } as RequestInit);
         } catch (err) {
           if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
           const error = networkError(err, describe);
@@ -96,7 +102,12 @@ export class HttpClient {
         const parsed = parseErrorBody(text, response.headers.get('content-type') ?? '');
         const error = databricksError(response.status, parsed, describe);
         log.debug('databricks call refused', { ...describe, status: response.status, errorCode: parsed.errorCode });
-        if ((response.status === 401 || response.status === 403) && auth.kind === 'oauth-m2m' && !reauthenticated && error.code === 'DATABRICKS_AUTH_FAILED') {
+        if (
+          (response.status === 401 || response.status === 403) &&
+          auth.kind === 'oauth-m2m' &&
+          !reauthenticated &&
+          error.code === 'DATABRICKS_AUTH_FAILED'
+        ) {
           // An OAuth token can be refused shortly before its stated expiry: fetch a new one once.
           reauthenticated = true;
           auth.invalidate();
@@ -105,7 +116,8 @@ export class HttpClient {
         return { ok: false, error, decision: this.decide(options, response, parsed.errorCode) };
       },
       options.signal,
-      ({ attempt, waitMs, error }) => log.info('retrying databricks call', { ...describe, attempt, waitMs: Math.round(waitMs), code: error.code }),
+      ({ attempt, waitMs, error }) =>
+        log.info('retrying databricks call', { ...describe, attempt, waitMs: Math.round(waitMs), code: error.code }),
     );
   }
 

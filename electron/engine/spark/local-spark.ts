@@ -10,7 +10,10 @@ import { StudioError } from '../../../shared/errors';
 
 export function findSparkSubmit(env: NodeJS.ProcessEnv): string | null {
   const names = process.platform === 'win32' ? ['spark-submit.cmd', 'spark-submit.bat', 'spark-submit'] : ['spark-submit'];
-  const dirs = [...(env.SPARK_HOME ? [path.join(env.SPARK_HOME, 'bin')] : []), ...(env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean)];
+  const dirs = [
+    ...(env.SPARK_HOME ? [path.join(env.SPARK_HOME, 'bin')] : []),
+    ...(env.PATH ?? env.Path ?? '').split(path.delimiter).filter(Boolean),
+  ];
   for (const dir of dirs) {
     for (const name of names) {
       const candidate = path.join(dir, name);
@@ -29,7 +32,12 @@ export function localSparkStatus(env: NodeJS.ProcessEnv): SparkLocalStatus {
   const sparkSubmit = findSparkSubmit(env);
   return sparkSubmit
     ? { available: true, sparkSubmit, reason: null }
-    : { available: false, sparkSubmit: null, reason: 'spark-submit was not found on PATH or in $SPARK_HOME/bin: install PySpark (pip install pyspark) or Apache Spark to run locally.' };
+    : {
+        available: false,
+        sparkSubmit: null,
+        reason:
+          'spark-submit was not found on PATH or in $SPARK_HOME/bin: install PySpark (pip install pyspark) or Apache Spark to run locally.',
+      };
 }
 
 export interface LocalRunOutcome {

@@ -7,7 +7,8 @@ const positive = (v: number | undefined): number | null => (typeof v === 'number
 /** The three phase durations can be 0 at the top level of multi-task runs: prefer the task's. */
 export function phasesOf(run: Run): SparkPhases {
   const task = run.tasks[0];
-  const pick = (key: 'queue_duration' | 'setup_duration' | 'execution_duration' | 'cleanup_duration' | 'run_duration') => positive(task?.[key]) ?? positive(run[key]);
+  const pick = (key: 'queue_duration' | 'setup_duration' | 'execution_duration' | 'cleanup_duration' | 'run_duration') =>
+    positive(task?.[key]) ?? positive(run[key]);
   const zeroOrNull = (key: 'queue_duration' | 'setup_duration' | 'execution_duration' | 'cleanup_duration') => {
     const v = pick(key);
     if (v !== null) return v;

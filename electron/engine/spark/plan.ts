@@ -1,5 +1,15 @@
 /** The job's plan for a dataset version: which analyses, with resolved parameters and the catalog's ops. */
-import { ANALYSES, MAKE_BRANDS, dimensionName, ORIGINAL_NULL_DROP_COLUMNS, OTHER_LABEL, SENTINELS, analysisById, missingRequirements, resolveParams } from '../../../shared/analyses';
+import {
+  ANALYSES,
+  MAKE_BRANDS,
+  dimensionName,
+  ORIGINAL_NULL_DROP_COLUMNS,
+  OTHER_LABEL,
+  SENTINELS,
+  analysisById,
+  missingRequirements,
+  resolveParams,
+} from '../../../shared/analyses';
 import type { CleaningOptions } from '../../../shared/contract/analysis';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
@@ -11,7 +21,11 @@ export interface PlannedAnalyses {
   notApplicable: Array<{ id: string; reason: string }>;
 }
 
-export function planAnalyses(info: DatasetVersionInfo, ids: string[] | undefined, params: Record<string, Record<string, unknown>>): PlannedAnalyses {
+export function planAnalyses(
+  info: DatasetVersionInfo,
+  ids: string[] | undefined,
+  params: Record<string, Record<string, unknown>>,
+): PlannedAnalyses {
   const chosen = ids ?? ANALYSES.filter((a) => missingRequirements(a, info.columns).length === 0).map((a) => a.id);
   const analyses: PlanAnalysis[] = [];
   const notApplicable: PlannedAnalyses['notApplicable'] = [];
@@ -65,7 +79,10 @@ export function buildPlan(input: {
       makeBrands: MAKE_BRANDS,
       otherLabel: OTHER_LABEL,
       originalNullDropColumns: ORIGINAL_NULL_DROP_COLUMNS,
-      dimensionNames: { 'vehicle-age': dimensionName({ derived: 'vehicle-age' }), 'vehicle-age-2025': dimensionName({ derived: 'vehicle-age-2025' }) },
+      dimensionNames: {
+        'vehicle-age': dimensionName({ derived: 'vehicle-age' }),
+        'vehicle-age-2025': dimensionName({ derived: 'vehicle-age-2025' }),
+      },
     },
   };
 }

@@ -9,7 +9,8 @@ import type { EngineContext } from '../engine';
 import type { JobContext } from '../jobs/manager';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const sameCleaning = (a: CleaningOptions, b: CleaningOptions) => a.sentinelsAsNull === b.sentinelsAsNull && a.mergeMakes === b.mergeMakes && a.dropOriginalNulls === b.dropOriginalNulls;
+const sameCleaning = (a: CleaningOptions, b: CleaningOptions) =>
+  a.sentinelsAsNull === b.sentinelsAsNull && a.mergeMakes === b.mergeMakes && a.dropOriginalNulls === b.dropOriginalNulls;
 
 export interface PolarsRequest {
   dataset: string;
@@ -26,13 +27,20 @@ export async function findPolarsRun(ctx: EngineContext, request: PolarsRequest):
   for (const s of summaries.filter((r) => r.version === request.version)) {
     const run = await handlers['analysis/get-run']({ runId: s.runId });
     if (!sameCleaning(run.cleaning, request.cleaning)) continue;
-    const covers = request.analyses.every((a) => run.results.some((r) => r.id === a.id && r.status === 'ok' && !r.cached && same(r.params, a.params)));
+    const covers = request.analyses.every((a) =>
+      run.results.some((r) => r.id === a.id && r.status === 'ok' && !r.cached && same(r.params, a.params)),
+    );
     if (covers) return run;
   }
   return null;
 }
 
-export async function runPolars(ctx: EngineContext, request: PolarsRequest, job: JobContext, onProgress: (message: string) => void): Promise<AnalysisRun> {
+export async function runPolars(
+  ctx: EngineContext,
+  request: PolarsRequest,
+  job: JobContext,
+  onProgress: (message: string) => void,
+): Promise<AnalysisRun> {
   const handlers = analysisHandlers(ctx);
   const sub: JobContext = {
     jobId: job.jobId,
@@ -41,7 +49,14 @@ export async function runPolars(ctx: EngineContext, request: PolarsRequest, job:
     progress: (p) => onProgress(p.message ?? p.phase ?? 'Polars'),
   };
   return handlers['analysis/run'](
-    { dataset: request.dataset, version: request.version, analyses: request.analyses.map((a) => a.id), params: request.params, cleaning: request.cleaning, fresh: true },
+    {
+      dataset: request.dataset,
+      version: request.version,
+      analyses: request.analyses.map((a) => a.id),
+      params: request.params,
+      cleaning: request.cleaning,
+      fresh: true,
+    },
     sub,
   );
 }

@@ -55,7 +55,8 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
   const clock = deps.clock ?? realClock;
   const info = await new Catalog(ctx.db).get(request.dataset, request.version);
   const planned = planAnalyses(info, request.analyses, request.params);
-  if (!planned.analyses.length) throw new StudioError('ANALYSIS_NOT_APPLICABLE', `No analysis of the request applies to "${info.dataset}".`);
+  if (!planned.analyses.length)
+    throw new StudioError('ANALYSIS_NOT_APPLICABLE', `No analysis of the request applies to "${info.dataset}".`);
 
   const local = request.compute === 'local';
   let config: ResolvedDatabricksConfig | null = null;
@@ -69,7 +70,16 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
   const runTag = `${new Date().toISOString().slice(0, 10).replace(/-/g, '')}-${randomUUID().slice(0, 8)}`;
   const id = randomUUID();
   const store = new SparkRunStore(ctx.db);
-  await store.create({ id, dataset: info.dataset, version: info.version, compute, format: request.format, repeat: request.repeat, cleaning: request.cleaning, analysisIds: planned.analyses.map((a) => a.id) });
+  await store.create({
+    id,
+    dataset: info.dataset,
+    version: info.version,
+    compute,
+    format: request.format,
+    repeat: request.repeat,
+    cleaning: request.cleaning,
+    analysisIds: planned.analyses.map((a) => a.id),
+  });
 
   // Life-cycle facts (state, phase durations, run page) ride along on every later event too.
   let lifecycle: Record<string, unknown> = {};
@@ -86,12 +96,31 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
     job.throwIfCancelled();
     const outcome = local
       ? await runLocally(deps, { id, runTag, info, exported, planned: planned.analyses, request, job, store, progress })
-      : await runOnDatabricks(deps, { id, runTag, info, exported, planned: planned.analyses, request, job, store, progress, config: config!, compute, clock });
+      : await runOnDatabricks(deps, {
+          id,
+          runTag,
+          info,
+          exported,
+          planned: planned.analyses,
+          request,
+          job,
+          store,
+          progress,
+          config: config!,
+          compute,
+          clock,
+        });
 
     let polars: AnalysisRun | null = null;
     if (request.compare) {
       progress('polars', 'Looking for the matching Polars run');
-      const polarsRequest = { dataset: info.dataset, version: info.version, analyses: planned.analyses, params: request.params, cleaning: request.cleaning };
+      const polarsRequest = {
+        dataset: info.dataset,
+        version: info.version,
+        analyses: planned.analyses,
+        params: request.params,
+        cleaning: request.cleaning,
+      };
       polars = await findPolarsRun(ctx, polarsRequest);
       if (!polars) {
         progress('polars', 'Running the same analyses with Polars');
@@ -118,7 +147,12 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
     const error = toErrorData(err);
     const trace = err instanceof StudioError && typeof err.details?.errorTrace === 'string' ? err.details.errorTrace : null;
     await store
-      .update(id, { status: error.code === 'CANCELLED' ? 'cancelled' : 'failed', finishedAt: new Date().toISOString(), error, ...(trace ? { errorTrace: trace } : {}) })
+      .update(id, {
+        status: error.code === 'CANCELLED' ? 'cancelled' : 'failed',
+        finishedAt: new Date().toISOString(),
+        error,
+        ...(trace ? { errorTrace: trace } : {}),
+      })
       .catch((e: unknown) => ctx.log.warn('could not record the failed Spark run', { error: String(e) }));
     if (err instanceof StudioError) throw new StudioError(err.code, err.message, { ...err.details, sparkRunId: id }, err.fix);
     throw err;
@@ -141,7 +175,10 @@ interface Outcome {
   result: SparkJobResult;
 }
 
-async function runOnDatabricks(deps: SparkDeps, run: RunContext & { config: ResolvedDatabricksConfig; compute: string; clock: Clock }): Promise<Outcome> {
+async function runOnDatabricks(
+  deps: SparkDeps,
+  run: RunContext & { config: ResolvedDatabricksConfig; compute: string; clock: Clock },
+): Promise<Outcome> {
   const { config, job, store, id, progress, exported, info, request, runTag } = run;
   const client = connectDatabricks(config, { clock: run.clock, log: deps.ctx.log, ...(deps.fetch ? { fetch: deps.fetch } : {}) });
   await store.update(id, { host: config.host });
@@ -164,7 +201,14 @@ async function runOnDatabricks(deps: SparkDeps, run: RunContext & { config: Reso
     details: { uploadSkipped: upload.skipped },
   });
   await store.update(id, {
-    storage: { kind: storage.kind, root: storage.root, datasetPath, bytes: exported.bytes, uploadSkipped: upload.skipped, ...(storage.fallbackReason ? { fallbackReason: storage.fallbackReason } : {}) },
+    storage: {
+      kind: storage.kind,
+      root: storage.root,
+      datasetPath,
+      bytes: exported.bytes,
+      uploadSkipped: upload.skipped,
+      ...(storage.fallbackReason ? { fallbackReason: storage.fallbackReason } : {}),
+    },
     rows: exported.rows,
     bytes: exported.bytes,
     sha256: exported.sha256,
@@ -195,7 +239,13 @@ async function runOnDatabricks(deps: SparkDeps, run: RunContext & { config: Reso
   job.throwIfCancelled();
 
   progress('submit', 'Submitting the run');
-  const spec = submitSpec(config, run.compute, jobRef, { plan: planPath, input: datasetPath, format: exported.format, output }, `SparkPolar ${info.dataset} v${info.version} (${runTag})`);
+  const spec = submitSpec(
+    config,
+    run.compute,
+    jobRef,
+    { plan: planPath, input: datasetPath, format: exported.format, output },
+    `SparkPolar ${info.dataset} v${info.version} (${runTag})`,
+  );
   const runId = await client.submitRun(spec, `sparkpolar-${runTag}-${id.slice(0, 8)}`, job.signal);
   await store.update(id, { databricksRunId: runId });
 
@@ -212,7 +262,8 @@ async function runOnDatabricks(deps: SparkDeps, run: RunContext & { config: Reso
     cluster: clusterOf(final),
   });
   const resultState = final.state.result_state ?? '';
-  if (resultState === 'CANCELED') throw new StudioError('CANCELLED', 'The run was cancelled in Databricks.', { runId, runPageUrl: final.run_page_url });
+  if (resultState === 'CANCELED')
+    throw new StudioError('CANCELLED', 'The run was cancelled in Databricks.', { runId, runPageUrl: final.run_page_url });
   if (resultState !== 'SUCCESS') {
     const out = task ? await client.getRunOutput(task.run_id).catch(() => null) : null;
     const message = out?.error ?? final.state.state_message ?? `The run ended ${final.state.life_cycle_state} ${resultState}`;
@@ -236,7 +287,12 @@ async function runOnDatabricks(deps: SparkDeps, run: RunContext & { config: Reso
 }
 
 /** The notebook (notebook task) or the Python file (script task) the run executes. */
-async function uploadJob(client: DatabricksClient, config: ResolvedDatabricksConfig, storage: RemoteStorage, signal: AbortSignal): Promise<string> {
+async function uploadJob(
+  client: DatabricksClient,
+  config: ResolvedDatabricksConfig,
+  storage: RemoteStorage,
+  signal: AbortSignal,
+): Promise<string> {
   const source = jobSource();
   if (config.taskKind === 'notebook') {
     await client.workspaceMkdirs(config.workspaceDir, signal);
@@ -249,7 +305,13 @@ async function uploadJob(client: DatabricksClient, config: ResolvedDatabricksCon
   return remote;
 }
 
-export function submitSpec(config: ResolvedDatabricksConfig, compute: string, jobRef: string, params: Record<string, string>, name: string): SubmitSpec {
+export function submitSpec(
+  config: ResolvedDatabricksConfig,
+  compute: string,
+  jobRef: string,
+  params: Record<string, string>,
+  name: string,
+): SubmitSpec {
   const task: Record<string, unknown> = { task_key: 'sparkpolar' };
   if (config.taskKind === 'notebook') task.notebook_task = { notebook_path: jobRef, base_parameters: params, source: 'WORKSPACE' };
   else task.spark_python_task = { python_file: jobRef, parameters: Object.entries(params).flatMap(([k, v]) => [`--${k}`, v]) };
@@ -268,7 +330,12 @@ export function submitSpec(config: ResolvedDatabricksConfig, compute: string, jo
  * reporting each life-cycle state and the phase durations as they become known. A cancelled job
  * cancels the run and waits for it to end (TERMINATED + CANCELED).
  */
-async function follow(client: DatabricksClient, runId: string, run: RunContext & { config: ResolvedDatabricksConfig; clock: Clock }, job: JobContext): Promise<Run> {
+async function follow(
+  client: DatabricksClient,
+  runId: string,
+  run: RunContext & { config: ResolvedDatabricksConfig; clock: Clock },
+  job: JobContext,
+): Promise<Run> {
   const unit = run.config.pollIntervalMs;
   let last = '';
   const report = async (r: Run) => {
@@ -306,7 +373,11 @@ async function follow(client: DatabricksClient, runId: string, run: RunContext &
       const r = await client.getRun(runId);
       await report(r);
       if (TERMINAL_STATES.has(r.state.life_cycle_state)) {
-        await run.store.update(run.id, { resultState: r.state.result_state ?? null, lifeCycleState: r.state.life_cycle_state, phases: phasesOf(r) });
+        await run.store.update(run.id, {
+          resultState: r.state.result_state ?? null,
+          lifeCycleState: r.state.life_cycle_state,
+          phases: phasesOf(r),
+        });
         break;
       }
       await run.clock.sleep(Math.min(attempt, 5) * unit);
@@ -333,7 +404,13 @@ function describeState(r: Run): string {
 }
 
 /** The result document the job wrote; falls back to the notebook exit value or the task's stdout. */
-async function fetchResult(client: DatabricksClient, storage: RemoteStorage, output: string, taskRunId: string | null, signal: AbortSignal): Promise<SparkJobResult> {
+async function fetchResult(
+  client: DatabricksClient,
+  storage: RemoteStorage,
+  output: string,
+  taskRunId: string | null,
+  signal: AbortSignal,
+): Promise<SparkJobResult> {
   const file = await downloadBuffer(client, storage, output, signal);
   if (file) return parseResult(file.toString('utf8'), output);
   if (taskRunId) {
@@ -362,7 +439,10 @@ function parseResult(text: string, where: string): SparkJobResult {
   const parsed = sparkJobResultSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StudioError('DATABRICKS_RUN_FAILED', `The result in ${where} does not have the expected shape (${issue?.path.join('.')}: ${issue?.message}).`);
+    throw new StudioError(
+      'DATABRICKS_RUN_FAILED',
+      `The result in ${where} does not have the expected shape (${issue?.path.join('.')}: ${issue?.message}).`,
+    );
   }
   return parsed.data;
 }
@@ -398,11 +478,16 @@ async function runLocally(deps: SparkDeps, run: RunContext): Promise<Outcome> {
   });
   run.progress('RUNNING', `Running the job with ${sparkSubmit}`);
   const source = jobSource();
-  const outcome = await runSparkSubmit(sparkSubmit, source.file, ['--plan', planPath, '--input', run.exported.file, '--format', run.exported.format, '--output', output], {
-    env: ctx.env,
-    signal: run.job.signal,
-    onLine: (line) => run.progress('RUNNING', line.slice(0, 200)),
-  });
+  const outcome = await runSparkSubmit(
+    sparkSubmit,
+    source.file,
+    ['--plan', planPath, '--input', run.exported.file, '--format', run.exported.format, '--output', output],
+    {
+      env: ctx.env,
+      signal: run.job.signal,
+      onLine: (line) => run.progress('RUNNING', line.slice(0, 200)),
+    },
+  );
   await run.store.update(run.id, {
     lifeCycleState: 'TERMINATED',
     resultState: outcome.exitCode === 0 ? 'SUCCESS' : 'FAILED',
@@ -410,11 +495,19 @@ async function runLocally(deps: SparkDeps, run: RunContext): Promise<Outcome> {
   });
   if (outcome.exitCode !== 0) {
     const lastLines = outcome.stderr.trim().split('\n').slice(-40).join('\n');
-    throw new StudioError('DATABRICKS_RUN_FAILED', `spark-submit exited with status ${outcome.exitCode}: ${lastLines.split('\n').at(-1) ?? ''}`, { errorTrace: lastLines });
+    throw new StudioError(
+      'DATABRICKS_RUN_FAILED',
+      `spark-submit exited with status ${outcome.exitCode}: ${lastLines.split('\n').at(-1) ?? ''}`,
+      { errorTrace: lastLines },
+    );
   }
   if (!fs.existsSync(output)) throw new StudioError('DATABRICKS_RUN_FAILED', `spark-submit finished but wrote no result at ${output}.`);
   const result = parseResult(fs.readFileSync(output, 'utf8'), output);
-  await run.store.update(run.id, { loadMs: result.load.ms, runtime: { ...result.runtime, engine: 'spark-local' }, cluster: { ...result.compute, local: true } });
+  await run.store.update(run.id, {
+    loadMs: result.load.ms,
+    runtime: { ...result.runtime, engine: 'spark-local' },
+    cluster: { ...result.compute, local: true },
+  });
   return { result };
 }
 
@@ -425,7 +518,11 @@ function median(values: number[]): number | null {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function recordAnalyses(result: SparkJobResult, notApplicable: Array<{ id: string; reason: string }>, polars: AnalysisRun | null): StoredAnalysis[] {
+function recordAnalyses(
+  result: SparkJobResult,
+  notApplicable: Array<{ id: string; reason: string }>,
+  polars: AnalysisRun | null,
+): StoredAnalysis[] {
   const out: StoredAnalysis[] = [];
   result.analyses.forEach((a, position) => {
     const p = polars?.results.find((r) => r.id === a.id) ?? null;
@@ -453,7 +550,21 @@ function recordAnalyses(result: SparkJobResult, notApplicable: Array<{ id: strin
     });
   });
   for (const n of notApplicable) {
-    out.push({ id: n.id, position: out.length, status: 'not-applicable', samplesMs: [], sparkMs: null, polarsMs: null, match: null, differences: [], rowsOut: null, error: n.reason, errorTrace: null, result: null, polarsResult: null });
+    out.push({
+      id: n.id,
+      position: out.length,
+      status: 'not-applicable',
+      samplesMs: [],
+      sparkMs: null,
+      polarsMs: null,
+      match: null,
+      differences: [],
+      rowsOut: null,
+      error: n.reason,
+      errorTrace: null,
+      result: null,
+      polarsResult: null,
+    });
   }
   return out;
 }

@@ -26,7 +26,13 @@ const DBFS_ATTEMPTS = 3;
 export type ProgressFn = (done: number, total: number) => void;
 
 /** Picks the volume when its folder can be made, DBFS otherwise. */
-export async function chooseStorage(client: DatabricksClient, volume: string, dbfsDir: string, signal?: AbortSignal, uploadTo: 'volume' | 'dbfs' = 'volume'): Promise<RemoteStorage> {
+export async function chooseStorage(
+  client: DatabricksClient,
+  volume: string,
+  dbfsDir: string,
+  signal?: AbortSignal,
+  uploadTo: 'volume' | 'dbfs' = 'volume',
+): Promise<RemoteStorage> {
   if (uploadTo === 'dbfs') {
     const root = dbfsDir.startsWith('dbfs:') ? dbfsDir : `dbfs:${dbfsDir}`;
     await client.dbfsMkdirs(`${root}/datasets`, signal);
@@ -68,17 +74,32 @@ export async function uploadFile(
   if (storage.kind === 'volume') await uploadToVolume(client, localFile, remotePath, size, options.signal, options.onProgress);
   else await uploadToDbfs(client, localFile, remotePath, size, options.signal, options.onProgress);
   const after = await remoteSize(client, storage, remotePath, options.signal);
-  if (after !== size) throw new StudioError('DATABRICKS_INVALID', `The upload of ${remotePath} ended with ${after ?? 'no'} bytes instead of ${size}.`, { path: remotePath });
+  if (after !== size)
+    throw new StudioError('DATABRICKS_INVALID', `The upload of ${remotePath} ended with ${after ?? 'no'} bytes instead of ${size}.`, {
+      path: remotePath,
+    });
   return { path: remotePath, bytes: size, skipped: false };
 }
 
-export async function remoteSize(client: DatabricksClient, storage: RemoteStorage, remotePath: string, signal?: AbortSignal): Promise<number | null> {
+export async function remoteSize(
+  client: DatabricksClient,
+  storage: RemoteStorage,
+  remotePath: string,
+  signal?: AbortSignal,
+): Promise<number | null> {
   if (storage.kind === 'volume') return (await client.headFile(remotePath, signal))?.size ?? null;
   const status = await client.dbfsGetStatus(remotePath, signal);
   return status && !status.is_dir ? status.file_size : null;
 }
 
-async function uploadToVolume(client: DatabricksClient, localFile: string, remotePath: string, size: number, signal?: AbortSignal, onProgress?: ProgressFn): Promise<void> {
+async function uploadToVolume(
+  client: DatabricksClient,
+  localFile: string,
+  remotePath: string,
+  size: number,
+  signal?: AbortSignal,
+  onProgress?: ProgressFn,
+): Promise<void> {
   await client.putFile(
     remotePath,
     () => {
@@ -102,7 +123,14 @@ async function uploadToVolume(client: DatabricksClient, localFile: string, remot
  * appended, so a failed block restarts the whole file (create overwrites) instead of retrying
  * the block; an expired handle (10 idle minutes) does the same.
  */
-async function uploadToDbfs(client: DatabricksClient, localFile: string, remotePath: string, size: number, signal?: AbortSignal, onProgress?: ProgressFn): Promise<void> {
+async function uploadToDbfs(
+  client: DatabricksClient,
+  localFile: string,
+  remotePath: string,
+  size: number,
+  signal?: AbortSignal,
+  onProgress?: ProgressFn,
+): Promise<void> {
   let lastError: unknown;
   for (let attempt = 0; attempt < DBFS_ATTEMPTS; attempt++) {
     const handle = await client.dbfsCreate(remotePath, true, signal);
@@ -121,7 +149,13 @@ async function uploadToDbfs(client: DatabricksClient, localFile: string, remoteP
       return;
     } catch (err) {
       lastError = err;
-      if (!(err instanceof StudioError) || err.code === 'CANCELLED' || err.code === 'DATABRICKS_AUTH_FAILED' || err.code === 'DATABRICKS_PERMISSION_DENIED') throw err;
+      if (
+        !(err instanceof StudioError) ||
+        err.code === 'CANCELLED' ||
+        err.code === 'DATABRICKS_AUTH_FAILED' ||
+        err.code === 'DATABRICKS_PERMISSION_DENIED'
+      )
+        throw err;
     } finally {
       fs.closeSync(fd);
     }
@@ -130,18 +164,34 @@ async function uploadToDbfs(client: DatabricksClient, localFile: string, remoteP
 }
 
 /** Writes a small buffer (plan, job source) to storage. */
-export async function uploadBuffer(client: DatabricksClient, storage: RemoteStorage, data: Buffer, remotePath: string, signal?: AbortSignal): Promise<void> {
+export async function uploadBuffer(
+  client: DatabricksClient,
+  storage: RemoteStorage,
+  data: Buffer,
+  remotePath: string,
+  signal?: AbortSignal,
+): Promise<void> {
   if (storage.kind === 'volume') {
-    await client.putFile(remotePath, () => ({ stream: Readable.toWeb(Readable.from([data])) as unknown as ReadableStream<Uint8Array>, length: data.length }), signal);
+    await client.putFile(
+      remotePath,
+      () => ({ stream: Readable.toWeb(Readable.from([data])) as unknown as ReadableStream<Uint8Array>, length: data.length }),
+      signal,
+    );
     return;
   }
   const handle = await client.dbfsCreate(remotePath, true, signal);
-  for (let offset = 0; offset < data.length; offset += DBFS_BLOCK) await client.dbfsAddBlock(handle, data.subarray(offset, offset + DBFS_BLOCK), signal);
+  for (let offset = 0; offset < data.length; offset += DBFS_BLOCK)
+    await client.dbfsAddBlock(handle, data.subarray(offset, offset + DBFS_BLOCK), signal);
   await client.dbfsClose(handle, signal);
 }
 
 /** Reads a whole remote file (results are small; DBFS reads are 1 MB at most each). */
-export async function downloadBuffer(client: DatabricksClient, storage: RemoteStorage, remotePath: string, signal?: AbortSignal): Promise<Buffer | null> {
+export async function downloadBuffer(
+  client: DatabricksClient,
+  storage: RemoteStorage,
+  remotePath: string,
+  signal?: AbortSignal,
+): Promise<Buffer | null> {
   if (storage.kind === 'volume') {
     try {
       const response = await client.getFile(remotePath, signal);
@@ -154,7 +204,7 @@ export async function downloadBuffer(client: DatabricksClient, storage: RemoteSt
   const status = await client.dbfsGetStatus(remotePath, signal);
   if (!status || status.is_dir) return null;
   const parts: Buffer[] = [];
-  for (let offset = 0; offset < status.file_size; ) {
+  for (let offset = 0; offset < status.file_size;) {
     const { bytesRead, data } = await client.dbfsRead(remotePath, offset, DBFS_READ, signal);
     if (bytesRead === 0) break;
     parts.push(data);

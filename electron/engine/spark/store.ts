@@ -146,11 +146,29 @@ function toAnalysis(row: AnalysisRow): SparkAnalysisRecord {
 export class SparkRunStore {
   constructor(private readonly db: Database) {}
 
-  async create(run: { id: string; dataset: string; version: number; compute: string; format: 'parquet' | 'csv'; repeat: number; cleaning: SparkRunRecord['cleaning']; analysisIds: string[] }): Promise<void> {
+  async create(run: {
+    id: string;
+    dataset: string;
+    version: number;
+    compute: string;
+    format: 'parquet' | 'csv';
+    repeat: number;
+    cleaning: SparkRunRecord['cleaning'];
+    analysisIds: string[];
+  }): Promise<void> {
     await this.db.query(
       `INSERT INTO studio.spark_runs (id, dataset, dataset_version, status, compute, format, repeat, cleaning, analysis_ids)
        VALUES ($1, $2, $3, 'running', $4, $5, $6, $7, $8)`,
-      [run.id, run.dataset, run.version, run.compute, run.format, run.repeat, JSON.stringify(run.cleaning), JSON.stringify(run.analysisIds)],
+      [
+        run.id,
+        run.dataset,
+        run.version,
+        run.compute,
+        run.format,
+        run.repeat,
+        JSON.stringify(run.cleaning),
+        JSON.stringify(run.analysisIds),
+      ],
     );
   }
 
@@ -209,15 +227,24 @@ export class SparkRunStore {
     const { rows } = await this.db.query<RunRow>('SELECT * FROM studio.spark_runs WHERE id = $1', [id]);
     const row = rows[0];
     if (!row) throw new StudioError('NOT_FOUND', `No Spark run ${id}.`, { runId: id });
-    const analyses = await this.db.query<AnalysisRow>('SELECT * FROM studio.spark_run_analyses WHERE spark_run_id = $1 ORDER BY position', [id]);
+    const analyses = await this.db.query<AnalysisRow>('SELECT * FROM studio.spark_run_analyses WHERE spark_run_id = $1 ORDER BY position', [
+      id,
+    ]);
     return toRecord(row, analyses.rows.map(toAnalysis));
   }
 
-  async tables(id: string, analysis: string): Promise<{ spark: ResultTable | null; polars: ResultTable | null; differences: ResultDifference[] }> {
-    const { rows } = await this.db.query<{ result: ResultTable | null; polars_result: ResultTable | null; differences: ResultDifference[] }>(
-      'SELECT result, polars_result, differences FROM studio.spark_run_analyses WHERE spark_run_id = $1 AND analysis_id = $2',
-      [id, analysis],
-    );
+  async tables(
+    id: string,
+    analysis: string,
+  ): Promise<{ spark: ResultTable | null; polars: ResultTable | null; differences: ResultDifference[] }> {
+    const { rows } = await this.db.query<{
+      result: ResultTable | null;
+      polars_result: ResultTable | null;
+      differences: ResultDifference[];
+    }>('SELECT result, polars_result, differences FROM studio.spark_run_analyses WHERE spark_run_id = $1 AND analysis_id = $2', [
+      id,
+      analysis,
+    ]);
     const row = rows[0];
     if (!row) throw new StudioError('NOT_FOUND', `Spark run ${id} has no analysis ${analysis}.`, { runId: id, analysis });
     return { spark: row.result, polars: row.polars_result, differences: row.differences ?? [] };

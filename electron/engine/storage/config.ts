@@ -45,13 +45,25 @@ export function parseEndpoint(raw: string, useTLS = false): { endpoint: string; 
   try {
     url = new URL(withScheme);
   } catch {
-    throw new StudioError('SETTINGS_INVALID', `The storage endpoint "${raw}" is not a URL.`, { endpoint: raw }, 'Write it like http://127.0.0.1:9000.');
+    throw new StudioError(
+      'SETTINGS_INVALID',
+      `The storage endpoint "${raw}" is not a URL.`,
+      { endpoint: raw },
+      'Write it like http://127.0.0.1:9000.',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new StudioError('SETTINGS_INVALID', `The storage endpoint must start with http:// or https://, not ${url.protocol}//.`, { endpoint: raw });
+    throw new StudioError('SETTINGS_INVALID', `The storage endpoint must start with http:// or https://, not ${url.protocol}//.`, {
+      endpoint: raw,
+    });
   }
   if ((url.pathname && url.pathname !== '/') || url.search || url.username) {
-    throw new StudioError('SETTINGS_INVALID', 'The storage endpoint is a server address only: no path, query or credentials.', { endpoint: raw }, 'Write it like http://127.0.0.1:9000 and put the bucket in its own field.');
+    throw new StudioError(
+      'SETTINGS_INVALID',
+      'The storage endpoint is a server address only: no path, query or credentials.',
+      { endpoint: raw },
+      'Write it like http://127.0.0.1:9000 and put the bucket in its own field.',
+    );
   }
   const tls = url.protocol === 'https:';
   const port = url.port ? Number(url.port) : tls ? 443 : 80;
@@ -62,7 +74,12 @@ export function parseEndpoint(raw: string, useTLS = false): { endpoint: string; 
 /** S3 bucket naming rules (what MinIO enforces). */
 export function checkBucketName(bucket: string): void {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket) || bucket.includes('..') || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
-    throw new StudioError('SETTINGS_INVALID', `"${bucket}" is not a valid bucket name.`, { bucket }, 'Use 3 to 63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit.');
+    throw new StudioError(
+      'SETTINGS_INVALID',
+      `"${bucket}" is not a valid bucket name.`,
+      { bucket },
+      'Use 3 to 63 lower-case letters, digits, dots or hyphens, starting and ending with a letter or digit.',
+    );
   }
 }
 
@@ -92,7 +109,11 @@ export interface StorageFields {
 }
 
 /** Builds a config from explicit fields (the settings form's "Test connection", tests). */
-export function configFromFields(fields: StorageFields, env: NodeJS.ProcessEnv = {}, source: StorageConfig['source'] = 'given'): StorageConfig {
+export function configFromFields(
+  fields: StorageFields,
+  env: NodeJS.ProcessEnv = {},
+  source: StorageConfig['source'] = 'given',
+): StorageConfig {
   if (!fields.endpoint?.trim()) throw new StudioError('S3_NOT_CONFIGURED', 'No object storage endpoint is set.');
   const bucket = fields.bucket?.trim() || COMPOSE_DEFAULTS.bucket;
   checkBucketName(bucket);
@@ -128,7 +149,10 @@ export async function storageFields(ctx: SettingsContext): Promise<{ fields: Sto
   const settings = await service.settings();
   const s = settings.storage;
   if (!s.endpoint.trim()) return null;
-  return { source: 'settings', fields: { endpoint: s.endpoint, useTLS: s.useTLS, region: s.region, accessKey: s.accessKey, secretKey: secret, bucket: s.bucket } };
+  return {
+    source: 'settings',
+    fields: { endpoint: s.endpoint, useTLS: s.useTLS, region: s.region, accessKey: s.accessKey, secretKey: secret, bucket: s.bucket },
+  };
 }
 
 /** The configuration in effect; S3_NOT_CONFIGURED when there is none. */
@@ -144,9 +168,25 @@ export async function describeStorageConfig(ctx: SettingsContext): Promise<Stora
   if (!found) return { configured: false, source: null, missing: ['endpoint'] };
   try {
     const c = configFromFields(found.fields, ctx.env, found.source);
-    const missing = [!found.fields.accessKey && 'accessKey (docker-compose default used)', !found.fields.secretKey && 'secretKey (docker-compose default used)'].filter(Boolean) as string[];
-    return { configured: true, source: found.source, endpoint: c.endpoint, bucket: c.bucket, accessKey: c.accessKey, region: c.region, missing };
+    const missing = [
+      !found.fields.accessKey && 'accessKey (docker-compose default used)',
+      !found.fields.secretKey && 'secretKey (docker-compose default used)',
+    ].filter(Boolean) as string[];
+    return {
+      configured: true,
+      source: found.source,
+      endpoint: c.endpoint,
+      bucket: c.bucket,
+      accessKey: c.accessKey,
+      region: c.region,
+      missing,
+    };
   } catch (err) {
-    return { configured: false, source: found.source, endpoint: found.fields.endpoint, missing: [err instanceof Error ? err.message : String(err)] };
+    return {
+      configured: false,
+      source: found.source,
+      endpoint: found.fields.endpoint,
+      missing: [err instanceof Error ? err.message : String(err)],
+    };
   }
 }

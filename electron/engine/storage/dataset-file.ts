@@ -11,8 +11,17 @@ import { stageFrames } from '../analysis/prepare';
 import { loadDataset } from '../analysis/source';
 import type { Database } from '../db/database';
 
-export async function writeCleanedDatasetParquet(deps: { db: Database; home: string }, info: DatasetVersionInfo, cleaning: CleaningOptions, file: string): Promise<void> {
-  const loaded = await loadDataset(deps, info, info.columns.map((c) => c.identifier));
+export async function writeCleanedDatasetParquet(
+  deps: { db: Database; home: string },
+  info: DatasetVersionInfo,
+  cleaning: CleaningOptions,
+  file: string,
+): Promise<void> {
+  const loaded = await loadDataset(
+    deps,
+    info,
+    info.columns.map((c) => c.identifier),
+  );
   const stages = stageFrames(loaded, info.columns, cleaning);
   decodeColumns({ frame: stages.cleaned, dictionaries: stages.labels.cleaned }).writeParquet(file);
 }

@@ -6,11 +6,47 @@
 import { StudioError } from '../../../shared/errors';
 import type { StorageConfig } from './config';
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED', 'UND_ERR_SOCKET', 'ERR_STREAM_PREMATURE_CLOSE']);
-const TLS_HANDSHAKE = /wrong version number|packet length too long|unknown protocol|ssl3_get_record|tlsv1 alert|EPROTO|HTTP request to an HTTPS server|ERR_SSL/i;
-const TLS_CERT_CODES = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID']);
-const AUTH_CODES = new Set(['InvalidAccessKeyId', 'SignatureDoesNotMatch', 'InvalidToken', 'ExpiredToken', 'AuthorizationHeaderMalformed', 'InvalidSignature', 'AccessDenied', 'AllAccessDisabled']);
-const THROTTLE_CODES = new Set(['SlowDown', 'ServiceUnavailable', 'InternalError', 'XMinioServerNotInitialized', 'RequestTimeout', 'XMinioStorageFull']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'ECONNABORTED',
+  'UND_ERR_SOCKET',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+const TLS_HANDSHAKE =
+  /wrong version number|packet length too long|unknown protocol|ssl3_get_record|tlsv1 alert|EPROTO|HTTP request to an HTTPS server|ERR_SSL/i;
+const TLS_CERT_CODES = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+const AUTH_CODES = new Set([
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'InvalidToken',
+  'ExpiredToken',
+  'AuthorizationHeaderMalformed',
+  'InvalidSignature',
+  'AccessDenied',
+  'AllAccessDisabled',
+]);
+const THROTTLE_CODES = new Set([
+  'SlowDown',
+  'ServiceUnavailable',
+  'InternalError',
+  'XMinioServerNotInitialized',
+  'RequestTimeout',
+  'XMinioStorageFull',
+]);
 
 interface RawError {
   code?: string;
@@ -37,7 +73,8 @@ export function isTransient(err: unknown): boolean {
   const e = raw(err);
   if (e.code && NETWORK_CODES.has(e.code)) return true;
   if (e.code && THROTTLE_CODES.has(e.code)) return true;
-  if (/socket hang up|other side closed|premature close|aborted/i.test(e.message ?? '') && !TLS_HANDSHAKE.test(e.message ?? '')) return true;
+  if (/socket hang up|other side closed|premature close|aborted/i.test(e.message ?? '') && !TLS_HANDSHAKE.test(e.message ?? ''))
+    return true;
   const status = statusOf(e);
   return status !== undefined && (status >= 500 || status === 429 || status === 408);
 }
@@ -53,27 +90,57 @@ export function toStorageError(err: unknown, config: Pick<StorageConfig, 'endpoi
   const https = config.endpoint.startsWith('https:');
 
   if (e.code && TLS_CERT_CODES.has(e.code)) {
-    return new StudioError('S3_TLS_MISMATCH', `The TLS certificate of ${config.endpoint} is not trusted (${e.code}).`, where, 'Install the server\'s CA certificate in the system trust store (or set NODE_EXTRA_CA_CERTS), or use the server\'s real host name.');
+    return new StudioError(
+      'S3_TLS_MISMATCH',
+      `The TLS certificate of ${config.endpoint} is not trusted (${e.code}).`,
+      where,
+      "Install the server's CA certificate in the system trust store (or set NODE_EXTRA_CA_CERTS), or use the server's real host name.",
+    );
   }
   if (TLS_HANDSHAKE.test(message) || TLS_HANDSHAKE.test(e.code ?? '')) {
     return https
-      ? new StudioError('S3_TLS_MISMATCH', `${config.endpoint} does not speak TLS: the secure connection failed (${message}).`, where, 'The server has no TLS: use http:// in the endpoint (or turn TLS off in Settings).')
+      ? new StudioError(
+          'S3_TLS_MISMATCH',
+          `${config.endpoint} does not speak TLS: the secure connection failed (${message}).`,
+          where,
+          'The server has no TLS: use http:// in the endpoint (or turn TLS off in Settings).',
+        )
       : tlsExpected(config);
   }
   if (e.code === 'NoSuchBucket') {
     return new StudioError('S3_BUCKET_MISSING', `The bucket "${config.bucket}" does not exist on ${config.endpoint}.`, where);
   }
   if (e.code === 'AccessDenied' && op === 'create-bucket') {
-    return new StudioError('S3_BUCKET_MISSING', `The bucket "${config.bucket}" does not exist, and these keys are not allowed to create it.`, where, `Create the bucket "${config.bucket}" (MinIO console or \`mc mb\`), or use keys with the s3:CreateBucket permission.`);
+    return new StudioError(
+      'S3_BUCKET_MISSING',
+      `The bucket "${config.bucket}" does not exist, and these keys are not allowed to create it.`,
+      where,
+      `Create the bucket "${config.bucket}" (MinIO console or \`mc mb\`), or use keys with the s3:CreateBucket permission.`,
+    );
   }
   if (e.code === 'RequestTimeTooSkewed') {
-    return new StudioError('S3_AUTH_FAILED', 'The storage server refused the request because this computer\'s clock is too far from its own.', where, 'Set the system clock (enable network time) and retry.');
+    return new StudioError(
+      'S3_AUTH_FAILED',
+      "The storage server refused the request because this computer's clock is too far from its own.",
+      where,
+      'Set the system clock (enable network time) and retry.',
+    );
   }
   if (e.code === 'AccessDenied') {
-    return new StudioError('S3_AUTH_FAILED', `Access denied by ${config.endpoint} to ${op} in bucket "${config.bucket}": the keys are wrong or lack the permission.`, where, `Check the access key and secret key, and that the user may ${op} objects in "${config.bucket}" (a read-write policy on the bucket).`);
+    return new StudioError(
+      'S3_AUTH_FAILED',
+      `Access denied by ${config.endpoint} to ${op} in bucket "${config.bucket}": the keys are wrong or lack the permission.`,
+      where,
+      `Check the access key and secret key, and that the user may ${op} objects in "${config.bucket}" (a read-write policy on the bucket).`,
+    );
   }
   if (e.code && AUTH_CODES.has(e.code)) {
-    const what = e.code === 'InvalidAccessKeyId' ? 'the access key is unknown' : e.code === 'SignatureDoesNotMatch' ? 'the secret key does not match the access key' : e.code;
+    const what =
+      e.code === 'InvalidAccessKeyId'
+        ? 'the access key is unknown'
+        : e.code === 'SignatureDoesNotMatch'
+          ? 'the secret key does not match the access key'
+          : e.code;
     return new StudioError('S3_AUTH_FAILED', `${config.endpoint} refused the credentials: ${what}.`, where);
   }
   if (isTransient(err)) {
@@ -82,7 +149,12 @@ export function toStorageError(err: unknown, config: Pick<StorageConfig, 'endpoi
   if (e.code === 'NoSuchKey' || e.code === 'NotFound') {
     return new StudioError('NOT_FOUND', `No object ${key ?? ''} in bucket "${config.bucket}".`, where);
   }
-  return new StudioError('S3_UNAVAILABLE', `Object storage at ${config.endpoint} answered an error: ${e.code ? `${e.code}: ` : ''}${message}`, where, 'Check the endpoint URL and the server\'s logs.');
+  return new StudioError(
+    'S3_UNAVAILABLE',
+    `Object storage at ${config.endpoint} answered an error: ${e.code ? `${e.code}: ` : ''}${message}`,
+    where,
+    "Check the endpoint URL and the server's logs.",
+  );
 }
 
 const PLAIN_TO_TLS = /HTTP request to an HTTPS server|plain HTTP request was sent to HTTPS port/i;
@@ -108,5 +180,10 @@ export async function answersOnlyTls(endpoint: string, timeoutMs = 3000): Promis
 }
 
 export function tlsExpected(config: Pick<StorageConfig, 'endpoint' | 'bucket'>): StudioError {
-  return new StudioError('S3_TLS_MISMATCH', `${config.endpoint} expects TLS but the endpoint uses http://.`, { endpoint: config.endpoint, bucket: config.bucket }, 'Use https:// in the endpoint (or turn TLS on in Settings).');
+  return new StudioError(
+    'S3_TLS_MISMATCH',
+    `${config.endpoint} expects TLS but the endpoint uses http://.`,
+    { endpoint: config.endpoint, bucket: config.bucket },
+    'Use https:// in the endpoint (or turn TLS on in Settings).',
+  );
 }

@@ -19,7 +19,13 @@ export function storageHandlers(ctx: EngineContext): DomainHandlers<typeof stora
     'storage/publish': async (params, job) => {
       await resolveStorageConfig(ctx); // S3_NOT_CONFIGURED before anything is queued
       const run = await loadRun(ctx, params.dataset, params.runId);
-      const id = await queue.enqueue({ dataset: run.dataset, version: run.version, runId: run.runId, includeDataset: params.includeDataset, charts: params.charts });
+      const id = await queue.enqueue({
+        dataset: run.dataset,
+        version: run.version,
+        runId: run.runId,
+        includeDataset: params.includeDataset,
+        charts: params.charts,
+      });
       const result = (await publishEntry(ctx, id, job, 'direct'))!;
       // The CLI exits right after; the app (or the next publish of this run) retries it.
       if (result.status === 'queued' && ctx.host !== 'cli') queueRunner(ctx).kick();

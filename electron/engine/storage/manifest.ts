@@ -36,11 +36,16 @@ export function parseManifest(bytes: Buffer, key: string): RunManifest {
   const parsed = manifestSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StudioError('S3_INTEGRITY', `${key} is not a SparkPolar run manifest (${issue?.path.join('.') || 'root'}: ${issue?.message}).`, { key });
+    throw new StudioError(
+      'S3_INTEGRITY',
+      `${key} is not a SparkPolar run manifest (${issue?.path.join('.') || 'root'}: ${issue?.message}).`,
+      { key },
+    );
   }
   const manifest = parsed.data as unknown as RunManifest;
   for (const o of manifest.objects) {
-    if (!o.key.startsWith(manifest.prefix)) throw new StudioError('S3_INTEGRITY', `${key} lists ${o.key}, outside its run folder.`, { key, object: o.key });
+    if (!o.key.startsWith(manifest.prefix))
+      throw new StudioError('S3_INTEGRITY', `${key} lists ${o.key}, outside its run folder.`, { key, object: o.key });
   }
   return manifest;
 }

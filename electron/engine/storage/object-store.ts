@@ -62,7 +62,14 @@ export class ObjectStore {
     try {
       return await withRetry(fn, this.config.retry, {
         ...(signal ? { signal } : {}),
-        onRetry: (err, attempt, delayMs) => this.log.warn('storage request failed; retrying', { op, key, attempt, delayMs, error: err instanceof Error ? err.message : String(err) }),
+        onRetry: (err, attempt, delayMs) =>
+          this.log.warn('storage request failed; retrying', {
+            op,
+            key,
+            attempt,
+            delayMs,
+            error: err instanceof Error ? err.message : String(err),
+          }),
       });
     } catch (err) {
       if (isUnparsedAnswer(err) && (await answersOnlyTls(this.config.endpoint))) throw tlsExpected(this.config);
@@ -81,7 +88,8 @@ export class ObjectStore {
       await this.call('connect', () => this.client.listObjectsV2Query(this.bucket, PROBE_PREFIX, '', '', 1, ''), undefined, signal);
       return { bucketExists: true, latencyMs: Math.round(performance.now() - started) };
     } catch (err) {
-      if (err instanceof StudioError && err.code === 'S3_BUCKET_MISSING') return { bucketExists: false, latencyMs: Math.round(performance.now() - started) };
+      if (err instanceof StudioError && err.code === 'S3_BUCKET_MISSING')
+        return { bucketExists: false, latencyMs: Math.round(performance.now() - started) };
       throw err;
     }
   }
@@ -94,7 +102,8 @@ export class ObjectStore {
       await this.call('create-bucket', () => this.client.makeBucket(this.bucket, this.config.region), undefined, signal);
     } catch (err) {
       // Created meanwhile by someone else: fine.
-      if (err instanceof StudioError && /BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(String(err.details?.cause))) return { created: false };
+      if (err instanceof StudioError && /BucketAlreadyOwnedByYou|BucketAlreadyExists/.test(String(err.details?.cause)))
+        return { created: false };
       throw err;
     }
     this.log.info('bucket created', { bucket: this.bucket });
@@ -150,7 +159,12 @@ export class ObjectStore {
   }
 
   /** Streams an object into a file (or only through the hash), answering its size and SHA-256. */
-  async download(key: string, file: string | null, signal?: AbortSignal, onBytes?: (n: number) => void): Promise<{ size: number; sha256: string }> {
+  async download(
+    key: string,
+    file: string | null,
+    signal?: AbortSignal,
+    onBytes?: (n: number) => void,
+  ): Promise<{ size: number; sha256: string }> {
     return this.call(
       'read',
       async () => {
@@ -184,7 +198,12 @@ export class ObjectStore {
     const out: ListedObject[] = [];
     let token = '';
     for (;;) {
-      const page = await this.call('list', () => this.client.listObjectsV2Query(this.bucket, prefix, token, '', pageSize, ''), prefix, signal);
+      const page = await this.call(
+        'list',
+        () => this.client.listObjectsV2Query(this.bucket, prefix, token, '', pageSize, ''),
+        prefix,
+        signal,
+      );
       for (const o of page.objects) {
         if (o.name !== undefined) out.push({ key: o.name, size: o.size, lastModified: new Date(o.lastModified).toISOString() });
       }

@@ -72,14 +72,24 @@ export async function buildArtifacts(ctx: EngineContext, input: PublishInput, tm
   for (const result of run.results) {
     job.throwIfCancelled();
     if (result.table) {
-      out.push(bufferArtifact(keys.resultParquet(prefix, result.id), 'result-parquet', CONTENT_TYPES.parquet, resultToParquet(result.table), result.id));
+      out.push(
+        bufferArtifact(
+          keys.resultParquet(prefix, result.id),
+          'result-parquet',
+          CONTENT_TYPES.parquet,
+          resultToParquet(result.table),
+          result.id,
+        ),
+      );
       out.push(bufferArtifact(keys.resultCsv(prefix, result.id), 'result-csv', CONTENT_TYPES.csv, resultToCsv(result.table), result.id));
     }
     const image = given.get(result.id);
     if (image?.svg) {
       out.push(bufferArtifact(keys.chart(prefix, result.id, 'svg'), 'chart', CONTENT_TYPES.svg, Buffer.from(image.svg), result.id));
     } else if (image?.pngBase64) {
-      out.push(bufferArtifact(keys.chart(prefix, result.id, 'png'), 'chart', CONTENT_TYPES.png, Buffer.from(image.pngBase64, 'base64'), result.id));
+      out.push(
+        bufferArtifact(keys.chart(prefix, result.id, 'png'), 'chart', CONTENT_TYPES.png, Buffer.from(image.pngBase64, 'base64'), result.id),
+      );
     } else if (result.status === 'ok' && result.table) {
       const svg = safeRender(ctx, result.id, result.table);
       if (svg) {
@@ -95,14 +105,26 @@ export async function buildArtifacts(ctx: EngineContext, input: PublishInput, tm
 
   if (input.includeDataset) {
     if (!input.facts) {
-      throw new StudioError('DATASET_NOT_FOUND', `Version ${run.version} of dataset "${run.dataset}" is no longer in the catalog, so it cannot be published with the run.`, { dataset: run.dataset, version: run.version }, 'Publish without the dataset, or import it again and rerun the analyses.');
+      throw new StudioError(
+        'DATASET_NOT_FOUND',
+        `Version ${run.version} of dataset "${run.dataset}" is no longer in the catalog, so it cannot be published with the run.`,
+        { dataset: run.dataset, version: run.version },
+        'Publish without the dataset, or import it again and rerun the analyses.',
+      );
     }
     job.progress({ phase: 'prepare', message: 'Writing the cleaned dataset as Parquet', done, total, unit: 'items' });
     const file = path.join(tmp, 'dataset.parquet');
     await writeCleanedDatasetParquet({ db: ctx.db, home: ctx.home }, input.facts, run.cleaning, file);
     job.throwIfCancelled();
     const size = fs.statSync(file).size;
-    out.push({ key: keys.dataset(prefix, run.dataset), role: 'dataset', contentType: CONTENT_TYPES.parquet, size, sha256: await sha256File(file), source: { path: file, size } });
+    out.push({
+      key: keys.dataset(prefix, run.dataset),
+      role: 'dataset',
+      contentType: CONTENT_TYPES.parquet,
+      size,
+      sha256: await sha256File(file),
+      source: { path: file, size },
+    });
   }
   step('Prepared every file');
   return out;
@@ -117,7 +139,12 @@ function safeRender(ctx: EngineContext, id: string, table: NonNullable<AnalysisR
   }
 }
 
-export function buildManifest(input: PublishInput, store: ObjectStore, objects: StoredObject[], timings: { prepareMs: number; uploadMs: number }): RunManifest {
+export function buildManifest(
+  input: PublishInput,
+  store: ObjectStore,
+  objects: StoredObject[],
+  timings: { prepareMs: number; uploadMs: number },
+): RunManifest {
   const { run, facts } = input;
   const v = appVersions();
   return {
@@ -136,9 +163,21 @@ export function buildManifest(input: PublishInput, store: ObjectStore, objects: 
       importedAt: facts?.importedAt ?? null,
       rejected: facts?.rejected ?? 0,
     },
-    run: { runId: run.runId, engine: run.engine, startedAt: run.startedAt, cleaning: run.cleaning, rows: run.rows, loadSource: run.loadSource },
+    run: {
+      runId: run.runId,
+      engine: run.engine,
+      startedAt: run.startedAt,
+      cleaning: run.cleaning,
+      rows: run.rows,
+      loadSource: run.loadSource,
+    },
     versions: { ...run.versions, app: v.app.version, node: v.node, polars: v.polars },
-    timings: { loadMs: run.loadMs, totalMs: run.totalMs, publishPrepareMs: Math.round(timings.prepareMs), publishUploadMs: Math.round(timings.uploadMs) },
+    timings: {
+      loadMs: run.loadMs,
+      totalMs: run.totalMs,
+      publishPrepareMs: Math.round(timings.prepareMs),
+      publishUploadMs: Math.round(timings.uploadMs),
+    },
     analyses: run.results.map((r) => ({
       id: r.id,
       status: r.status,
@@ -149,7 +188,14 @@ export function buildManifest(input: PublishInput, store: ObjectStore, objects: 
       ...(r.reason ? { reason: r.reason } : {}),
       ...(r.error ? { error: r.error } : {}),
     })),
-    objects: objects.map(({ key, size, sha256: sum, contentType, role, analysisId }) => ({ key, size, sha256: sum, contentType, role, ...(analysisId ? { analysisId } : {}) })),
+    objects: objects.map(({ key, size, sha256: sum, contentType, role, analysisId }) => ({
+      key,
+      size,
+      sha256: sum,
+      contentType,
+      role,
+      ...(analysisId ? { analysisId } : {}),
+    })),
   };
 }
 
@@ -167,7 +213,13 @@ export async function publishRun(ctx: EngineContext, store: ObjectStore, input: 
     let skipped = 0;
     for (const a of artifacts) {
       job.throwIfCancelled();
-      job.progress({ phase: 'upload', message: `Uploading ${a.key.slice(input.prefix.length)}`, done: sent, total: totalBytes, unit: 'bytes' });
+      job.progress({
+        phase: 'upload',
+        message: `Uploading ${a.key.slice(input.prefix.length)}`,
+        done: sent,
+        total: totalBytes,
+        unit: 'bytes',
+      });
       const existing = await store.stat(a.key, job.signal);
       if (existing && existing.size === a.size && existing.sha256 === a.sha256) skipped++;
       else {

@@ -58,7 +58,12 @@ export async function publishEntry(ctx: EngineContext, id: number, job: JobConte
     const attempts = await update.publishing({ endpoint: config.endpoint, bucket: config.bucket, prefix });
     try {
       const facts = await datasetFacts(ctx, run.dataset, run.version);
-      const done = await publishRun(ctx, store, { run, facts, prefix, charts: entry.charts, includeDataset: entry.includeDataset, requestedAt: entry.createdAt }, job);
+      const done = await publishRun(
+        ctx,
+        store,
+        { run, facts, prefix, charts: entry.charts, includeDataset: entry.includeDataset, requestedAt: entry.createdAt },
+        job,
+      );
       const result: PublishResult = {
         status: 'published',
         ...base,
@@ -70,7 +75,13 @@ export async function publishEntry(ctx: EngineContext, id: number, job: JobConte
         durationMs: Math.round(performance.now() - started),
       };
       await update.done(result);
-      ctx.log.info('run published', { dataset: run.dataset, runId: run.runId, objects: done.objects, uploaded: done.uploaded, skipped: done.skipped });
+      ctx.log.info('run published', {
+        dataset: run.dataset,
+        runId: run.runId,
+        objects: done.objects,
+        uploaded: done.uploaded,
+        skipped: done.skipped,
+      });
       return result;
     } catch (err) {
       const error = toErrorData(err);
@@ -83,7 +94,17 @@ export async function publishEntry(ctx: EngineContext, id: number, job: JobConte
         const policy = queuePolicy(ctx.env);
         const next = await update.requeue(error, backoffDelay(attempts - 1, policy));
         ctx.log.warn('storage unavailable; publish queued', { queueId: entry.id, attempts, next: next.toISOString() });
-        return { status: 'queued', ...base, objects: 0, bytes: 0, uploaded: 0, skipped: 0, manifestKey: null, durationMs: Math.round(performance.now() - started), error } satisfies PublishResult;
+        return {
+          status: 'queued',
+          ...base,
+          objects: 0,
+          bytes: 0,
+          uploaded: 0,
+          skipped: 0,
+          manifestKey: null,
+          durationMs: Math.round(performance.now() - started),
+          error,
+        } satisfies PublishResult;
       }
       if (mode === 'direct') await update.remove();
       else await update.failed(error);
@@ -91,7 +112,13 @@ export async function publishEntry(ctx: EngineContext, id: number, job: JobConte
     }
   });
   if (!outcome.locked) {
-    if (mode === 'direct') throw new StudioError('INVALID_REQUEST', `This run is being published right now (queue entry ${id}).`, { queueId: id }, 'Wait for it to finish; the publish queue shows its progress.');
+    if (mode === 'direct')
+      throw new StudioError(
+        'INVALID_REQUEST',
+        `This run is being published right now (queue entry ${id}).`,
+        { queueId: id },
+        'Wait for it to finish; the publish queue shows its progress.',
+      );
     return null;
   }
   return outcome.value;

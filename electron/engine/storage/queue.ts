@@ -44,7 +44,13 @@ export class PublishQueue {
   constructor(private readonly db: Database) {}
 
   /** Records a publish (or refreshes the run's active entry) and answers its id. */
-  async enqueue(entry: { dataset: string; version: number; runId: string; includeDataset: boolean; charts: ChartImage[] }): Promise<number> {
+  async enqueue(entry: {
+    dataset: string;
+    version: number;
+    runId: string;
+    includeDataset: boolean;
+    charts: ChartImage[];
+  }): Promise<number> {
     const { rows } = await this.db.query<{ id: number }>(
       `INSERT INTO studio.publish_queue (dataset, version, run_id, include_dataset, charts, state, next_attempt_at)
        VALUES ($1, $2, $3, $4, $5::jsonb, 'queued', now())
@@ -95,7 +101,9 @@ export class PublishQueue {
 
   /** When the next queued entry becomes due, or null when nothing waits. */
   async nextDue(): Promise<Date | null> {
-    const { rows } = await this.db.query<{ at: Date | null }>(`SELECT min(coalesce(next_attempt_at, now())) AS at FROM studio.publish_queue WHERE state = 'queued'`);
+    const { rows } = await this.db.query<{ at: Date | null }>(
+      `SELECT min(coalesce(next_attempt_at, now())) AS at FROM studio.publish_queue WHERE state = 'queued'`,
+    );
     return rows[0]?.at ?? null;
   }
 
@@ -124,7 +132,11 @@ export class PublishQueue {
 }
 
 /** One entry, locked for the lifetime of `work` on a dedicated connection; null when busy or gone. */
-export async function withLockedEntry<T>(db: Database, id: number, work: (entry: QueueEntry, update: EntryUpdater) => Promise<T>): Promise<{ locked: false } | { locked: true; value: T }> {
+export async function withLockedEntry<T>(
+  db: Database,
+  id: number,
+  work: (entry: QueueEntry, update: EntryUpdater) => Promise<T>,
+): Promise<{ locked: false } | { locked: true; value: T }> {
   return db.withClient(async (client) => {
     if (!(await tryLock(client, id))) return { locked: false as const };
     try {
@@ -182,7 +194,10 @@ export class EntryUpdater {
   }
 
   async failed(error: ErrorData): Promise<void> {
-    await this.client.query(`UPDATE studio.publish_queue SET state = 'failed', last_error = $2::jsonb, next_attempt_at = NULL, updated_at = now() WHERE id = $1`, [this.id, JSON.stringify(error)]);
+    await this.client.query(
+      `UPDATE studio.publish_queue SET state = 'failed', last_error = $2::jsonb, next_attempt_at = NULL, updated_at = now() WHERE id = $1`,
+      [this.id, JSON.stringify(error)],
+    );
   }
 
   async remove(): Promise<void> {
@@ -191,7 +206,10 @@ export class EntryUpdater {
 }
 
 async function tryLock(client: pg.PoolClient, id: number): Promise<boolean> {
-  const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [LOCK_NAMESPACE | 0, id % 2_147_483_647]);
+  const { rows } = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::int, $2::int) AS ok', [
+    LOCK_NAMESPACE | 0,
+    id % 2_147_483_647,
+  ]);
   return rows[0]?.ok === true;
 }
 

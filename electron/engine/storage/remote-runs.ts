@@ -36,7 +36,14 @@ export async function listRemoteRuns(store: ObjectStore, dataset?: string, signa
     if (hasManifest) {
       try {
         const manifest = parseManifest(await store.getBuffer(keys.manifest(run.prefix), signal), keys.manifest(run.prefix));
-        Object.assign(run, { complete: true, publishedAt: manifest.publishedAt, startedAt: manifest.run.startedAt, engine: manifest.run.engine, analyses: manifest.analyses.length, dataset: manifest.dataset.name });
+        Object.assign(run, {
+          complete: true,
+          publishedAt: manifest.publishedAt,
+          startedAt: manifest.run.startedAt,
+          engine: manifest.run.engine,
+          analyses: manifest.analyses.length,
+          dataset: manifest.dataset.name,
+        });
       } catch (err) {
         if (err instanceof StudioError && err.code !== 'S3_INTEGRITY') throw err;
         run.manifestError = err instanceof Error ? err.message : String(err);
@@ -44,7 +51,9 @@ export async function listRemoteRuns(store: ObjectStore, dataset?: string, signa
     }
     out.push(run);
   }
-  return out.sort((a, b) => a.dataset.localeCompare(b.dataset) || b.version - a.version || (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''));
+  return out.sort(
+    (a, b) => a.dataset.localeCompare(b.dataset) || b.version - a.version || (b.publishedAt ?? '').localeCompare(a.publishedAt ?? ''),
+  );
 }
 
 export async function readManifest(store: ObjectStore, run: RunAddress, signal?: AbortSignal): Promise<RunManifest> {
@@ -52,8 +61,18 @@ export async function readManifest(store: ObjectStore, run: RunAddress, signal?:
   const stat = await store.stat(key, signal);
   if (!stat) {
     const rest = await store.list(runPrefix(run), signal);
-    if (rest.length) throw new StudioError('S3_INTEGRITY', `Run ${run.runId} of "${run.dataset}" is incomplete: its manifest.json is missing.`, { ...run }, 'Delete the incomplete run and publish it again.');
-    throw new StudioError('NOT_FOUND', `No published run ${run.runId} of "${run.dataset}" version ${run.version} in bucket "${store.bucket}".`, { ...run });
+    if (rest.length)
+      throw new StudioError(
+        'S3_INTEGRITY',
+        `Run ${run.runId} of "${run.dataset}" is incomplete: its manifest.json is missing.`,
+        { ...run },
+        'Delete the incomplete run and publish it again.',
+      );
+    throw new StudioError(
+      'NOT_FOUND',
+      `No published run ${run.runId} of "${run.dataset}" version ${run.version} in bucket "${store.bucket}".`,
+      { ...run },
+    );
   }
   return parseManifest(await store.getBuffer(key, signal), key);
 }
@@ -61,8 +80,16 @@ export async function readManifest(store: ObjectStore, run: RunAddress, signal?:
 function mismatch(checks: ObjectCheck[], run: RunAddress): StudioError {
   const bad = checks.filter((c) => !c.ok);
   const first = bad[0]!;
-  const why = first.actualSha256 === null ? 'is missing' : first.actualSize !== first.expectedSize ? `has ${first.actualSize} bytes instead of ${first.expectedSize}` : 'does not match its SHA-256';
-  return new StudioError('S3_INTEGRITY', `${bad.length} object(s) of run ${run.runId} do not match the manifest: ${first.key} ${why}.`, { ...run, mismatches: bad });
+  const why =
+    first.actualSha256 === null
+      ? 'is missing'
+      : first.actualSize !== first.expectedSize
+        ? `has ${first.actualSize} bytes instead of ${first.expectedSize}`
+        : 'does not match its SHA-256';
+  return new StudioError('S3_INTEGRITY', `${bad.length} object(s) of run ${run.runId} do not match the manifest: ${first.key} ${why}.`, {
+    ...run,
+    mismatches: bad,
+  });
 }
 
 /** Reads a run back: every object hashed and compared with the manifest, results parsed, charts loaded. */
@@ -88,7 +115,14 @@ export async function openRemoteRun(store: ObjectStore, run: RunAddress, job: Jo
     } catch (err) {
       if (!(err instanceof StudioError && err.code === 'NOT_FOUND')) throw err;
     }
-    checks.push({ key: o.key, expectedSha256: o.sha256, actualSha256: actual?.sha256 ?? null, expectedSize: o.size, actualSize: actual?.size ?? null, ok: !!actual && actual.sha256 === o.sha256 && actual.size === o.size });
+    checks.push({
+      key: o.key,
+      expectedSha256: o.sha256,
+      actualSha256: actual?.sha256 ?? null,
+      expectedSize: o.size,
+      actualSize: actual?.size ?? null,
+      ok: !!actual && actual.sha256 === o.sha256 && actual.size === o.size,
+    });
     done += o.size;
   }
   if (checks.some((c) => !c.ok)) throw mismatch(checks, run);
@@ -99,7 +133,9 @@ export async function openRemoteRun(store: ObjectStore, run: RunAddress, job: Jo
     const opened: OpenedResult = { id: a.id, status: a.status, table: parquet ? resultFromParquet(bodies.get(parquet.key)!) : null };
     if (chart) {
       const body = bodies.get(chart.key)!;
-      opened.chart = chart.contentType.startsWith('image/png') ? { type: 'png', pngBase64: body.toString('base64') } : { type: 'svg', svg: body.toString('utf8') };
+      opened.chart = chart.contentType.startsWith('image/png')
+        ? { type: 'png', pngBase64: body.toString('base64') }
+        : { type: 'svg', svg: body.toString('utf8') };
     }
     return opened;
   });
@@ -107,7 +143,12 @@ export async function openRemoteRun(store: ObjectStore, run: RunAddress, job: Jo
 }
 
 /** Downloads every object of a run (manifest included) into `<folder>/<dataset>/<version>/<run-id>/`, verified. */
-export async function downloadRemoteRun(store: ObjectStore, run: RunAddress, folder: string, job: JobContext): Promise<{ folder: string; files: number; bytes: number }> {
+export async function downloadRemoteRun(
+  store: ObjectStore,
+  run: RunAddress,
+  folder: string,
+  job: JobContext,
+): Promise<{ folder: string; files: number; bytes: number }> {
   const manifest = await readManifest(store, run, job.signal);
   const target = path.resolve(folder, ...runPrefix(run).split('/').filter(Boolean));
   const total = manifest.objects.reduce((n, o) => n + o.size, 0);
@@ -116,13 +157,21 @@ export async function downloadRemoteRun(store: ObjectStore, run: RunAddress, fol
   for (const o of manifest.objects) {
     job.throwIfCancelled();
     const file = path.resolve(target, o.key.slice(manifest.prefix.length));
-    if (!file.startsWith(target + path.sep)) throw new StudioError('S3_INTEGRITY', `The manifest names ${o.key}, which would land outside the download folder.`, { key: o.key });
+    if (!file.startsWith(target + path.sep))
+      throw new StudioError('S3_INTEGRITY', `The manifest names ${o.key}, which would land outside the download folder.`, { key: o.key });
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const got = await store.download(o.key, file, job.signal, (n) => {
       done += n;
       job.progress({ phase: 'download', message: o.key.slice(manifest.prefix.length), done, total, unit: 'bytes' });
     });
-    checks.push({ key: o.key, expectedSha256: o.sha256, actualSha256: got.sha256, expectedSize: o.size, actualSize: got.size, ok: got.sha256 === o.sha256 && got.size === o.size });
+    checks.push({
+      key: o.key,
+      expectedSha256: o.sha256,
+      actualSha256: got.sha256,
+      expectedSize: o.size,
+      actualSize: got.size,
+      ok: got.sha256 === o.sha256 && got.size === o.size,
+    });
   }
   if (checks.some((c) => !c.ok)) throw mismatch(checks, run);
   const manifestBody = await store.getBuffer(keys.manifest(manifest.prefix), job.signal);
@@ -134,7 +183,8 @@ export async function downloadRemoteRun(store: ObjectStore, run: RunAddress, fol
 export async function deleteRemoteRun(store: ObjectStore, run: RunAddress): Promise<number> {
   const prefix = runPrefix(run);
   const found = await store.list(prefix);
-  if (!found.length) throw new StudioError('NOT_FOUND', `No published run ${run.runId} of "${run.dataset}" version ${run.version}.`, { ...run });
+  if (!found.length)
+    throw new StudioError('NOT_FOUND', `No published run ${run.runId} of "${run.dataset}" version ${run.version}.`, { ...run });
   const manifestKey = keys.manifest(prefix);
   const hasManifest = found.some((o) => o.key === manifestKey);
   let removed = hasManifest ? await store.remove([manifestKey]) : 0;

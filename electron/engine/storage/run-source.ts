@@ -25,13 +25,19 @@ export async function loadRun(ctx: EngineContext, dataset: string, runId?: strin
   const h = analyses(ctx);
   if (runId) {
     const run = await h['analysis/get-run']({ runId });
-    if (run.dataset !== dataset) throw new StudioError('INVALID_REQUEST', `Run ${runId} belongs to dataset "${run.dataset}", not "${dataset}".`, { runId, dataset });
+    if (run.dataset !== dataset)
+      throw new StudioError('INVALID_REQUEST', `Run ${runId} belongs to dataset "${run.dataset}", not "${dataset}".`, { runId, dataset });
     return run;
   }
   const latest = await h['analysis/runs']({ dataset, limit: 1 });
   const first = latest[0];
   if (!first) {
-    throw new StudioError('NOT_FOUND', `Dataset "${dataset}" has no analysis run to publish.`, { dataset }, `Run the analyses first (Analyses page, or \`sparkpolar analyze ${dataset}\`).`);
+    throw new StudioError(
+      'NOT_FOUND',
+      `Dataset "${dataset}" has no analysis run to publish.`,
+      { dataset },
+      `Run the analyses first (Analyses page, or \`sparkpolar analyze ${dataset}\`).`,
+    );
   }
   return h['analysis/get-run']({ runId: first.runId });
 }

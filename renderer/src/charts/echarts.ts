@@ -4,6 +4,18 @@ import { DatasetComponent, GridComponent, LegendComponent, TitleComponent, Toolt
 import * as echarts from 'echarts/core';
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers';
 
-echarts.use([BarChart, LineChart, HeatmapChart, GridComponent, TooltipComponent, LegendComponent, VisualMapComponent, TitleComponent, DatasetComponent, SVGRenderer, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  HeatmapChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  VisualMapComponent,
+  TitleComponent,
+  DatasetComponent,
+  SVGRenderer,
+  CanvasRenderer,
+]);
 
 export { echarts };

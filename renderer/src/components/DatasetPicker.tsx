@@ -18,7 +18,12 @@ export function DatasetPicker() {
   return (
     <label className="dataset-picker">
       <span>{t('app.dataset')}</span>
-      <select value={app.dataset ?? ''} onChange={(e) => app.setDataset(e.target.value || null)} disabled={!names.length} data-testid="dataset-picker">
+      <select
+        value={app.dataset ?? ''}
+        onChange={(e) => app.setDataset(e.target.value || null)}
+        disabled={!names.length}
+        data-testid="dataset-picker"
+      >
         {!names.length ? <option value="">{t('app.noDataset')}</option> : null}
         {names.map((name) => (
           <option key={name} value={name}>

@@ -17,7 +17,16 @@ export function EngineStatus() {
   const info = useCall('system/info', {});
   const [open, setOpen] = useState(false);
   const db = info.data?.database;
-  const state = connection === 'disconnected' ? 'down' : connection === 'connecting' ? 'pending' : info.error || (db && !db.serverVersion) ? 'error' : info.data ? 'ok' : 'pending';
+  const state =
+    connection === 'disconnected'
+      ? 'down'
+      : connection === 'connecting'
+        ? 'pending'
+        : info.error || (db && !db.serverVersion)
+          ? 'error'
+          : info.data
+            ? 'ok'
+            : 'pending';
   const summary =
     state === 'down'
       ? t('engine.disconnected')
@@ -28,7 +37,14 @@ export function EngineStatus() {
           : t('engine.summary', { pg: db?.version ?? '?', polars: info.data?.polars ?? '?' });
   return (
     <div className="engine-status">
-      <button type="button" className={`status-pill status-${state}`} aria-expanded={open} aria-label={t('engine.label', { summary })} onClick={() => setOpen(!open)} data-testid="engine-status">
+      <button
+        type="button"
+        className={`status-pill status-${state}`}
+        aria-expanded={open}
+        aria-label={t('engine.label', { summary })}
+        onClick={() => setOpen(!open)}
+        data-testid="engine-status"
+      >
         <span className="status-dot" aria-hidden="true" />
         <span>{summary}</span>
       </button>
@@ -48,7 +64,11 @@ export function EngineStatus() {
             <dt>{t('engine.home')}</dt>
             <dd>{info.data.home}</dd>
             <dt>{t('engine.storage')}</dt>
-            <dd>{info.data.storage.configured ? `${info.data.storage.endpoint ?? ''} ${info.data.storage.bucket ?? ''}` : t('engine.notConfigured')}</dd>
+            <dd>
+              {info.data.storage.configured
+                ? `${info.data.storage.endpoint ?? ''} ${info.data.storage.bucket ?? ''}`
+                : t('engine.notConfigured')}
+            </dd>
             <dt>{t('engine.databricks')}</dt>
             <dd>{info.data.databricks.configured ? info.data.databricks.host : t('engine.notConfigured')}</dd>
           </dl>

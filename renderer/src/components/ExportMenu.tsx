@@ -6,7 +6,13 @@ import { Menu, type MenuItem } from './Menu';
 export function ExportMenu({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const { t } = useTranslation();
   const exports = useExportActions();
-  const item = (id: string, label: string, group?: string): MenuItem => ({ id, label, group, disabled: exports.running, onSelect: () => void exports.run(id) });
+  const item = (id: string, label: string, group?: string): MenuItem => ({
+    id,
+    label,
+    group,
+    disabled: exports.running,
+    onSelect: () => void exports.run(id),
+  });
   const items: MenuItem[] = [
     item('export-dataset-csv', t('exportMenu.csv'), t('exportMenu.group.dataset')),
     item('export-dataset-parquet', t('exportMenu.parquet')),
@@ -26,5 +32,7 @@ export function ExportMenu({ open, onOpenChange }: { open: boolean; onOpenChange
     item('export-report-pdf', t('exportMenu.reportPdf')),
     item('publish', t('exportMenu.publish'), t('exportMenu.group.storage')),
   ];
-  return <Menu label={t('exportMenu.label')} buttonContent={t('exportMenu.button')} items={items} open={open} onOpenChange={onOpenChange} />;
+  return (
+    <Menu label={t('exportMenu.label')} buttonContent={t('exportMenu.button')} items={items} open={open} onOpenChange={onOpenChange} />
+  );
 }

@@ -97,7 +97,9 @@ export function ImportSummary({ result, onClose }: { result: ImportResult; onClo
                       ))}
                     </select>
                   </td>
-                  <td className="muted">{widened ? t('importer.widened', { from: t(`types.${widened.from}`), line: widened.line, value: widened.value }) : ''}</td>
+                  <td className="muted">
+                    {widened ? t('importer.widened', { from: t(`types.${widened.from}`), line: widened.line, value: widened.value }) : ''}
+                  </td>
                 </tr>
               );
             })}
@@ -128,7 +130,9 @@ export function RejectsViewer({ dataset, version }: { dataset: string; version?:
   if (!rejects.data) return <p>{t('common.loading')}</p>;
   return (
     <div className="rejects-viewer">
-      <p className="muted">{t('importer.rejectsShown', { shown: formatNumber(rejects.data.rows.length), total: formatNumber(rejects.data.total) })}</p>
+      <p className="muted">
+        {t('importer.rejectsShown', { shown: formatNumber(rejects.data.rows.length), total: formatNumber(rejects.data.total) })}
+      </p>
       <div className="scroll-box">
         <table className="data-table compact" aria-label={t('importer.rejectsTitle')}>
           <thead>

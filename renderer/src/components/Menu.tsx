@@ -10,7 +10,19 @@ export interface MenuItem {
 }
 
 /** A button that opens a menu (ARIA menu pattern: arrows, Home/End, Escape, type to pick). */
-export function Menu({ label, items, buttonContent, open: openProp, onOpenChange }: { label: string; items: MenuItem[]; buttonContent?: ReactNode; open?: boolean; onOpenChange?: (open: boolean) => void }) {
+export function Menu({
+  label,
+  items,
+  buttonContent,
+  open: openProp,
+  onOpenChange,
+}: {
+  label: string;
+  items: MenuItem[];
+  buttonContent?: ReactNode;
+  open?: boolean;
+  onOpenChange?: (open: boolean) => void;
+}) {
   const [openState, setOpenState] = useState(false);
   const open = openProp ?? openState;
   const setOpen = (next: boolean) => {

@@ -9,7 +9,9 @@ export function ProgressBar({ progress, label, onCancel }: { progress: JobProgre
   const total = progress?.total;
   const fraction = done !== undefined && total ? Math.min(1, done / total) : null;
   const amount = (n: number | undefined) => (n === undefined ? '–' : progress?.unit === 'bytes' ? formatBytes(n) : formatNumber(n));
-  const phase = progress?.phase ? t(`progress.phase.${progress.phase}`, { defaultValue: progress.message ?? progress.phase }) : t('progress.starting');
+  const phase = progress?.phase
+    ? t(`progress.phase.${progress.phase}`, { defaultValue: progress.message ?? progress.phase })
+    : t('progress.starting');
   return (
     <div className="progress" role="group" aria-label={label}>
       <div className="progress-head">

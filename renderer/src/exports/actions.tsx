@@ -97,8 +97,16 @@ export function ExportProvider({ children }: { children: ReactNode }) {
         if (action === 'publish') {
           setLabel(t('exportMenu.publishing'));
           const charts = publishCharts(run!, { dark: false, lang: 'en' });
-          const result = await client.run('storage/publish', { dataset: a.dataset, runId: run!.runId, charts }, { signal: controller.signal, onProgress: setProgress });
-          a.notify(result.status === 'queued' ? { kind: 'info', text: t('exportMenu.queued') } : { kind: 'success', text: t('exportMenu.published', { bucket: result.bucket, prefix: result.prefix }) });
+          const result = await client.run(
+            'storage/publish',
+            { dataset: a.dataset, runId: run!.runId, charts },
+            { signal: controller.signal, onProgress: setProgress },
+          );
+          a.notify(
+            result.status === 'queued'
+              ? { kind: 'info', text: t('exportMenu.queued') }
+              : { kind: 'success', text: t('exportMenu.published', { bucket: result.bucket, prefix: result.prefix }) },
+          );
           return;
         }
         if (!(ENGINE_ACTIONS as readonly string[]).includes(action)) throw new StudioError('INVALID_REQUEST', `Unknown export: ${action}`);
@@ -138,7 +146,10 @@ export function ExportProvider({ children }: { children: ReactNode }) {
     setError(null);
     setFiles([]);
   }, []);
-  const value = useMemo(() => ({ running, label, progress, error, files, run, cancel, dismiss }), [running, label, progress, error, files, run, cancel, dismiss]);
+  const value = useMemo(
+    () => ({ running, label, progress, error, files, run, cancel, dismiss }),
+    [running, label, progress, error, files, run, cancel, dismiss],
+  );
   return <ExportContext.Provider value={value}>{children}</ExportContext.Provider>;
 }
 

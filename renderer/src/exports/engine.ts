@@ -74,7 +74,12 @@ async function target(client: StudioClient, host: RendererHost, kind: SaveKind, 
   return `${folder}/${fileName}`;
 }
 
-export async function engineExport(client: StudioClient, host: RendererHost, action: EngineExportAction, args: ExportArgs): Promise<Written | null> {
+export async function engineExport(
+  client: StudioClient,
+  host: RendererHost,
+  action: EngineExportAction,
+  args: ExportArgs,
+): Promise<Written | null> {
   const options = { signal: args.signal, onProgress: args.onProgress };
   const base = `${safe(args.dataset)}`;
   const [, scope, format] = action.split('-') as [string, 'dataset' | 'view' | 'results' | 'report', string];
@@ -93,7 +98,12 @@ export async function engineExport(client: StudioClient, host: RendererHost, act
   if (scope === 'results') {
     const fmt = format as ResultExportFormat;
     const single = fmt === 'xlsx';
-    const path = await target(client, host, single ? 'xlsx' : fmt === 'json' ? 'jsonl' : fmt, `${base}-results-${stamp()}${single ? '.xlsx' : `-${fmt}`}`);
+    const path = await target(
+      client,
+      host,
+      single ? 'xlsx' : fmt === 'json' ? 'jsonl' : fmt,
+      `${base}-results-${stamp()}${single ? '.xlsx' : `-${fmt}`}`,
+    );
     if (!path) return null;
     const result = await client.run('export/results', { runId: args.runId, format: fmt, path }, options);
     return { files: result.files, folder: single ? undefined : result.path };

@@ -65,7 +65,8 @@ export function useCall<M extends MethodName>(method: M, params: Params<M> | nul
     let live = true;
     client.call(method, JSON.parse(key) as Params<M>).then(
       (data) => live && setAnswer({ request, key, data }),
-      (error: unknown) => live && setAnswer((previous) => ({ request, key, data: previous?.key === key ? previous.data : undefined, error })),
+      (error: unknown) =>
+        live && setAnswer((previous) => ({ request, key, data: previous?.key === key ? previous.data : undefined, error })),
     );
     return () => {
       live = false;

@@ -53,7 +53,8 @@ export function createBrowserStudio(base: Location = window.location): RendererS
     }
     // A job method answers exactly `{ jobId }` (see shared/api.ts `Reply`).
     const data = message.data as { jobId?: unknown } | null;
-    if (data && typeof data === 'object' && typeof data.jobId === 'string' && Object.keys(data).length === 1) runningJobs.set(data.jobId, waiter.method);
+    if (data && typeof data === 'object' && typeof data.jobId === 'string' && Object.keys(data).length === 1)
+      runningJobs.set(data.jobId, waiter.method);
     waiter.resolve(message.data);
   };
 

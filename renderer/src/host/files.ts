@@ -4,7 +4,11 @@ import type { RendererStudio, UploadOptions } from './types';
  * The engine-side path of a file the user dropped or picked: the preload knows the real path
  * (Electron); browser mode streams the file into the engine's upload folder first.
  */
-export async function enginePathFor(studio: RendererStudio, file: File, options: UploadOptions = {}): Promise<{ path: string; uploaded: boolean }> {
+export async function enginePathFor(
+  studio: RendererStudio,
+  file: File,
+  options: UploadOptions = {},
+): Promise<{ path: string; uploaded: boolean }> {
   const direct = studio.host.pathForFile?.(file);
   if (direct) return { path: direct, uploaded: false };
   if (studio.host.uploadFile) return { path: await studio.host.uploadFile(file, options), uploaded: true };

@@ -217,7 +217,8 @@ export const en = {
   analyses: {
     title: 'Analyses',
     emptyTitle: 'No dataset to analyse',
-    emptyBody: 'Import a CSV on the Datasets page (or load the sample dataset); every analysis that fits its columns will appear here as a chart.',
+    emptyBody:
+      'Import a CSV on the Datasets page (or load the sample dataset); every analysis that fits its columns will appear here as a chart.',
     notRunTitle: 'Not run yet',
     notRunBody_one: '{{count}} analysis fits this dataset. Press “Run all” (Ctrl+Enter) to compute it with Polars.',
     notRunBody_other: '{{count}} analyses fit this dataset. Press “Run all” (Ctrl+Enter) to compute them with Polars.',

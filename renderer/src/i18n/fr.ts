@@ -72,13 +72,15 @@ export const fr = {
       S3_BUCKET_MISSING: 'Créez le bucket, ou donnez des clés autorisées à le créer.',
       S3_TLS_MISMATCH: 'Utilisez http:// pour un serveur sans TLS et https:// pour un serveur avec TLS.',
       S3_INTEGRITY: 'L’objet stocké ne correspond pas à son manifeste ; publiez à nouveau l’exécution.',
-      DATABRICKS_NOT_CONFIGURED: 'Renseignez l’hôte et le jeton Databricks (Paramètres, DATABRICKS_HOST/DATABRICKS_TOKEN ou ~/.databrickscfg).',
+      DATABRICKS_NOT_CONFIGURED:
+        'Renseignez l’hôte et le jeton Databricks (Paramètres, DATABRICKS_HOST/DATABRICKS_TOKEN ou ~/.databrickscfg).',
       DATABRICKS_AUTH_FAILED: 'Vérifiez le jeton Databricks ou l’identifiant et le secret du client OAuth.',
       DATABRICKS_PERMISSION_DENIED: 'Demandez l’accès à cette ressource à un administrateur de l’espace de travail.',
       DATABRICKS_RATE_LIMITED: 'Databricks limite les requêtes ; attendez une minute et réessayez.',
       DATABRICKS_UNAVAILABLE: 'L’espace de travail n’a pas répondu ; vérifiez l’URL de l’hôte et votre réseau.',
       DATABRICKS_RUN_FAILED: 'Ouvrez la page de l’exécution dans Databricks pour voir le journal complet.',
-      SPARK_LOCAL_UNAVAILABLE: 'Installez PySpark (pip install pyspark) ou Apache Spark pour que spark-submit soit dans le PATH, ou exécutez sur Databricks.',
+      SPARK_LOCAL_UNAVAILABLE:
+        'Installez PySpark (pip install pyspark) ou Apache Spark pour que spark-submit soit dans le PATH, ou exécutez sur Databricks.',
       SECRETS_UNAVAILABLE: 'Ce système n’offre pas de stockage chiffré : saisissez à nouveau le secret après chaque redémarrage.',
     },
   },
@@ -144,7 +146,8 @@ export const fr = {
     open: 'Ouvrir un CSV…',
     sample: 'Charger le jeu d’exemple',
     emptyTitle: 'Aucun jeu de données',
-    emptyBody: 'Déposez un fichier CSV sur cette fenêtre, choisissez « Ouvrir un CSV… » (Ctrl+O), ou chargez le jeu d’exemple des accidents pour essayer l’application.',
+    emptyBody:
+      'Déposez un fichier CSV sur cette fenêtre, choisissez « Ouvrir un CSV… » (Ctrl+O), ou chargez le jeu d’exemple des accidents pour essayer l’application.',
     col: {
       name: 'Nom',
       rows: 'Lignes',
@@ -246,10 +249,13 @@ export const fr = {
   analyses: {
     title: 'Analyses',
     emptyTitle: 'Aucun jeu de données à analyser',
-    emptyBody: 'Importez un CSV sur la page Jeux de données (ou chargez le jeu d’exemple) ; chaque analyse adaptée à ses colonnes apparaîtra ici sous forme de graphique.',
+    emptyBody:
+      'Importez un CSV sur la page Jeux de données (ou chargez le jeu d’exemple) ; chaque analyse adaptée à ses colonnes apparaîtra ici sous forme de graphique.',
     notRunTitle: 'Pas encore exécutées',
-    notRunBody_one: '{{count}} analyse correspond à ce jeu de données. Appuyez sur « Tout exécuter » (Ctrl+Entrée) pour la calculer avec Polars.',
-    notRunBody_other: '{{count}} analyses correspondent à ce jeu de données. Appuyez sur « Tout exécuter » (Ctrl+Entrée) pour les calculer avec Polars.',
+    notRunBody_one:
+      '{{count}} analyse correspond à ce jeu de données. Appuyez sur « Tout exécuter » (Ctrl+Entrée) pour la calculer avec Polars.',
+    notRunBody_other:
+      '{{count}} analyses correspondent à ce jeu de données. Appuyez sur « Tout exécuter » (Ctrl+Entrée) pour les calculer avec Polars.',
     runAll: 'Tout exécuter',
     running: 'Exécution des analyses',
     cleaning: 'Options de nettoyage (en changer une relance les analyses)',

@@ -116,7 +116,14 @@ export function AnalysesPage() {
           {t('analyses.title')} <span className="muted">· {dataset}</span>
         </h1>
         <div className="page-actions">
-          <button type="button" className="primary" onClick={() => void runAll(cleaning)} disabled={job.running || !applicable.data} aria-keyshortcuts={isMac ? 'Meta+Enter' : 'Control+Enter'} data-testid="run-all">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void runAll(cleaning)}
+            disabled={job.running || !applicable.data}
+            aria-keyshortcuts={isMac ? 'Meta+Enter' : 'Control+Enter'}
+            data-testid="run-all"
+          >
             {t('analyses.runAll')}
           </button>
         </div>

@@ -115,7 +115,9 @@ export function BrowsePage() {
     const row = rows.row(selected.row);
     if (!row) return;
     const text = whole || selected.col < 0 ? row.map(cellText).join('\t') : cellText(row[selected.col]);
-    void copyText(text).then(() => app.notify({ kind: 'info', text: whole || selected.col < 0 ? t('browse.copiedRow') : t('browse.copiedCell') }));
+    void copyText(text).then(() =>
+      app.notify({ kind: 'info', text: whole || selected.col < 0 ? t('browse.copiedRow') : t('browse.copiedCell') }),
+    );
   };
 
   const onGridKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -177,7 +179,11 @@ export function BrowsePage() {
           {view.sort.map((s) => (
             <li key={`sort-${s.column}`} className="chip">
               {t(s.direction === 'asc' ? 'browse.chip.sortAsc' : 'browse.chip.sortDesc', { name: nameOf(s.column) })}
-              <button type="button" aria-label={t('browse.removeSort', { name: nameOf(s.column) })} onClick={() => app.setBrowseView({ ...view, sort: view.sort.filter((x) => x.column !== s.column) })}>
+              <button
+                type="button"
+                aria-label={t('browse.removeSort', { name: nameOf(s.column) })}
+                onClick={() => app.setBrowseView({ ...view, sort: view.sort.filter((x) => x.column !== s.column) })}
+              >
                 ×
               </button>
             </li>
@@ -185,7 +191,11 @@ export function BrowsePage() {
           {view.filters.map((f) => (
             <li key={`filter-${f.column}`} className="chip">
               {describeFilter(f, nameOf(f.column), t)}
-              <button type="button" aria-label={t('browse.removeFilterOf', { name: nameOf(f.column) })} onClick={() => setFilter(f.column, null)}>
+              <button
+                type="button"
+                aria-label={t('browse.removeFilterOf', { name: nameOf(f.column) })}
+                onClick={() => setFilter(f.column, null)}
+              >
                 ×
               </button>
             </li>
@@ -215,8 +225,20 @@ export function BrowsePage() {
               const sort = sortOf(c.identifier);
               const filter = filterOf(c.identifier);
               return (
-                <div key={c.identifier} className="grid-head-cell" role="columnheader" aria-sort={sort ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'} data-column={c.name}>
-                  <button type="button" className="head-sort" title={t('browse.sortHint')} onClick={(e) => toggleSort(c.identifier, e.shiftKey)} aria-label={t('browse.sortBy', { name: c.name })}>
+                <div
+                  key={c.identifier}
+                  className="grid-head-cell"
+                  role="columnheader"
+                  aria-sort={sort ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}
+                  data-column={c.name}
+                >
+                  <button
+                    type="button"
+                    className="head-sort"
+                    title={t('browse.sortHint')}
+                    onClick={(e) => toggleSort(c.identifier, e.shiftKey)}
+                    aria-label={t('browse.sortBy', { name: c.name })}
+                  >
                     <span className="head-name">{c.name}</span>
                     <span className="sort-mark" aria-hidden="true">
                       {sort ? (sort.direction === 'asc' ? '▲' : '▼') : ''}
@@ -232,10 +254,17 @@ export function BrowsePage() {
                   >
                     <span aria-hidden="true">⚲</span>
                   </button>
-                  <button type="button" className="head-tool" aria-label={t('browse.profileOf', { column: c.name })} onClick={() => setProfiled(c)}>
+                  <button
+                    type="button"
+                    className="head-tool"
+                    aria-label={t('browse.profileOf', { column: c.name })}
+                    onClick={() => setProfiled(c)}
+                  >
                     <span aria-hidden="true">ℹ</span>
                   </button>
-                  {editing === c.identifier ? <FilterEditor column={c} filter={filter} onApply={(f) => setFilter(c.identifier, f)} onClose={() => setEditing(null)} /> : null}
+                  {editing === c.identifier ? (
+                    <FilterEditor column={c} filter={filter} onApply={(f) => setFilter(c.identifier, f)} onClose={() => setEditing(null)} />
+                  ) : null}
                 </div>
               );
             })}
@@ -279,7 +308,9 @@ export function BrowsePage() {
           </div>
           {total === 0 ? <p className="grid-empty">{filtered ? t('browse.noMatch') : t('browse.noRows')}</p> : null}
         </div>
-        {profiled ? <ColumnProfile dataset={dataset} version={info.data?.version} column={profiled} onClose={() => setProfiled(null)} /> : null}
+        {profiled ? (
+          <ColumnProfile dataset={dataset} version={info.data?.version} column={profiled} onClose={() => setProfiled(null)} />
+        ) : null}
       </div>
     </div>
   );

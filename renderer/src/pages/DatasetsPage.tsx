@@ -59,7 +59,13 @@ export function DatasetsPage() {
       <header className="page-header">
         <h1>{t('datasets.title')}</h1>
         <div className="page-actions">
-          <button type="button" className="primary" onClick={importer.openCsv} aria-keyshortcuts={isMac ? 'Meta+O' : 'Control+O'} disabled={importer.running}>
+          <button
+            type="button"
+            className="primary"
+            onClick={importer.openCsv}
+            aria-keyshortcuts={isMac ? 'Meta+O' : 'Control+O'}
+            disabled={importer.running}
+          >
             {t('datasets.open')}
           </button>
           <button type="button" onClick={() => void importer.loadSample()} disabled={importer.running}>
@@ -75,7 +81,9 @@ export function DatasetsPage() {
         <span>{t('importer.dropZone')}</span>
       </div>
 
-      {importer.running ? <ProgressBar progress={importer.progress} label={t('importer.importing', { name: importer.label })} onCancel={importer.cancel} /> : null}
+      {importer.running ? (
+        <ProgressBar progress={importer.progress} label={t('importer.importing', { name: importer.label })} onCancel={importer.cancel} />
+      ) : null}
       {importer.error ? (
         <div className="card">
           <ErrorBox error={importer.error} />
@@ -124,7 +132,12 @@ export function DatasetsPage() {
             {datasets.map((d) => (
               <tr key={d.dataset} data-dataset={d.dataset} aria-selected={app.dataset === d.dataset}>
                 <th scope="row">
-                  <button type="button" className="link" onClick={() => app.setDataset(d.dataset)} aria-label={t('datasets.select', { name: d.dataset })}>
+                  <button
+                    type="button"
+                    className="link"
+                    onClick={() => app.setDataset(d.dataset)}
+                    aria-label={t('datasets.select', { name: d.dataset })}
+                  >
                     {d.dataset}
                   </button>
                 </th>
@@ -170,10 +183,20 @@ export function DatasetsPage() {
                   >
                     {t('datasets.rename')}
                   </button>
-                  <button type="button" onClick={() => void importer.reimport(d)} disabled={importer.running} aria-label={t('datasets.reimportOne', { name: d.dataset })}>
+                  <button
+                    type="button"
+                    onClick={() => void importer.reimport(d)}
+                    disabled={importer.running}
+                    aria-label={t('datasets.reimportOne', { name: d.dataset })}
+                  >
                     {t('datasets.reimport')}
                   </button>
-                  <button type="button" className="danger" onClick={() => setDeleting(d)} aria-label={t('datasets.deleteOne', { name: d.dataset })}>
+                  <button
+                    type="button"
+                    className="danger"
+                    onClick={() => setDeleting(d)}
+                    aria-label={t('datasets.deleteOne', { name: d.dataset })}
+                  >
                     {t('common.delete')}
                   </button>
                 </td>
@@ -227,7 +250,13 @@ export function DatasetsPage() {
           </>
         }
       >
-        <p>{t('datasets.deleteBody', { name: deleting?.dataset ?? '', rows: formatNumber(deleting?.rows), versions: deleting?.versions ?? 1 })}</p>
+        <p>
+          {t('datasets.deleteBody', {
+            name: deleting?.dataset ?? '',
+            rows: formatNumber(deleting?.rows),
+            versions: deleting?.versions ?? 1,
+          })}
+        </p>
       </Dialog>
     </div>
   );

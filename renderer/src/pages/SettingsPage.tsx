@@ -22,7 +22,21 @@ function TestResult({ outcome }: { outcome: TestOutcome }) {
 }
 
 /** A write-only secret: never shown back; typing replaces it, "Forget" removes it. */
-function SecretField({ label, marker, value, onChange, forget, onForget }: { label: string; marker: SecretMarker | undefined; value: string; onChange: (v: string) => void; forget: boolean; onForget: (f: boolean) => void }) {
+function SecretField({
+  label,
+  marker,
+  value,
+  onChange,
+  forget,
+  onForget,
+}: {
+  label: string;
+  marker: SecretMarker | undefined;
+  value: string;
+  onChange: (v: string) => void;
+  forget: boolean;
+  onForget: (f: boolean) => void;
+}) {
   const { t } = useTranslation();
   const stored = marker?.hasSecret && !forget;
   return (
@@ -33,7 +47,11 @@ function SecretField({ label, marker, value, onChange, forget, onForget }: { lab
           type="password"
           autoComplete="new-password"
           value={value}
-          placeholder={stored ? t('settings.secretKept', { source: t(`settings.secretSource.${marker?.source ?? 'stored'}`) }) : t('settings.secretNone')}
+          placeholder={
+            stored
+              ? t('settings.secretKept', { source: t(`settings.secretSource.${marker?.source ?? 'stored'}`) })
+              : t('settings.secretNone')
+          }
           onChange={(e) => {
             onChange(e.target.value);
             onForget(false);
@@ -84,7 +102,10 @@ export function SettingsPage() {
         <div className="field-row">
           <label className="field">
             <span>{t('settings.language')}</span>
-            <select value={savedLanguage() ?? 'system'} onChange={(e) => setLanguage(e.target.value === 'system' ? null : (e.target.value as Lang))}>
+            <select
+              value={savedLanguage() ?? 'system'}
+              onChange={(e) => setLanguage(e.target.value === 'system' ? null : (e.target.value as Lang))}
+            >
               <option value="system">{t('settings.followSystem')}</option>
               <option value="en">English</option>
               <option value="fr">Français</option>
@@ -142,7 +163,11 @@ function Effective({ configured, source, missing }: { configured: boolean; sourc
   const { t } = useTranslation();
   return (
     <span className={configured ? 'badge badge-ok' : 'badge'}>
-      {configured ? t('settings.configuredFrom', { source: t(`settings.source.${source ?? 'settings'}`) }) : missing.length ? t('settings.missing', { fields: missing.join(', ') }) : t('settings.notConfigured')}
+      {configured
+        ? t('settings.configuredFrom', { source: t(`settings.source.${source ?? 'settings'}`) })
+        : missing.length
+          ? t('settings.missing', { fields: missing.join(', ') })
+          : t('settings.notConfigured')}
     </span>
   );
 }
@@ -165,7 +190,11 @@ function DatabaseSection({ view, onSaved }: { view: SettingsView; onSaved: (v: S
     setOutcome(null);
     try {
       const answer = await client.call('settings/test-database', mode === 'url' ? { url, password: password || undefined } : {});
-      setOutcome(answer.ok ? { ok: true, text: t('settings.dbOk', { version: answer.serverVersion ?? '?', location: answer.location }) } : { ok: false, error: answer.error ?? { message: t('settings.failed') } });
+      setOutcome(
+        answer.ok
+          ? { ok: true, text: t('settings.dbOk', { version: answer.serverVersion ?? '?', location: answer.location }) }
+          : { ok: false, error: answer.error ?? { message: t('settings.failed') } },
+      );
     } catch (err) {
       setOutcome({ ok: false, error: err });
     } finally {
@@ -174,11 +203,26 @@ function DatabaseSection({ view, onSaved }: { view: SettingsView; onSaved: (v: S
   };
 
   return (
-    <Section title={t('settings.postgres')} status={<span className="badge badge-ok">{t('settings.dbEffective', { mode: t(`settings.dbMode.${eff.mode}`), source: t(`settings.source.${eff.source}`), location: eff.location })}</span>}>
+    <Section
+      title={t('settings.postgres')}
+      status={
+        <span className="badge badge-ok">
+          {t('settings.dbEffective', {
+            mode: t(`settings.dbMode.${eff.mode}`),
+            source: t(`settings.source.${eff.source}`),
+            location: eff.location,
+          })}
+        </span>
+      }
+    >
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          void save(mode === 'embedded' ? { database: { mode: 'embedded' } } : { database: { mode: 'url', url, password: secretPatch(password, forget) } }).then((ok) => ok && setPassword(''));
+          void save(
+            mode === 'embedded'
+              ? { database: { mode: 'embedded' } }
+              : { database: { mode: 'url', url, password: secretPatch(password, forget) } },
+          ).then((ok) => ok && setPassword(''));
         }}
       >
         <fieldset className="radio-row">
@@ -196,9 +240,22 @@ function DatabaseSection({ view, onSaved }: { view: SettingsView; onSaved: (v: S
           <>
             <label className="field">
               <span>{t('settings.url')}</span>
-              <input value={url} onChange={(e) => setUrl(e.target.value)} placeholder="postgresql://user@host:5432/database" required pattern="postgres(ql)?://.*" />
+              <input
+                value={url}
+                onChange={(e) => setUrl(e.target.value)}
+                placeholder="postgresql://user@host:5432/database"
+                required
+                pattern="postgres(ql)?://.*"
+              />
             </label>
-            <SecretField label={t('settings.password')} marker={db.mode === 'url' ? db.password : undefined} value={password} onChange={setPassword} forget={forget} onForget={setForget} />
+            <SecretField
+              label={t('settings.password')}
+              marker={db.mode === 'url' ? db.password : undefined}
+              value={password}
+              onChange={setPassword}
+              forget={forget}
+              onForget={setForget}
+            />
           </>
         ) : null}
         <p className="muted">{t('settings.dbRestart')}</p>
@@ -233,7 +290,15 @@ function StorageSection({ view, onSaved }: { view: SettingsView; onSaved: (v: Se
     setOutcome(null);
     try {
       const answer = await client.call('storage/test', { ...form, secretKey: secret || undefined });
-      setOutcome({ ok: true, text: t('settings.s3Ok', { endpoint: answer.endpoint, bucket: answer.bucket, exists: answer.bucketExists ? t('settings.bucketExists') : t('settings.bucketWillBeCreated'), ms: Math.round(answer.latencyMs) }) });
+      setOutcome({
+        ok: true,
+        text: t('settings.s3Ok', {
+          endpoint: answer.endpoint,
+          bucket: answer.bucket,
+          exists: answer.bucketExists ? t('settings.bucketExists') : t('settings.bucketWillBeCreated'),
+          ms: Math.round(answer.latencyMs),
+        }),
+      });
     } catch (err) {
       setOutcome({ ok: false, error: err });
     } finally {
@@ -259,7 +324,14 @@ function StorageSection({ view, onSaved }: { view: SettingsView; onSaved: (v: Se
           {text('endpoint', t('settings.endpoint'), 'http://localhost:9000')}
           {text('bucket', t('settings.bucket'), 'sparkpolar')}
           {text('accessKey', t('settings.accessKey'))}
-          <SecretField label={t('settings.secretKey')} marker={s.secretKey} value={secret} onChange={setSecret} forget={forget} onForget={setForget} />
+          <SecretField
+            label={t('settings.secretKey')}
+            marker={s.secretKey}
+            value={secret}
+            onChange={setSecret}
+            forget={forget}
+            onForget={setForget}
+          />
           {text('region', t('settings.region'), 'us-east-1')}
           <label className="check">
             <input type="checkbox" checked={form.useTLS} onChange={(e) => setForm({ ...form, useTLS: e.target.checked })} />
@@ -311,7 +383,11 @@ function DatabricksSection({ view, onSaved }: { view: SettingsView; onSaved: (v:
     setOutcome(null);
     try {
       const answer = await client.call('spark/test', {});
-      setOutcome(answer.ok ? { ok: true, text: t('settings.databricksOk', { detail: describeSparkTest(answer) }) } : { ok: false, error: answer.error ?? { message: t('settings.failed') } });
+      setOutcome(
+        answer.ok
+          ? { ok: true, text: t('settings.databricksOk', { detail: describeSparkTest(answer) }) }
+          : { ok: false, error: answer.error ?? { message: t('settings.failed') } },
+      );
     } catch (err) {
       setOutcome({ ok: false, error: err });
     } finally {
@@ -345,14 +421,30 @@ function DatabricksSection({ view, onSaved }: { view: SettingsView; onSaved: (v:
             </label>
           ))}
         </fieldset>
-        {authKind === 'token' ? <SecretField label={t('settings.token')} marker={d.auth.kind === 'token' ? d.auth.token : undefined} value={token} onChange={setToken} forget={forgetToken} onForget={setForgetToken} /> : null}
+        {authKind === 'token' ? (
+          <SecretField
+            label={t('settings.token')}
+            marker={d.auth.kind === 'token' ? d.auth.token : undefined}
+            value={token}
+            onChange={setToken}
+            forget={forgetToken}
+            onForget={setForgetToken}
+          />
+        ) : null}
         {authKind === 'oauth' ? (
           <div className="field-grid">
             <label className="field">
               <span>{t('settings.clientId')}</span>
               <input value={clientId} onChange={(e) => setClientId(e.target.value)} />
             </label>
-            <SecretField label={t('settings.clientSecret')} marker={d.auth.kind === 'oauth' ? d.auth.clientSecret : undefined} value={clientSecret} onChange={setClientSecret} forget={forgetClient} onForget={setForgetClient} />
+            <SecretField
+              label={t('settings.clientSecret')}
+              marker={d.auth.kind === 'oauth' ? d.auth.clientSecret : undefined}
+              value={clientSecret}
+              onChange={setClientSecret}
+              forget={forgetClient}
+              onForget={setForgetClient}
+            />
           </div>
         ) : null}
         {authKind === 'profile' ? (
@@ -365,15 +457,30 @@ function DatabricksSection({ view, onSaved }: { view: SettingsView; onSaved: (v:
         <fieldset className="radio-row">
           <legend>{t('settings.compute')}</legend>
           <label className="check">
-            <input type="radio" name="dbx-compute" checked={compute.kind === 'serverless'} onChange={() => setCompute({ kind: 'serverless' })} />
+            <input
+              type="radio"
+              name="dbx-compute"
+              checked={compute.kind === 'serverless'}
+              onChange={() => setCompute({ kind: 'serverless' })}
+            />
             <span>{t('settings.computeKind.serverless')}</span>
           </label>
           <label className="check">
-            <input type="radio" name="dbx-compute" checked={compute.kind === 'cluster'} onChange={() => setCompute({ kind: 'cluster', clusterId: '' })} />
+            <input
+              type="radio"
+              name="dbx-compute"
+              checked={compute.kind === 'cluster'}
+              onChange={() => setCompute({ kind: 'cluster', clusterId: '' })}
+            />
             <span>{t('settings.computeKind.cluster')}</span>
           </label>
           <label className="check">
-            <input type="radio" name="dbx-compute" checked={compute.kind === 'new-cluster'} onChange={() => setCompute({ kind: 'new-cluster', sparkVersion: '15.4.x-scala2.12', nodeType: 'i3.xlarge', workers: 1 })} />
+            <input
+              type="radio"
+              name="dbx-compute"
+              checked={compute.kind === 'new-cluster'}
+              onChange={() => setCompute({ kind: 'new-cluster', sparkVersion: '15.4.x-scala2.12', nodeType: 'i3.xlarge', workers: 1 })}
+            />
             <span>{t('settings.computeKind.newCluster')}</span>
           </label>
         </fieldset>
@@ -395,7 +502,13 @@ function DatabricksSection({ view, onSaved }: { view: SettingsView; onSaved: (v:
             </label>
             <label className="field">
               <span>{t('settings.workers')}</span>
-              <input type="number" min={0} max={1000} value={compute.workers} onChange={(e) => setCompute({ ...compute, workers: Number(e.target.value) })} />
+              <input
+                type="number"
+                min={0}
+                max={1000}
+                value={compute.workers}
+                onChange={(e) => setCompute({ ...compute, workers: Number(e.target.value) })}
+              />
             </label>
           </div>
         ) : null}
@@ -403,11 +516,23 @@ function DatabricksSection({ view, onSaved }: { view: SettingsView; onSaved: (v:
         <fieldset className="radio-row">
           <legend>{t('settings.upload')}</legend>
           <label className="check">
-            <input type="radio" name="dbx-upload" checked={upload.kind === 'volume'} onChange={() => setUpload({ kind: 'volume', path: upload.kind === 'volume' ? upload.path : '/Volumes/main/default/sparkpolar' })} />
+            <input
+              type="radio"
+              name="dbx-upload"
+              checked={upload.kind === 'volume'}
+              onChange={() =>
+                setUpload({ kind: 'volume', path: upload.kind === 'volume' ? upload.path : '/Volumes/main/default/sparkpolar' })
+              }
+            />
             <span>{t('settings.uploadKind.volume')}</span>
           </label>
           <label className="check">
-            <input type="radio" name="dbx-upload" checked={upload.kind === 'dbfs'} onChange={() => setUpload({ kind: 'dbfs', path: upload.kind === 'dbfs' ? upload.path : '/FileStore/sparkpolar' })} />
+            <input
+              type="radio"
+              name="dbx-upload"
+              checked={upload.kind === 'dbfs'}
+              onChange={() => setUpload({ kind: 'dbfs', path: upload.kind === 'dbfs' ? upload.path : '/FileStore/sparkpolar' })}
+            />
             <span>{t('settings.uploadKind.dbfs')}</span>
           </label>
         </fieldset>
@@ -433,6 +558,12 @@ function DatabricksSection({ view, onSaved }: { view: SettingsView; onSaved: (v:
 }
 
 function describeSparkTest(answer: SparkConnectionTest): string {
-  const parts = [answer.host, answer.auth, answer.source, answer.storage ? `${answer.storage.kind}: ${answer.storage.root}` : null, `${Math.round(answer.ms)} ms`];
+  const parts = [
+    answer.host,
+    answer.auth,
+    answer.source,
+    answer.storage ? `${answer.storage.kind}: ${answer.storage.root}` : null,
+    `${Math.round(answer.ms)} ms`,
+  ];
   return parts.filter(Boolean).join(' · ');
 }

@@ -121,7 +121,11 @@ export function ImportProvider({ children }: { children: ReactNode }) {
       if (kept) return importFile(kept, { name: version.dataset, types });
       if (!version.sourcePath) {
         const controller = begin(version.dataset);
-        finish(controller, null, new StudioError('FILE_NOT_FOUND', 'The original file of this dataset is not known: drop it on the window again.'));
+        finish(
+          controller,
+          null,
+          new StudioError('FILE_NOT_FOUND', 'The original file of this dataset is not known: drop it on the window again.'),
+        );
         return null;
       }
       return importPath(version.sourcePath, { name: version.dataset, types });

@@ -41,7 +41,14 @@ export async function startBrowserMode(options: { locale?: string; colorScheme?:
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
@@ -89,7 +96,8 @@ export async function dropFile(page: Page, selector: string, file: string): Prom
       transfer.items.add(new File([bytes], name, { type: 'text/csv' }));
       const target = document.querySelector(selector);
       if (!target) throw new Error(`no element ${selector}`);
-      for (const type of ['dragenter', 'dragover', 'drop']) target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
     },
     { selector, base64, name: path.basename(file) },
   );

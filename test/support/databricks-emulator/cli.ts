@@ -36,7 +36,9 @@ const emulator = await startDatabricksEmulator({
 });
 const sp = emulator.oauthClients[0]!;
 if (values.json) {
-  process.stdout.write(`${JSON.stringify({ host: emulator.host, token: emulator.token, clientId: sp.clientId, clientSecret: sp.clientSecret })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ host: emulator.host, token: emulator.token, clientId: sp.clientId, clientSecret: sp.clientSecret })}\n`,
+  );
 } else {
   process.stdout.write(
     [

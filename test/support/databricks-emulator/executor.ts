@@ -28,7 +28,11 @@ export interface ComputeSession {
 export type OpenCompute = (source: ComputeSource) => Promise<ComputeSession>;
 
 /** The uploaded file with display names instead of the physical `c00…` names (via DuckDB). */
-async function withDisplayNames(file: string, format: 'parquet' | 'csv', plan: SparkJobPlan): Promise<{ file: string; cleanup: () => void }> {
+async function withDisplayNames(
+  file: string,
+  format: 'parquet' | 'csv',
+  plan: SparkJobPlan,
+): Promise<{ file: string; cleanup: () => void }> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dbx-exec-'));
   const out = path.join(dir, `data.${format}`);
@@ -37,7 +41,10 @@ async function withDisplayNames(file: string, format: 'parquet' | 'csv', plan: S
   const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
   const ident = (s: string) => `"${s.replace(/"/g, '""')}"`;
   try {
-    const source = format === 'parquet' ? `read_parquet(${lit(file)})` : `read_csv(${lit(file)}, header = true, all_varchar = true, quote = '"', escape = '"')`;
+    const source =
+      format === 'parquet'
+        ? `read_parquet(${lit(file)})`
+        : `read_csv(${lit(file)}, header = true, all_varchar = true, quote = '"', escape = '"')`;
     const select = plan.columns.map((c) => `${ident(c.file)} AS ${ident(c.name)}`).join(', ');
     const target = format === 'parquet' ? '(FORMAT parquet)' : '(FORMAT csv, HEADER true)';
     await connection.run(`COPY (SELECT ${select} FROM ${source}) TO ${lit(out)} ${target}`);
@@ -51,13 +58,24 @@ async function withDisplayNames(file: string, format: 'parquet' | 'csv', plan: S
 export function planExecutor(open: OpenCompute): Executor {
   return async (request) => {
     const planPath = request.parameters.plan;
-    if (!planPath) return { failure: { error: 'sparkpolar: give the plan', errorTrace: 'SystemExit: sparkpolar: give the plan (--plan PATH, or the notebook\'s plan widget)' } };
+    if (!planPath)
+      return {
+        failure: {
+          error: 'sparkpolar: give the plan',
+          errorTrace: "SystemExit: sparkpolar: give the plan (--plan PATH, or the notebook's plan widget)",
+        },
+      };
     if (!request.source.startsWith('# Databricks notebook source')) {
       return { failure: { error: 'The job source is not the SparkPolar job.', errorTrace: 'SyntaxError: unexpected job source' } };
     }
     const planFile = request.localPath(planPath);
     if (!planFile || !fs.existsSync(planFile)) {
-      return { failure: { error: `FileNotFoundError: ${planPath}`, errorTrace: `FileNotFoundError: [Errno 2] No such file or directory: '${planPath}'` } };
+      return {
+        failure: {
+          error: `FileNotFoundError: ${planPath}`,
+          errorTrace: `FileNotFoundError: [Errno 2] No such file or directory: '${planPath}'`,
+        },
+      };
     }
     const plan = JSON.parse(fs.readFileSync(planFile, 'utf8')) as SparkJobPlan;
     const inputPath = request.parameters.input || plan.input.path;
@@ -82,7 +100,12 @@ export function planExecutor(open: OpenCompute): Executor {
     } catch (err) {
       named.cleanup();
       const message = err instanceof Error ? err.message : String(err);
-      return { failure: { error: `AnalysisException: ${message.split('\n')[0]}`, errorTrace: err instanceof Error ? (err.stack ?? message) : message } };
+      return {
+        failure: {
+          error: `AnalysisException: ${message.split('\n')[0]}`,
+          errorTrace: err instanceof Error ? (err.stack ?? message) : message,
+        },
+      };
     }
     const loadMs = performance.now() - started;
     const analyses: SparkJobResult['analyses'] = [];
@@ -105,7 +128,11 @@ export function planExecutor(open: OpenCompute): Executor {
             status: 'failed',
             samplesMs: samples,
             table: null,
-            error: { type: 'OracleError', message: err instanceof Error ? err.message : String(err), trace: err instanceof Error ? (err.stack ?? null) : null },
+            error: {
+              type: 'OracleError',
+              message: err instanceof Error ? err.message : String(err),
+              trace: err instanceof Error ? (err.stack ?? null) : null,
+            },
           });
         }
         logs.push(`sparkpolar: ${analysis.id} ${analyses.at(-1)!.status} ${Math.round(samples[0] ?? 0)} ms`);
@@ -120,7 +147,13 @@ export function planExecutor(open: OpenCompute): Executor {
       runTag: plan.runTag,
       startedAt: new Date().toISOString(),
       finishedAt: new Date().toISOString(),
-      runtime: { engine: 'emulator', spark: '3.5.2 (emulated)', python: '3.11 (emulated)', databricksRuntime: '15.4 (emulated)', oracle: 'duckdb' },
+      runtime: {
+        engine: 'emulator',
+        spark: '3.5.2 (emulated)',
+        python: '3.11 (emulated)',
+        databricksRuntime: '15.4 (emulated)',
+        oracle: 'duckdb',
+      },
       compute: {},
       input: { path: inputPath, format, rows: plan.input.rows },
       load: { ms: loadMs },
@@ -129,12 +162,24 @@ export function planExecutor(open: OpenCompute): Executor {
       totalMs: performance.now() - started,
     };
     const out = request.localPath(output);
-    if (!out) return { failure: { error: `OSError: cannot write ${output}`, errorTrace: `OSError: [Errno 30] Read-only file system: '${output}'` } };
+    if (!out)
+      return {
+        failure: { error: `OSError: cannot write ${output}`, errorTrace: `OSError: [Errno 30] Read-only file system: '${output}'` },
+      };
     fs.mkdirSync(path.dirname(out), { recursive: true });
     fs.writeFileSync(out, JSON.stringify(document));
     const failed = analyses.filter((a) => a.status === 'failed').length;
     const summary = JSON.stringify({
-      sparkpolar: { runTag: plan.runTag, status: failed ? 'partial' : 'ok', output, analyses: analyses.length, failed, rows: plan.input.rows, loadMs, totalMs: document.totalMs },
+      sparkpolar: {
+        runTag: plan.runTag,
+        status: failed ? 'partial' : 'ok',
+        output,
+        analyses: analyses.length,
+        failed,
+        rows: plan.input.rows,
+        loadMs,
+        totalMs: document.totalMs,
+      },
       result: null,
     });
     return { notebookResult: summary, logs: `${logs.join('\n')}\n${summary}\n` };

@@ -26,7 +26,10 @@ export class FaultQueue {
   /** The answer for this request, consuming one use of the first matching rule. */
   take(method: string, path: string): FaultAnswer | null {
     const rule = this.rules.find(
-      (r) => r.fired < r.times && (!r.method || r.method === method) && (typeof r.path === 'string' ? path.startsWith(r.path) : r.path.test(path)),
+      (r) =>
+        r.fired < r.times &&
+        (!r.method || r.method === method) &&
+        (typeof r.path === 'string' ? path.startsWith(r.path) : r.path.test(path)),
     );
     if (!rule) return null;
     rule.fired++;
@@ -66,7 +69,12 @@ export const faultAnswers = {
     status: 400,
     body: json('INVALID_STATE', message),
   }),
-  plainText: (status: number, text: string): FaultAnswer => ({ kind: 'status', status, body: text, headers: { 'content-type': 'text/plain' } }),
+  plainText: (status: number, text: string): FaultAnswer => ({
+    kind: 'status',
+    status,
+    body: text,
+    headers: { 'content-type': 'text/plain' },
+  }),
   empty: (status: number): FaultAnswer => ({ kind: 'status', status, body: '' }),
   drop: (): FaultAnswer => ({ kind: 'drop' }),
 };

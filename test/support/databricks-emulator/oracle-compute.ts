@@ -13,7 +13,8 @@ export function oracleExecutor(): Executor {
     return {
       async compute(analysis, cleaning) {
         const [result] = await oracleRunOn(session, { analyses: [{ id: analysis.id, params: analysis.params }], cleaning });
-        if (!result || result.status !== 'ok' || !result.table) throw new Error(result?.reason ?? `the oracle gave no result for ${analysis.id}`);
+        if (!result || result.status !== 'ok' || !result.table)
+          throw new Error(result?.reason ?? `the oracle gave no result for ${analysis.id}`);
         return result.table;
       },
       close: () => session.close(),

@@ -87,19 +87,77 @@ export function viewRun(run: EmulatedRun, now: number): RunView {
       execution: Math.max(0, c - setupEnd),
       workVisible: false,
     };
-    if (now < end) return { ...base, lifeCycle: 'TERMINATING', taskLifeCycle: 'TERMINATING', resultState: null, stateMessage: 'Run cancellation requested.', endTime: 0, cleanup: clamp(c, end) };
-    return { ...base, lifeCycle: 'TERMINATED', taskLifeCycle: 'TERMINATED', resultState: 'CANCELED', stateMessage: 'Run cancelled.', endTime: end, cleanup: CANCEL_CLEANUP_MS };
+    if (now < end)
+      return {
+        ...base,
+        lifeCycle: 'TERMINATING',
+        taskLifeCycle: 'TERMINATING',
+        resultState: null,
+        stateMessage: 'Run cancellation requested.',
+        endTime: 0,
+        cleanup: clamp(c, end),
+      };
+    return {
+      ...base,
+      lifeCycle: 'TERMINATED',
+      taskLifeCycle: 'TERMINATED',
+      resultState: 'CANCELED',
+      stateMessage: 'Run cancelled.',
+      endTime: end,
+      cleanup: CANCEL_CLEANUP_MS,
+    };
   }
 
-  const timing = { startTime: t0, queue: clamp(t0, queueEnd), setup: clamp(queueEnd, setupEnd), execution: clamp(setupEnd, execEnd), cleanup: clamp(execEnd, cleanupEnd) };
-  if (now < queueEnd) return { ...timing, lifeCycle: 'QUEUED', taskLifeCycle: 'QUEUED', resultState: null, stateMessage: 'Waiting for compute resources.', endTime: 0, workVisible: false };
+  const timing = {
+    startTime: t0,
+    queue: clamp(t0, queueEnd),
+    setup: clamp(queueEnd, setupEnd),
+    execution: clamp(setupEnd, execEnd),
+    cleanup: clamp(execEnd, cleanupEnd),
+  };
+  if (now < queueEnd)
+    return {
+      ...timing,
+      lifeCycle: 'QUEUED',
+      taskLifeCycle: 'QUEUED',
+      resultState: null,
+      stateMessage: 'Waiting for compute resources.',
+      endTime: 0,
+      workVisible: false,
+    };
   if (now < setupEnd) {
     const message = run.compute === 'serverless' ? 'Waiting for serverless compute.' : 'Waiting for cluster to start.';
-    return { ...timing, lifeCycle: 'PENDING', taskLifeCycle: 'PENDING', resultState: null, stateMessage: message, endTime: 0, workVisible: false };
+    return {
+      ...timing,
+      lifeCycle: 'PENDING',
+      taskLifeCycle: 'PENDING',
+      resultState: null,
+      stateMessage: message,
+      endTime: 0,
+      workVisible: false,
+    };
   }
-  if (now < execEnd) return { ...timing, lifeCycle: 'RUNNING', taskLifeCycle: 'RUNNING', resultState: null, stateMessage: 'In run', endTime: 0, workVisible: false };
+  if (now < execEnd)
+    return {
+      ...timing,
+      lifeCycle: 'RUNNING',
+      taskLifeCycle: 'RUNNING',
+      resultState: null,
+      stateMessage: 'In run',
+      endTime: 0,
+      workVisible: false,
+    };
   const failed = Boolean(run.outcome?.failure);
-  if (now < cleanupEnd) return { ...timing, lifeCycle: 'TERMINATING', taskLifeCycle: 'TERMINATING', resultState: null, stateMessage: '', endTime: 0, workVisible: true };
+  if (now < cleanupEnd)
+    return {
+      ...timing,
+      lifeCycle: 'TERMINATING',
+      taskLifeCycle: 'TERMINATING',
+      resultState: null,
+      stateMessage: '',
+      endTime: 0,
+      workVisible: true,
+    };
   if (failed) {
     return {
       ...timing,
@@ -111,7 +169,15 @@ export function viewRun(run: EmulatedRun, now: number): RunView {
       workVisible: true,
     };
   }
-  return { ...timing, lifeCycle: 'TERMINATED', taskLifeCycle: 'TERMINATED', resultState: 'SUCCESS', stateMessage: '', endTime: cleanupEnd, workVisible: true };
+  return {
+    ...timing,
+    lifeCycle: 'TERMINATED',
+    taskLifeCycle: 'TERMINATED',
+    resultState: 'SUCCESS',
+    stateMessage: '',
+    endTime: cleanupEnd,
+    workVisible: true,
+  };
 }
 
 function statusOf(lifeCycle: LifeCycle, resultState: RunView['resultState'], message: string) {
@@ -157,7 +223,8 @@ export function runJson(run: EmulatedRun, now: number, host: string, workspaceId
       attempt_number: 0,
       run_page_url: `${host}/?o=${workspaceId}#job/${run.jobId}/run/${t.runId}`,
     };
-    if (run.clusterId && v.lifeCycle !== 'QUEUED') task.cluster_instance = { cluster_id: run.clusterId, spark_context_id: '4820617259381749201' };
+    if (run.clusterId && v.lifeCycle !== 'QUEUED')
+      task.cluster_instance = { cluster_id: run.clusterId, spark_context_id: '4820617259381749201' };
     return task;
   });
   // Multi-task-format runs report the three phases as 0 at the top level: read them from tasks[0].
@@ -181,6 +248,7 @@ export function runJson(run: EmulatedRun, now: number, host: string, workspaceId
     format: 'MULTI_TASK',
     tasks,
   };
-  if (run.clusterId && v.lifeCycle !== 'QUEUED') body.cluster_instance = { cluster_id: run.clusterId, spark_context_id: '4820617259381749201' };
+  if (run.clusterId && v.lifeCycle !== 'QUEUED')
+    body.cluster_instance = { cluster_id: run.clusterId, spark_context_id: '4820617259381749201' };
   return body;
 }

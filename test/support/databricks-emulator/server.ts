@@ -97,7 +97,10 @@ export class DatabricksEmulator {
   private nextId: bigint;
   private server: http.Server | null = null;
   private readonly ownRoot: boolean;
-  private readonly runFaults: { failure: TaskFailure | null; wrongResult: { analysisId?: string } | null } = { failure: null, wrongResult: null };
+  private readonly runFaults: { failure: TaskFailure | null; wrongResult: { analysisId?: string } | null } = {
+    failure: null,
+    wrongResult: null,
+  };
   private readonly pending = new Set<Promise<unknown>>();
   host = '';
 
@@ -107,7 +110,9 @@ export class DatabricksEmulator {
     const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), 'dbx-emulator-'));
     this.storage = new EmulatorStorage(root, options.volumes ?? ['/Volumes/main/default/sparkpolar']);
     this.tokens = new Set(options.tokens ?? [`dapi${randomBytes(16).toString('hex')}`]);
-    this.oauthClients = options.oauthClients ?? [{ clientId: `sp-${randomBytes(4).toString('hex')}`, clientSecret: `dose${randomBytes(12).toString('hex')}` }];
+    this.oauthClients = options.oauthClients ?? [
+      { clientId: `sp-${randomBytes(4).toString('hex')}`, clientSecret: `dose${randomBytes(12).toString('hex')}` },
+    ];
     this.nextId = options.bigIds ? 9_007_199_254_741_000n : 1_042_318_000_000_000n + BigInt(Math.floor(Math.random() * 1e6)) * 1000n;
   }
 
@@ -147,20 +152,42 @@ export class DatabricksEmulator {
 
   readonly inject = {
     rateLimited: (p: string, options: { retryAfter?: number; times?: number; method?: string } = {}) =>
-      this.faults.add({ path: p, times: options.times ?? 1, answer: faultAnswers.rateLimited(options.retryAfter ?? 1), ...(options.method ? { method: options.method } : {}) }),
+      this.faults.add({
+        path: p,
+        times: options.times ?? 1,
+        answer: faultAnswers.rateLimited(options.retryAfter ?? 1),
+        ...(options.method ? { method: options.method } : {}),
+      }),
     unavailable: (p: string, options: { retryAfter?: number; times?: number; method?: string } = {}) =>
-      this.faults.add({ path: p, times: options.times ?? 1, answer: faultAnswers.unavailable(options.retryAfter), ...(options.method ? { method: options.method } : {}) }),
+      this.faults.add({
+        path: p,
+        times: options.times ?? 1,
+        answer: faultAnswers.unavailable(options.retryAfter),
+        ...(options.method ? { method: options.method } : {}),
+      }),
     html: (p: string, options: { status?: number; times?: number; method?: string } = {}) =>
-      this.faults.add({ path: p, times: options.times ?? 1, answer: faultAnswers.html(options.status ?? 502), ...(options.method ? { method: options.method } : {}) }),
-    invalidState: (p = '/api/2.2/jobs/runs/submit', options: { times?: number } = {}) => this.faults.add({ path: p, times: options.times ?? 1, answer: faultAnswers.invalidState() }),
+      this.faults.add({
+        path: p,
+        times: options.times ?? 1,
+        answer: faultAnswers.html(options.status ?? 502),
+        ...(options.method ? { method: options.method } : {}),
+      }),
+    invalidState: (p = '/api/2.2/jobs/runs/submit', options: { times?: number } = {}) =>
+      this.faults.add({ path: p, times: options.times ?? 1, answer: faultAnswers.invalidState() }),
     drop: (p: string, options: { times?: number; method?: string } = {}) =>
-      this.faults.add({ path: p, times: options.times ?? 1, answer: faultAnswers.drop(), ...(options.method ? { method: options.method } : {}) }),
+      this.faults.add({
+        path: p,
+        times: options.times ?? 1,
+        answer: faultAnswers.drop(),
+        ...(options.method ? { method: options.method } : {}),
+      }),
     answer: (p: string, answer: FaultAnswer, options: { times?: number; method?: string } = {}) =>
       this.faults.add({ path: p, times: options.times ?? 1, answer, ...(options.method ? { method: options.method } : {}) }),
     /** The next submitted run's task fails with this error and trace. */
     failingTask: (failure: Partial<TaskFailure> = {}) => {
       this.runFaults.failure = {
-        error: failure.error ?? 'AnalysisException: [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column with name `Vehicle Year` cannot be resolved.',
+        error:
+          failure.error ?? 'AnalysisException: [UNRESOLVED_COLUMN.WITH_SUGGESTION] A column with name `Vehicle Year` cannot be resolved.',
         errorTrace:
           failure.errorTrace ??
           [
@@ -190,7 +217,11 @@ export class DatabricksEmulator {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const method = req.method ?? 'GET';
     const route = url.pathname;
-    const authKind = /^Bearer /i.test(req.headers.authorization ?? '') ? 'bearer' : /^Basic /i.test(req.headers.authorization ?? '') ? 'basic' : 'none';
+    const authKind = /^Bearer /i.test(req.headers.authorization ?? '')
+      ? 'bearer'
+      : /^Basic /i.test(req.headers.authorization ?? '')
+        ? 'basic'
+        : 'none';
     const record: RequestRecord = { method, path: route, status: 0, auth: authKind, bytes: 0 };
     this.requests.push(record);
     res.on('finish', () => (record.status = res.statusCode));
@@ -217,7 +248,8 @@ export class DatabricksEmulator {
     }
     if (route === '/oidc/v1/token' && method === 'POST') return this.oauthToken(req, res);
 
-    if (!route.startsWith('/api/')) return send(res, 404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No API found for '${method} ${route}'` });
+    if (!route.startsWith('/api/'))
+      return send(res, 404, { error_code: 'ENDPOINT_NOT_FOUND', message: `No API found for '${method} ${route}'` });
     const denied = this.checkAuth(req);
     if (denied) {
       await drain(req);
@@ -226,8 +258,10 @@ export class DatabricksEmulator {
 
     const jobs = /^\/api\/2\.[12]\/jobs\/runs\/(submit|get|get-output|cancel)$/.exec(route);
     if (jobs) return this.jobsRoute(jobs[1]!, method, req, res, url);
-    if (route.startsWith('/api/2.0/fs/files/')) return this.filesRoute(method, decodePath(route.slice('/api/2.0/fs/files'.length)), req, res, url, record);
-    if (route.startsWith('/api/2.0/fs/directories/')) return this.directoriesRoute(method, decodePath(route.slice('/api/2.0/fs/directories'.length)), req, res);
+    if (route.startsWith('/api/2.0/fs/files/'))
+      return this.filesRoute(method, decodePath(route.slice('/api/2.0/fs/files'.length)), req, res, url, record);
+    if (route.startsWith('/api/2.0/fs/directories/'))
+      return this.directoriesRoute(method, decodePath(route.slice('/api/2.0/fs/directories'.length)), req, res);
     const dbfs = /^\/api\/2\.0\/dbfs\/(create|add-block|close|get-status|mkdirs|delete|read)$/.exec(route);
     if (dbfs) return this.dbfsRoute(dbfs[1]!, method, req, res, url);
     const ws = /^\/api\/2\.0\/workspace\/(mkdirs|import|get-status)$/.exec(route);
@@ -251,8 +285,14 @@ export class DatabricksEmulator {
   private async oauthToken(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const form = new URLSearchParams((await readBody(req)).toString('utf8'));
     const basic = /^Basic\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-    const [id, secret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').map((s) => decodeURIComponent(s)) : [form.get('client_id'), form.get('client_secret')];
-    if (form.get('grant_type') !== 'client_credentials') return send(res, 400, { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported.' });
+    const [id, secret] = basic
+      ? Buffer.from(basic[1]!, 'base64')
+          .toString('utf8')
+          .split(':')
+          .map((s) => decodeURIComponent(s))
+      : [form.get('client_id'), form.get('client_secret')];
+    if (form.get('grant_type') !== 'client_credentials')
+      return send(res, 400, { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported.' });
     if (!this.oauthClients.some((c) => c.clientId === id && c.clientSecret === secret)) {
       return send(res, 401, { error: 'invalid_client', error_description: 'Client authentication failed.' });
     }
@@ -280,14 +320,16 @@ export class DatabricksEmulator {
       return send(res, 200, {});
     }
     const runId = url.searchParams.get('run_id') ?? '';
-    if (!/^\d+$/.test(runId)) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'run_id must be a positive integer.' });
+    if (!/^\d+$/.test(runId))
+      return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'run_id must be a positive integer.' });
     if (action === 'get') return this.getRun(runId, url.searchParams.get('page_token'), res);
     return this.getOutput(runId, res);
   }
 
   private submit(body: Record<string, unknown>, res: http.ServerResponse): void {
     const token = typeof body.idempotency_token === 'string' ? body.idempotency_token : null;
-    if (token && token.length > 64) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'idempotency_token must be at most 64 characters.' });
+    if (token && token.length > 64)
+      return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'idempotency_token must be at most 64 characters.' });
     if (token && this.idempotency.has(token)) return send(res, 200, { run_id: new BigId(this.idempotency.get(token)!) });
     const tasks = Array.isArray(body.tasks) ? (body.tasks as Array<Record<string, unknown>>) : [];
     if (!tasks.length) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'At least one task is required.' });
@@ -296,7 +338,10 @@ export class DatabricksEmulator {
     const notebook = task.notebook_task as { notebook_path?: string } | undefined;
     const python = task.spark_python_task as { python_file?: string } | undefined;
     if (!notebook?.notebook_path && !python?.python_file) {
-      return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'A task must have one of notebook_task or spark_python_task.' });
+      return send(res, 400, {
+        error_code: 'INVALID_PARAMETER_VALUE',
+        message: 'A task must have one of notebook_task or spark_python_task.',
+      });
     }
     let compute: ComputeKind;
     let clusterId: string | null = null;
@@ -311,12 +356,18 @@ export class DatabricksEmulator {
       clusterId = `0115-${randomBytes(3).toString('hex')}-job${randomBytes(2).toString('hex')}`;
     } else {
       if (python && !task.environment_key) {
-        return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'A Python script task on serverless compute needs an environment_key.' });
+        return send(res, 400, {
+          error_code: 'INVALID_PARAMETER_VALUE',
+          message: 'A Python script task on serverless compute needs an environment_key.',
+        });
       }
       if (task.environment_key) {
         const envs = Array.isArray(body.environments) ? (body.environments as Array<{ environment_key?: string }>) : [];
         if (!envs.some((e) => e.environment_key === task.environment_key)) {
-          return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Environment ${String(task.environment_key)} is not defined in environments.` });
+          return send(res, 400, {
+            error_code: 'INVALID_PARAMETER_VALUE',
+            message: `Environment ${String(task.environment_key)} is not defined in environments.`,
+          });
         }
       }
       compute = 'serverless';
@@ -331,7 +382,12 @@ export class DatabricksEmulator {
       compute,
       clusterId,
       tasks: [
-        { runId: this.newId(), taskKey: String(task.task_key), spec: pick(task, ['notebook_task', 'spark_python_task', 'existing_cluster_id', 'environment_key']), main: true },
+        {
+          runId: this.newId(),
+          taskKey: String(task.task_key),
+          spec: pick(task, ['notebook_task', 'spark_python_task', 'existing_cluster_id', 'environment_key']),
+          main: true,
+        },
         ...Array.from({ length: extra }, (_, i) => ({ runId: this.newId(), taskKey: `noop_${i + 1}`, spec: {}, main: false })),
       ],
       submittedAt: this.clock.now(),
@@ -354,7 +410,9 @@ export class DatabricksEmulator {
         run.workDoneAt = this.clock.now();
       },
       (err: unknown) => {
-        run.outcome = { failure: { error: `Emulator: ${String(err)}`, errorTrace: err instanceof Error ? (err.stack ?? String(err)) : String(err) } };
+        run.outcome = {
+          failure: { error: `Emulator: ${String(err)}`, errorTrace: err instanceof Error ? (err.stack ?? String(err)) : String(err) },
+        };
         run.workDoneAt = this.clock.now();
       },
     );
@@ -367,8 +425,10 @@ export class DatabricksEmulator {
     const given = this.options.durations?.[compute];
     if (given) return given;
     const jitter = (base: number, spread: number) => Math.round(base + Math.random() * spread);
-    if (compute === 'serverless') return { queue: jitter(400, 1200), setup: jitter(6000, 6000), execution: jitter(9000, 4000), cleanup: jitter(300, 700) };
-    if (compute === 'existing-cluster') return { queue: jitter(100, 600), setup: jitter(400, 1200), execution: jitter(9000, 4000), cleanup: jitter(200, 500) };
+    if (compute === 'serverless')
+      return { queue: jitter(400, 1200), setup: jitter(6000, 6000), execution: jitter(9000, 4000), cleanup: jitter(300, 700) };
+    if (compute === 'existing-cluster')
+      return { queue: jitter(100, 600), setup: jitter(400, 1200), execution: jitter(9000, 4000), cleanup: jitter(200, 500) };
     return { queue: jitter(200, 800), setup: jitter(240_000, 180_000), execution: jitter(12_000, 6000), cleanup: jitter(2000, 3000) };
   }
 
@@ -386,14 +446,23 @@ export class DatabricksEmulator {
     if (notebook?.notebook_path) {
       const object = this.storage.workspace.get(notebook.notebook_path);
       source = object?.kind === 'NOTEBOOK' ? object.content.toString('utf8') : null;
-      if (source === null) return { failure: { error: `Notebook not found: ${notebook.notebook_path}`, errorTrace: `com.databricks.WorkflowException: com.databricks.NotebookExecutionException: FAILED: Notebook not found: ${notebook.notebook_path}` } };
+      if (source === null)
+        return {
+          failure: {
+            error: `Notebook not found: ${notebook.notebook_path}`,
+            errorTrace: `com.databricks.WorkflowException: com.databricks.NotebookExecutionException: FAILED: Notebook not found: ${notebook.notebook_path}`,
+          },
+        };
       parameters = { ...(notebook.base_parameters ?? {}) };
     } else {
       const file = python!.python_file!;
       const local = file.startsWith('/Workspace/') ? null : this.storage.local(file);
       const ws = this.storage.workspace.get(file.replace(/^\/Workspace/, ''));
       source = local && fs.existsSync(local) ? fs.readFileSync(local, 'utf8') : ws ? ws.content.toString('utf8') : null;
-      if (source === null) return { failure: { error: `FileNotFoundError: ${file}`, errorTrace: `FileNotFoundError: [Errno 2] No such file or directory: '${file}'` } };
+      if (source === null)
+        return {
+          failure: { error: `FileNotFoundError: ${file}`, errorTrace: `FileNotFoundError: [Errno 2] No such file or directory: '${file}'` },
+        };
       parameters = {};
       const args = python!.parameters ?? [];
       for (let i = 0; i < args.length; i++) {
@@ -420,8 +489,12 @@ export class DatabricksEmulator {
   private corruptResult(output: string | undefined, analysisId?: string): void {
     const local = output ? this.storage.local(output) : null;
     if (!local || !fs.existsSync(local)) return;
-    const doc = JSON.parse(fs.readFileSync(local, 'utf8')) as { analyses: Array<{ id: string; table: { columns: Array<{ type: string }>; rows: unknown[][] } | null }> };
-    const target = doc.analyses.find((a) => (analysisId ? a.id === analysisId : a.table && a.table.rows.length > 0 && a.table.columns.some((c) => c.type === 'integer')));
+    const doc = JSON.parse(fs.readFileSync(local, 'utf8')) as {
+      analyses: Array<{ id: string; table: { columns: Array<{ type: string }>; rows: unknown[][] } | null }>;
+    };
+    const target = doc.analyses.find((a) =>
+      analysisId ? a.id === analysisId : a.table && a.table.rows.length > 0 && a.table.columns.some((c) => c.type === 'integer'),
+    );
     if (!target?.table) return;
     const col = target.table.columns.findIndex((c) => c.type === 'integer' || c.type === 'float');
     const row = target.table.rows.findIndex((r) => typeof r[Math.max(col, 0)] === 'number');
@@ -443,7 +516,8 @@ export class DatabricksEmulator {
     const tasks = body.tasks as unknown[];
     const size = this.options.pageSize ?? 100;
     const start = pageToken ? Number(Buffer.from(pageToken, 'base64url').toString('utf8')) : 0;
-    if (!Number.isInteger(start) || start < 0 || start > tasks.length) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid page_token.' });
+    if (!Number.isInteger(start) || start < 0 || start > tasks.length)
+      return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Invalid page_token.' });
     const page: Record<string, unknown> = { ...body, tasks: tasks.slice(start, start + size) };
     if (start + size < tasks.length) page.next_page_token = Buffer.from(String(start + size)).toString('base64url');
     if (start > 0) page.prev_page_token = Buffer.from(String(Math.max(0, start - size))).toString('base64url');
@@ -455,14 +529,19 @@ export class DatabricksEmulator {
     if (parent) {
       return send(res, 400, {
         error_code: 'INVALID_PARAMETER_VALUE',
-        message: 'Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.',
+        message:
+          'Retrieving the output of runs with multiple tasks is not supported. Please retrieve the output of each individual task run instead.',
       });
     }
     const run = [...this.runs.values()].find((r) => r.tasks.some((t) => t.runId === runId));
     if (!run) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Run ${runId} does not exist.` });
     const task = run.tasks.find((t) => t.runId === runId)!;
     const v = viewRun(run, this.clock.now());
-    const metadata = withIds((runJson(run, this.clock.now(), this.host, this.workspaceId).tasks as Array<Record<string, unknown>>).find((t) => String(t.run_id) === runId)!);
+    const metadata = withIds(
+      (runJson(run, this.clock.now(), this.host, this.workspaceId).tasks as Array<Record<string, unknown>>).find(
+        (t) => String(t.run_id) === runId,
+      )!,
+    );
     const out: Record<string, unknown> = { metadata };
     if (!task.main || !v.workVisible || !run.outcome) return send(res, 200, out);
     const o = run.outcome;
@@ -482,7 +561,14 @@ export class DatabricksEmulator {
 
   // ---- Files API ----
 
-  private async filesRoute(method: string, p: string, req: http.IncomingMessage, res: http.ServerResponse, url: URL, record: RequestRecord): Promise<void> {
+  private async filesRoute(
+    method: string,
+    p: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    record: RequestRecord,
+  ): Promise<void> {
     const volume = this.storage.volumeOf(p);
     const local = this.storage.local(p);
     if (!volume || !local) {
@@ -509,7 +595,10 @@ export class DatabricksEmulator {
       }
       if (bytes > 5 * 1024 * MB) {
         fs.rmSync(tmp, { force: true });
-        return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'Files larger than 5 GiB cannot be uploaded in one request.' });
+        return send(res, 400, {
+          error_code: 'INVALID_PARAMETER_VALUE',
+          message: 'Files larger than 5 GiB cannot be uploaded in one request.',
+        });
       }
       fs.renameSync(tmp, local);
       record.bytes = bytes;
@@ -557,9 +646,11 @@ export class DatabricksEmulator {
     await drain(req);
     const volume = this.storage.volumeOf(p);
     const local = this.storage.local(p);
-    if (!volume || !local) return send(res, 404, { error_code: 'NOT_FOUND', message: `The path ${p} is not in an existing Unity Catalog volume.` });
+    if (!volume || !local)
+      return send(res, 404, { error_code: 'NOT_FOUND', message: `The path ${p} is not in an existing Unity Catalog volume.` });
     if (method === 'PUT') {
-      if (fs.existsSync(local) && !fs.statSync(local).isDirectory()) return send(res, 409, { error_code: 'ALREADY_EXISTS', message: `${p} is a file.` });
+      if (fs.existsSync(local) && !fs.statSync(local).isDirectory())
+        return send(res, 409, { error_code: 'ALREADY_EXISTS', message: `${p} is a file.` });
       fs.mkdirSync(local, { recursive: true });
       res.writeHead(204);
       res.end();
@@ -588,7 +679,12 @@ export class DatabricksEmulator {
     const contents = fs.readdirSync(local, { withFileTypes: true }).map((e) => {
       const full = path.join(local, e.name);
       const s = fs.statSync(full);
-      return { path: `${p.replace(/\/+$/, '')}/${e.name}`, name: e.name, is_directory: e.isDirectory(), ...(e.isDirectory() ? {} : { file_size: s.size, last_modified: s.mtimeMs }) };
+      return {
+        path: `${p.replace(/\/+$/, '')}/${e.name}`,
+        name: e.name,
+        is_directory: e.isDirectory(),
+        ...(e.isDirectory() ? {} : { file_size: s.size, last_modified: s.mtimeMs }),
+      };
     });
     return send(res, 200, { contents });
   }
@@ -609,7 +705,11 @@ export class DatabricksEmulator {
       case 'create': {
         const local = this.storage.dbfsLocal(pathArg);
         if (!local) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Invalid path: ${pathArg}` });
-        if (fs.existsSync(local) && !body.overwrite) return send(res, 400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: `A file or directory already exists at the input path ${pathArg}.` });
+        if (fs.existsSync(local) && !body.overwrite)
+          return send(res, 400, {
+            error_code: 'RESOURCE_ALREADY_EXISTS',
+            message: `A file or directory already exists at the input path ${pathArg}.`,
+          });
         const handle = this.newId();
         this.dbfsHandles.set(handle, { path: pathArg, chunks: [], lastUsed: now });
         return send(res, 200, { handle: new BigId(handle) });
@@ -619,12 +719,19 @@ export class DatabricksEmulator {
         const h = this.dbfsHandles.get(handleArg);
         if (!h || now - h.lastUsed > DBFS_HANDLE_IDLE_MS) {
           this.dbfsHandles.delete(handleArg);
-          return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `The handle ${handleArg} does not exist or has expired.` });
+          return send(res, 400, {
+            error_code: 'INVALID_PARAMETER_VALUE',
+            message: `The handle ${handleArg} does not exist or has expired.`,
+          });
         }
         h.lastUsed = now;
         if (action === 'add-block') {
           const data = Buffer.from(String(body.data ?? ''), 'base64');
-          if (data.length > MB) return send(res, 400, { error_code: 'MAX_BLOCK_SIZE_EXCEEDED', message: `The block of ${data.length} bytes is larger than 1 MB.` });
+          if (data.length > MB)
+            return send(res, 400, {
+              error_code: 'MAX_BLOCK_SIZE_EXCEEDED',
+              message: `The block of ${data.length} bytes is larger than 1 MB.`,
+            });
           h.chunks.push(data);
           return send(res, 200, {});
         }
@@ -636,14 +743,21 @@ export class DatabricksEmulator {
       }
       case 'get-status': {
         const local = this.storage.dbfsLocal(pathArg);
-        if (!local || !fs.existsSync(local)) return send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `No file or directory exists on path ${pathArg}.` });
+        if (!local || !fs.existsSync(local))
+          return send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `No file or directory exists on path ${pathArg}.` });
         const s = fs.statSync(local);
-        return send(res, 200, { path: pathArg.replace(/^dbfs:/, ''), is_dir: s.isDirectory(), file_size: s.isDirectory() ? 0 : s.size, modification_time: Math.round(s.mtimeMs) });
+        return send(res, 200, {
+          path: pathArg.replace(/^dbfs:/, ''),
+          is_dir: s.isDirectory(),
+          file_size: s.isDirectory() ? 0 : s.size,
+          modification_time: Math.round(s.mtimeMs),
+        });
       }
       case 'mkdirs': {
         const local = this.storage.dbfsLocal(pathArg);
         if (!local) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `Invalid path: ${pathArg}` });
-        if (fs.existsSync(local) && !fs.statSync(local).isDirectory()) return send(res, 400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: `A file exists at ${pathArg}.` });
+        if (fs.existsSync(local) && !fs.statSync(local).isDirectory())
+          return send(res, 400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: `A file exists at ${pathArg}.` });
         fs.mkdirSync(local, { recursive: true });
         return send(res, 200, {});
       }
@@ -659,11 +773,17 @@ export class DatabricksEmulator {
       }
       case 'read': {
         const local = this.storage.dbfsLocal(pathArg);
-        if (!local || !fs.existsSync(local)) return send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `No file or directory exists on path ${pathArg}.` });
+        if (!local || !fs.existsSync(local))
+          return send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `No file or directory exists on path ${pathArg}.` });
         const offset = Number(url.searchParams.get('offset') ?? 0);
         const length = Number(url.searchParams.get('length') ?? 0.5 * MB);
-        if (length > MB) return send(res, 400, { error_code: 'MAX_READ_SIZE_EXCEEDED', message: `Cannot read more than 1 MB per call (asked ${length}).` });
-        if (fs.statSync(local).isDirectory()) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `${pathArg} is a directory.` });
+        if (length > MB)
+          return send(res, 400, {
+            error_code: 'MAX_READ_SIZE_EXCEEDED',
+            message: `Cannot read more than 1 MB per call (asked ${length}).`,
+          });
+        if (fs.statSync(local).isDirectory())
+          return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: `${pathArg} is a directory.` });
         const all = fs.readFileSync(local);
         const chunk = all.subarray(offset, offset + length);
         return send(res, 200, { bytes_read: chunk.length, data: chunk.toString('base64') });
@@ -673,14 +793,26 @@ export class DatabricksEmulator {
 
   // ---- Workspace ----
 
-  private async workspaceRoute(action: string, method: string, req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+  private async workspaceRoute(
+    action: string,
+    method: string,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+  ): Promise<void> {
     const ws = this.storage.workspace;
     if (action === 'get-status') {
       await drain(req);
       const p = url.searchParams.get('path') ?? '';
       const o = ws.get(p);
       if (!o) return send(res, 404, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `Path (${p}) doesn't exist.` });
-      return send(res, 200, { path: p, object_type: o.kind, ...(o.language ? { language: o.language } : {}), size: o.content.length, modified_at: o.modifiedAt });
+      return send(res, 200, {
+        path: p,
+        object_type: o.kind,
+        ...(o.language ? { language: o.language } : {}),
+        size: o.content.length,
+        modified_at: o.modifiedAt,
+      });
     }
     if (method !== 'POST') {
       await drain(req);
@@ -688,7 +820,10 @@ export class DatabricksEmulator {
     }
     const raw = await readBody(req);
     if (action === 'import' && raw.length > WORKSPACE_IMPORT_LIMIT * 1.4 + 4096) {
-      return send(res, 400, { error_code: 'MAX_NOTEBOOK_SIZE_EXCEEDED', message: 'File size imported is (too large), exceeded max size (10485760 bytes).' });
+      return send(res, 400, {
+        error_code: 'MAX_NOTEBOOK_SIZE_EXCEEDED',
+        message: 'File size imported is (too large), exceeded max size (10485760 bytes).',
+      });
     }
     const body = JSON.parse(raw.toString('utf8') || '{}') as Record<string, unknown>;
     const p = String(body.path ?? '');
@@ -698,21 +833,35 @@ export class DatabricksEmulator {
       for (let i = 1; i <= parts.length; i++) {
         const dir = `/${parts.slice(0, i).join('/')}`;
         const existing = ws.get(dir);
-        if (existing && existing.kind !== 'DIRECTORY') return send(res, 400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: `Path (${dir}) already exists and is not a directory.` });
+        if (existing && existing.kind !== 'DIRECTORY')
+          return send(res, 400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: `Path (${dir}) already exists and is not a directory.` });
         if (!existing) ws.set(dir, { kind: 'DIRECTORY', content: Buffer.alloc(0), modifiedAt: this.clock.now() });
       }
       return send(res, 200, {});
     }
     const content = Buffer.from(String(body.content ?? ''), 'base64');
-    if (content.length > WORKSPACE_IMPORT_LIMIT) return send(res, 400, { error_code: 'MAX_NOTEBOOK_SIZE_EXCEEDED', message: `File size imported is (${content.length} bytes), exceeded max size (10485760 bytes).` });
+    if (content.length > WORKSPACE_IMPORT_LIMIT)
+      return send(res, 400, {
+        error_code: 'MAX_NOTEBOOK_SIZE_EXCEEDED',
+        message: `File size imported is (${content.length} bytes), exceeded max size (10485760 bytes).`,
+      });
     const parent = p.slice(0, p.lastIndexOf('/')) || '/';
-    if (ws.get(parent)?.kind !== 'DIRECTORY') return send(res, 400, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `The parent folder (${parent}) does not exist.` });
-    if (ws.has(p) && !body.overwrite) return send(res, 400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: `Path (${p}) already exists.` });
+    if (ws.get(parent)?.kind !== 'DIRECTORY')
+      return send(res, 400, { error_code: 'RESOURCE_DOES_NOT_EXIST', message: `The parent folder (${parent}) does not exist.` });
+    if (ws.has(p) && !body.overwrite)
+      return send(res, 400, { error_code: 'RESOURCE_ALREADY_EXISTS', message: `Path (${p}) already exists.` });
     const format = String(body.format ?? 'SOURCE');
     const language = body.language ? String(body.language) : undefined;
-    if (format === 'SOURCE' && !language) return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'The language is required for SOURCE imports.' });
-    const isNotebook = format === 'SOURCE' || format === 'JUPYTER' || (format === 'AUTO' && content.toString('utf8').startsWith(NOTEBOOK_HEADER));
-    ws.set(p, { kind: isNotebook ? 'NOTEBOOK' : 'FILE', ...(language ? { language } : isNotebook ? { language: 'PYTHON' } : {}), content, modifiedAt: this.clock.now() });
+    if (format === 'SOURCE' && !language)
+      return send(res, 400, { error_code: 'INVALID_PARAMETER_VALUE', message: 'The language is required for SOURCE imports.' });
+    const isNotebook =
+      format === 'SOURCE' || format === 'JUPYTER' || (format === 'AUTO' && content.toString('utf8').startsWith(NOTEBOOK_HEADER));
+    ws.set(p, {
+      kind: isNotebook ? 'NOTEBOOK' : 'FILE',
+      ...(language ? { language } : isNotebook ? { language: 'PYTHON' } : {}),
+      content,
+      modifiedAt: this.clock.now(),
+    });
     return send(res, 200, {});
   }
 

@@ -7,7 +7,10 @@ import path from 'node:path';
 
 export class EmulatorStorage {
   readonly volumes: Set<string>;
-  readonly workspace = new Map<string, { kind: 'NOTEBOOK' | 'FILE' | 'DIRECTORY'; language?: string; content: Buffer; modifiedAt: number }>();
+  readonly workspace = new Map<
+    string,
+    { kind: 'NOTEBOOK' | 'FILE' | 'DIRECTORY'; language?: string; content: Buffer; modifiedAt: number }
+  >();
 
   constructor(
     readonly root: string,

@@ -69,7 +69,13 @@ export async function oracleRunOn(session: OracleSession, plan: OraclePlan = {})
     }
     const missing = missingRequirements(spec, session.columns);
     if (missing.length) {
-      out.push({ id: spec.id, status: 'not-applicable', table: null, params: {}, reason: `Needs ${missing.map((m) => m.column).join(', ')}.` });
+      out.push({
+        id: spec.id,
+        status: 'not-applicable',
+        table: null,
+        params: {},
+        reason: `Needs ${missing.map((m) => m.column).join(', ')}.`,
+      });
       continue;
     }
     let params: ResolvedParams;
@@ -130,17 +136,26 @@ async function compute(ctx: Ctx): Promise<ResultTable> {
   switch (op.kind) {
     case 'counts':
       return table(
-        [['rows', 'integer'], ['columns', 'integer']],
+        [
+          ['rows', 'integer'],
+          ['columns', 'integer'],
+        ],
         [[(await ctx.s.one(`SELECT count(*) FROM ${ctx.stage}`))[0]!, ctx.s.columns.length]],
       );
     case 'schema':
       return table(
-        [['position', 'integer'], ['column', 'text'], ['type', 'text']],
+        [
+          ['position', 'integer'],
+          ['column', 'text'],
+          ['type', 'text'],
+        ],
         ctx.s.columns.map((c, i) => [i + 1, c.name, c.type]),
       );
     case 'head': {
       const cols = ctx.s.columns;
-      const rows = await ctx.s.rows(`SELECT ${cols.map((c) => keySql(q(c.identifier), c.type)).join(', ')} FROM ${ctx.stage} ORDER BY __row LIMIT ${Number(ctx.params.n)}`);
+      const rows = await ctx.s.rows(
+        `SELECT ${cols.map((c) => keySql(q(c.identifier), c.type)).join(', ')} FROM ${ctx.stage} ORDER BY __row LIMIT ${Number(ctx.params.n)}`,
+      );
       return { columns: cols.map((c) => ({ name: c.name, type: cellType(c.type) })), rows };
     }
     case 'describe':
@@ -152,7 +167,11 @@ async function compute(ctx: Ctx): Promise<ResultTable> {
       const r = await ctx.s.one(`SELECT count(*), ${cols.map((c) => `count(*) - count(${q(c.identifier)})`).join(', ')} FROM ${ctx.stage}`);
       const total = r[0] as number;
       return table(
-        [['column', 'text'], ['nulls', 'integer'], ['share', 'float']],
+        [
+          ['column', 'text'],
+          ['nulls', 'integer'],
+          ['share', 'float'],
+        ],
         cols.map((c, i) => [c.name, r[i + 1]!, total ? (r[i + 1] as number) / total : null]),
       );
     }
@@ -164,19 +183,51 @@ async function compute(ctx: Ctx): Promise<ResultTable> {
         const found = await ctx.s.rows(
           `SELECT ${v}, count(*) AS n FROM ${ctx.stage} WHERE ${v} IN (${SENTINELS.map(lit).join(', ')}) OR suffix(${v}, '*') GROUP BY ${v} ORDER BY n DESC, ${v} ASC`,
         );
-        for (const [value, n] of found) rows.push([c.name, value!, SENTINELS.includes(value as string) ? 'sentinel' : 'footnote', n!, total ? (n as number) / total : null]);
+        for (const [value, n] of found)
+          rows.push([
+            c.name,
+            value!,
+            SENTINELS.includes(value as string) ? 'sentinel' : 'footnote',
+            n!,
+            total ? (n as number) / total : null,
+          ]);
       }
-      return table([['column', 'text'], ['value', 'text'], ['kind', 'text'], ['count', 'integer'], ['share', 'float']], rows);
+      return table(
+        [
+          ['column', 'text'],
+          ['value', 'text'],
+          ['kind', 'text'],
+          ['count', 'integer'],
+          ['share', 'float'],
+        ],
+        rows,
+      );
     }
     case 'null-drop': {
       const cond = op.columns.map((n) => `${ctx.id(n)} IS NOT NULL`).join(' AND ');
       const [before, after] = await ctx.s.one(`SELECT count(*), count(*) FILTER (WHERE ${cond}) FROM ${ctx.stage}`);
-      return table([['rows_before', 'integer'], ['rows_after', 'integer'], ['dropped', 'integer']], [[before!, after!, (before as number) - (after as number)]]);
+      return table(
+        [
+          ['rows_before', 'integer'],
+          ['rows_after', 'integer'],
+          ['dropped', 'integer'],
+        ],
+        [[before!, after!, (before as number) - (after as number)]],
+      );
     }
     case 'duplicates': {
       const all = ctx.s.columns.map((c) => q(c.identifier)).join(', ');
-      const [rows, distinct] = await ctx.s.one(`SELECT (SELECT count(*) FROM ${ctx.stage}), (SELECT count(*) FROM (SELECT DISTINCT ${all} FROM ${ctx.stage}))`);
-      return table([['rows', 'integer'], ['distinct_rows', 'integer'], ['duplicate_rows', 'integer']], [[rows!, distinct!, (rows as number) - (distinct as number)]]);
+      const [rows, distinct] = await ctx.s.one(
+        `SELECT (SELECT count(*) FROM ${ctx.stage}), (SELECT count(*) FROM (SELECT DISTINCT ${all} FROM ${ctx.stage}))`,
+      );
+      return table(
+        [
+          ['rows', 'integer'],
+          ['distinct_rows', 'integer'],
+          ['duplicate_rows', 'integer'],
+        ],
+        [[rows!, distinct!, (rows as number) - (distinct as number)]],
+      );
     }
     case 'duplicate-values': {
       const v = ctx.id(op.column);
@@ -187,7 +238,13 @@ async function compute(ctx: Ctx): Promise<ResultTable> {
          FROM ${ctx.stage}`,
       );
       return table(
-        [['rows_with_vin', 'integer'], ['distinct_vins', 'integer'], ['duplicated_vins', 'integer'], ['rows_with_duplicated_vin', 'integer'], ['excess_rows', 'integer']],
+        [
+          ['rows_with_vin', 'integer'],
+          ['distinct_vins', 'integer'],
+          ['duplicated_vins', 'integer'],
+          ['rows_with_duplicated_vin', 'integer'],
+          ['excess_rows', 'integer'],
+        ],
         [[r[0]!, r[1]!, r[2]!, r[3]!, (r[0] as number) - (r[1] as number)]],
       );
     }
@@ -202,7 +259,13 @@ async function compute(ctx: Ctx): Promise<ResultTable> {
       const r = await ctx.s.one(`SELECT count(*), ${conds.map((c) => `count(*) FILTER (WHERE ${c})`).join(', ')} FROM ${ctx.stage}`);
       const total = r[0] as number;
       return table(
-        [['rule', 'text'], ['column', 'text'], ['limit', 'integer'], ['rows', 'integer'], ['share', 'float']],
+        [
+          ['rule', 'text'],
+          ['column', 'text'],
+          ['limit', 'integer'],
+          ['rows', 'integer'],
+          ['share', 'float'],
+        ],
         op.rules.map((rule, i) => [rule.id, rule.column, limit(rule.limit), r[i + 1]!, total ? (r[i + 1] as number) / total : null]),
       );
     }
@@ -215,7 +278,14 @@ async function compute(ctx: Ctx): Promise<ResultTable> {
         `SELECT m.brand, g.code, g.n FROM (SELECT ${v} AS code, count(*) AS n FROM ${ctx.stage} WHERE ${v} IS NOT NULL GROUP BY ${v}) g
          JOIN (VALUES ${map}) AS m(code, brand) ON m.code = g.code ORDER BY m.brand, g.n DESC, g.code`,
       );
-      return table([['brand', 'text'], ['code', 'text'], ['rows', 'integer']], rows);
+      return table(
+        [
+          ['brand', 'text'],
+          ['code', 'text'],
+          ['rows', 'integer'],
+        ],
+        rows,
+      );
     }
     case 'group-count': {
       const dims = op.dimensions.map((d) => dimSql(ctx, d));
@@ -245,7 +315,12 @@ function table(cols: Array<[string, ResultCellType]>, rows: ResultCell[][]): Res
 }
 
 /** Group counts with SQL ranks: count desc then keys ascending (nulls last), or keys only; top N + other. */
-async function groupCount(ctx: Ctx, dims: Array<{ sql: string; name: string; type: ColumnType }>, order: 'count' | 'key', topN: number): Promise<ResultTable> {
+async function groupCount(
+  ctx: Ctx,
+  dims: Array<{ sql: string; name: string; type: ColumnType }>,
+  order: 'count' | 'key',
+  topN: number,
+): Promise<ResultTable> {
   const keys = dims.map((_, i) => `k${i}`);
   const orderBy = [...(order === 'count' ? ['n DESC'] : []), ...keys.map((k) => `${k} ASC NULLS LAST`)].join(', ');
   const limit = topN > 0 ? topN : 2 ** 53;
@@ -258,7 +333,15 @@ async function groupCount(ctx: Ctx, dims: Array<{ sql: string; name: string; typ
       UNION ALL
       SELECT ${keys.map(() => 'NULL').join(', ')}, sum(n), sum(n) / any_value(total), true, ${limit} + 1 FROM r, t WHERE rk > ${limit} HAVING count(*) > 0
     ) ORDER BY o`);
-  return table([...dims.map((d) => [d.name, cellType(d.type)] as [string, ResultCellType]), ['count', 'integer'], ['share', 'float'], ['other', 'boolean']], rows);
+  return table(
+    [
+      ...dims.map((d) => [d.name, cellType(d.type)] as [string, ResultCellType]),
+      ['count', 'integer'],
+      ['share', 'float'],
+      ['other', 'boolean'],
+    ],
+    rows,
+  );
 }
 
 async function trend(
@@ -278,10 +361,24 @@ async function trend(
          yt AS (SELECT y, sum(n) AS t FROM g GROUP BY y)
     SELECT g.y, g.d2, g.n, g.n / yt.t, g.is_other FROM g JOIN yt ON g.y IS NOT DISTINCT FROM yt.y
     ORDER BY g.y ASC NULLS LAST, g.is_other, g.rk`);
-  return table([[by.name, cellType(by.type)], [dim.name, cellType(dim.type)], ['count', 'integer'], ['share', 'float'], ['other', 'boolean']], rows);
+  return table(
+    [
+      [by.name, cellType(by.type)],
+      [dim.name, cellType(dim.type)],
+      ['count', 'integer'],
+      ['share', 'float'],
+      ['other', 'boolean'],
+    ],
+    rows,
+  );
 }
 
-const PAIRS: Array<[string, ResultCellType]> = [['column_a', 'text'], ['column_b', 'text'], ['value', 'float'], ['n', 'integer']];
+const PAIRS: Array<[string, ResultCellType]> = [
+  ['column_a', 'text'],
+  ['column_b', 'text'],
+  ['value', 'float'],
+  ['n', 'integer'],
+];
 
 /** DuckDB's own corr() over pairwise-complete rows; Spearman on average ranks (rank + (ties − 1) / 2). */
 async function correlation(ctx: Ctx, names: string[], method: 'pearson' | 'spearman'): Promise<ResultTable> {
@@ -294,7 +391,9 @@ async function correlation(ctx: Ctx, names: string[], method: 'pearson' | 'spear
           ? base
           : `SELECT CAST(rank() OVER (ORDER BY x) AS DOUBLE) + (count(*) OVER (PARTITION BY x) - 1) / 2.0 AS x,
                     CAST(rank() OVER (ORDER BY y) AS DOUBLE) + (count(*) OVER (PARTITION BY y) - 1) / 2.0 AS y FROM (${base})`;
-      const [n, r] = await ctx.s.one(`SELECT count(*), CASE WHEN count(*) >= 2 AND var_pop(x) > 0 AND var_pop(y) > 0 THEN corr(x, y) END FROM (${src})`);
+      const [n, r] = await ctx.s.one(
+        `SELECT count(*), CASE WHEN count(*) >= 2 AND var_pop(x) > 0 AND var_pop(y) > 0 THEN corr(x, y) END FROM (${src})`,
+      );
       rows.push([a, b, r ?? null, n!]);
     }
   }
@@ -325,8 +424,17 @@ async function cramersV(ctx: Ctx, names: string[]): Promise<ResultTable> {
 async function histogram(ctx: Ctx): Promise<ResultTable> {
   const v = `CAST(${ctx.id(String(ctx.params.column))} AS DOUBLE)`;
   const bins = Number(ctx.params.bins);
-  const cols: Array<[string, ResultCellType]> = [['bin', 'integer'], ['lower', 'float'], ['upper', 'float'], ['count', 'integer']];
-  const [lo, hi, n] = (await ctx.s.one(`SELECT min(${v}), max(${v}), count(${v}) FROM ${ctx.stage}`)) as [number | null, number | null, number];
+  const cols: Array<[string, ResultCellType]> = [
+    ['bin', 'integer'],
+    ['lower', 'float'],
+    ['upper', 'float'],
+    ['count', 'integer'],
+  ];
+  const [lo, hi, n] = (await ctx.s.one(`SELECT min(${v}), max(${v}), count(${v}) FROM ${ctx.stage}`)) as [
+    number | null,
+    number | null,
+    number,
+  ];
   if (!n || lo === null || hi === null) return table(cols, []);
   if (lo === hi) return table(cols, [[0, lo, hi, n]]);
   const rows = await ctx.s.rows(`
@@ -343,7 +451,8 @@ async function histogram(ctx: Ctx): Promise<ResultTable> {
 function filterSql(ctx: Ctx, f: GroupByFilter): string {
   const c = ctx.col(f.column);
   const id = q(c.identifier);
-  const value = (v: unknown) => (isNum(c.type) ? String(Number(v)) : c.type === 'boolean' ? String(v === true || v === 'true') : lit(String(v)));
+  const value = (v: unknown) =>
+    isNum(c.type) ? String(Number(v)) : c.type === 'boolean' ? String(v === true || v === 'true') : lit(String(v));
   switch (f.op) {
     case 'isNull':
       return `${id} IS NULL`;
@@ -370,7 +479,16 @@ async function groupBy(ctx: Ctx): Promise<ResultTable> {
   const dims = (ctx.params.dimensions as string[]).map((n) => dimSql(ctx, { column: n }));
   const agg = String(ctx.params.aggregate);
   const m = ctx.params.measure ? `CAST(${ctx.id(String(ctx.params.measure))} AS DOUBLE)` : null;
-  const value = agg === 'count' ? (m ? `count(${m})` : 'count(*)') : agg === 'mean' ? `avg(${m})` : agg === 'median' ? `quantile_cont(${m}, 0.5)` : `${agg}(${m})`;
+  const value =
+    agg === 'count'
+      ? m
+        ? `count(${m})`
+        : 'count(*)'
+      : agg === 'mean'
+        ? `avg(${m})`
+        : agg === 'median'
+          ? `quantile_cont(${m}, 0.5)`
+          : `${agg}(${m})`;
   const f = ctx.params.filter as GroupByFilter | null;
   const topN = Number(ctx.params.topN);
   const limit = topN > 0 ? topN : 2 ** 53;
@@ -385,12 +503,29 @@ async function groupBy(ctx: Ctx): Promise<ResultTable> {
       SELECT ${keys.map(() => 'NULL').join(', ')}, (SELECT CAST(${value} AS DOUBLE) FROM base JOIN r ON ${keys.map((k) => `base.${k} IS NOT DISTINCT FROM r.${k}`).join(' AND ')} WHERE r.rk > ${limit}),
              sum(n), true, ${limit} + 1 FROM r WHERE rk > ${limit} HAVING count(*) > 0
     ) ORDER BY o`);
-  return table([...dims.map((d) => [d.name, cellType(d.type)] as [string, ResultCellType]), ['value', 'float'], ['rows', 'integer'], ['other', 'boolean']], rows);
+  return table(
+    [
+      ...dims.map((d) => [d.name, cellType(d.type)] as [string, ResultCellType]),
+      ['value', 'float'],
+      ['rows', 'integer'],
+      ['other', 'boolean'],
+    ],
+    rows,
+  );
 }
 
 /** Per-column statistics with SQL aggregates: sample std, linear-interpolated quantiles, distinct non-null values. */
 async function columnStats(ctx: Ctx, quantiles: number[]) {
-  const out: Array<{ count: number; nulls: number; distinct: number; mean: ResultCell; std: ResultCell; min: ResultCell; max: ResultCell; qs: ResultCell[] }> = [];
+  const out: Array<{
+    count: number;
+    nulls: number;
+    distinct: number;
+    mean: ResultCell;
+    std: ResultCell;
+    min: ResultCell;
+    max: ResultCell;
+    qs: ResultCell[];
+  }> = [];
   for (const c of ctx.s.columns) {
     const id = q(c.identifier);
     const num = isNum(c.type);
@@ -399,14 +534,25 @@ async function columnStats(ctx: Ctx, quantiles: number[]) {
       ? `avg(${d}), CASE WHEN count(${id}) > 1 THEN stddev_samp(${d}) END, CAST(min(${id}) AS DOUBLE), CAST(max(${id}) AS DOUBLE), ${quantiles.map((p) => `quantile_cont(${d}, ${p})`).join(', ')}`
       : `NULL, NULL, ${keySql(`min(${id})`, c.type)}, ${keySql(`max(${id})`, c.type)}, ${quantiles.map(() => 'NULL').join(', ')}`;
     const r = await ctx.s.one(`SELECT count(${id}), count(*) - count(${id}), count(DISTINCT ${id}), ${extra} FROM ${ctx.stage}`);
-    out.push({ count: r[0] as number, nulls: r[1] as number, distinct: r[2] as number, mean: r[3]!, std: r[4]!, min: r[5]!, max: r[6]!, qs: r.slice(7) });
+    out.push({
+      count: r[0] as number,
+      nulls: r[1] as number,
+      distinct: r[2] as number,
+      mean: r[3]!,
+      std: r[4]!,
+      min: r[5]!,
+      max: r[6]!,
+      qs: r.slice(7),
+    });
   }
   return out;
 }
 
 async function topValues(ctx: Ctx, c: DatasetColumn, k: number): Promise<ResultCell[][]> {
   const id = q(c.identifier);
-  return ctx.s.rows(`SELECT ${keySql(id, c.type)} AS v, count(*) AS n FROM ${ctx.stage} WHERE ${id} IS NOT NULL GROUP BY ${id} ORDER BY n DESC, ${id} ASC LIMIT ${k}`);
+  return ctx.s.rows(
+    `SELECT ${keySql(id, c.type)} AS v, count(*) AS n FROM ${ctx.stage} WHERE ${id} IS NOT NULL GROUP BY ${id} ORDER BY n DESC, ${id} ASC LIMIT ${k}`,
+  );
 }
 
 async function describe(ctx: Ctx): Promise<ResultTable> {
@@ -414,14 +560,45 @@ async function describe(ctx: Ctx): Promise<ResultTable> {
   const rows: ResultCell[][] = [];
   for (const [i, c] of ctx.s.columns.entries()) {
     const s = stats[i]!;
-    if (isNum(c.type)) rows.push([c.name, c.type, s.count, s.nulls, s.mean, s.std, s.min, s.qs[0]!, s.qs[1]!, s.qs[2]!, s.max, s.distinct, null, null]);
+    if (isNum(c.type))
+      rows.push([c.name, c.type, s.count, s.nulls, s.mean, s.std, s.min, s.qs[0]!, s.qs[1]!, s.qs[2]!, s.max, s.distinct, null, null]);
     else {
       const top = c.type === 'text' ? (await topValues(ctx, c, 1))[0] : undefined;
-      rows.push([c.name, c.type, s.count, s.nulls, null, null, null, null, null, null, null, s.distinct, top ? top[0]! : null, top ? top[1]! : null]);
+      rows.push([
+        c.name,
+        c.type,
+        s.count,
+        s.nulls,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        null,
+        s.distinct,
+        top ? top[0]! : null,
+        top ? top[1]! : null,
+      ]);
     }
   }
   return table(
-    [['column', 'text'], ['type', 'text'], ['count', 'integer'], ['nulls', 'integer'], ['mean', 'float'], ['std', 'float'], ['min', 'float'], ['p25', 'float'], ['p50', 'float'], ['p75', 'float'], ['max', 'float'], ['distinct', 'integer'], ['top', 'text'], ['top_count', 'integer']],
+    [
+      ['column', 'text'],
+      ['type', 'text'],
+      ['count', 'integer'],
+      ['nulls', 'integer'],
+      ['mean', 'float'],
+      ['std', 'float'],
+      ['min', 'float'],
+      ['p25', 'float'],
+      ['p50', 'float'],
+      ['p75', 'float'],
+      ['max', 'float'],
+      ['distinct', 'integer'],
+      ['top', 'text'],
+      ['top_count', 'integer'],
+    ],
     rows,
   );
 }
@@ -435,12 +612,39 @@ async function profile(ctx: Ctx): Promise<ResultTable> {
   for (const [i, c] of ctx.s.columns.entries()) {
     const s = stats[i]!;
     const tops = (await topValues(ctx, c, k)).map(([v, n]) => `${text(v!)} (${n})`).join('; ');
-    rows.push([c.name, c.type, total, s.nulls, total ? s.nulls / total : null, s.distinct, text(s.min), text(s.max), s.mean, s.std, ...s.qs, tops || null]);
+    rows.push([
+      c.name,
+      c.type,
+      total,
+      s.nulls,
+      total ? s.nulls / total : null,
+      s.distinct,
+      text(s.min),
+      text(s.max),
+      s.mean,
+      s.std,
+      ...s.qs,
+      tops || null,
+    ]);
   }
   return table(
     [
-      ['column', 'text'], ['type', 'text'], ['rows', 'integer'], ['nulls', 'integer'], ['null_share', 'float'], ['distinct', 'integer'], ['min', 'text'], ['max', 'text'],
-      ['mean', 'float'], ['std', 'float'], ['p05', 'float'], ['p25', 'float'], ['p50', 'float'], ['p75', 'float'], ['p95', 'float'], ['top_values', 'text'],
+      ['column', 'text'],
+      ['type', 'text'],
+      ['rows', 'integer'],
+      ['nulls', 'integer'],
+      ['null_share', 'float'],
+      ['distinct', 'integer'],
+      ['min', 'text'],
+      ['max', 'text'],
+      ['mean', 'float'],
+      ['std', 'float'],
+      ['p05', 'float'],
+      ['p25', 'float'],
+      ['p50', 'float'],
+      ['p75', 'float'],
+      ['p95', 'float'],
+      ['top_values', 'text'],
     ],
     rows,
   );

@@ -8,7 +8,10 @@ import { col, columnDim, declaredColumns, sharedGroupCounts, type OpContext } fr
 import { isPlainText, valueRuns } from './value-runs';
 
 export async function nullsOp(ctx: OpContext): Promise<ResultTable> {
-  const counts = ctx.frame.select(...ctx.columns.map((c) => pl.col(c.identifier))).nullCount().rows()[0]!;
+  const counts = ctx.frame
+    .select(...ctx.columns.map((c) => pl.col(c.identifier)))
+    .nullCount()
+    .rows()[0]!;
   const total = ctx.frame.height;
   return {
     columns: declaredColumns(ctx),
@@ -32,18 +35,28 @@ export async function sentinelsOp(ctx: OpContext): Promise<ResultTable> {
       const df = await ctx.frame
         .lazy()
         .select(v)
-        .filter(labels ? pl.col('value').isIn(codes) : pl.col('value').isIn([...SENTINELS]).or(pl.col('value').str.endsWith('*')))
+        .filter(
+          labels
+            ? pl.col('value').isIn(codes)
+            : pl
+                .col('value')
+                .isIn([...SENTINELS])
+                .or(pl.col('value').str.endsWith('*')),
+        )
         .groupBy('value')
         .agg(pl.len().alias('n'))
         .collect();
       const values = (df.getColumn('value').toArray() as unknown[]).map((x) => cellOf(x, 'text', labels) as string);
       const counts = df.getColumn('n').toArray() as number[];
-      return values.map((value, i) => ({ value, count: Number(counts[i]) })).sort((a, b) => b.count - a.count || compareText(a.value, b.value));
+      return values
+        .map((value, i) => ({ value, count: Number(counts[i]) }))
+        .sort((a, b) => b.count - a.count || compareText(a.value, b.value));
     }),
   );
   const rows: ResultCell[][] = [];
   text.forEach((c, i) => {
-    for (const f of found[i]!) rows.push([c.name, f.value, SENTINELS.includes(f.value) ? 'sentinel' : 'footnote', f.count, total ? f.count / total : null]);
+    for (const f of found[i]!)
+      rows.push([c.name, f.value, SENTINELS.includes(f.value) ? 'sentinel' : 'footnote', f.count, total ? f.count / total : null]);
   });
   return {
     columns: declaredColumns(ctx),
@@ -102,12 +115,7 @@ export async function duplicateValuesOp(ctx: OpContext): Promise<ResultTable> {
   const runs = isPlainText(ctx.frame, c.identifier) ? await valueRuns(ctx.frame, c.identifier, { value: 'v', count: 'n' }) : null;
   const counts = runs
     ? runs.lazy()
-    : ctx.frame
-        .lazy()
-        .select(pl.col(c.identifier).alias('v'))
-        .filter(pl.col('v').isNotNull())
-        .groupBy('v')
-        .agg(pl.len().alias('n'));
+    : ctx.frame.lazy().select(pl.col(c.identifier).alias('v')).filter(pl.col('v').isNotNull()).groupBy('v').agg(pl.len().alias('n'));
   const stats = await counts
     .select(
       pl.col('n').sum().alias('withValue'),
@@ -138,7 +146,12 @@ export async function outOfRangeOp(ctx: OpContext): Promise<ResultTable> {
           : v.gt(pl.col(col(ctx, r.otherColumn!).identifier).cast(pl.Float64).add(pl.lit(limit)));
     return test.fillNull(false).cast(pl.Int64).sum().alias(`r${i}`);
   });
-  const row = (await ctx.frame.lazy().select(...exprs).collect()).rows()[0]!;
+  const row = (
+    await ctx.frame
+      .lazy()
+      .select(...exprs)
+      .collect()
+  ).rows()[0]!;
   const total = ctx.frame.height;
   return {
     columns: declaredColumns(ctx),

@@ -51,7 +51,8 @@ export function dimension(ctx: OpContext, d: Dimension): Dim {
     return columnDim(c, name, ctx.labels[c.identifier]);
   }
   const vy = pl.col(col(ctx, CRASH.vehicleYear).identifier).cast(pl.Int64);
-  const expr = d.derived === 'vehicle-age' ? pl.col(col(ctx, CRASH.year).identifier).cast(pl.Int64).sub(vy) : pl.lit(2025).cast(pl.Int64).sub(vy);
+  const expr =
+    d.derived === 'vehicle-age' ? pl.col(col(ctx, CRASH.year).identifier).cast(pl.Int64).sub(vy) : pl.lit(2025).cast(pl.Int64).sub(vy);
   return { expr: expr.alias(name), name, type: 'bigint' };
 }
 
@@ -151,7 +152,10 @@ async function plainTextRuns(frame: pl.DataFrame, dims: Dim[], dropNullKeys: boo
   if (!runs) return null;
   const nulls = frame.getColumn(source).nullCount();
   if (dropNullKeys || !nulls) return runs;
-  const nullGroup = pl.DataFrame({ [dims[0]!.name]: pl.Series(dims[0]!.name, [null], pl.Utf8), __count: pl.Series('__count', [nulls], pl.Int64) });
+  const nullGroup = pl.DataFrame({
+    [dims[0]!.name]: pl.Series(dims[0]!.name, [null], pl.Utf8),
+    __count: pl.Series('__count', [nulls], pl.Int64),
+  });
   return pl.concat([runs, nullGroup], { how: 'vertical' });
 }
 

@@ -13,7 +13,14 @@ export async function correlationMatrix(ctx: OpContext, names: string[], method:
   const pairs: Array<[number, number]> = [];
   for (let i = 0; i < ids.length; i++) for (let j = i; j < ids.length; j++) pairs.push([i, j]);
   const exprs = pairs.flatMap(([i, j], k) => pairExprs(ids[i]!, ids[j]!, method, k));
-  const row = exprs.length ? ((await ctx.frame.lazy().select(...exprs).collect()).toRecords()[0] as Record<string, unknown>) : {};
+  const row = exprs.length
+    ? ((
+        await ctx.frame
+          .lazy()
+          .select(...exprs)
+          .collect()
+      ).toRecords()[0] as Record<string, unknown>)
+    : {};
   const value = new Map<string, { value: number | null; n: number }>();
   pairs.forEach(([i, j], k) => {
     const [n, sxy, sxx, syy] = ['n', 'sxy', 'sxx', 'syy'].map((f) => Number(row[`${k}:${f}`] ?? 0)) as [number, number, number, number];
@@ -137,6 +144,7 @@ export async function histogramOp(ctx: OpContext): Promise<ResultTable> {
   bv.forEach((b, i) => byBin.set(Number(b), Number(cv[i])));
   const width = hi - lo;
   const rows: ResultCell[][] = [];
-  for (let i = 0; i < bins; i++) rows.push([i, lo + (width * i) / bins, i === bins - 1 ? hi : lo + (width * (i + 1)) / bins, byBin.get(i) ?? 0]);
+  for (let i = 0; i < bins; i++)
+    rows.push([i, lo + (width * i) / bins, i === bins - 1 ? hi : lo + (width * (i + 1)) / bins, byBin.get(i) ?? 0]);
   return { columns, rows };
 }

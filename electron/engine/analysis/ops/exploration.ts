@@ -80,7 +80,12 @@ async function columnStats(
       exprs.push(e.min().alias(`${i}:min`), e.max().alias(`${i}:max`));
     }
   });
-  const row = (await frame.lazy().select(...exprs).collect()).toRecords()[0] as Record<string, unknown>;
+  const row = (
+    await frame
+      .lazy()
+      .select(...exprs)
+      .collect()
+  ).toRecords()[0] as Record<string, unknown>;
   return cols.map((c, i) => {
     const count = Number(row[`${i}:count`]);
     const numeric = isNumeric(c);
@@ -107,10 +112,41 @@ export async function describeOp(ctx: OpContext): Promise<ResultTable> {
   ]);
   const rows: ResultCell[][] = ctx.columns.map((c, i) => {
     const s = stats[i]!;
-    if (isNumeric(c)) return [c.name, c.type, s.count, s.nulls, s.mean, s.std, s.min, s.quantiles[0]!, s.quantiles[1]!, s.quantiles[2]!, s.max, s.distinct, null, null];
+    if (isNumeric(c))
+      return [
+        c.name,
+        c.type,
+        s.count,
+        s.nulls,
+        s.mean,
+        s.std,
+        s.min,
+        s.quantiles[0]!,
+        s.quantiles[1]!,
+        s.quantiles[2]!,
+        s.max,
+        s.distinct,
+        null,
+        null,
+      ];
     const t = c.type === 'text' ? tops[text.indexOf(c)]! : undefined;
     const top = t?.groups[0];
-    return [c.name, c.type, s.count, s.nulls, null, null, null, null, null, null, null, t ? t.groupCount : s.distinct, top ? top.keys[0]! : null, top ? top.count : null];
+    return [
+      c.name,
+      c.type,
+      s.count,
+      s.nulls,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      t ? t.groupCount : s.distinct,
+      top ? top.keys[0]! : null,
+      top ? top.count : null,
+    ];
   });
   return {
     columns: declaredColumns(ctx),

@@ -5,7 +5,18 @@ import type { ResultCell, ResultTable } from '../../../../shared/contract/analys
 import type { DatasetColumn } from '../../../../shared/types';
 import { compareKeyLists, compareKeys, groupCountTable, orderGroups, resultType, toCell, topWithOther, type Group } from '../result-table';
 import { codeOf, lowerBound, type Labels } from '../dictionary';
-import { col, columnDim, dimension, dimKey, dimTypes, keyCell, orderedGroups, sharedGroupCounts, type Dim, type OpContext } from './context';
+import {
+  col,
+  columnDim,
+  dimension,
+  dimKey,
+  dimTypes,
+  keyCell,
+  orderedGroups,
+  sharedGroupCounts,
+  type Dim,
+  type OpContext,
+} from './context';
 
 export async function groupCountOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
@@ -39,7 +50,10 @@ export async function trendOp(ctx: OpContext): Promise<ResultTable> {
     sharedGroupCounts(ctx, stage, [dim], dimKey(op.dimension)),
     sharedGroupCounts(ctx, stage, [by, dim], `c:${op.by}|${dimKey(op.dimension)}`),
   ]);
-  const ranked = orderGroups(overall.map((g) => ({ ...g })), op.order === 'key' ? 'key' : 'count');
+  const ranked = orderGroups(
+    overall.map((g) => ({ ...g })),
+    op.order === 'key' ? 'key' : 'count',
+  );
   const { top } = topWithOther(ranked, topN);
   const rank = new Map<ResultCell, number>();
   top.forEach((g, i) => rank.set(g.keys[0]!, i));
@@ -59,7 +73,9 @@ export async function trendOp(ctx: OpContext): Promise<ResultTable> {
   for (const year of years) {
     const y = byYear.get(year)!;
     const ordered =
-      op.order === 'key' ? y.rows.sort((a, b) => compareKeys(a.keys[1]!, b.keys[1]!)) : y.rows.sort((a, b) => rank.get(a.keys[1]!)! - rank.get(b.keys[1]!)!);
+      op.order === 'key'
+        ? y.rows.sort((a, b) => compareKeys(a.keys[1]!, b.keys[1]!))
+        : y.rows.sort((a, b) => rank.get(a.keys[1]!)! - rank.get(b.keys[1]!)!);
     for (const g of ordered) rows.push([year, g.keys[1]!, g.count, g.count / y.total, false]);
     if (y.other > 0) rows.push([year, null, y.other, y.other / y.total, true]);
   }
@@ -198,7 +214,12 @@ export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
   type G = { keys: ResultCell[]; value: number | null; rows: number; index: number };
   const groups: G[] = [];
   for (let i = 0; i < grouped.height; i++) {
-    groups.push({ keys: keyCols.map((k, j) => keyCell(k[i], dims[j]!)), value: toCell(values[i]) as number | null, rows: Number(counts[i]), index: i });
+    groups.push({
+      keys: keyCols.map((k, j) => keyCell(k[i], dims[j]!)),
+      value: toCell(values[i]) as number | null,
+      rows: Number(counts[i]),
+      index: i,
+    });
   }
   groups.sort((a, b) => {
     if (a.value !== b.value) {
@@ -213,9 +234,7 @@ export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
   for (const g of shown) rows.push([...g.keys, g.value, g.rows, false]);
   if (shown.length < groups.length) {
     // The other bucket is aggregated again over its rows (a median does not combine).
-    const inTop = shown
-      .map((g) => g.keys.map((k, j) => keyEquals(dims[j]!, k)).reduce((a, b) => a.and(b)))
-      .reduce((a, b) => a.or(b));
+    const inTop = shown.map((g) => g.keys.map((k, j) => keyEquals(dims[j]!, k)).reduce((a, b) => a.and(b))).reduce((a, b) => a.or(b));
     const o = await withDims
       .filter(inTop.not())
       .select(aggregateExpr(aggregate, measure).cast(pl.Float64).alias('__value'), pl.len().alias('__rows'))
@@ -223,7 +242,12 @@ export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
     rows.push([...names.map(() => null), toCell(o.getColumn('__value').get(0)), Number(o.getColumn('__rows').get(0)), true]);
   }
   return {
-    columns: [...dims.map((d) => ({ name: d.name, type: resultType(d.type) })), { name: 'value', type: 'float' }, { name: 'rows', type: 'integer' }, { name: 'other', type: 'boolean' }],
+    columns: [
+      ...dims.map((d) => ({ name: d.name, type: resultType(d.type) })),
+      { name: 'value', type: 'float' },
+      { name: 'rows', type: 'integer' },
+      { name: 'other', type: 'boolean' },
+    ],
     rows,
   };
 }

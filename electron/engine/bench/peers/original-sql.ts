@@ -40,7 +40,8 @@ export function buildOriginalPlan(target: { sql: string; name: string }, columns
     if (!c) throw new Error(`column "${name}" is not in the dataset`);
     return quoteIdent(c.identifier);
   };
-  const quantile = (expr: string, p: number) => (dialect === 'duckdb' ? `quantile_cont(${expr}, ${p})` : `percentile_cont(${p}) WITHIN GROUP (ORDER BY ${expr})`);
+  const quantile = (expr: string, p: number) =>
+    dialect === 'duckdb' ? `quantile_cont(${expr}, ${p})` : `percentile_cont(${p}) WITHIN GROUP (ORDER BY ${expr})`;
   const stageTable = (spec: AnalysisSpec) => (spec.stage === 'cleaned' && ORIGINAL_CLEANING.dropOriginalNulls ? CLEANED : table);
 
   const nullDrop = ORIGINAL_ANALYSES.find((a) => a.op.kind === 'null-drop');
@@ -104,13 +105,22 @@ export function buildOriginalPlan(target: { sql: string; name: string }, columns
         break;
       }
       case 'nulls':
-        queries.push({ id: spec.id, sql: `SELECT count(*), ${columns.map((c) => `count(*) - count(${quoteIdent(c.identifier)})`).join(', ')} FROM ${from}` });
+        queries.push({
+          id: spec.id,
+          sql: `SELECT count(*), ${columns.map((c) => `count(*) - count(${quoteIdent(c.identifier)})`).join(', ')} FROM ${from}`,
+        });
         break;
       case 'null-drop':
-        queries.push({ id: spec.id, sql: `SELECT count(*) AS rows_before, count(*) FILTER (WHERE ${allPresent}) AS rows_after FROM ${from}` });
+        queries.push({
+          id: spec.id,
+          sql: `SELECT count(*) AS rows_before, count(*) FILTER (WHERE ${allPresent}) AS rows_after FROM ${from}`,
+        });
         break;
       case 'duplicates':
-        queries.push({ id: spec.id, sql: `SELECT (SELECT count(*) FROM ${from}) AS rows, (SELECT count(*) FROM (SELECT DISTINCT * FROM ${from}) d) AS distinct_rows` });
+        queries.push({
+          id: spec.id,
+          sql: `SELECT (SELECT count(*) FROM ${from}) AS rows, (SELECT count(*) FROM (SELECT DISTINCT * FROM ${from}) d) AS distinct_rows`,
+        });
         break;
       case 'group-count': {
         const keys = op.dimensions.map((d, i) => `${dimensionExpr(d)} AS k${i}`);

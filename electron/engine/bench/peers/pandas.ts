@@ -45,7 +45,14 @@ export async function findPandas(candidates: string[]): Promise<PandasPeer> {
 }
 
 /** Loads the first `rows` rows (0: all) of the CSV into schema.table; returns the rows loaded and the seconds it took. */
-export async function pandasToSql(peer: PandasPeer, connection: Connection, file: string, schema: string, table: string, rows: number): Promise<{ rows: number; seconds: number }> {
+export async function pandasToSql(
+  peer: PandasPeer,
+  connection: Connection,
+  file: string,
+  schema: string,
+  table: string,
+  rows: number,
+): Promise<{ rows: number; seconds: number }> {
   const env = {
     ...process.env,
     PGHOST: connection.host,
@@ -56,6 +63,7 @@ export async function pandasToSql(peer: PandasPeer, connection: Connection, file
   };
   const result = await runChecked(peer.python, ['-c', SCRIPT, file, schema, table, String(rows)], { env });
   const [loaded, seconds] = result.stdout.trim().split(/\s+/).map(Number);
-  if (!Number.isFinite(loaded) || !Number.isFinite(seconds)) throw new Error(`pandas peer printed no timing: ${result.stdout.slice(0, 200)}`);
+  if (!Number.isFinite(loaded) || !Number.isFinite(seconds))
+    throw new Error(`pandas peer printed no timing: ${result.stdout.slice(0, 200)}`);
   return { rows: loaded!, seconds: seconds! };
 }

@@ -25,7 +25,12 @@ export interface RunProcessOptions {
 export function runProcess(command: string, args: string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
   const maxStdout = options.maxStdout ?? 4_000_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
+    const child = spawn(command, args, {
+      env: options.env ?? process.env,
+      cwd: options.cwd,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: options.signal,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {

@@ -20,7 +20,12 @@ export async function analyzeSection(ctx: BenchContext): Promise<SectionResult> 
     dataset = await ensureDataset(ctx);
   } catch (err) {
     const ids = ['analyze.polars', 'analyze.duckdb', 'analyze.postgres'];
-    return { name: 'analyze', status: 'not available', reason: err instanceof Error ? err.message : String(err), measurements: ids.map((id) => unavailable(id, id, err)) };
+    return {
+      name: 'analyze',
+      status: 'not available',
+      reason: err instanceof Error ? err.message : String(err),
+      measurements: ids.map((id) => unavailable(id, id, err)),
+    };
   }
   const measurements: Measurement[] = [];
   const runs: Array<Pick<AnalysisRun, 'loadMs' | 'loadSource' | 'totalMs'> & { failed: string[] }> = [];
@@ -32,7 +37,11 @@ export async function analyzeSection(ctx: BenchContext): Promise<SectionResult> 
     run: async () => {
       const started = process.hrtime.bigint();
       const run = await product('analysis/run', () =>
-        ctx.client.run('analysis/run', { dataset: dataset.dataset, version: dataset.version, analyses: ORIGINAL_IDS, fresh: true }, { signal: ctx.signal }),
+        ctx.client.run(
+          'analysis/run',
+          { dataset: dataset.dataset, version: dataset.version, analyses: ORIGINAL_IDS, fresh: true },
+          { signal: ctx.signal },
+        ),
       );
       const wall = Number(process.hrtime.bigint() - started) / 1e9;
       const failed = run.results.filter((r) => r.status !== 'ok').map((r) => `${r.id}: ${r.status}${r.reason ? ` (${r.reason})` : ''}`);
@@ -45,7 +54,11 @@ export async function analyzeSection(ctx: BenchContext): Promise<SectionResult> 
 
   let duck: DuckPeer | null = null;
   let duckError: unknown = null;
-  const duckPlan = buildOriginalPlan({ sql: DUCK_TABLE, name: DUCK_TABLE }, dataset.columns.map((c) => ({ ...c, identifier: c.name })), 'duckdb');
+  const duckPlan = buildOriginalPlan(
+    { sql: DUCK_TABLE, name: DUCK_TABLE },
+    dataset.columns.map((c) => ({ ...c, identifier: c.name })),
+    'duckdb',
+  );
   try {
     ctx.log('  loading the CSV into DuckDB (in-memory)');
     const started = process.hrtime.bigint();
@@ -53,7 +66,9 @@ export async function analyzeSection(ctx: BenchContext): Promise<SectionResult> 
     const rows = await duck.loadCsv(ctx.file, dataset.columns);
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     if (rows !== dataset.rows) throw new Error(`DuckDB read ${rows} rows, the product imported ${dataset.rows}`);
-    measurements.push(fromSamples('analyze.duckdb_load', 'DuckDB read_csv into an in-memory table (once, context)', [seconds], { rows, bytes: ctx.bytes }));
+    measurements.push(
+      fromSamples('analyze.duckdb_load', 'DuckDB read_csv into an in-memory table (once, context)', [seconds], { rows, bytes: ctx.bytes }),
+    );
   } catch (err) {
     duck?.close();
     duck = null;
@@ -94,11 +109,17 @@ export async function analyzeSection(ctx: BenchContext): Promise<SectionResult> 
     measurements.unshift(
       ...(await measureAll(ctx.options.protocol, [polars, duckdb, postgres], {
         signal: ctx.signal,
-        onSample: (c, s, round, warm) => ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(2)} s`),
+        onSample: (c, s, round, warm) =>
+          ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(2)} s`),
       })),
     );
   } finally {
     duck?.close();
   }
-  return { name: 'analyze', status: sectionStatus(measurements), measurements, facts: { dataset: dataset.dataset, version: dataset.version, analyses: ORIGINAL_IDS } };
+  return {
+    name: 'analyze',
+    status: sectionStatus(measurements),
+    measurements,
+    facts: { dataset: dataset.dataset, version: dataset.version, analyses: ORIGINAL_IDS },
+  };
 }

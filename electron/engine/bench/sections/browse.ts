@@ -14,7 +14,6 @@ import { mulberry32 } from '../../generate/random';
 
 const PAGE_ROWS = 200;
 
-
 /** Two views like a user's: sorted by a number with an equality filter, sorted by text with a range filter. */
 export async function browseViews(ctx: BenchContext, dataset: DatasetVersionInfo): Promise<Array<{ name: string; view: DatasetView }>> {
   const byName = (name: string) => dataset.columns.find((c) => c.name === name);
@@ -34,14 +33,22 @@ export async function browseViews(ctx: BenchContext, dataset: DatasetVersionInfo
     if (value !== undefined) {
       views.push({
         name: `sort ${sortNumber.name} desc, ${filterText.name} = ${value}`,
-        view: { ...base, sort: [{ column: sortNumber.identifier, direction: 'desc' }], filters: [{ column: filterText.identifier, op: 'equals', value }] },
+        view: {
+          ...base,
+          sort: [{ column: sortNumber.identifier, direction: 'desc' }],
+          filters: [{ column: filterText.identifier, op: 'equals', value }],
+        },
       });
     }
   }
   if (sortText && rangeNumber) {
     views.push({
       name: `sort ${sortText.name} asc, ${rangeNumber.name} in [1, 4]`,
-      view: { ...base, sort: [{ column: sortText.identifier, direction: 'asc' }], filters: [{ column: rangeNumber.identifier, op: 'range', min: 1, max: 4 }] },
+      view: {
+        ...base,
+        sort: [{ column: sortText.identifier, direction: 'asc' }],
+        filters: [{ column: rangeNumber.identifier, op: 'range', min: 1, max: 4 }],
+      },
     });
   }
   return views;
@@ -59,7 +66,8 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
     const firstPage: number[] = [];
     const facts: Array<{ view: string; totalRows: number; pages: number }> = [];
     for (const { name, view } of views) {
-      const page = (offset: number) => product('dataset/page', () => ctx.client.call('dataset/page', { ...view, offset, limit: PAGE_ROWS }));
+      const page = (offset: number) =>
+        product('dataset/page', () => ctx.client.call('dataset/page', { ...view, offset, limit: PAGE_ROWS }));
       const timed = async (offset: number) => {
         const started = process.hrtime.bigint();
         const result = await page(offset);
@@ -74,7 +82,8 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
         if (ctx.signal?.aborted) throw new StudioError('CANCELLED', 'Benchmark cancelled.');
         const offset = offsets();
         const { seconds, result } = await timed(offset);
-        if (result.rows.length !== Math.min(PAGE_ROWS, Math.max(0, total - offset))) throw new Error(`page at ${offset} has ${result.rows.length} rows`);
+        if (result.rows.length !== Math.min(PAGE_ROWS, Math.max(0, total - offset)))
+          throw new Error(`page at ${offset} has ${result.rows.length} rows`);
         samples.push(seconds);
       }
       facts.push({ view: name, totalRows: total, pages: ctx.options.browsePages });
@@ -87,6 +96,11 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
     return { name: 'browse', status: 'ok', measurements, facts: { views: facts } };
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
-    return { name: 'browse', status: 'not available', reason: err instanceof Error ? err.message : String(err), measurements: [unavailable(id, label, err)] };
+    return {
+      name: 'browse',
+      status: 'not available',
+      reason: err instanceof Error ? err.message : String(err),
+      measurements: [unavailable(id, label, err)],
+    };
   }
 }

@@ -19,7 +19,12 @@ export async function exportSection(ctx: BenchContext): Promise<SectionResult> {
     dataset = await ensureDataset(ctx);
   } catch (err) {
     const ids = ['export.product', 'export.psql_copy_to'];
-    return { name: 'export', status: 'not available', reason: err instanceof Error ? err.message : String(err), measurements: ids.map((id) => unavailable(id, id, err)) };
+    return {
+      name: 'export',
+      status: 'not available',
+      reason: err instanceof Error ? err.message : String(err),
+      measurements: ids.map((id) => unavailable(id, id, err)),
+    };
   }
   const psql = new Psql(ctx.options.psql, await connection(ctx));
   const productFile = path.join(ctx.scratch, 'export-product.csv');
@@ -54,7 +59,13 @@ export async function exportSection(ctx: BenchContext): Promise<SectionResult> {
   ];
   const measurements = await measureAll(ctx.options.protocol, contenders, {
     signal: ctx.signal,
-    onSample: (c, s, round, warm) => ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(2)} s`),
+    onSample: (c, s, round, warm) =>
+      ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(2)} s`),
   });
-  return { name: 'export', status: sectionStatus(measurements), measurements, facts: { dataset: dataset.dataset, version: dataset.version } };
+  return {
+    name: 'export',
+    status: sectionStatus(measurements),
+    measurements,
+    facts: { dataset: dataset.dataset, version: dataset.version },
+  };
 }

@@ -58,14 +58,19 @@ export async function importSection(ctx: BenchContext): Promise<SectionResult> {
       },
       run: async () => {
         const columns = productColumns() ?? headerColumns(ctx.file);
-        await psql.run([createTableSql(PSQL_TABLE, columns), copyInCommand(PSQL_TABLE, ctx.file)], { singleTransaction: true, signal: ctx.signal });
+        await psql.run([createTableSql(PSQL_TABLE, columns), copyInCommand(PSQL_TABLE, ctx.file)], {
+          singleTransaction: true,
+          signal: ctx.signal,
+        });
       },
       after: async () => {
         const { rows } = await db.query<{ n: number }>(`SELECT count(*)::int8 AS n FROM ${PSQL_TABLE}`);
         if (rows[0]?.n !== ctx.rows) throw new Error(`psql loaded ${rows[0]?.n} rows, expected ${ctx.rows}`);
       },
       notes: () => ({
-        table: productColumns() ? 'same identifiers and PostgreSQL types as the product table' : 'all-text table (the product importer did not run, so its types are unknown)',
+        table: productColumns()
+          ? 'same identifiers and PostgreSQL types as the product table'
+          : 'all-text table (the product importer did not run, so its types are unknown)',
         bom: 'the UTF-8 BOM is at the start of the header line, which HEADER skips: psql reads the same bytes unchanged',
         transaction: 'CREATE TABLE and \\copy in one transaction (psql -1), like the importer',
       }),
@@ -96,14 +101,18 @@ export async function importSection(ctx: BenchContext): Promise<SectionResult> {
     notes: () => ({
       versions: pandas?.versions,
       python: pandas?.python,
-      rows: cap < ctx.rows ? `first ${cap} rows of the file (pandas at ~30 k rows/s would take minutes per run): the ratio compares throughputs` : 'whole file',
+      rows:
+        cap < ctx.rows
+          ? `first ${cap} rows of the file (pandas at ~30 k rows/s would take minutes per run): the ratio compares throughputs`
+          : 'whole file',
       timing: 'measured inside Python around read_csv + to_sql (interpreter start-up and imports excluded)',
     }),
   });
 
   const measurements = await measureAll(ctx.options.protocol, contenders, {
     signal: ctx.signal,
-    onSample: (c, s, round, warm) => ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(2)} s`),
+    onSample: (c, s, round, warm) =>
+      ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(2)} s`),
   });
   await db.query(`DROP TABLE IF EXISTS ${PSQL_TABLE}`).catch(() => undefined);
   await db.query(`DROP TABLE IF EXISTS ${PEER_SCHEMA}.${quoteIdent(PANDAS_TABLE)}`).catch(() => undefined);
@@ -116,7 +125,15 @@ export async function importSection(ctx: BenchContext): Promise<SectionResult> {
   const facts: Record<string, unknown> = {};
   if (lastImport) {
     const r: ImportResult = lastImport;
-    facts.product = { dataset: r.dataset, version: r.version, table: r.table, rows: r.rows, rejected: r.rejected, encoding: r.encoding, columns: r.columns };
+    facts.product = {
+      dataset: r.dataset,
+      version: r.version,
+      table: r.table,
+      rows: r.rows,
+      rejected: r.rejected,
+      encoding: r.encoding,
+      columns: r.columns,
+    };
   }
   return { name: 'import', status: sectionStatus(measurements), measurements, facts };
 }
@@ -130,7 +147,11 @@ async function importerPeakMemory(ctx: BenchContext): Promise<Measurement> {
     ctx.log('  importer peak memory: running `sparkpolar import` as a child process');
     const result = await runCliWithPeakRss(ctx, 'import', [ctx.file, '--name', name, '--json']);
     await deleteDataset(ctx, name);
-    return fromSamples(id, label, [result.peakRssMB], { unit: 'MB', rows: ctx.rows, notes: { command: 'sparkpolar import <file> --json', seconds: result.seconds } });
+    return fromSamples(id, label, [result.peakRssMB], {
+      unit: 'MB',
+      rows: ctx.rows,
+      notes: { command: 'sparkpolar import <file> --json', seconds: result.seconds },
+    });
   } catch (err) {
     await deleteDataset(ctx, name);
     return unavailable(id, label, err);

@@ -18,7 +18,12 @@ export async function loadSection(ctx: BenchContext): Promise<SectionResult> {
     dataset = await ensureDataset(ctx);
   } catch (err) {
     const ids = ['load.product', 'load.psql_copy_out', 'load.snapshot_reload'];
-    return { name: 'load', status: 'not available', reason: err instanceof Error ? err.message : String(err), measurements: ids.map((id) => unavailable(id, id, err)) };
+    return {
+      name: 'load',
+      status: 'not available',
+      reason: err instanceof Error ? err.message : String(err),
+      measurements: ids.map((id) => unavailable(id, id, err)),
+    };
   }
   const db = ctx.engine.ctx.db;
   const psql = new Psql(ctx.options.psql, await connection(ctx));
@@ -65,7 +70,13 @@ export async function loadSection(ctx: BenchContext): Promise<SectionResult> {
   };
   const measurements: Measurement[] = await measureAll(ctx.options.protocol, [...contenders, snapshot], {
     signal: ctx.signal,
-    onSample: (c, s, round, warm) => ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(3)} s`),
+    onSample: (c, s, round, warm) =>
+      ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(3)} s`),
   });
-  return { name: 'load', status: sectionStatus(measurements), measurements, facts: { dataset: dataset.dataset, version: dataset.version, table: dataset.table } };
+  return {
+    name: 'load',
+    status: sectionStatus(measurements),
+    measurements,
+    facts: { dataset: dataset.dataset, version: dataset.version, table: dataset.table },
+  };
 }

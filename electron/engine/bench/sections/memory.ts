@@ -24,6 +24,13 @@ export async function memorySection(ctx: BenchContext): Promise<SectionResult> {
     measurements.push(unavailable(id, label, err));
   }
   const ownKB = process.resourceUsage().maxRSS;
-  measurements.push(fromSamples('memory.bench_process_peak_rss', 'peak RSS of this benchmark process so far (engine + DuckDB peer, context)', [ownKB / 1024], { unit: 'MB' }));
+  measurements.push(
+    fromSamples(
+      'memory.bench_process_peak_rss',
+      'peak RSS of this benchmark process so far (engine + DuckDB peer, context)',
+      [ownKB / 1024],
+      { unit: 'MB' },
+    ),
+  );
   return { name: 'memory', status: sectionStatus(measurements), measurements };
 }

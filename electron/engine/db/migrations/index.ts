@@ -16,4 +16,11 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [m0001_core, m0100_catalog, m0150_browseSchema, m0200_analysisRuns, m0300_publishQueue, m0400_sparkRuns];
+export const migrations: Migration[] = [
+  m0001_core,
+  m0100_catalog,
+  m0150_browseSchema,
+  m0200_analysisRuns,
+  m0300_publishQueue,
+  m0400_sparkRuns,
+];

@@ -44,9 +44,24 @@ export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; r
   }, [charts, spec.id, title, imageOption, background]);
 
   const exportItems = [
-    { id: 'png', label: t('analyses.exportPng'), disabled: !imageOption, onSelect: () => imageOption && saveBlob(chartPngBlob(imageOption, background), `${stem}.png`) },
-    { id: 'svg', label: t('analyses.exportSvg'), disabled: !imageOption, onSelect: () => imageOption && saveBlob(chartSvgBlob(imageOption), `${stem}.svg`) },
-    { id: 'csv', label: t('analyses.exportCsv'), disabled: !table, onSelect: () => table && saveBlob(new Blob([resultCsv(table)], { type: 'text/csv' }), `${stem}.csv`) },
+    {
+      id: 'png',
+      label: t('analyses.exportPng'),
+      disabled: !imageOption,
+      onSelect: () => imageOption && saveBlob(chartPngBlob(imageOption, background), `${stem}.png`),
+    },
+    {
+      id: 'svg',
+      label: t('analyses.exportSvg'),
+      disabled: !imageOption,
+      onSelect: () => imageOption && saveBlob(chartSvgBlob(imageOption), `${stem}.svg`),
+    },
+    {
+      id: 'csv',
+      label: t('analyses.exportCsv'),
+      disabled: !table,
+      onSelect: () => table && saveBlob(new Blob([resultCsv(table)], { type: 'text/csv' }), `${stem}.csv`),
+    },
   ];
 
   return (
@@ -79,7 +94,9 @@ export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; r
       </header>
       <div className="panel-body">
         {!result ? <p className="muted">{t('analyses.notRun')}</p> : null}
-        {result?.status === 'not-applicable' ? <p className="muted">{t('analyses.notApplicable', { reason: result.reason ?? '' })}</p> : null}
+        {result?.status === 'not-applicable' ? (
+          <p className="muted">{t('analyses.notApplicable', { reason: result.reason ?? '' })}</p>
+        ) : null}
         {result?.status === 'failed' ? <ErrorBox error={result.error ?? { message: result.reason ?? 'failed' }} compact /> : null}
         {table && showChart ? <EChart option={option} label={t('analyses.chartOf', { title })} height={suggestedHeight(option)} /> : null}
         {table && !showChart && spec.chart === 'kpi' && table.rows.length === 1 ? <KpiView table={table} /> : null}

@@ -37,7 +37,12 @@ export function ResultTableView({ table, label }: { table: ResultTable; label: s
           {rows.map((row, i) => (
             <tr key={i}>
               {row.map((cell, j) => (
-                <td key={j} className={table.columns[j]?.type === 'integer' || table.columns[j]?.type === 'float' ? 'num' : cell === null ? 'null' : undefined}>
+                <td
+                  key={j}
+                  className={
+                    table.columns[j]?.type === 'integer' || table.columns[j]?.type === 'float' ? 'num' : cell === null ? 'null' : undefined
+                  }
+                >
                   {show(cell, table.columns[j]?.type ?? 'text')}
                 </td>
               ))}
@@ -45,7 +50,9 @@ export function ResultTableView({ table, label }: { table: ResultTable; label: s
           ))}
         </tbody>
       </table>
-      {table.rows.length > MAX_ROWS ? <p className="muted">{t('analyses.firstRows', { shown: formatNumber(MAX_ROWS), total: formatNumber(table.rows.length) })}</p> : null}
+      {table.rows.length > MAX_ROWS ? (
+        <p className="muted">{t('analyses.firstRows', { shown: formatNumber(MAX_ROWS), total: formatNumber(table.rows.length) })}</p>
+      ) : null}
     </div>
   );
 }

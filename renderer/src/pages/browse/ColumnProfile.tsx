@@ -22,7 +22,17 @@ function cellOf(table: ResultTable | null | undefined, row: number, name: string
 }
 
 /** Type, nulls, distinct, min/max/mean, top values and a histogram of one column (the catalog's generic analyses). */
-export function ColumnProfile({ dataset, version, column, onClose }: { dataset: string; version?: number; column: DatasetColumn; onClose: () => void }) {
+export function ColumnProfile({
+  dataset,
+  version,
+  column,
+  onClose,
+}: {
+  dataset: string;
+  version?: number;
+  column: DatasetColumn;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const app = useApp();
   const job = useJob('analysis/run');

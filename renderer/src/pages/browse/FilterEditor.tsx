@@ -16,14 +16,29 @@ function initialText(filter: ColumnFilter | undefined): { op: Op; value: string;
     case 'oneOf':
       return { ...base, op: 'oneOf', values: filter.values.join('\n') };
     case 'range':
-      return { ...base, op: 'range', min: filter.min === null ? '' : String(filter.min), max: filter.max === null ? '' : String(filter.max) };
+      return {
+        ...base,
+        op: 'range',
+        min: filter.min === null ? '' : String(filter.min),
+        max: filter.max === null ? '' : String(filter.max),
+      };
     default:
       return { ...base, op: filter.op };
   }
 }
 
 /** The filter of one column: contains, equals, one of, numeric range, null / not null. */
-export function FilterEditor({ column, filter, onApply, onClose }: { column: DatasetColumn; filter?: ColumnFilter; onApply: (filter: ColumnFilter | null) => void; onClose: () => void }) {
+export function FilterEditor({
+  column,
+  filter,
+  onApply,
+  onClose,
+}: {
+  column: DatasetColumn;
+  filter?: ColumnFilter;
+  onApply: (filter: ColumnFilter | null) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const numeric = NUMERIC_TYPES.includes(column.type);
   const [state, setState] = useState(() => initialText(filter));
@@ -91,7 +106,11 @@ export function FilterEditor({ column, filter, onApply, onClose }: { column: Dat
       {state.op === 'contains' || state.op === 'equals' ? (
         <label className="field">
           <span>{t('browse.value')}</span>
-          <input value={state.value} onChange={(e) => setState({ ...state, value: e.target.value })} inputMode={numeric ? 'decimal' : undefined} />
+          <input
+            value={state.value}
+            onChange={(e) => setState({ ...state, value: e.target.value })}
+            inputMode={numeric ? 'decimal' : undefined}
+          />
         </label>
       ) : null}
       {state.op === 'oneOf' ? (

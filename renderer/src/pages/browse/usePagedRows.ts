@@ -24,7 +24,11 @@ export function usePagedRows(view: View | null) {
   const generation = `${key} ${epoch}`;
   const pages = useRef({ generation: '', map: new Map<number, Row[]>(), inflight: new Set<number>() });
   /** Total rows and last error, tagged with the view generation they belong to. */
-  const [status, setStatus] = useState<{ generation: string; totalRows: number | null; error: unknown }>({ generation: '', totalRows: null, error: null });
+  const [status, setStatus] = useState<{ generation: string; totalRows: number | null; error: unknown }>({
+    generation: '',
+    totalRows: null,
+    error: null,
+  });
   const [, redraw] = useReducer((x: number) => x + 1, 0);
 
   const fetchPage = useCallback(
@@ -64,7 +68,11 @@ export function usePagedRows(view: View | null) {
 
   const current = status.generation === generation ? status : { totalRows: null, error: null };
 
-  const row = useCallback((index: number): Row | undefined => (pages.current.generation === generation ? pages.current.map.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE] : undefined), [generation]);
+  const row = useCallback(
+    (index: number): Row | undefined =>
+      pages.current.generation === generation ? pages.current.map.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE] : undefined,
+    [generation],
+  );
 
   /** Asks for every page the visible range touches. */
   const ensure = useCallback(

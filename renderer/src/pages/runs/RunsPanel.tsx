@@ -75,7 +75,15 @@ export default function RunsPanel({ dataset }: { dataset?: string }) {
     setNotice(null);
     const result = await publish.start({ dataset, includeDataset });
     if (result?.status === 'published') {
-      setNotice(t('published', { objects: result.objects, bytes: formatBytes(result.bytes), prefix: result.prefix, uploaded: result.uploaded, skipped: result.skipped }));
+      setNotice(
+        t('published', {
+          objects: result.objects,
+          bytes: formatBytes(result.bytes),
+          prefix: result.prefix,
+          uploaded: result.uploaded,
+          skipped: result.skipped,
+        }),
+      );
     } else if (result?.status === 'queued') setNotice(t('queued', { id: result.queueId }));
   };
 
@@ -117,7 +125,8 @@ export default function RunsPanel({ dataset }: { dataset?: string }) {
     }
   };
 
-  const phase = (p: JobProgress | null): JobProgress | null => (p ? { ...p, message: t(`progress.${p.phase ?? ''}`, { defaultValue: p.message ?? '' }) } : null);
+  const phase = (p: JobProgress | null): JobProgress | null =>
+    p ? { ...p, message: t(`progress.${p.phase ?? ''}`, { defaultValue: p.message ?? '' }) } : null;
 
   return (
     <section className="runs-panel" aria-label={t('title')}>
@@ -133,9 +142,21 @@ export default function RunsPanel({ dataset }: { dataset?: string }) {
         </div>
         <div className="page-actions">
           <label>
-            <input type="checkbox" checked={includeDataset} onChange={(e) => setIncludeDataset(e.target.checked)} disabled={publish.running} /> {t('includeDataset')}
+            <input
+              type="checkbox"
+              checked={includeDataset}
+              onChange={(e) => setIncludeDataset(e.target.checked)}
+              disabled={publish.running}
+            />{' '}
+            {t('includeDataset')}
           </label>
-          <button type="button" className="primary" onClick={() => void onSave()} disabled={!dataset || publish.running} title={dataset ? t('saveHint', { dataset }) : t('pickDataset')}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => void onSave()}
+            disabled={!dataset || publish.running}
+            title={dataset ? t('saveHint', { dataset }) : t('pickDataset')}
+          >
             {t('save')}
           </button>
           <button type="button" onClick={runs.reload}>
@@ -255,7 +276,12 @@ export default function RunsPanel({ dataset }: { dataset?: string }) {
         {confirm ? (
           <p>
             {confirm.run.complete
-              ? t('confirmDelete', { run: confirm.run.runId, dataset: confirm.run.dataset, version: confirm.run.version, bucket: config.data?.bucket ?? '' })
+              ? t('confirmDelete', {
+                  run: confirm.run.runId,
+                  dataset: confirm.run.dataset,
+                  version: confirm.run.version,
+                  bucket: config.data?.bucket ?? '',
+                })
               : t('confirmClean', { run: confirm.run.runId, objects: confirm.run.objects })}
           </p>
         ) : null}
@@ -277,7 +303,8 @@ export default function RunsPanel({ dataset }: { dataset?: string }) {
         }
       >
         <label>
-          {t('downloadFolder')} <input type="text" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/home/me/Downloads" />
+          {t('downloadFolder')}{' '}
+          <input type="text" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/home/me/Downloads" />
         </label>
       </Dialog>
     </section>
@@ -308,7 +335,11 @@ function OpenedRunView({ opened, onClose }: { opened: OpenedRun; onClose: () => 
             <img
               alt={r.id}
               className="opened-chart"
-              src={r.chart.type === 'svg' ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(r.chart.svg)}` : `data:image/png;base64,${r.chart.pngBase64}`}
+              src={
+                r.chart.type === 'svg'
+                  ? `data:image/svg+xml;charset=utf-8,${encodeURIComponent(r.chart.svg)}`
+                  : `data:image/png;base64,${r.chart.pngBase64}`
+              }
             />
           ) : null}
           {r.table ? (
@@ -335,7 +366,9 @@ function OpenedRunView({ opened, onClose }: { opened: OpenedRun; onClose: () => 
           ) : (
             <p className="muted">{t('noTable', { status: r.status })}</p>
           )}
-          {r.table && r.table.rows.length > PREVIEW_ROWS ? <p className="muted">{t('moreRows', { count: r.table.rows.length - PREVIEW_ROWS })}</p> : null}
+          {r.table && r.table.rows.length > PREVIEW_ROWS ? (
+            <p className="muted">{t('moreRows', { count: r.table.rows.length - PREVIEW_ROWS })}</p>
+          ) : null}
         </section>
       ))}
     </article>

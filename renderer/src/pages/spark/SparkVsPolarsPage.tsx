@@ -20,7 +20,17 @@ import { useCall, useClient, useJob } from '../../hooks/studio';
 import { useApp } from '../../state/app';
 import { registerSparkStrings, SPARK_NS } from './i18n';
 import './spark.css';
-import { benchChartOption, parseBenchmark, phaseChartOption, timingChartOption, timingRows, timingsCsv, timingsJson, type BenchFile, type ChartLabels } from './model';
+import {
+  benchChartOption,
+  parseBenchmark,
+  phaseChartOption,
+  timingChartOption,
+  timingRows,
+  timingsCsv,
+  timingsJson,
+  type BenchFile,
+  type ChartLabels,
+} from './model';
 
 type ComputeChoice = 'serverless' | 'cluster' | 'local';
 const LIFE_CYCLE = ['QUEUED', 'PENDING', 'RUNNING', 'TERMINATING', 'TERMINATED'] as const;
@@ -53,33 +63,43 @@ export default function SparkVsPolarsPage() {
   const phases: Record<string, unknown> = job.progress?.details ?? {};
 
   const titles = useMemo(() => Object.fromEntries(ANALYSES.map((a) => [a.id, a.title[lang]])), [lang]);
-  const labels: ChartLabels = useMemo(() => ({
-    spark: t('spark'),
-    polars: t('polars'),
-    failed: t('failed'),
-    ms: t('ms'),
-    queue: t('queue'),
-    setup: t('setup'),
-    execution: t('execution'),
-    cleanup: t('cleanup'),
-    load: t('load'),
-    compute: t('computeTime'),
-    sparkRun: t('sparkRun'),
-    polarsRun: t('polarsRun'),
-    target: t('benchTarget'),
-    value: t('benchValue'),
-  }), [t]);
+  const labels: ChartLabels = useMemo(
+    () => ({
+      spark: t('spark'),
+      polars: t('polars'),
+      failed: t('failed'),
+      ms: t('ms'),
+      queue: t('queue'),
+      setup: t('setup'),
+      execution: t('execution'),
+      cleanup: t('cleanup'),
+      load: t('load'),
+      compute: t('computeTime'),
+      sparkRun: t('sparkRun'),
+      polarsRun: t('polarsRun'),
+      target: t('benchTarget'),
+      value: t('benchValue'),
+    }),
+    [t],
+  );
 
   const runs = useMemo(() => comparison.data?.spark ?? [], [comparison.data]);
   const polarsRuns = useMemo(() => comparison.data?.polars ?? [], [comparison.data]);
   const run: SparkRunRecord | null = runs.find((r) => r.id === selected) ?? runs[0] ?? null;
   const rows = useMemo(() => (run ? timingRows(run, polarsRuns) : []), [run, polarsRuns]);
   const comparedPolars = run?.polarsRunId ? (polarsRuns.find((p) => p.runId === run.polarsRunId) ?? null) : null;
-  const timingOption = useMemo(() => timingChartOption(rows, { log, dark: app.theme.dark, labels, titles }), [rows, log, app.theme.dark, labels, titles]);
+  const timingOption = useMemo(
+    () => timingChartOption(rows, { log, dark: app.theme.dark, labels, titles }),
+    [rows, log, app.theme.dark, labels, titles],
+  );
 
   const configured = config.data?.configured ?? false;
   const localAvailable = config.data?.local.available ?? false;
-  const canRun = Boolean(dataset) && !job.running && (compute === 'local' ? localAvailable : configured) && (compute !== 'cluster' || clusterId.trim() !== '');
+  const canRun =
+    Boolean(dataset) &&
+    !job.running &&
+    (compute === 'local' ? localAvailable : configured) &&
+    (compute !== 'cluster' || clusterId.trim() !== '');
 
   const onRun = async () => {
     if (!dataset) return;
@@ -113,7 +133,8 @@ export default function SparkVsPolarsPage() {
   const stem = run ? `spark-${run.dataset}-v${run.version}-${run.databricksRunId ?? run.id.slice(0, 8)}` : 'spark';
   const background = app.theme.dark ? '#202124' : '#ffffff';
   const errorDetails = (job.error as { details?: Record<string, unknown> } | null)?.details;
-  const failedTrace = typeof errorDetails?.errorTrace === 'string' ? errorDetails.errorTrace : run?.status === 'failed' ? run.errorTrace : null;
+  const failedTrace =
+    typeof errorDetails?.errorTrace === 'string' ? errorDetails.errorTrace : run?.status === 'failed' ? run.errorTrace : null;
   const failedPage = typeof errorDetails?.runPageUrl === 'string' ? errorDetails.runPageUrl : null;
 
   return (
@@ -148,7 +169,13 @@ export default function SparkVsPolarsPage() {
           ) : null}
           <label className="field">
             <span>{t('repeat')}</span>
-            <input type="number" min={1} max={50} value={repeat} onChange={(e) => setRepeat(Math.max(1, Math.min(50, Number(e.target.value) || 1)))} />
+            <input
+              type="number"
+              min={1}
+              max={50}
+              value={repeat}
+              onChange={(e) => setRepeat(Math.max(1, Math.min(50, Number(e.target.value) || 1)))}
+            />
           </label>
           <label className="field">
             <span>{t('format')}</span>
@@ -193,7 +220,12 @@ export default function SparkVsPolarsPage() {
         <section className="card" aria-label={t('runs')}>
           <div className="card-header">
             <h2>{t('runs')}</h2>
-            <select value={run?.id ?? ''} onChange={(e) => setSelected(e.target.value)} aria-label={t('runs')} data-testid="spark-run-select">
+            <select
+              value={run?.id ?? ''}
+              onChange={(e) => setSelected(e.target.value)}
+              aria-label={t('runs')}
+              data-testid="spark-run-select"
+            >
               {runs.map((r) => (
                 <option key={r.id} value={r.id}>
                   {t('runLabel', { date: formatDateTime(r.startedAt), compute: r.compute, status: t(`status.${r.status}`) })}
@@ -203,7 +235,9 @@ export default function SparkVsPolarsPage() {
           </div>
           {run?.verdict ? (
             <p className={run.verdict.mismatched ? 'spark-verdict bad' : 'spark-verdict good'} data-testid="spark-verdict">
-              {run.verdict.mismatched ? t('verdictMismatch', { count: run.verdict.mismatched }) : t('verdict', { matched: run.verdict.matched, compared: run.verdict.compared })}
+              {run.verdict.mismatched
+                ? t('verdictMismatch', { count: run.verdict.mismatched })
+                : t('verdict', { matched: run.verdict.matched, compared: run.verdict.compared })}
             </p>
           ) : null}
           {run && run.status === 'failed' && !job.error ? <ErrorBox error={run.error} compact /> : null}
@@ -228,7 +262,10 @@ export default function SparkVsPolarsPage() {
                 <button type="button" onClick={() => saveBlob(new Blob([timingsCsv(rows)], { type: 'text/csv' }), `${stem}.csv`)}>
                   {t('exportCsv')}
                 </button>
-                <button type="button" onClick={() => saveBlob(new Blob([timingsJson(run, rows)], { type: 'application/json' }), `${stem}.json`)}>
+                <button
+                  type="button"
+                  onClick={() => saveBlob(new Blob([timingsJson(run, rows)], { type: 'application/json' }), `${stem}.json`)}
+                >
                   {t('exportJson')}
                 </button>
                 <button type="button" onClick={() => saveBlob(chartPngBlob(timingOption as never, background), `${stem}.png`)}>
@@ -241,7 +278,11 @@ export default function SparkVsPolarsPage() {
 
           <section className="card" aria-label={t('phases')}>
             <h2>{t('phases')}</h2>
-            <EChart option={phaseChartOption(run, comparedPolars, { dark: app.theme.dark, labels }) as never} label={t('phases')} height={180} />
+            <EChart
+              option={phaseChartOption(run, comparedPolars, { dark: app.theme.dark, labels }) as never}
+              label={t('phases')}
+              height={180}
+            />
           </section>
 
           <section className="card" aria-label={t('analysis')}>
@@ -281,10 +322,16 @@ export default function SparkVsPolarsPage() {
                           </details>
                         ) : null}
                       </td>
-                      <td className="num">{r.polarsStatus === 'ok' ? formatMs(r.polarsMs) : r.polarsStatus === 'failed' ? t('failed') : '–'}</td>
-                      <td className="num">{r.sparkStatus === 'ok' ? formatMs(r.sparkMs) : r.sparkStatus === 'failed' ? t('failed') : '–'}</td>
+                      <td className="num">
+                        {r.polarsStatus === 'ok' ? formatMs(r.polarsMs) : r.polarsStatus === 'failed' ? t('failed') : '–'}
+                      </td>
+                      <td className="num">
+                        {r.sparkStatus === 'ok' ? formatMs(r.sparkMs) : r.sparkStatus === 'failed' ? t('failed') : '–'}
+                      </td>
                       <td className="num">{r.ratio === null ? '–' : `${formatNumber(r.ratio, r.ratio < 10 ? 2 : 0)}×`}</td>
-                      <td className={r.match === false ? 'spark-mismatch' : undefined}>{r.match === null ? t('notCompared') : r.match ? t('matched') : t('mismatched')}</td>
+                      <td className={r.match === false ? 'spark-mismatch' : undefined}>
+                        {r.match === null ? t('notCompared') : r.match ? t('matched') : t('mismatched')}
+                      </td>
                       <td className="num">{formatMs(r.spark.first)}</td>
                       <td className="num">{formatMs(r.spark.warm)}</td>
                       <td className="num">{formatMs(r.spark.min)}</td>
@@ -298,7 +345,11 @@ export default function SparkVsPolarsPage() {
             <p className="muted">{t('repeatedHint')}</p>
           </section>
 
-          <RunDetails run={run} machine={comparison.data?.machine ?? null} polarsVersions={comparedPolars?.versions ?? polarsRuns[0]?.versions ?? {}} />
+          <RunDetails
+            run={run}
+            machine={comparison.data?.machine ?? null}
+            polarsVersions={comparedPolars?.versions ?? polarsRuns[0]?.versions ?? {}}
+          />
         </>
       ) : null}
 
@@ -340,13 +391,25 @@ export default function SparkVsPolarsPage() {
   );
 }
 
-function ConnectionCard({ configured, onTest, testing, test }: { configured: boolean; onTest: () => void; testing: boolean; test: SparkConnectionTest | null }) {
+function ConnectionCard({
+  configured,
+  onTest,
+  testing,
+  test,
+}: {
+  configured: boolean;
+  onTest: () => void;
+  testing: boolean;
+  test: SparkConnectionTest | null;
+}) {
   const { t } = useTranslation(SPARK_NS);
   const app = useApp();
   const config = useCall('spark/config', {});
   const info = config.data;
   if (!info) return null;
-  const local = info.local.available ? t('localAvailable', { path: info.local.sparkSubmit }) : t('localMissing', { reason: info.local.reason });
+  const local = info.local.available
+    ? t('localAvailable', { path: info.local.sparkSubmit })
+    : t('localMissing', { reason: info.local.reason });
   if (!configured) {
     return (
       <EmptyState
@@ -363,7 +426,9 @@ function ConnectionCard({ configured, onTest, testing, test }: { configured: boo
           <li>{t('howEnv')}</li>
           <li>{t('howProfile')}</li>
         </ul>
-        {info.profiles.length ? <p className="muted">{t('profilesFound', { file: info.configFile, profiles: info.profiles.join(', ') })}</p> : null}
+        {info.profiles.length ? (
+          <p className="muted">{t('profilesFound', { file: info.configFile, profiles: info.profiles.join(', ') })}</p>
+        ) : null}
         {info.problem ? <p className="muted">{t('problem', { problem: info.problem })}</p> : null}
         <p className="muted">{local}</p>
       </EmptyState>
@@ -378,7 +443,9 @@ function ConnectionCard({ configured, onTest, testing, test }: { configured: boo
         </button>
       </div>
       <p data-testid="spark-connection">{t('connected', { host: info.host, auth: info.auth, source: info.source })}</p>
-      {test?.ok ? <p className="spark-verdict good">{t('testOk', { ms: test.ms, root: test.storage?.root, kind: test.storage?.kind })}</p> : null}
+      {test?.ok ? (
+        <p className="spark-verdict good">{t('testOk', { ms: test.ms, root: test.storage?.root, kind: test.storage?.kind })}</p>
+      ) : null}
       {test && !test.ok ? <ErrorBox error={test.error} compact /> : null}
       <p className="muted">{local}</p>
     </section>
@@ -390,20 +457,35 @@ function LifeCycle({ phases, current }: { phases: Record<string, unknown>; curre
   const { t } = useTranslation(SPARK_NS);
   const state = typeof phases.lifeCycleState === 'string' ? phases.lifeCycleState : current;
   const reached = Math.max(LIFE_CYCLE.indexOf((state ?? '') as (typeof LIFE_CYCLE)[number]), -1);
-  const duration: Record<string, unknown> = { QUEUED: phases.queueMs, PENDING: phases.setupMs, RUNNING: phases.executionMs, TERMINATING: phases.cleanupMs };
+  const duration: Record<string, unknown> = {
+    QUEUED: phases.queueMs,
+    PENDING: phases.setupMs,
+    RUNNING: phases.executionMs,
+    TERMINATING: phases.cleanupMs,
+  };
   return (
     <ol className="spark-lifecycle" data-testid="spark-lifecycle">
       {LIFE_CYCLE.map((s, i) => (
         <li key={s} className={i < reached ? 'done' : i === reached ? 'current' : undefined}>
           {t(`phase.${s}`)}
-          {typeof duration[s] === 'number' && (duration[s] as number) > 0 ? <span className="muted"> {formatMs(duration[s] as number)}</span> : null}
+          {typeof duration[s] === 'number' && (duration[s] as number) > 0 ? (
+            <span className="muted"> {formatMs(duration[s] as number)}</span>
+          ) : null}
         </li>
       ))}
     </ol>
   );
 }
 
-function RunDetails({ run, machine, polarsVersions }: { run: SparkRunRecord; machine: { os: string; arch: string; cpus: number; memoryBytes: number; node: string; polars: string } | null; polarsVersions: Record<string, string> }) {
+function RunDetails({
+  run,
+  machine,
+  polarsVersions,
+}: {
+  run: SparkRunRecord;
+  machine: { os: string; arch: string; cpus: number; memoryBytes: number; node: string; polars: string } | null;
+  polarsVersions: Record<string, string>;
+}) {
   const { t } = useTranslation(SPARK_NS);
   const kv = (o: Record<string, unknown>) =>
     Object.entries(o)
@@ -441,7 +523,11 @@ function RunDetails({ run, machine, polarsVersions }: { run: SparkRunRecord; mac
             <th>{t('bytes')}</th>
             <td>
               {formatBytes(run.bytes)} ({run.format}){' '}
-              {run.storage ? <span className="muted">{run.storage.uploadSkipped ? t('uploadSkipped') : t('uploaded', { path: run.storage.datasetPath })}</span> : null}
+              {run.storage ? (
+                <span className="muted">
+                  {run.storage.uploadSkipped ? t('uploadSkipped') : t('uploaded', { path: run.storage.datasetPath })}
+                </span>
+              ) : null}
             </td>
             <td />
           </tr>
@@ -466,7 +552,19 @@ function RunDetails({ run, machine, polarsVersions }: { run: SparkRunRecord; mac
   );
 }
 
-function BenchmarkCard({ bench, error, onFile, labels, dark }: { bench: BenchFile | null; error: string | null; onFile: (e: ChangeEvent<HTMLInputElement>) => void; labels: ChartLabels; dark: boolean }) {
+function BenchmarkCard({
+  bench,
+  error,
+  onFile,
+  labels,
+  dark,
+}: {
+  bench: BenchFile | null;
+  error: string | null;
+  onFile: (e: ChangeEvent<HTMLInputElement>) => void;
+  labels: ChartLabels;
+  dark: boolean;
+}) {
   const { t } = useTranslation(SPARK_NS);
   const input = useRef<HTMLInputElement>(null);
   return (
@@ -483,10 +581,18 @@ function BenchmarkCard({ bench, error, onFile, labels, dark }: { bench: BenchFil
       {bench ? (
         <>
           <p className="muted">
-            {t('benchMachine')}: {Object.values(bench.machine).filter((v) => typeof v === 'string' || typeof v === 'number').slice(0, 5).join(' · ')}
+            {t('benchMachine')}:{' '}
+            {Object.values(bench.machine)
+              .filter((v) => typeof v === 'string' || typeof v === 'number')
+              .slice(0, 5)
+              .join(' · ')}
             {bench.startedAt ? ` · ${formatDateTime(bench.startedAt)}` : ''}
           </p>
-          <EChart option={benchChartOption(bench, { dark, labels }) as never} label={t('bench')} height={Math.max(200, bench.ratios.length * 30 + 60)} />
+          <EChart
+            option={benchChartOption(bench, { dark, labels }) as never}
+            label={t('bench')}
+            height={Math.max(200, bench.ratios.length * 30 + 60)}
+          />
           <table className="data-table compact" data-testid="bench-ratios">
             <thead>
               <tr>

@@ -13,7 +13,8 @@ export const sparkEn = {
   connected: '{{host}} · {{auth}} · from {{source}}',
   notConfigured: 'Databricks is not connected',
   howToConnect: 'Connect a workspace in any of these ways:',
-  howSettings: 'Settings ▸ Databricks: the workspace URL and a personal access token, or an OAuth service principal (client id and secret).',
+  howSettings:
+    'Settings ▸ Databricks: the workspace URL and a personal access token, or an OAuth service principal (client id and secret).',
   howEnv: 'Start the app with DATABRICKS_HOST and DATABRICKS_TOKEN (or DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET) set.',
   howProfile: 'Use a profile of ~/.databrickscfg (DATABRICKS_CONFIG_PROFILE, or pick it in Settings).',
   profilesFound: 'Profiles found in {{file}}: {{profiles}}',
@@ -128,7 +129,8 @@ export const sparkFr: SparkStrings = {
   connected: '{{host}} · {{auth}} · depuis {{source}}',
   notConfigured: 'Databricks n’est pas connecté',
   howToConnect: 'Connectez un espace de travail de l’une de ces façons :',
-  howSettings: 'Paramètres ▸ Databricks : l’URL de l’espace et un jeton d’accès personnel, ou un principal de service OAuth (identifiant et secret client).',
+  howSettings:
+    'Paramètres ▸ Databricks : l’URL de l’espace et un jeton d’accès personnel, ou un principal de service OAuth (identifiant et secret client).',
   howEnv: 'Lancez l’application avec DATABRICKS_HOST et DATABRICKS_TOKEN (ou DATABRICKS_CLIENT_ID et DATABRICKS_CLIENT_SECRET) définis.',
   howProfile: 'Utilisez un profil de ~/.databrickscfg (DATABRICKS_CONFIG_PROFILE, ou choisissez-le dans les Paramètres).',
   profilesFound: 'Profils trouvés dans {{file}} : {{profiles}}',

@@ -53,7 +53,9 @@ export function timingRows(run: SparkRunRecord, polarsRuns: PolarsTimingRun[]): 
   const sameVersion = polarsRuns.filter((p) => p.dataset === run.dataset && p.version === run.version);
   return run.analyses.map((a) => {
     const history = sameVersion.flatMap((p) => p.analyses.filter((x) => x.id === a.id && x.status === 'ok').map((x) => x.computeMs));
-    const compared = run.polarsRunId ? sameVersion.find((p) => p.runId === run.polarsRunId)?.analyses.find((x) => x.id === a.id) : undefined;
+    const compared = run.polarsRunId
+      ? sameVersion.find((p) => p.runId === run.polarsRunId)?.analyses.find((x) => x.id === a.id)
+      : undefined;
     const polarsStatus = compared ? compared.status : a.polarsMs !== null ? 'ok' : history.length ? 'ok' : 'missing';
     const polarsMs = a.polarsMs ?? median(history);
     return {
@@ -176,7 +178,9 @@ export function parseBenchmark(text: string): BenchFile {
     };
   });
   const sections = Array.isArray(d.sections) ? (d.sections as Array<{ measurements?: unknown[] }>) : [];
-  const samples = Array.isArray(d.samples) ? d.samples.length : sections.reduce((n, s) => n + (Array.isArray(s.measurements) ? s.measurements.length : 0), 0);
+  const samples = Array.isArray(d.samples)
+    ? d.samples.length
+    : sections.reduce((n, s) => n + (Array.isArray(s.measurements) ? s.measurements.length : 0), 0);
   return {
     machine: d.machine && typeof d.machine === 'object' ? (d.machine as Record<string, unknown>) : {},
     versions: d.versions && typeof d.versions === 'object' ? (d.versions as Record<string, string>) : {},
@@ -207,20 +211,37 @@ export interface ChartLabels {
 
 type Option = Record<string, unknown>;
 
-const COLORS = { spark: '#e25a1c', polars: '#2f6fde', failed: '#9aa0a6', queue: '#f2b36b', setup: '#e8893a', execution: '#e25a1c', cleanup: '#b84a17', load: '#7fa7ee', compute: '#2f6fde' };
+const COLORS = {
+  spark: '#e25a1c',
+  polars: '#2f6fde',
+  failed: '#9aa0a6',
+  queue: '#f2b36b',
+  setup: '#e8893a',
+  execution: '#e25a1c',
+  cleanup: '#b84a17',
+  load: '#7fa7ee',
+  compute: '#2f6fde',
+};
 
 /**
  * Polars and Spark side by side per analysis. A failed or missing side is a labelled grey bar
  * (a tenth of the smallest measured value), never a gap. ✓/✗ marks the result check in the label.
  */
-export function timingChartOption(rows: TimingRow[], options: { log: boolean; dark: boolean; labels: ChartLabels; titles?: Record<string, string> }): Option {
+export function timingChartOption(
+  rows: TimingRow[],
+  options: { log: boolean; dark: boolean; labels: ChartLabels; titles?: Record<string, string> },
+): Option {
   const { labels } = options;
   const measured = rows.flatMap((r) => [r.sparkMs, r.polarsMs]).filter((v): v is number => v !== null && v > 0);
   const placeholder = measured.length ? Math.max(Math.min(...measured) / 10, options.log ? 0.01 : 0) || 1 : 1;
   const bar = (value: number | null, status: string, color: string) =>
     value !== null && status === 'ok'
       ? { value: Math.max(value, options.log ? 0.001 : 0), itemStyle: { color } }
-      : { value: placeholder, itemStyle: { color: COLORS.failed }, label: { show: true, position: 'right', formatter: status === 'missing' ? '—' : labels.failed } };
+      : {
+          value: placeholder,
+          itemStyle: { color: COLORS.failed },
+          label: { show: true, position: 'right', formatter: status === 'missing' ? '—' : labels.failed },
+        };
   const categories = rows.map((r) => `${r.match === true ? '✓ ' : r.match === false ? '✗ ' : ''}${options.titles?.[r.id] ?? r.id}`);
   const text = options.dark ? '#e8eaed' : '#202124';
   return {
@@ -232,14 +253,28 @@ export function timingChartOption(rows: TimingRow[], options: { log: boolean; da
     xAxis: { type: options.log ? 'log' : 'value', name: labels.ms, axisLabel: { color: text } },
     yAxis: { type: 'category', data: categories, inverse: true, axisLabel: { color: text, width: 260, overflow: 'truncate' } },
     series: [
-      { name: labels.polars, type: 'bar', data: rows.map((r) => bar(r.polarsMs, r.polarsStatus, COLORS.polars)), itemStyle: { color: COLORS.polars } },
-      { name: labels.spark, type: 'bar', data: rows.map((r) => bar(r.sparkMs, r.sparkStatus, COLORS.spark)), itemStyle: { color: COLORS.spark } },
+      {
+        name: labels.polars,
+        type: 'bar',
+        data: rows.map((r) => bar(r.polarsMs, r.polarsStatus, COLORS.polars)),
+        itemStyle: { color: COLORS.polars },
+      },
+      {
+        name: labels.spark,
+        type: 'bar',
+        data: rows.map((r) => bar(r.sparkMs, r.sparkStatus, COLORS.spark)),
+        itemStyle: { color: COLORS.spark },
+      },
     ],
   };
 }
 
 /** Spark's phases (queue, setup, execution, clean-up) and Polars' (load, compute) as stacked bars. */
-export function phaseChartOption(run: SparkRunRecord, polars: PolarsTimingRun | null, options: { dark: boolean; labels: ChartLabels }): Option {
+export function phaseChartOption(
+  run: SparkRunRecord,
+  polars: PolarsTimingRun | null,
+  options: { dark: boolean; labels: ChartLabels },
+): Option {
   const { labels } = options;
   const p = run.phases;
   const polarsCompute = polars ? polars.analyses.reduce((s, a) => s + (a.status === 'ok' ? a.computeMs : 0), 0) : null;
@@ -282,14 +317,30 @@ export function benchChartOption(bench: BenchFile, options: { dark: boolean; lab
     legend: { textStyle: { color: text } },
     grid: { left: 8, right: 24, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: 'value', axisLabel: { color: text } },
-    yAxis: { type: 'category', data: ratios.map((r) => r.name), inverse: true, axisLabel: { color: text, width: 260, overflow: 'truncate' } },
+    yAxis: {
+      type: 'category',
+      data: ratios.map((r) => r.name),
+      inverse: true,
+      axisLabel: { color: text, width: 260, overflow: 'truncate' },
+    },
     series: [
       {
         name: options.labels.value,
         type: 'bar',
-        data: ratios.map((r) => ({ value: r.value, itemStyle: { color: r.met === false ? '#d93025' : r.met ? '#188038' : COLORS.failed } })),
+        data: ratios.map((r) => ({
+          value: r.value,
+          itemStyle: { color: r.met === false ? '#d93025' : r.met ? '#188038' : COLORS.failed },
+        })),
       },
-      { name: options.labels.target, type: 'line', symbol: 'diamond', symbolSize: 10, lineStyle: { opacity: 0 }, itemStyle: { color: text }, data: ratios.map((r) => r.target) },
+      {
+        name: options.labels.target,
+        type: 'line',
+        symbol: 'diamond',
+        symbolSize: 10,
+        lineStyle: { opacity: 0 },
+        itemStyle: { color: text },
+        data: ratios.map((r) => r.target),
+      },
     ],
   };
 }
