@@ -7,17 +7,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatedInput, type BenchInput } from '../../electron/engine/bench/data';
-import { renderReport } from '../../electron/engine/bench/report';
-import { runBenchmark, type RunBenchmarkOptions } from '../../electron/engine/bench/run';
+import { generatedInput, type BenchInput } from '../../tools/bench/data';
+import { renderReport } from '../../tools/bench/report';
+import { runBenchmark, type RunBenchmarkOptions } from '../../tools/bench/run';
 import {
   SECTION_NAMES,
   type AvailableMeasurement,
   type BenchReport,
   type Measurement,
   type RatioFormula,
-} from '../../electron/engine/bench/types';
-import { writeReport } from '../../electron/engine/bench/write';
+} from '../../tools/bench/types';
+import { writeReport } from '../../tools/bench/write';
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

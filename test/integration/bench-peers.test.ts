@@ -10,10 +10,10 @@ import { ANALYSES } from '../../shared/analyses';
 import type { DatasetVersionInfo } from '../../shared/types';
 import { qualifiedTable } from '../../electron/engine/datasets/catalog';
 import { quoteIdent } from '../../electron/engine/db/sql';
-import { generatedInput } from '../../electron/engine/bench/data';
-import { DUCK_TABLE, DuckPeer } from '../../electron/engine/bench/peers/duckdb';
-import { buildOriginalPlan, ORIGINAL_IDS } from '../../electron/engine/bench/peers/original-sql';
-import { copyInCommand, createTableSql, Psql } from '../../electron/engine/bench/peers/psql';
+import { generatedInput } from '../../tools/bench/data';
+import { DUCK_TABLE, DuckPeer } from '../../tools/bench/peers/duckdb';
+import { buildOriginalPlan, ORIGINAL_IDS } from '../../tools/bench/peers/original-sql';
+import { copyInCommand, createTableSql, Psql } from '../../tools/bench/peers/psql';
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
 import { REAL_4401 } from '../support/real-data';
 

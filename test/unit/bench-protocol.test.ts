@@ -1,7 +1,7 @@
 /** The benchmark protocol: interleaved rounds, warm-up excluded, failures kept with their reason. */
 import { describe, expect, it } from 'vitest';
-import { NotAvailable, measureAll, median, percentile, type Contender } from '../../electron/engine/bench/protocol';
-import { computeRatios } from '../../electron/engine/bench/ratios';
+import { NotAvailable, measureAll, median, percentile, type Contender } from '../../tools/bench/protocol';
+import { computeRatios } from '../../tools/bench/ratios';
 
 describe('benchmark protocol', () => {
   it('runs contenders in interleaved rounds and keeps only the timed rounds', async () => {

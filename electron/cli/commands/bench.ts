@@ -3,11 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { withEngine } from '../context';
-import { generatedInput, givenInput, type BenchInput } from '../../engine/bench/data';
-import { renderReport } from '../../engine/bench/report';
-import { runBenchmark } from '../../engine/bench/run';
-import { SECTION_NAMES, type SectionName } from '../../engine/bench/types';
-import { defaultReportPath, writeReport } from '../../engine/bench/write';
+import { generatedInput, givenInput, type BenchInput } from '../../../tools/bench/data';
+import { renderReport } from '../../../tools/bench/report';
+import { runBenchmark } from '../../../tools/bench/run';
+import { SECTION_NAMES, type SectionName } from '../../../tools/bench/types';
+import { defaultReportPath, writeReport } from '../../../tools/bench/write';
 
 const DEFAULT_ROWS = 1_000_000;
 const FULL_ROWS = 3_300_000;

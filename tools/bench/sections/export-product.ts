@@ -1,5 +1,5 @@
 /** The product's full CSV export of a dataset, through its export job (as the Export menu runs it). */
-import type { DatasetVersionInfo } from '../../../../shared/types';
+import type { DatasetVersionInfo } from '../../../shared/types';
 import { product, type BenchContext } from '../context';
 
 /** Exports every row of the dataset as CSV to `file` (the product's defaults: BOM, formula neutralising); resolves with the rows written. */

@@ -2,8 +2,8 @@
  * The psql peers: `\copy` into a typed table, `\copy (…) to /dev/null`, `\copy … to` a file.
  * psql runs as its own process against the engine's PostgreSQL, as a user would run it.
  */
-import { PG_TYPES, type DatasetColumn } from '../../../../shared/types';
-import { quoteIdent } from '../../db/sql';
+import { PG_TYPES, type DatasetColumn } from '../../../shared/types';
+import { quoteIdent } from '../../../electron/engine/db/sql';
 import { NotAvailable } from '../protocol';
 import { runChecked, runProcess } from './process';
 

@@ -1,7 +1,7 @@
 /** The machine and the versions every result is recorded with. */
 import os from 'node:os';
-import type { Database } from '../db/database';
-import { versions as productVersions } from '../system/versions';
+import type { Database } from '../../electron/engine/db/database';
+import { versions as productVersions } from '../../electron/engine/system/versions';
 import { findPandas } from './peers/pandas';
 import { runProcess } from './peers/process';
 import type { MachineInfo } from './types';

@@ -5,8 +5,8 @@
  * runner's own load time (snapshot or PostgreSQL) is taken out of its wall time, DuckDB's CSV
  * load is measured on its own, PostgreSQL's table is already there.
  */
-import type { AnalysisRun } from '../../../../shared/contract/analysis';
-import { qualifiedTable } from '../../datasets/catalog';
+import type { AnalysisRun } from '../../../shared/contract/analysis';
+import { qualifiedTable } from '../../../electron/engine/datasets/catalog';
 import { ensureDataset, product, type BenchContext } from '../context';
 import { DUCK_TABLE, DuckPeer } from '../peers/duckdb';
 import { buildOriginalPlan, ORIGINAL_IDS } from '../peers/original-sql';
@@ -84,7 +84,7 @@ export async function analyzeSection(ctx: BenchContext): Promise<SectionResult> 
       await duck.runPlan(duckPlan);
     },
     after: async () => duck?.cleanup(duckPlan),
-    notes: () => ({ queries: duckPlan.queries.length, sql: 'electron/engine/bench/peers/original-sql.ts (built from the catalog specs)' }),
+    notes: () => ({ queries: duckPlan.queries.length, sql: 'tools/bench/peers/original-sql.ts (built from the catalog specs)' }),
   };
 
   const pgPlan = buildOriginalPlan({ sql: qualifiedTable(dataset.table), name: dataset.table }, dataset.columns, 'postgres');

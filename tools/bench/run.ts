@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StudioClient } from '../../../shared/client';
-import { StudioError } from '../../../shared/errors';
-import type { Engine } from '../engine';
+import type { StudioClient } from '../../shared/client';
+import { StudioError } from '../../shared/errors';
+import type { Engine } from '../../electron/engine/engine';
 import { deleteDataset, type BenchContext, type BenchOptions } from './context';
 import type { BenchInput } from './data';
 import { collectVersions, machineInfo } from './machine';

@@ -3,9 +3,9 @@
  * included) vs psql `\copy` into an equivalent typed table vs pandas `read_csv` + `to_sql`,
  * interleaved on the same file; then the importer's peak memory in a child `sparkpolar import`.
  */
-import type { ImportResult } from '../../../../shared/contract/dataset';
-import type { DatasetColumn } from '../../../../shared/types';
-import { quoteIdent } from '../../db/sql';
+import type { ImportResult } from '../../../shared/contract/dataset';
+import type { DatasetColumn } from '../../../shared/types';
+import { quoteIdent } from '../../../electron/engine/db/sql';
 import { checkpoint, connection, deleteDataset, headerColumns, product, type BenchContext } from '../context';
 import { findPandas, pandasToSql, type PandasPeer } from '../peers/pandas';
 import { runCliWithPeakRss } from '../peers/cli';

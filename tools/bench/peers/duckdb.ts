@@ -4,7 +4,7 @@
  * dependency, so it is imported lazily and reported "not available" when absent.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import type { ColumnType, DatasetColumn } from '../../../../shared/types';
+import type { ColumnType, DatasetColumn } from '../../../shared/types';
 import { NotAvailable } from '../protocol';
 import type { SqlPlan } from './original-sql';
 

@@ -4,8 +4,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { qualifiedTable } from '../../datasets/catalog';
-import { quoteIdent } from '../../db/sql';
+import { qualifiedTable } from '../../../electron/engine/datasets/catalog';
+import { quoteIdent } from '../../../electron/engine/db/sql';
 import { connection, ensureDataset, type BenchContext } from '../context';
 import { copyOutCommand, Psql } from '../peers/psql';
 import { measureAll, unavailable, type Contender } from '../protocol';

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_SEED, generateCrashCsv } from '../generate';
+import { DEFAULT_SEED, generateCrashCsv } from '../../electron/engine/generate';
 
 export const BENCH_SEED = DEFAULT_SEED;
 

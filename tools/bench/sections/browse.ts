@@ -2,15 +2,15 @@
  * browse: latency of a sorted and filtered page of 200 rows (`dataset/page`, what the grid asks
  * for while scrolling) at random offsets of the filtered view; p50 and p95 over every page.
  */
-import { StudioError } from '../../../../shared/errors';
-import type { DatasetView } from '../../../../shared/contract/dataset';
-import { NUMERIC_TYPES, type DatasetColumn, type DatasetVersionInfo } from '../../../../shared/types';
-import { qualifiedTable } from '../../datasets/catalog';
-import { quoteIdent } from '../../db/sql';
+import { StudioError } from '../../../shared/errors';
+import type { DatasetView } from '../../../shared/contract/dataset';
+import { NUMERIC_TYPES, type DatasetColumn, type DatasetVersionInfo } from '../../../shared/types';
+import { qualifiedTable } from '../../../electron/engine/datasets/catalog';
+import { quoteIdent } from '../../../electron/engine/db/sql';
 import { ensureDataset, product, type BenchContext } from '../context';
 import { fromSamples, unavailable } from '../protocol';
 import type { Measurement, SectionResult } from '../types';
-import { mulberry32 } from '../../generate/random';
+import { mulberry32 } from '../../../electron/engine/generate/random';
 
 const PAGE_ROWS = 200;
 

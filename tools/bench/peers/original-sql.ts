@@ -7,9 +7,9 @@
  * The benchmark times these queries; the correctness oracle lives in test/support/oracle/ and
  * is deliberately not imported here (product code must not depend on test code).
  */
-import { ANALYSES, ORIGINAL_CLEANING, dimensionName, resolveParams, type AnalysisSpec, type Dimension } from '../../../../shared/analyses';
-import { NUMERIC_TYPES, type DatasetColumn } from '../../../../shared/types';
-import { quoteIdent } from '../../db/sql';
+import { ANALYSES, ORIGINAL_CLEANING, dimensionName, resolveParams, type AnalysisSpec, type Dimension } from '../../../shared/analyses';
+import { NUMERIC_TYPES, type DatasetColumn } from '../../../shared/types';
+import { quoteIdent } from '../../../electron/engine/db/sql';
 
 export type Dialect = 'duckdb' | 'postgres';
 

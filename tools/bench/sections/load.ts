@@ -3,9 +3,9 @@
  * off) vs `psql \copy (SELECT …) to /dev/null` as CSV; then the reload of the same, unchanged
  * dataset version from its columnar snapshot (written by an untimed first load).
  */
-import { qualifiedTable } from '../../datasets/catalog';
-import { quoteIdent } from '../../db/sql';
-import { loadDataset } from '../../analysis/source';
+import { qualifiedTable } from '../../../electron/engine/datasets/catalog';
+import { quoteIdent } from '../../../electron/engine/db/sql';
+import { loadDataset } from '../../../electron/engine/analysis/source';
 import { connection, ensureDataset, type BenchContext } from '../context';
 import { copyOutCommand, Psql } from '../peers/psql';
 import { measureAll, unavailable, type Contender } from '../protocol';

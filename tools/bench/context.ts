@@ -4,11 +4,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { StudioClient } from '../../../shared/client';
-import { isStudioError } from '../../../shared/errors';
-import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
-import { dropSnapshot } from '../analysis/snapshot';
-import type { Engine } from '../engine';
+import type { StudioClient } from '../../shared/client';
+import { isStudioError } from '../../shared/errors';
+import type { DatasetColumn, DatasetVersionInfo } from '../../shared/types';
+import { dropSnapshot } from '../../electron/engine/analysis/snapshot';
+import type { Engine } from '../../electron/engine/engine';
 import { NotAvailable, type Protocol } from './protocol';
 import type { Connection } from './peers/psql';
 

@@ -3,7 +3,7 @@
  * every sample. A product function or peer that cannot run becomes an unavailable measurement
  * with its reason, never an exception that stops the benchmark.
  */
-import { StudioError } from '../../../shared/errors';
+import { StudioError } from '../../shared/errors';
 import type { AvailableMeasurement, Measurement, Unit } from './types';
 
 export interface Protocol {
