@@ -10,13 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedInput, type BenchInput } from '../../tools/bench/data';
 import { renderReport } from '../../tools/bench/report';
 import { runBenchmark, type RunBenchmarkOptions } from '../../tools/bench/run';
-import {
-  SECTION_NAMES,
-  type AvailableMeasurement,
-  type BenchReport,
-  type Measurement,
-  type RatioFormula,
-} from '../../tools/bench/types';
+import { SECTION_NAMES, type AvailableMeasurement, type BenchReport, type Measurement, type RatioFormula } from '../../tools/bench/types';
 import { writeReport } from '../../tools/bench/write';
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
 
