@@ -12,13 +12,14 @@ import type { HostEvent } from '../../shared/client';
 import { useExportActions } from './exports/actions';
 import { useStudio } from './hooks/studio';
 import { setLanguage, currentLang } from './i18n';
-import { AnalysesPage } from './pages/AnalysesPage';
-import { BrowsePage } from './pages/BrowsePage';
 import { DatasetsPage } from './pages/DatasetsPage';
-import { SettingsPage } from './pages/SettingsPage';
 import { PAGES, useApp, type PageId } from './state/app';
 import { useImport } from './state/importer';
 
+// Pages other than the first are loaded when opened: the window starts with less to parse (charts are most of it).
+const BrowsePage = lazy(() => import('./pages/BrowsePage').then((m) => ({ default: m.BrowsePage })));
+const AnalysesPage = lazy(() => import('./pages/AnalysesPage').then((m) => ({ default: m.AnalysesPage })));
+const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const SparkVsPolarsPage = lazy(() => import('./pages/spark/SparkVsPolarsPage'));
 
 function isTyping(target: EventTarget | null): boolean {
@@ -145,15 +146,13 @@ export function App() {
         </ul>
       </nav>
       <main id="main" ref={main} tabIndex={-1} className="content" data-page={app.page}>
-        {app.page === 'datasets' ? <DatasetsPage /> : null}
-        {app.page === 'browse' ? <BrowsePage /> : null}
-        {app.page === 'analyses' ? <AnalysesPage /> : null}
-        {app.page === 'spark' ? (
-          <Suspense fallback={<p>{t('common.loading')}</p>}>
-            <SparkVsPolarsPage />
-          </Suspense>
-        ) : null}
-        {app.page === 'settings' ? <SettingsPage /> : null}
+        <Suspense fallback={<p>{t('common.loading')}</p>}>
+          {app.page === 'datasets' ? <DatasetsPage /> : null}
+          {app.page === 'browse' ? <BrowsePage /> : null}
+          {app.page === 'analyses' ? <AnalysesPage /> : null}
+          {app.page === 'spark' ? <SparkVsPolarsPage /> : null}
+          {app.page === 'settings' ? <SettingsPage /> : null}
+        </Suspense>
       </main>
       <ImportDock />
       <ExportDock />

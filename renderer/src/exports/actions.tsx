@@ -11,7 +11,6 @@ import { StudioError } from '../../../shared/errors';
 import { offerFile, saveBlob } from '../host/files';
 import { useStudio } from '../hooks/studio';
 import { useApp } from '../state/app';
-import { publishCharts } from './charts';
 import { engineExport, type EngineExportAction } from './engine';
 
 export const ENGINE_ACTIONS = [
@@ -96,6 +95,8 @@ export function ExportProvider({ children }: { children: ReactNode }) {
       try {
         if (action === 'publish') {
           setLabel(t('exportMenu.publishing'));
+          // ECharts is loaded only when a chart is drawn (it is most of the renderer's weight).
+          const { publishCharts } = await import('./charts');
           const charts = publishCharts(run!, { dark: false, lang: 'en' });
           const result = await client.run(
             'storage/publish',
