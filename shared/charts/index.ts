@@ -552,3 +552,4 @@ export function suggestedHeight(option: ChartOption | null, base = 320): number 
   const wanted = y.data.length * (heatmap ? 30 : 20) + (heatmap ? 130 : 80);
   return Math.max(base, Math.min(wanted, 900));
 }
+export { chartSummary } from './summary';

@@ -1,14 +1,37 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { ChartOption } from '../../../shared/charts';
 import { echarts } from './echarts';
 
+const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)');
+function subscribeMotion(callback: () => void) {
+  const mq = reducedMotion();
+  mq.addEventListener('change', callback);
+  return () => mq.removeEventListener('change', callback);
+}
+
 /**
  * One ECharts instance in a div that follows its container's size. SVG renderer: crisp at any
- * zoom, and what the user sees is what "Export SVG" writes.
+ * zoom, and what the user sees is what "Export SVG" writes. For assistive technology the chart is
+ * an image named `label` and described by `summary`; with `onShowTable`, Enter on the focused
+ * chart switches to its table. Animations follow the option unless the user asks for less motion.
  */
-export function EChart({ option, label, height = 320 }: { option: ChartOption; label: string; height?: number }) {
+export function EChart({
+  option,
+  label,
+  summary,
+  onShowTable,
+  height = 320,
+}: {
+  option: ChartOption;
+  label: string;
+  summary?: string;
+  onShowTable?: () => void;
+  height?: number;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ReturnType<typeof echarts.init> | null>(null);
+  const summaryId = useId();
+  const still = useSyncExternalStore(subscribeMotion, () => reducedMotion().matches);
 
   useEffect(() => {
     const el = ref.current;
@@ -25,8 +48,34 @@ export function EChart({ option, label, height = 320 }: { option: ChartOption; l
   }, []);
 
   useEffect(() => {
-    chart.current?.setOption(option, { notMerge: true });
-  }, [option]);
+    chart.current?.setOption(still ? { ...option, animation: false } : option, { notMerge: true });
+  }, [option, still]);
 
-  return <div ref={ref} className="echart" role="img" aria-label={label} style={{ height }} />;
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Enter' && onShowTable) {
+      e.preventDefault();
+      onShowTable();
+    }
+  };
+  return (
+    <>
+      <div
+        ref={ref}
+        className="echart"
+        role="img"
+        aria-label={label}
+        aria-describedby={summary ? summaryId : undefined}
+        aria-keyshortcuts={onShowTable ? 'Enter' : undefined}
+        tabIndex={onShowTable ? 0 : undefined}
+        onKeyDown={onKeyDown}
+        style={{ height }}
+        data-animation={still ? 'off' : 'on'}
+      />
+      {summary ? (
+        <p id={summaryId} className="visually-hidden" data-testid="chart-summary">
+          {summary}
+        </p>
+      ) : null}
+    </>
+  );
 }

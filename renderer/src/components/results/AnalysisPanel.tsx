@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnalysisSpec } from '../../../../shared/analyses';
 import type { AnalysisResult } from '../../../../shared/api';
-import { chartOption, suggestedHeight } from '../../../../shared/charts';
+import { chartOption, chartSummary, suggestedHeight } from '../../../../shared/charts';
 import { EChart } from '../../charts/EChart';
 import { chartPngBlob, chartSvgBlob } from '../../charts/exportChart';
 import { formatMs, formatNumber } from '../../format';
@@ -24,10 +24,19 @@ export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; r
   const lang = currentLang();
   const dark = app.theme.dark;
   const table = result?.status === 'ok' ? result.table : null;
-  const option = useMemo(() => (table ? chartOption(spec, table, { dark, lang }) : null), [spec, table, dark, lang]);
+  const option = useMemo(() => (table ? chartOption(spec, table, { dark, lang, animation: true }) : null), [spec, table, dark, lang]);
   const [mode, setMode] = useState<'chart' | 'table'>('chart');
   const showChart = option !== null && mode === 'chart';
   const title = spec.title[lang];
+  const summary = useMemo(() => (option ? chartSummary(option, title, lang) : undefined), [option, title, lang]);
+  // Enter on a chart opens its table and puts the keyboard in it.
+  const section = useRef<HTMLElement>(null);
+  const focusTable = useRef(false);
+  useEffect(() => {
+    if (!focusTable.current || mode !== 'table') return;
+    focusTable.current = false;
+    section.current?.querySelector<HTMLElement>('.result-table')?.focus();
+  }, [mode]);
   const stem = fileStem(dataset, spec.id);
 
   const imageOption = useMemo(() => (table ? chartOption(spec, table, { dark, lang, withTitle: true }) : null), [spec, table, dark, lang]);
@@ -66,6 +75,7 @@ export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; r
 
   return (
     <section
+      ref={section}
       className={`panel panel-${spec.chart}`}
       aria-labelledby={`panel-${spec.id}`}
       data-analysis={spec.id}
@@ -98,7 +108,18 @@ export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; r
           <p className="muted">{t('analyses.notApplicable', { reason: result.reason ?? '' })}</p>
         ) : null}
         {result?.status === 'failed' ? <ErrorBox error={result.error ?? { message: result.reason ?? 'failed' }} compact /> : null}
-        {table && showChart ? <EChart option={option} label={t('analyses.chartOf', { title })} height={suggestedHeight(option)} /> : null}
+        {table && showChart ? (
+          <EChart
+            option={option}
+            label={t('analyses.chartOf', { title })}
+            summary={summary}
+            onShowTable={() => {
+              focusTable.current = true;
+              setMode('table');
+            }}
+            height={suggestedHeight(option)}
+          />
+        ) : null}
         {table && !showChart && spec.chart === 'kpi' && table.rows.length === 1 ? <KpiView table={table} /> : null}
         {table && !showChart && !(spec.chart === 'kpi' && table.rows.length === 1) ? <ResultTableView table={table} label={title} /> : null}
       </div>

@@ -2,7 +2,7 @@ import { useEffect, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { analysisById } from '../../../../shared/analyses';
 import type { ResultTable } from '../../../../shared/api';
-import { chartOption } from '../../../../shared/charts';
+import { chartOption, chartSummary } from '../../../../shared/charts';
 import { NUMERIC_TYPES, type DatasetColumn } from '../../../../shared/types';
 import { EChart } from '../../charts/EChart';
 import { ErrorBox } from '../../components/ErrorBox';
@@ -123,7 +123,14 @@ export function ColumnProfile({
           </div>
         </dl>
       ) : null}
-      {option ? <EChart option={option} label={t('browse.profile.chart', { column: column.name })} height={240} /> : null}
+      {option ? (
+        <EChart
+          option={option}
+          label={t('browse.profile.chart', { column: column.name })}
+          summary={chartSummary(option, t('browse.profile.chart', { column: column.name }), lang)}
+          height={240}
+        />
+      ) : null}
     </aside>
   );
 }
