@@ -1,6 +1,8 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobProgress } from '../../../shared/api';
 import { formatBytes, formatNumber, formatSeconds } from '../format';
+import { announce } from './LiveRegion';
 
 /** Bytes, rows, rows/s and ETA of a running job, as far as the job reports them, with Cancel. */
 export function ProgressBar({ progress, label, onCancel }: { progress: JobProgress | null; label: string; onCancel?: () => void }) {
@@ -12,6 +14,15 @@ export function ProgressBar({ progress, label, onCancel }: { progress: JobProgre
   const phase = progress?.phase
     ? t(`progress.phase.${progress.phase}`, { defaultValue: progress.message ?? progress.phase })
     : t('progress.starting');
+  // Screen readers hear the phase as it changes and every quarter of the way, not every tick.
+  const quarter = fraction === null ? null : Math.floor(fraction * 4) * 25;
+  const spoken = useRef<string | null>(null);
+  useEffect(() => {
+    const text = quarter === null || quarter === 0 ? `${label}: ${phase}` : `${label}: ${phase}, ${t('progress.percent', { n: quarter })}`;
+    if (spoken.current === text) return;
+    spoken.current = text;
+    announce(text);
+  }, [label, phase, quarter, t]);
   return (
     <div className="progress" role="group" aria-label={label}>
       <div className="progress-head">

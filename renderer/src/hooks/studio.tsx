@@ -5,6 +5,8 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { JobMethodName, JobProgress, MethodName, Params, Reply, Result } from '../../../shared/api';
 import { createClient, type StudioClient } from '../../../shared/client';
+import { useTranslation } from 'react-i18next';
+import { announce } from '../components/LiveRegion';
 import type { RendererStudio } from '../host/types';
 
 interface StudioContextValue {
@@ -100,6 +102,9 @@ export function useJob<M extends JobMethodName>(method: M): JobState<M> {
   const [startedAt, setStartedAt] = useState<number | null>(null);
   // Jobs outlive the component that started them (an import goes on while the user browses).
   const abort = useRef<AbortController | null>(null);
+  const { t } = useTranslation();
+  const area = method.split('/')[0]!;
+  const job = t(`live.job.${area}`, { defaultValue: area });
 
   const start = useCallback(
     async (params: Params<M>) => {
@@ -114,15 +119,17 @@ export function useJob<M extends JobMethodName>(method: M): JobState<M> {
       try {
         const answer = await client.run(method, params, { signal: controller.signal, onProgress: (p) => setProgress(p) });
         if (abort.current === controller) setResult(answer);
+        announce(t('live.done', { job }));
         return answer;
       } catch (err) {
         if (abort.current === controller) setError(err);
+        announce(t(controller.signal.aborted ? 'live.cancelled' : 'live.failed', { job }));
         return undefined;
       } finally {
         if (abort.current === controller) setRunning(false);
       }
     },
-    [client, method],
+    [client, method, t, job],
   );
   const cancel = useCallback(() => abort.current?.abort(), []);
   const reset = useCallback(() => {

@@ -11,6 +11,7 @@ import { formatNumber } from '../format';
 import { StudioError } from '../../../shared/errors';
 import type { ColumnType, DatasetVersionInfo } from '../../../shared/types';
 import { enginePathFor } from '../host/files';
+import { announce } from '../components/LiveRegion';
 import { useStudio } from '../hooks/studio';
 import { useApp } from './app';
 
@@ -66,9 +67,13 @@ export function ImportProvider({ children }: { children: ReactNode }) {
         setResult(answer);
         app.setDataset(answer.dataset);
         app.datasetsChanged();
-      } else if (err) setError(err);
+        announce(t('live.imported', { name: answer.dataset, rows: formatNumber(answer.rows), rejected: formatNumber(answer.rejected) }));
+      } else if (err) {
+        setError(err);
+        announce(t(controller.signal.aborted ? 'live.cancelled' : 'live.failed', { job: t('live.job.dataset') }));
+      }
     },
-    [app],
+    [app, t],
   );
 
   const runImport = useCallback(
