@@ -174,11 +174,13 @@ export function AnalysesPage() {
         </div>
       ) : null}
 
-      <section className="runs-section" aria-label={t('analyses.published')}>
-        <Suspense fallback={null}>
-          <RunsPanel dataset={dataset} />
-        </Suspense>
-      </section>
+      {run ? (
+        <section className="runs-section" aria-label={t('analyses.published')}>
+          <Suspense fallback={null}>
+            <RunsPanel dataset={dataset} />
+          </Suspense>
+        </section>
+      ) : null}
     </div>
   );
 }

@@ -8,11 +8,11 @@ import { useTranslation } from 'react-i18next';
 import type { JobProgress } from '../../../../shared/api';
 import type { OpenedRun, PublishQueueItem, RemoteRun } from '../../../../shared/contract/storage';
 import { Dialog } from '../../components/Dialog';
-import { EmptyState } from '../../components/EmptyState';
 import { ErrorBox } from '../../components/ErrorBox';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatDateTime, formatNumber } from '../../format';
 import { useCall, useClient, useJob } from '../../hooks/studio';
+import { useApp } from '../../state/app';
 import { registerRunsStrings, RUNS_NS } from './i18n';
 
 const PREVIEW_ROWS = 20;
@@ -24,6 +24,7 @@ export default function RunsPanel({ dataset }: { dataset?: string }) {
   registerRunsStrings();
   const { t } = useTranslation(RUNS_NS);
   const client = useClient();
+  const app = useApp();
   const config = useCall('storage/config', {});
   const runs = useCall('storage/runs', config.data?.configured ? (dataset ? { dataset } : {}) : null, [config.data?.configured]);
   const [queueItems, setQueueItems] = useState<PublishQueueItem[]>([]);
@@ -60,12 +61,19 @@ export default function RunsPanel({ dataset }: { dataset?: string }) {
     if (publish.result?.status === 'published') reloadRuns();
   }, [publish.result, reloadRuns]);
 
+  // Without object storage, only the publish action says so, in one line (not a page-wide notice).
   if (config.data && !config.data.configured) {
     return (
-      <section className="runs-panel" aria-label={t('title')}>
-        <EmptyState title={t('notConfigured')}>
-          <p>{t('notConfiguredBody')}</p>
-        </EmptyState>
+      <section className="runs-panel runs-unavailable" aria-label={t('title')} data-testid="storage-not-configured">
+        <button type="button" className="primary" disabled aria-describedby="runs-not-configured">
+          {t('save')}
+        </button>
+        <p id="runs-not-configured" className="muted">
+          {t('notConfigured')}. {t('notConfiguredBody')}{' '}
+          <button type="button" className="link" onClick={() => app.navigate('settings')}>
+            {t('openSettings')}
+          </button>
+        </p>
       </section>
     );
   }

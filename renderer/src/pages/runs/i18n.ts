@@ -10,8 +10,8 @@ export const runsEn = {
   title: 'Published runs',
   subtitle: 'Analysis runs saved to object storage (MinIO or any S3 endpoint), reopened without recomputing.',
   notConfigured: 'Object storage is not configured',
-  notConfiguredBody:
-    'Set the endpoint, keys and bucket in Settings ▸ Object storage, or start the app with MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY and MINIO_BUCKET. With docker compose: `docker compose up -d minio` then MINIO_ENDPOINT=http://127.0.0.1:9000.',
+  notConfiguredBody: 'Publishing needs an object storage endpoint, keys and a bucket.',
+  openSettings: 'Set it up in Settings',
   where: '{{endpoint}} · bucket {{bucket}} (from {{source}})',
   save: 'Save to MinIO',
   saveHint:
@@ -80,8 +80,8 @@ export const runsFr: typeof runsEn = {
   title: 'Exécutions publiées',
   subtitle: "Les exécutions d'analyses enregistrées dans le stockage objet (MinIO ou tout point d'accès S3), rouvertes sans recalcul.",
   notConfigured: "Le stockage objet n'est pas configuré",
-  notConfiguredBody:
-    "Renseignez le point d'accès, les clés et le bucket dans Réglages ▸ Stockage objet, ou lancez l'application avec MINIO_ENDPOINT, MINIO_ACCESS_KEY, MINIO_SECRET_KEY et MINIO_BUCKET. Avec docker compose : `docker compose up -d minio` puis MINIO_ENDPOINT=http://127.0.0.1:9000.",
+  notConfiguredBody: "La publication demande un point d'accès de stockage objet, des clés et un bucket.",
+  openSettings: 'Le configurer dans les Réglages',
   where: '{{endpoint}} · bucket {{bucket}} (depuis {{source}})',
   save: 'Enregistrer dans MinIO',
   saveHint:
