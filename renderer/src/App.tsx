@@ -6,6 +6,7 @@ import { DropOverlay } from './components/DropOverlay';
 import { ExportDock } from './components/ExportDock';
 import { ExportMenu } from './components/ExportMenu';
 import { ImportDock } from './components/ImportDock';
+import { LiveRegion } from './components/LiveRegion';
 import { Notices } from './components/Notices';
 import { ShortcutsDialog } from './components/ShortcutsDialog';
 import type { HostEvent } from '../../shared/client';
@@ -107,7 +108,7 @@ export function App() {
           <button
             type="button"
             className="icon-button"
-            aria-label={t('app.switchLanguage', { lang: lang === 'en' ? 'Français' : 'English' })}
+            aria-label={t('app.switchLanguage', { code: lang === 'en' ? 'FR' : 'EN', lang: lang === 'en' ? 'Français' : 'English' })}
             onClick={() => setLanguage(lang === 'en' ? 'fr' : 'en')}
           >
             {lang === 'en' ? 'FR' : 'EN'}
@@ -157,6 +158,7 @@ export function App() {
       <ImportDock />
       <ExportDock />
       <Notices />
+      <LiveRegion />
       <DropOverlay />
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>

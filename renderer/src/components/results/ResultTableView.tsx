@@ -22,7 +22,8 @@ export function ResultTableView({ table, label }: { table: ResultTable; label: s
   const { t } = useTranslation();
   const rows = table.rows.slice(0, MAX_ROWS);
   return (
-    <div className="result-table scroll-box">
+    // Focusable so that a table wider or taller than its box can be scrolled from the keyboard.
+    <div className="result-table scroll-box" tabIndex={0} role="region" aria-label={label}>
       <table className="data-table compact" aria-label={label}>
         <thead>
           <tr>
