@@ -512,6 +512,9 @@ function heatmapBody(table: ResultTable, style: ChartStyle, shape: { value: numb
         label: {
           show: xs.length * ys.length <= 100,
           color: bounded ? '#111111' : text,
+          // A halo keeps the figures readable (AA contrast) on the darkest and the lightest cells alike.
+          textBorderColor: bounded ? '#ffffff' : colours(style.dark).background,
+          textBorderWidth: 2,
           formatter: bounded ? heatLabelFormatter : undefined,
         },
         emphasis: { itemStyle: { borderColor: text, borderWidth: 1 } },
