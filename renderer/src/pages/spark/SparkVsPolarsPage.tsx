@@ -8,6 +8,7 @@ import { useMemo, useRef, useState, type ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ANALYSES } from '../../../../shared/analyses';
 import type { SparkConnectionTest, SparkRunRecord } from '../../../../shared/contract/spark';
+import { chartSummary } from '../../../../shared/charts';
 import { EChart } from '../../charts/EChart';
 import { chartPngBlob } from '../../charts/exportChart';
 import { DatasetPicker } from '../../components/DatasetPicker';
@@ -273,7 +274,12 @@ export default function SparkVsPolarsPage() {
                 </button>
               </div>
             </div>
-            <EChart option={timingOption as never} label={t('timings')} height={Math.max(240, rows.length * 34 + 60)} />
+            <EChart
+              option={timingOption as never}
+              label={t('timings')}
+              summary={chartSummary(timingOption as never, t('timings'), lang)}
+              height={Math.max(240, rows.length * 34 + 60)}
+            />
           </section>
 
           <section className="card" aria-label={t('phases')}>
