@@ -108,7 +108,38 @@ describe('electron-builder configuration', () => {
     const patterns = (config.files as (string | { filter: string[] })[]).flatMap((f) => (typeof f === 'string' ? [f] : f.filter));
     expect(patterns).toEqual(expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**', 'package.json']));
     expect(pkg.scripts.dist).toMatch(/electron-vite build && electron-builder/);
-    expect(pkg.allowScripts.electron).toBe(true);
+  });
+
+  it('flips the fuses a data app should have, as electron-builder hands them to @electron/fuses', async () => {
+    const { PlatformPackager } = require('app-builder-lib'); // the index: platformPackager.js alone hits an import cycle
+    const { FuseV1Options, FuseVersion } = require('@electron/fuses');
+    // electron-builder's own mapping from the config's names to the fuse wire.
+    const wire = await PlatformPackager.prototype.generateFuseConfig.call({}, config.electronFuses);
+    expect(wire.version).toBe(FuseVersion.V1);
+    expect(wire).toMatchObject({
+      [FuseV1Options.RunAsNode]: false,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
+      [FuseV1Options.EnableCookieEncryption]: true,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+      [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+    });
+    // RunAsNode off breaks child_process.fork of the app's own binary: main must use utilityProcess.
+    const mainSources = fs.readdirSync(path.join(root, 'electron/main')).filter((f) => f.endsWith('.ts'));
+    for (const file of mainSources) {
+      const text = fs.readFileSync(path.join(root, 'electron/main', file), 'utf8');
+      expect(text, file).not.toMatch(/child_process|ELECTRON_RUN_AS_NODE/);
+    }
+  });
+
+  it('lets exactly the dependencies with install scripts run them, and no others', () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8'));
+    const withScripts = Object.entries(lock.packages as Record<string, { hasInstallScript?: boolean }>)
+      .filter(([, entry]) => entry.hasInstallScript)
+      .map(([where]) => where.slice(where.lastIndexOf('node_modules/') + 'node_modules/'.length));
+    expect(Object.keys(pkg.allowScripts).sort()).toEqual([...new Set(withScripts)].sort());
+    expect(Object.values(pkg.allowScripts).every((v) => v === true)).toBe(true);
   });
 
   it('unpacks native code from the asar: Polars’ library and PostgreSQL’s binaries', () => {
