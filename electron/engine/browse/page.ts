@@ -25,7 +25,7 @@ import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import { Catalog } from '../datasets/catalog';
 import { pgError, type Database } from '../db/database';
-import { RowMaps } from './row-maps';
+import { rowMapName, RowMaps, type MapSource } from './row-maps';
 import { TableStats } from './stats';
 import { jsonSafeTypes, type Cell } from './values';
 import { parametersBinder, selectList, viewSql, type ValidView, type ViewSql } from './view-sql';
@@ -36,12 +36,18 @@ export const FILE_ORDER_SETTINGS =
   'SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off';
 const COUNT_CACHE_SIZE = 500;
 
-/** Stable identity of a view of one table (the cache key of counts and row maps). */
-export function viewKey(table: string, view: Pick<ValidView, 'sort' | 'filters'>): string {
+/**
+ * Stable identity of a view of one version's table (the cache key of counts and row maps). The
+ * import time is part of it: a dataset deleted and imported again reuses its table name.
+ */
+export function viewKey(info: Pick<DatasetVersionInfo, 'table' | 'importedAt'>, view: Pick<ValidView, 'sort' | 'filters'>): string {
   return createHash('sha256')
-    .update(JSON.stringify([table, view.sort, view.filters]))
+    .update(JSON.stringify([info.table, info.importedAt, view.sort, view.filters]))
     .digest('hex');
 }
+
+/** A page asked of a map that does not hold what it promised (emptied by a crash, or stale). */
+class StaleRowMap extends Error {}
 
 /** PostgreSQL's "invalid input" errors on filter values are the caller's to fix. */
 function requestError(err: unknown): never {
@@ -67,13 +73,14 @@ export class Browser {
     const info = await this.catalog.get(view.dataset, view.version);
     const params: unknown[] = [];
     const sql = viewSql(info, view, parametersBinder(params));
-    const key = viewKey(info.table, view);
-    await this.stats.analyzed(info.table);
-    const total = this.count(key, info, sql, params);
+    const key = viewKey(info, view);
+    const source = { oid: await this.stats.analyzed(info), importedAt: info.importedAt };
+    const mapName = rowMapName(source.oid, key);
+    const total = this.count(key, info, sql, params, mapName);
     let rows: Cell[][];
     try {
-      const useMap = this.maps.isReady(key) || offset + limit > DIRECT_WINDOW;
-      rows = useMap ? await this.fromMap(key, sql, params, offset, limit) : await this.direct(sql, params, offset, limit);
+      const useMap = this.maps.isReady(mapName) || offset + limit > DIRECT_WINDOW;
+      rows = useMap ? await this.fromMap(mapName, source, sql, params, offset, limit) : await this.direct(sql, params, offset, limit);
     } catch (err) {
       total.catch(() => undefined);
       requestError(err);
@@ -81,7 +88,7 @@ export class Browser {
     const totalRows = await total.catch(requestError);
     // After the answer, not before: the build would compete with this first page for the CPU.
     // Starts (or joins) the view's map build; a failure is retried by the next request.
-    if (view.sort.length && !this.maps.isReady(key)) this.maps.get(key, sql, params).catch(() => undefined);
+    if (view.sort.length && !this.maps.isReady(mapName)) this.maps.get(mapName, source, sql, params).catch(() => undefined);
     return { dataset: info.dataset, version: info.version, columns: info.columns, offset, rows, totalRows };
   }
 
@@ -94,16 +101,17 @@ export class Browser {
     const info = await this.catalog.get(valid.dataset, valid.version);
     const params: unknown[] = [];
     const sql = viewSql(info, valid, parametersBinder(params));
-    const key = viewKey(info.table, valid);
-    await this.stats.analyzed(info.table);
-    if (valid.sort.length) await this.maps.get(key, sql, params);
-    return { totalRows: await this.count(key, info, sql, params) };
+    const key = viewKey(info, valid);
+    const oid = await this.stats.analyzed(info);
+    const mapName = rowMapName(oid, key);
+    if (valid.sort.length) await this.maps.get(mapName, { oid, importedAt: info.importedAt }, sql, params);
+    return { totalRows: await this.count(key, info, sql, params, mapName) };
   }
 
-  /** The view's row count, cached. */
-  count(key: string, info: DatasetVersionInfo, sql: ViewSql, params: unknown[]): Promise<number> {
+  /** The view's row count, cached (`key` from `viewKey`; a ready row map of the view answers it too). */
+  count(key: string, info: DatasetVersionInfo, sql: ViewSql, params: unknown[], mapName?: string): Promise<number> {
     if (!sql.where) return Promise.resolve(info.rows);
-    const mapped = this.maps.readyRows(key);
+    const mapped = mapName === undefined ? undefined : this.maps.readyRows(mapName);
     if (mapped !== undefined) return Promise.resolve(mapped);
     let count = this.counts.get(key);
     if (count) {
@@ -146,9 +154,22 @@ export class Browser {
     });
   }
 
-  private async fromMap(key: string, sql: ViewSql, params: unknown[], offset: number, limit: number): Promise<Cell[][]> {
+  /**
+   * A page through the view's map. The map is checked on every read at no extra cost: the n range
+   * must give exactly the rows the map promised, and every row id must still be a row of the
+   * table. A map that fails (emptied by an unclean PostgreSQL stop, dropped by another engine) is
+   * dropped and rebuilt once.
+   */
+  private async fromMap(
+    name: string,
+    source: MapSource,
+    sql: ViewSql,
+    params: unknown[],
+    offset: number,
+    limit: number,
+  ): Promise<Cell[][]> {
     for (let attempt = 0; ; attempt++) {
-      const map = await this.maps.get(key, sql, params);
+      const map = await this.maps.get(name, source, sql, params);
       if (offset >= map.rows) return [];
       try {
         const rids = await this.db.query<{ rid: string }>(
@@ -156,6 +177,7 @@ export class Browser {
           [offset, offset + limit],
         );
         const wanted = rids.rows.map((r) => r.rid);
+        if (wanted.length !== Math.min(limit, map.rows - offset)) throw new StaleRowMap();
         const rows = await queryRows(
           this.db,
           `SELECT ctid::text, ${selectList(sql.columns)} FROM ${sql.table} WHERE ctid = ANY($1::tid[])`,
@@ -163,14 +185,18 @@ export class Browser {
         );
         const byRid = new Map<string, Cell[]>();
         for (const row of rows) byRid.set(row[0] as string, row.slice(1));
-        return wanted.map((rid) => byRid.get(rid)!);
+        return wanted.map((rid) => {
+          const row = byRid.get(rid);
+          if (!row) throw new StaleRowMap();
+          return row;
+        });
       } catch (err) {
-        // Dropped by another engine between lookup and read: rebuild once.
-        if ((err as { details?: { sqlstate?: string } }).details?.sqlstate === '42P01' && attempt === 0) {
-          this.maps.forget(map.name);
-          continue;
-        }
-        throw err;
+        const vanished = (err as { details?: { sqlstate?: string } }).details?.sqlstate === '42P01';
+        if (!(vanished || err instanceof StaleRowMap)) throw err;
+        if (attempt > 0)
+          throw new StudioError('PG_ERROR', `The sorted view of ${sql.table} could not be rebuilt consistently; try again.`, { map: name });
+        if (vanished) this.maps.forget(map.name);
+        else await this.maps.discard(map.name);
       }
     }
   }

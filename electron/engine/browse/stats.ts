@@ -1,30 +1,43 @@
 /**
- * Planner statistics: a table just loaded by COPY may not be analysed yet (autovacuum gets to it
- * later), and without statistics the planner misjudges filter selectivity. Analyse once per
- * process, unless PostgreSQL already did.
+ * A version's table, ready to browse: its identity (OID) and planner statistics. A table just
+ * loaded by COPY may not be analysed yet (autovacuum gets to it later), and without statistics the
+ * planner misjudges filter selectivity. Analyse once per process, unless PostgreSQL already did.
+ * Keyed by table name and import time: a name reused by a later import is another table.
  */
+import { StudioError } from '../../../shared/errors';
+import type { DatasetVersionInfo } from '../../../shared/types';
+import { qualifiedTable } from '../datasets/catalog';
 import type { Database } from '../db/database';
-import { quoteIdent } from '../db/sql';
 
 export class TableStats {
-  private readonly done = new Map<string, Promise<void>>();
+  private readonly done = new Map<string, Promise<number>>();
 
   constructor(private readonly db: Database) {}
 
-  analyzed(table: string): Promise<void> {
-    let promise = this.done.get(table);
+  /** Analyses the version's table if needed and answers its OID. */
+  analyzed(info: Pick<DatasetVersionInfo, 'dataset' | 'version' | 'table' | 'importedAt'>): Promise<number> {
+    const key = `${info.table}\u0000${info.importedAt}`;
+    let promise = this.done.get(key);
     if (!promise) {
       promise = (async () => {
-        const { rows } = await this.db.query<{ analyzed: boolean }>(
-          `SELECT (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL) AS analyzed FROM pg_stat_user_tables WHERE schemaname = 'data' AND relname = $1`,
-          [table],
+        const { rows } = await this.db.query<{ oid: number | null; analyzed: boolean | null }>(
+          `SELECT c.oid::int8 AS oid, (s.last_analyze IS NOT NULL OR s.last_autoanalyze IS NOT NULL) AS analyzed
+           FROM (SELECT to_regclass($1) AS oid) c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid`,
+          [qualifiedTable(info.table)],
         );
-        if (!rows[0]?.analyzed) await this.db.query(`ANALYZE data.${quoteIdent(table)}`);
+        const oid = rows[0]?.oid;
+        if (oid === null || oid === undefined)
+          throw new StudioError('DATASET_NOT_FOUND', `The table of "${info.dataset}" version ${info.version} is gone.`, {
+            dataset: info.dataset,
+            version: info.version,
+          });
+        if (!rows[0]?.analyzed) await this.db.query(`ANALYZE ${qualifiedTable(info.table)}`);
+        return Number(oid);
       })().catch((err: unknown) => {
-        this.done.delete(table);
+        this.done.delete(key);
         throw err;
       });
-      this.done.set(table, promise);
+      this.done.set(key, promise);
     }
     return promise;
   }

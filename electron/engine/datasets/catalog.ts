@@ -9,6 +9,7 @@ import type { DatasetColumn, DatasetSummary, DatasetVersionInfo } from '../../..
 import type { Database } from '../db/database';
 import { quoteIdent } from '../db/sql';
 import { readRejects, type RejectedRow } from '../ingest/rejects';
+import { dropRowMaps } from '../browse/row-maps';
 
 interface VersionRow {
   name: string;
@@ -167,21 +168,34 @@ export class Catalog {
     }
   }
 
-  /** Drops every version's table and the catalog entries, in one transaction; rejects files after. */
-  async delete(name: string): Promise<boolean> {
+  /**
+   * Drops every version's table, its browse row maps and the catalog entries, in one transaction;
+   * rejects files after. Answers the dropped tables (their snapshots are the caller's to remove),
+   * or null when there is no such dataset.
+   */
+  async delete(name: string): Promise<{ tables: string[] } | null> {
     const removedFiles: string[] = [];
     const deleted = await this.db.transaction(async (client: pg.PoolClient) => {
-      const { rows } = await client.query<{ id: number; table_name: string; rejects_path: string | null }>(
-        `SELECT d.id, v.table_name, v.rejects_path FROM studio.datasets d LEFT JOIN studio.dataset_versions v ON v.dataset_id = d.id WHERE d.name = $1 FOR UPDATE OF d`,
+      const { rows } = await client.query<{ id: number; table_name: string | null; oid: number | null; rejects_path: string | null }>(
+        `SELECT d.id, v.table_name, to_regclass('data.' || quote_ident(v.table_name))::int8 AS oid, v.rejects_path
+         FROM studio.datasets d LEFT JOIN studio.dataset_versions v ON v.dataset_id = d.id WHERE d.name = $1 FOR UPDATE OF d`,
         [name],
       );
-      if (!rows.length) return false;
+      if (!rows.length) return null;
+      await dropRowMaps(
+        client,
+        rows.flatMap((r) => (r.oid === null ? [] : [Number(r.oid)])),
+      );
+      const tables: string[] = [];
       for (const r of rows) {
-        if (r.table_name) await client.query(`DROP TABLE IF EXISTS ${qualifiedTable(r.table_name)}`);
+        if (r.table_name) {
+          await client.query(`DROP TABLE IF EXISTS ${qualifiedTable(r.table_name)}`);
+          tables.push(r.table_name);
+        }
         if (r.rejects_path) removedFiles.push(r.rejects_path);
       }
       await client.query('DELETE FROM studio.datasets WHERE id = $1', [rows[0]!.id]);
-      return true;
+      return { tables };
     });
     for (const f of removedFiles) fs.rmSync(f, { force: true });
     return deleted;

@@ -15,7 +15,14 @@ export function datasetHandlers(ctx: EngineContext): DomainHandlers<typeof datas
       await catalog.rename(dataset, to);
       return { dataset: to };
     },
-    'dataset/delete': async ({ dataset }) => ({ deleted: await catalog.delete(dataset) }),
+    'dataset/delete': async ({ dataset }) => {
+      const deleted = await catalog.delete(dataset);
+      if (deleted?.tables.length) {
+        const { dropSnapshot } = await import('../analysis/snapshot'); // loads Polars: only when needed
+        for (const table of deleted.tables) dropSnapshot(ctx.home, table);
+      }
+      return { deleted: deleted !== null };
+    },
     'dataset/page': async ({ offset, limit, ...view }) => (await import('../browse/page')).browserFor(ctx.db).page(view, offset, limit),
     'dataset/rejects': async ({ dataset, version, limit }) => catalog.rejects(dataset, version, limit),
   };

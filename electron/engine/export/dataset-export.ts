@@ -68,8 +68,8 @@ async function plan(db: Database, request: DatasetExportRequest): Promise<Plan> 
   const params: unknown[] = [];
   const bound = viewSql(info, request, parametersBinder(params));
   const browser = browserFor(db);
-  await browser.stats.analyzed(info.table);
-  const totalRows = await browser.count(viewKey(info.table, request), info, bound, params);
+  await browser.stats.analyzed(info);
+  const totalRows = await browser.count(viewKey(info, request), info, bound, params);
   const wholeTable =
     !request.sort.length &&
     !request.filters.length &&
