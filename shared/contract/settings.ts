@@ -33,7 +33,16 @@ export type DatabricksUpload = { kind: 'volume'; path: string } | { kind: 'dbfs'
 export interface SettingsView {
   version: number;
   database: { mode: 'embedded' } | { mode: 'url'; url: string; password: SecretMarker };
-  storage: { endpoint: string; useTLS: boolean; region: string; accessKey: string; bucket: string; secretKey: SecretMarker };
+  storage: {
+    endpoint: string;
+    useTLS: boolean;
+    region: string;
+    accessKey: string;
+    bucket: string;
+    secretKey: SecretMarker;
+    /** Plain HTTP to another machine allowed (off by default: credentials would cross in clear). */
+    allowInsecureHttp: boolean;
+  };
   databricks: {
     host: string;
     auth:
@@ -42,6 +51,8 @@ export interface SettingsView {
       | { kind: 'profile'; name: string };
     compute: DatabricksCompute;
     upload: DatabricksUpload;
+    /** Plain HTTP to another machine allowed (off by default: the token would cross in clear). */
+    allowInsecureHttp: boolean;
   };
   secrets: { persistence: SecretPersistence; message: string };
   /** What the engine uses right now, and where each part comes from (environment variables win). */
@@ -54,7 +65,11 @@ export interface SettingsView {
   file: string;
 }
 
-/** A secret field in `settings/set`: a value stores it, `null` forgets it, absent keeps it. */
+/**
+ * A secret field in `settings/set`: a value stores it, `null` forgets it, absent keeps it, unless
+ * the patch moves its endpoint (database server and user, storage endpoint, Databricks host): then
+ * absent forgets it too, so a secret never follows a changed endpoint.
+ */
 const secretInput = z.string().min(1).max(4096).nullable().optional();
 const text = (max = 2048) => z.string().trim().max(max);
 
@@ -96,6 +111,7 @@ export const settingsPatchSchema = z.object({
       accessKey: text(512),
       bucket: text(63),
       secretKey: secretInput,
+      allowInsecureHttp: z.boolean(),
     })
     .partial()
     .optional(),
@@ -109,6 +125,7 @@ export const settingsPatchSchema = z.object({
       ]),
       compute: computeSchema,
       upload: uploadSchema,
+      allowInsecureHttp: z.boolean(),
     })
     .partial()
     .optional(),

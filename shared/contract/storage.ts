@@ -222,6 +222,7 @@ export const storageMethods = {
         accessKey: z.string().max(512).optional(),
         secretKey: z.string().max(4096).optional(),
         bucket: z.string().trim().max(63).optional(),
+        allowInsecureHttp: z.boolean().optional(),
       })
       .default({}),
   ),

@@ -35,6 +35,7 @@ describe('settings schema and migrations', () => {
       region: 'us-east-1',
       accessKey: 'AK1',
       bucket: 'results',
+      allowInsecureHttp: false,
     });
     expect(result.settings.databricks.compute).toEqual({ kind: 'cluster', clusterId: '0101-abc' });
     expect(result.settings.databricks.upload).toEqual({ kind: 'dbfs', path: '/FileStore/sparkpolar' });
@@ -122,7 +123,8 @@ describe('settings/set patches', () => {
       patch({ databricks: { host: 'adb.example', auth: { kind: 'oauth', clientId: 'cid', clientSecret: 'cs' } } }),
     );
     expect(oauth.next.databricks.auth).toEqual({ kind: 'oauth', clientId: 'cid' });
-    expect([...oauth.secrets]).toEqual([['databricks.clientSecret', 'cs']]);
+    // A new host: the old token is forgotten, the client secret entered with it is stored.
+    expect(Object.fromEntries(oauth.secrets)).toEqual({ 'databricks.token': null, 'databricks.clientSecret': 'cs' });
     const profile = applyPatch(oauth.next, patch({ databricks: { auth: { kind: 'profile', name: 'prod' } } }));
     expect(profile.next.databricks).toMatchObject({ host: 'adb.example', auth: { kind: 'profile', name: 'prod' } });
   });
@@ -145,7 +147,9 @@ describe('settings/set patches', () => {
       throw new Error('keyring locked');
     };
     const service = new SettingsService({ home, env: {}, log: silentLogger }, refusing);
-    await expect(updateSettings(service, patch({ storage: { endpoint: 'x:1', secretKey: 'v' } }))).rejects.toThrow('keyring locked');
+    await expect(updateSettings(service, patch({ storage: { endpoint: '127.0.0.1:1', secretKey: 'v' } }))).rejects.toThrow(
+      'keyring locked',
+    );
     expect(fs.existsSync(path.join(home, SETTINGS_FILE))).toBe(false);
   });
 });

@@ -66,7 +66,7 @@ describe('configuration', () => {
     });
     expect(() => configFromFields({})).toThrow(/No object storage endpoint/);
     expect(() => checkBucketName('Bad_Bucket')).toThrow(/not a valid bucket name/);
-    expect(configFromFields({ endpoint: 'http://h:1' }, { SPARKPOLAR_S3_PART_SIZE_MB: '1' }).partSizeBytes).toBe(5 * 1024 * 1024);
+    expect(configFromFields({ endpoint: 'http://127.0.0.1:1' }, { SPARKPOLAR_S3_PART_SIZE_MB: '1' }).partSizeBytes).toBe(5 * 1024 * 1024);
   });
 });
 

@@ -41,8 +41,10 @@ export const settingsV2 = z.object({
       region: z.string().default('us-east-1'),
       accessKey: z.string().default(''),
       bucket: z.string().default('sparkpolar'),
+      /** Explicit opt-in to a plain-HTTP endpoint on another machine (see ./endpoints.ts). */
+      allowInsecureHttp: z.boolean().default(false),
     })
-    .default({ endpoint: '', useTLS: false, region: 'us-east-1', accessKey: '', bucket: 'sparkpolar' }),
+    .default({ endpoint: '', useTLS: false, region: 'us-east-1', accessKey: '', bucket: 'sparkpolar', allowInsecureHttp: false }),
   databricks: z
     .object({
       host: z.string().default(''),
@@ -55,9 +57,12 @@ export const settingsV2 = z.object({
         .default({ kind: 'token' }),
       compute: computeSchema.default({ kind: 'serverless' }),
       upload: uploadSchema.default({ kind: 'volume', path: '/Volumes/main/default/sparkpolar' }),
+      /** Explicit opt-in to a plain-HTTP host on another machine (see ./endpoints.ts). */
+      allowInsecureHttp: z.boolean().default(false),
     })
     .default({
       host: '',
+      allowInsecureHttp: false,
       auth: { kind: 'token' },
       compute: { kind: 'serverless' },
       upload: { kind: 'volume', path: '/Volumes/main/default/sparkpolar' },

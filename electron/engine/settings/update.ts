@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import type { SecretName, settingsPatchSchema } from '../../../shared/contract/settings';
 import { StudioError } from '../../../shared/errors';
+import { checkCleartextEndpoint, databaseEndpoint, endpointOrigin } from './endpoints';
 import { settingsV2, type Settings } from './schema';
 import type { SettingsService } from './service';
 
@@ -28,19 +29,28 @@ export function applyPatch(current: Settings, patch: Patch): { next: Settings; s
       const inUrl = url.password ? decodeURIComponent(url.password) : undefined;
       url.password = '';
       next.database = { mode: 'url', url: url.toString() };
-      change('database.password', patch.database.password !== undefined ? patch.database.password : inUrl);
+      const before = current.database.mode === 'url' ? databaseEndpoint(current.database.url) : null;
+      const moved = before === null || before !== databaseEndpoint(next.database.url);
+      const entered = patch.database.password !== undefined ? patch.database.password : inUrl;
+      change('database.password', entered !== undefined ? entered : moved ? null : undefined);
     }
   }
 
   if (patch.storage) {
     const { secretKey, ...fields } = patch.storage;
     next.storage = { ...next.storage, ...definedOnly(fields) };
-    change('storage.secretKey', secretKey);
+    const origin = (s: Settings['storage']) => endpointOrigin(s.endpoint, s.useTLS ? 'https' : 'http');
+    change('storage.secretKey', secretKey !== undefined ? secretKey : origin(current.storage) !== origin(next.storage) ? null : undefined);
   }
 
   if (patch.databricks) {
     const { auth, ...fields } = patch.databricks;
     next.databricks = { ...next.databricks, ...definedOnly(fields) };
+    if (endpointOrigin(current.databricks.host, 'https') !== endpointOrigin(next.databricks.host, 'https')) {
+      // Overridden below by a token or client secret entered in this same patch.
+      change('databricks.token', null);
+      change('databricks.clientSecret', null);
+    }
     if (auth) {
       if (auth.kind === 'token') {
         next.databricks.auth = { kind: 'token' };
@@ -59,7 +69,16 @@ export function applyPatch(current: Settings, patch: Patch): { next: Settings; s
     const issue = parsed.error.issues[0];
     throw new StudioError('SETTINGS_INVALID', `Settings not saved: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
   }
+  refuseCleartext(parsed.data);
   return { next: parsed.data, secrets };
+}
+
+/** Plain HTTP to another machine with credentials is refused at save time too, unless opted in. */
+function refuseCleartext(settings: Settings): void {
+  const storage = endpointOrigin(settings.storage.endpoint, settings.storage.useTLS ? 'https' : 'http');
+  if (storage) checkCleartextEndpoint('The storage endpoint', storage, settings.storage.allowInsecureHttp);
+  const databricks = settings.databricks.auth.kind === 'profile' ? null : endpointOrigin(settings.databricks.host, 'https');
+  if (databricks) checkCleartextEndpoint('The Databricks host', databricks, settings.databricks.allowInsecureHttp);
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

@@ -61,6 +61,7 @@ export async function buildView(ctx: EngineContext, service: SettingsService): P
             : { kind: 'profile', name: auth.name },
       compute: settings.databricks.compute,
       upload: settings.databricks.upload,
+      allowInsecureHttp: settings.databricks.allowInsecureHttp,
     },
     secrets: { persistence, message: persistence === 'encrypted' ? ENCRYPTED_MESSAGE : SESSION_ONLY_MESSAGE },
     effective: {

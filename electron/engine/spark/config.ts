@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ini from 'ini';
 import { StudioError } from '../../../shared/errors';
+import { checkCleartextEndpoint, insecureHttpAllowedByEnv } from '../settings/endpoints';
 import { normaliseHost } from './http';
 
 /** What the settings store can hold for Databricks (DESKTOP's store plugs in through this shape). */
@@ -36,6 +37,8 @@ export interface DatabricksSettings {
   /** Unit of the polling backoff (the SDKs wait min(attempt, 10) units plus jitter); default 1000. */
   pollIntervalMs?: number | undefined;
   retryBudgetMs?: number | undefined;
+  /** The user's explicit opt-in to a plain-HTTP host on another machine. */
+  allowInsecureHttp?: boolean | undefined;
 }
 
 export type DatabricksAuthConfig = { kind: 'token'; token: string } | { kind: 'oauth-m2m'; clientId: string; clientSecret: string };
@@ -266,6 +269,12 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
   } else {
     throw notConfigured(`No token or OAuth client is configured for ${host}.`);
   }
+  // The token would cross the network in clear: only with an explicit opt-in (settings' own, or the environment's).
+  checkCleartextEndpoint(
+    'The Databricks host',
+    host,
+    insecureHttpAllowedByEnv(env) || (source === 'settings' && settings?.allowInsecureHttp === true),
+  );
   const taskKind = fields.taskKind === 'python' ? 'python' : 'notebook';
   return {
     host,

@@ -16,6 +16,7 @@ export async function databricksSettings(ctx: SettingsContext): Promise<Databric
       out.clientSecret = (await service.secrets.get('databricks.clientSecret')) ?? undefined;
     }
   }
+  if (s.allowInsecureHttp) out.allowInsecureHttp = true;
   if (s.compute.kind === 'cluster') out.clusterId = s.compute.clusterId;
   if (s.upload.kind === 'volume') out.volume = s.upload.path;
   else {

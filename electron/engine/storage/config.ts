@@ -5,6 +5,7 @@
  */
 import { StudioError } from '../../../shared/errors';
 import type { StorageConfigView } from '../../../shared/contract/storage';
+import { checkCleartextEndpoint, endpointOrigin, insecureHttpAllowedByEnv } from '../settings/endpoints';
 import { settingsFor, type SettingsContext } from '../settings/service';
 
 /** docker-compose.yml's MinIO root user and password (see .env.example). */
@@ -106,6 +107,19 @@ export interface StorageFields {
   accessKey?: string | undefined;
   secretKey?: string | undefined;
   bucket?: string | undefined;
+  /** The user's explicit opt-in to a plain-HTTP endpoint on another machine. */
+  allowInsecureHttp?: boolean | undefined;
+}
+
+/**
+ * The fields `storage/test` connects with: the given ones over the saved ones, except that the
+ * saved secret key is dropped when the given endpoint is another one (it belongs to its endpoint).
+ */
+export function fieldsToTest(saved: StorageFields, given: StorageFields): StorageFields {
+  const merged: StorageFields = { ...saved, ...given };
+  const origin = (f: StorageFields) => endpointOrigin(f.endpoint ?? '', f.useTLS ? 'https' : 'http');
+  if (given.secretKey === undefined && origin(saved) !== origin(merged)) delete merged.secretKey;
+  return merged;
 }
 
 /** Builds a config from explicit fields (the settings form's "Test connection", tests). */
@@ -117,8 +131,10 @@ export function configFromFields(
   if (!fields.endpoint?.trim()) throw new StudioError('S3_NOT_CONFIGURED', 'No object storage endpoint is set.');
   const bucket = fields.bucket?.trim() || COMPOSE_DEFAULTS.bucket;
   checkBucketName(bucket);
+  const endpoint = parseEndpoint(fields.endpoint, fields.useTLS);
+  checkCleartextEndpoint('The storage endpoint', endpoint.endpoint, fields.allowInsecureHttp === true || insecureHttpAllowedByEnv(env));
   return {
-    ...parseEndpoint(fields.endpoint, fields.useTLS),
+    ...endpoint,
     region: fields.region?.trim() || COMPOSE_DEFAULTS.region,
     accessKey: fields.accessKey || COMPOSE_DEFAULTS.accessKey,
     secretKey: fields.secretKey || COMPOSE_DEFAULTS.secretKey,
@@ -135,13 +151,17 @@ export async function storageFields(ctx: SettingsContext): Promise<{ fields: Sto
   const secret = (await service.secrets.get('storage.secretKey')) ?? undefined;
   if (env.MINIO_ENDPOINT) {
     const saved = await service.settings().catch(() => null);
+    // The stored secret was entered for the settings' endpoint: never sent to another one.
+    const sameEndpoint =
+      !!saved &&
+      endpointOrigin(env.MINIO_ENDPOINT, 'http') === endpointOrigin(saved.storage.endpoint, saved.storage.useTLS ? 'https' : 'http');
     return {
       source: 'environment',
       fields: {
         endpoint: env.MINIO_ENDPOINT,
         region: env.MINIO_REGION || saved?.storage.region,
         accessKey: env.MINIO_ACCESS_KEY,
-        secretKey: env.MINIO_SECRET_KEY || secret,
+        secretKey: env.MINIO_SECRET_KEY || (sameEndpoint ? secret : undefined),
         bucket: env.MINIO_BUCKET || saved?.storage.bucket,
       },
     };
@@ -151,7 +171,15 @@ export async function storageFields(ctx: SettingsContext): Promise<{ fields: Sto
   if (!s.endpoint.trim()) return null;
   return {
     source: 'settings',
-    fields: { endpoint: s.endpoint, useTLS: s.useTLS, region: s.region, accessKey: s.accessKey, secretKey: secret, bucket: s.bucket },
+    fields: {
+      endpoint: s.endpoint,
+      useTLS: s.useTLS,
+      region: s.region,
+      accessKey: s.accessKey,
+      secretKey: secret,
+      bucket: s.bucket,
+      allowInsecureHttp: s.allowInsecureHttp,
+    },
   };
 }
 

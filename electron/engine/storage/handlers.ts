@@ -2,7 +2,7 @@
 import type { storageMethods } from '../../../shared/contract/storage';
 import type { EngineContext } from '../engine';
 import type { DomainHandlers } from '../rpc/handlers';
-import { configFromFields, describeStorageConfig, resolveStorageConfig, storageFields } from './config';
+import { configFromFields, describeStorageConfig, fieldsToTest, resolveStorageConfig, storageFields } from './config';
 import { ObjectStore } from './object-store';
 import { publishEntry } from './publisher';
 import { PublishQueue } from './queue';
@@ -46,7 +46,7 @@ export function storageHandlers(ctx: EngineContext): DomainHandlers<typeof stora
     'storage/test': async (given) => {
       const saved = (await storageFields(ctx))?.fields ?? {};
       const defined = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined && v !== ''));
-      const config = configFromFields({ ...saved, ...defined }, ctx.env);
+      const config = configFromFields(fieldsToTest(saved, defined), ctx.env);
       const probe = await new ObjectStore({ ...config, retry: { ...config.retry, attempts: 1 } }, ctx.log).probe();
       return { ok: true as const, endpoint: config.endpoint, bucket: config.bucket, ...probe };
     },

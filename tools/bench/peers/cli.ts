@@ -6,12 +6,13 @@ import type { BenchContext } from '../context';
 import { NotAvailable } from '../protocol';
 import { runNodeWithPeakRss } from './process';
 
-async function childCliArgs(ctx: BenchContext): Promise<string[]> {
+export async function childCli(ctx: BenchContext): Promise<{ args: string[]; env: NodeJS.ProcessEnv }> {
   if (!ctx.options.cliScript) throw new NotAvailable('the sparkpolar CLI script is not present in this installation');
-  const args = [ctx.options.cliScript, '--home', ctx.engine.ctx.home];
   const db = ctx.engine.ctx.db;
-  if (db.mode === 'external') args.push('--database-url', (await db.connectionInfo()).url);
-  return args;
+  // An external database's URL carries its password: through the environment (private to the
+  // child), never on the command line, which any local user can read (ps, /proc/<pid>/cmdline).
+  const databaseUrl = db.mode === 'external' ? (await db.connectionInfo()).url : '';
+  return { args: [ctx.options.cliScript, '--home', ctx.engine.ctx.home], env: { ...process.env, DATABASE_URL: databaseUrl } };
 }
 
 export interface CliRun {
@@ -22,9 +23,10 @@ export interface CliRun {
 
 /** Runs `sparkpolar <command> <args…>`; an unknown sub-command is NotAvailable, any other failure an error. */
 export async function runCliWithPeakRss(ctx: BenchContext, command: string, commandArgs: string[]): Promise<CliRun> {
-  const [script, ...rest] = [...(await childCliArgs(ctx)), command, ...commandArgs];
+  const child = await childCli(ctx);
+  const [script, ...rest] = [...child.args, command, ...commandArgs];
   const started = process.hrtime.bigint();
-  const result = await runNodeWithPeakRss(script!, rest, { signal: ctx.signal, env: { ...process.env, DATABASE_URL: '' } });
+  const result = await runNodeWithPeakRss(script!, rest, { signal: ctx.signal, env: child.env });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (result.code !== 0) {
     if (/unknown command/i.test(result.stderr)) throw new NotAvailable(`\`sparkpolar ${command}\` is not in the product yet`);
