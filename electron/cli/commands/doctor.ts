@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { orphanClusters } from '../../engine/db/clusters';
 import { withEngine } from '../context';
+import { describeOrphan } from './prune-clusters';
 
 export function registerDoctor(program: Command): void {
   program
@@ -8,7 +10,9 @@ export function registerDoctor(program: Command): void {
     .action(async (_options, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson }) => {
         const info = await client.call('system/info', {});
-        if (json) return emitJson(info);
+        // Clusters left behind by deleted data folders (as root, outside them): not the engine's business, the machine's.
+        const orphans = orphanClusters();
+        if (json) return emitJson({ ...info, orphanClusters: orphans });
         const db = info.database;
         say(`${info.app.name} ${info.app.version}`);
         say(`  Node.js       ${info.node}`);
@@ -20,6 +24,10 @@ export function registerDoctor(program: Command): void {
         say(
           `  Databricks    ${info.databricks.configured ? `${info.databricks.host} (${info.databricks.auth}, from ${info.databricks.source})` : 'not configured'}`,
         );
+        if (orphans.length) {
+          say(`  Orphan clusters ${orphans.length}, remove with \`sparkpolar prune-clusters\`:`);
+          for (const o of orphans) say(`    ${describeOrphan(o)}`);
+        }
         if (!db.serverVersion) process.exitCode = 1;
       });
     });

@@ -7,6 +7,7 @@ import { registerDoctor } from './doctor';
 import { registerExport } from './export';
 import { registerGenerate } from './generate';
 import { registerImport } from './import';
+import { registerPruneClusters } from './prune-clusters';
 import { registerPublish } from './publish';
 import { registerRuns } from './runs';
 import { registerServe } from './serve';
@@ -26,4 +27,5 @@ export const commands: Array<(program: Command) => void> = [
   registerPublish,
   registerRuns,
   registerSpark,
+  registerPruneClusters,
 ];

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
+import { CLUSTERS_ROOT, recordClusterHome } from './clusters';
 
 const run = promisify(execFile);
 
@@ -27,7 +28,7 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
-interface Binaries {
+export interface Binaries {
   initdb: string;
   pg_ctl: string;
   postgres: string;
@@ -54,6 +55,73 @@ async function binaries(): Promise<Binaries> {
 
 const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
+async function runsAs(file: string, owner: { uid: number; gid: number }): Promise<boolean> {
+  try {
+    await run(file, ['--version'], { uid: owner.uid, gid: owner.gid, cwd: '/' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Makes a copy's folders and files readable (and programs runnable) by every user. */
+function openToAll(dir: string): void {
+  fs.chmodSync(dir, 0o755);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const file = path.join(entry.parentPath, entry.name);
+    if (entry.isDirectory()) fs.chmodSync(file, 0o755);
+    else if (entry.isFile()) fs.chmodSync(file, fs.statSync(file).mode & 0o100 ? 0o755 : 0o644);
+  }
+}
+
+/**
+ * As root the server runs as `postgres`, which must be able to run the binaries. From a checkout
+ * or an install inside a folder it cannot enter (root's 0700 home, a private temporary folder, as
+ * in many containers) it cannot: the binaries (bin, lib, share: relocatable) are then copied once
+ * beside the clusters, per package version, and run from there. Fails with the fix when even the
+ * copy cannot run.
+ */
+export async function reachableBinaries(
+  bins: Binaries,
+  owner: { uid: number; gid: number } | null,
+  log: Logger,
+  root = CLUSTERS_ROOT,
+): Promise<Binaries> {
+  if (!owner || (await runsAs(bins.initdb, owner))) return bins;
+  const native = path.dirname(path.dirname(bins.initdb));
+  let version = 'unknown';
+  try {
+    version = (JSON.parse(fs.readFileSync(path.join(native, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    // a layout without package.json: one copy per platform
+  }
+  const target = path.join(root, `postgres-${version}-${process.platform}-${process.arch}`);
+  const moved = (file: string) => path.join(target, path.relative(native, file));
+  const copy = { initdb: moved(bins.initdb), pg_ctl: moved(bins.pg_ctl), postgres: moved(bins.postgres) };
+  if (!(await runsAs(copy.initdb, owner))) {
+    log.info('copying the PostgreSQL binaries where the postgres user can run them', { from: native, to: target });
+    fs.mkdirSync(root, { recursive: true, mode: 0o755 });
+    const partial = `${target}.${process.pid}.partial`;
+    fs.rmSync(partial, { recursive: true, force: true });
+    fs.rmSync(target, { recursive: true, force: true });
+    try {
+      fs.cpSync(native, partial, { recursive: true, verbatimSymlinks: true });
+      openToAll(partial);
+      fs.renameSync(partial, target);
+    } catch (err) {
+      fs.rmSync(partial, { recursive: true, force: true });
+      if (!fs.existsSync(target)) throw err; // another process won the race: use its copy
+    }
+  }
+  if (await runsAs(copy.initdb, owner)) return copy;
+  throw new StudioError(
+    'PG_UNAVAILABLE',
+    `Running as root, PostgreSQL runs as the postgres user, which can run neither ${bins.initdb} nor the copy in ${target}.`,
+    { binaries: native, copy: target },
+    `Make ${root} and the folders above it enterable by other users (chmod o+x), or run as a normal user, or use an external server with --database-url.`,
+  );
+}
+
 /** PostgreSQL refuses to run as root: as root we run it as the `postgres` OS user (created if missing). */
 function postgresUser(): { uid: number; gid: number } | null {
   if (!isRoot()) return null;
@@ -75,7 +143,7 @@ function postgresUser(): { uid: number; gid: number } | null {
 export function clusterDir(home: string): string {
   if (!isRoot()) return path.join(home, 'postgres', 'data');
   const key = createHash('sha256').update(path.resolve(home)).digest('hex').slice(0, 16);
-  return path.join('/var/lib/sparkpolar-studio', key, 'data');
+  return path.join(CLUSTERS_ROOT, key, 'data');
 }
 
 async function freePort(): Promise<number> {
@@ -144,13 +212,14 @@ function serverConfig(port: number): string {
 }
 
 export async function ensureEmbeddedServer(home: string, log: Logger): Promise<EmbeddedServer> {
-  const bins = await binaries();
   const owner = postgresUser();
+  const bins = await reachableBinaries(await binaries(), owner, log);
   const dataDir = clusterDir(home);
   const stateDir = path.join(home, 'postgres');
   fs.mkdirSync(stateDir, { recursive: true });
   const credentialsFile = path.join(stateDir, 'credentials.json');
-  const asOwner = owner ? { uid: owner.uid, gid: owner.gid } : {};
+  // The postgres user may not be able to enter our working directory (root's home): run from /.
+  const asOwner = owner ? { uid: owner.uid, gid: owner.gid, cwd: '/' } : {};
 
   // As root the cluster lives outside the data folder: when that folder was deleted, its old
   // cluster is an orphan nobody can log into. Start afresh unless it is still running.
@@ -165,7 +234,8 @@ export async function ensureEmbeddedServer(home: string, log: Logger): Promise<E
     fs.mkdirSync(dataDir, { mode: 0o700 });
     if (owner) fs.chownSync(dataDir, owner.uid, owner.gid);
     const credentials = { user: 'sparkpolar', password: randomBytes(18).toString('base64url') };
-    const pwfile = path.join(os.tmpdir(), `sparkpolar-pw-${randomBytes(6).toString('hex')}`);
+    // Beside the cluster, not in the temporary folder: that one may be private to root.
+    const pwfile = path.join(path.dirname(dataDir), `.pw-${randomBytes(6).toString('hex')}`);
     fs.writeFileSync(pwfile, credentials.password + '\n', { mode: 0o600 });
     if (owner) fs.chownSync(pwfile, owner.uid, owner.gid);
     try {
@@ -201,6 +271,8 @@ export async function ensureEmbeddedServer(home: string, log: Logger): Promise<E
       {},
       'Delete the postgres folder in the data folder to start afresh.',
     );
+
+  if (owner) recordClusterHome(path.dirname(dataDir), home);
 
   const base = { host: '127.0.0.1', user: credentials.user, password: credentials.password, database: 'sparkpolar', dataDir };
   const existing = runningServer(dataDir);
