@@ -182,10 +182,6 @@ export class Catalog {
         [name],
       );
       if (!rows.length) return null;
-      await dropRowMaps(
-        client,
-        rows.flatMap((r) => (r.oid === null ? [] : [Number(r.oid)])),
-      );
       const tables: string[] = [];
       for (const r of rows) {
         if (r.table_name) {
@@ -194,6 +190,11 @@ export class Catalog {
         }
         if (r.rejects_path) removedFiles.push(r.rejects_path);
       }
+      // After the tables: DROP TABLE waited for any map build still reading them, so its map is found too.
+      await dropRowMaps(
+        client,
+        rows.flatMap((r) => (r.oid === null ? [] : [Number(r.oid)])),
+      );
       await client.query('DELETE FROM studio.datasets WHERE id = $1', [rows[0]!.id]);
       return { tables };
     });
