@@ -84,7 +84,13 @@ export function orphanClusters(root = CLUSTERS_ROOT): OrphanCluster[] {
     if (clusterRunning(path.join(dir, 'data'))) continue;
     const home = recordedHome(dir);
     if (home && fs.existsSync(path.join(home, 'postgres', 'credentials.json'))) continue;
-    orphans.push({ dir, home, reason: home ? 'data folder gone' : 'data folder unknown', bytes: sizeOf(dir) });
+    let bytes: number;
+    try {
+      bytes = sizeOf(dir);
+    } catch {
+      continue; // removed meanwhile (another process pruned it, or it was started afresh)
+    }
+    orphans.push({ dir, home, reason: home ? 'data folder gone' : 'data folder unknown', bytes });
   }
   return orphans;
 }
