@@ -19,7 +19,8 @@ export default defineConfig({
     },
   },
   preload: {
-    plugins: [externalizeDepsPlugin()],
+    // No externalized dependencies: a sandboxed preload can require only 'electron', so what it
+    // uses of the contract (zod schemas behind isJobMethod) is bundled into it.
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'electron/preload/index.ts') },
