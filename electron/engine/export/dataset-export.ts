@@ -17,7 +17,7 @@ import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { z } from 'zod';
 import type { ExportResult, exportMethods } from '../../../shared/contract/export';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import { browserFor, viewKey } from '../browse/page';
 import { jsonSafeTypes, type Cell } from '../browse/values';
@@ -139,7 +139,7 @@ async function copyToFile(
     return fs.statSync(file).size;
   } catch (err) {
     failed = err;
-    if (job.signal.aborted) throw new StudioError('CANCELLED', 'Export cancelled.');
+    throwIfCancelled(job.signal, 'Export cancelled.');
     throw err instanceof StudioError ? err : pgError(err);
   } finally {
     job.signal.removeEventListener('abort', onAbort);

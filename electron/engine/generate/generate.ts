@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import { buildCrashModel, CRASH_HEADER, csvField, type CrashModel } from './model';
 import { CrashRowWriter, MAX_ROW_BYTES } from './rows';
 
@@ -69,7 +69,7 @@ export async function generateCrashCsv(
     let pending: Promise<unknown> = Promise.resolve();
     let done = 0;
     for (let turn = 0; done < totalRows; turn++) {
-      if (signal?.aborted) throw new StudioError('CANCELLED', 'Generation cancelled.');
+      throwIfCancelled(signal, 'Generation cancelled.');
       const count = Math.min(CHUNK_ROWS, totalRows - done);
       const buffer = buffers[turn % 2]!;
       const length = writer.fill(buffer, count);
@@ -81,7 +81,7 @@ export async function generateCrashCsv(
     }
     await pending;
     await file.close();
-    if (signal?.aborted) throw new StudioError('CANCELLED', 'Generation cancelled.');
+    throwIfCancelled(signal, 'Generation cancelled.');
     fs.renameSync(temp, out);
   } catch (err) {
     await file.close().catch(() => undefined);

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import * as Minio from 'minio';
-import { StudioError } from '../../../shared/errors';
+import { cancelledError, StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { StorageConfig } from './config';
 import { answersOnlyTls, isUnparsedAnswer, tlsExpected, toStorageError, type Operation } from './errors';
@@ -120,7 +120,7 @@ export class ObjectStore {
           return;
         }
         const stream = fs.createReadStream(source.path);
-        const onAbort = () => stream.destroy(new StudioError('CANCELLED', 'Cancelled by the user.'));
+        const onAbort = () => stream.destroy(cancelledError());
         signal?.addEventListener('abort', onAbort, { once: true });
         try {
           await this.client.putObject(this.bucket, key, stream, source.size, meta);
@@ -174,7 +174,7 @@ export class ObjectStore {
         const sink = file ? fs.createWriteStream(file) : null;
         try {
           for await (const chunk of stream as AsyncIterable<Buffer>) {
-            if (signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+            throwIfCancelled(signal);
             hash.update(chunk);
             size += chunk.length;
             onBytes?.(chunk.length);
@@ -235,7 +235,7 @@ async function readAll(stream: Readable, signal?: AbortSignal): Promise<Buffer> 
   for await (const chunk of stream) {
     if (signal?.aborted) {
       stream.destroy();
-      throw new StudioError('CANCELLED', 'Cancelled by the user.');
+      throw cancelledError();
     }
     chunks.push(chunk as Buffer);
   }
