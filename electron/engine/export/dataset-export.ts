@@ -11,7 +11,7 @@
  */
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import pl from 'nodejs-polars';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
@@ -29,6 +29,9 @@ import type { JobContext } from '../jobs/manager';
 import { tempPathFor, writeAtomically } from './atomic';
 import { csvLine, uniqueNames } from './csv';
 import { CsvNeutraliser, neutraliseText } from './neutralise';
+import { lazyModule } from '../lazy-module';
+
+const excel = lazyModule<typeof ExcelJS>('exceljs');
 
 export type DatasetExportRequest = z.output<(typeof exportMethods)['export/dataset']['request']>;
 
@@ -282,7 +285,7 @@ async function exportXlsx(db: Database, p: Plan, request: DatasetExportRequest, 
   const report = progressReporter(job, p.totalRows, 'export', 'Writing XLSX');
   const bytes = await writeAtomically(request.path, async (temp) => {
     const stream = fs.createWriteStream(temp);
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream, useStyles: true, useSharedStrings: false });
     let sheet: ExcelJS.Worksheet | null = null;
     let inSheet = 0;
     const newSheet = (n: number) => {

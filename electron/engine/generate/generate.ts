@@ -10,7 +10,9 @@ import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import { buildCrashModel, CRASH_HEADER, csvField, type CrashModel } from './model';
 import { CrashRowWriter, MAX_ROW_BYTES } from './rows';
 
-export const DEFAULT_SEED = 20180101;
+import { DEFAULT_SEED } from './seed';
+
+export { DEFAULT_SEED };
 const CHUNK_ROWS = 16_384;
 
 export interface GenerateOptions {

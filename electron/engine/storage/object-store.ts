@@ -8,12 +8,15 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import * as Minio from 'minio';
+import type * as Minio from 'minio';
 import { cancelledError, StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { StorageConfig } from './config';
 import { answersOnlyTls, isUnparsedAnswer, tlsExpected, toStorageError, type Operation } from './errors';
 import { withRetry } from './retry';
+import { lazyModule } from '../lazy-module';
+
+const minio = lazyModule<typeof Minio>('minio');
 
 export interface ListedObject {
   key: string;
@@ -40,7 +43,7 @@ export class ObjectStore {
     readonly config: StorageConfig,
     private readonly log: Logger,
   ) {
-    this.client = new Minio.Client({
+    this.client = new (minio().Client)({
       endPoint: config.host,
       port: config.port,
       useSSL: config.useTLS,
