@@ -25,8 +25,7 @@ import {
 } from 'electron';
 import type { HostEvent, MenuAction } from '../../shared/host';
 import { createFileLogger } from '../engine/logging/file-logger';
-import { isSecretRequest } from '../engine/settings/host-secrets';
-import { engineArgs } from '../engine/utility/protocol';
+import { engineArgs, isSecretRequest } from '../engine/utility/protocol';
 import { appProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol';
 import { EngineSupervisor, type WindowLink } from './engine-supervisor';
 import { IPC, registerIpcHandlers, RENDERER_CHANNELS, SAVE_KINDS } from './ipc';
