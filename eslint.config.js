@@ -35,6 +35,69 @@ export default tseslint.config(
     },
   },
   {
+    // Boundaries, as VS Code keeps them: Electron main is a thin host that reaches the engine only
+    // through the messages of their process boundary (utility/protocol) and shares its logging.
+    files: ['electron/main/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)engine/(?!log$|logging/|utility/protocol$)',
+              message: 'Electron main imports from the engine only log, logging/ and utility/protocol; the engine runs in its own process.',
+            },
+            {
+              group: ['**/renderer/**', '**/tools/**', '**/cli/**', '**/serve/**'],
+              message: 'Electron main is a host: it imports none of these.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The renderer knows the engine only through window.studio: the contract and plain data of shared/.
+    files: ['renderer/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/electron/**'],
+              message: 'The renderer reaches main and the engine only through window.studio (types from shared/).',
+            },
+            {
+              group: ['**/shared/charts/ssr'],
+              message: 'Server-side chart rendering (Node, all of ECharts) is for the engine, not the renderer.',
+            },
+            { group: ['**/tools/**'], message: 'Tools are not product code.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // shared/ is imported by every side, so it imports none of them.
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The engine, CLI and shared code never import electron.' }],
+          patterns: [
+            {
+              group: ['**/electron/**', '**/renderer/**'],
+              message: 'shared/ is imported by main, preload, engine and renderer; it imports none of them.',
+            },
+            { group: ['**/tools/**'], message: 'Tools (benchmark, calibration) are not product code; the product never imports them.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // The one door from the CLI to the tools: `sparkpolar bench` loads the harness at run time, only in a checkout that has it.
     files: ['electron/cli/commands/bench.ts'],
     rules: { 'no-restricted-imports': 'off' },

@@ -5,6 +5,7 @@
  */
 import type { EngineEvent, JobEvent, JobProgress, JobMethodName, MethodName, Params, Reply, Result } from './api';
 import { StudioError, type ErrorData } from './errors';
+import type { HostEvent } from './host';
 import type { Channel, WireMessage } from './rpc';
 
 export interface StudioBridge {
@@ -21,8 +22,7 @@ export interface StudioHost {
   onHostEvent?(listener: (event: HostEvent) => void): () => void;
 }
 
-export type HostEvent =
-  { type: 'engine/restarted'; reason: string } | { type: 'menu'; action: string } | { type: 'open-file'; path: string };
+export type { HostEvent };
 
 export interface StudioApi extends StudioBridge {
   host: StudioHost;

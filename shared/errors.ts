@@ -76,6 +76,16 @@ export class StudioError extends Error {
   }
 }
 
+/** The error every cancelled operation ends with (the job manager reports it as cancelled). */
+export function cancelledError(message = 'Cancelled by the user.'): StudioError {
+  return new StudioError('CANCELLED', message);
+}
+
+/** Ends the operation with `cancelledError` once its signal is aborted. */
+export function throwIfCancelled(signal: AbortSignal | null | undefined, message?: string): void {
+  if (signal?.aborted) throw cancelledError(message);
+}
+
 export function isStudioError(err: unknown): err is StudioError {
   return err instanceof StudioError;
 }

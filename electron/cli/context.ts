@@ -6,10 +6,9 @@ import type { Command } from 'commander';
 import { createClient, bridgeFromChannel, type StudioClient } from '../../shared/client';
 import { isStudioError } from '../../shared/errors';
 import { channelPair } from '../../shared/rpc';
-import { Engine } from '../engine/engine';
+import type { Engine } from '../engine/engine';
 import { defaultHome } from '../engine/home';
 import { createLogger } from '../engine/log';
-import { resolveDatabaseUrl } from '../engine/settings/database-url';
 
 export interface GlobalOptions {
   home?: string;
@@ -42,6 +41,8 @@ export async function withEngine<T>(command: Command, fn: (ctx: CommandContext) 
   const options = globalOptions(command);
   const log = createLogger((line) => process.stderr.write(line + '\n'), options.verbose ? 'debug' : 'error', 'cli');
   const home = resolveHome(options);
+  // Loaded here, not at the top: `--help` and argument errors never pay for the engine's modules.
+  const [{ Engine }, { resolveDatabaseUrl }] = await Promise.all([import('../engine/engine'), import('../engine/settings/database-url')]);
   const databaseUrl = await resolveDatabaseUrl({ home, env: process.env, log, commandLineUrl: options.databaseUrl });
   const engine = new Engine({ home, databaseUrl, host: 'cli', log });
   const [engineSide, clientSide] = channelPair();

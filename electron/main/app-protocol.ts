@@ -5,29 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { mediaType } from '../../shared/mime';
 import { APP_HOST, APP_SCHEME } from './window';
 
 export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
   // corsEnabled: the renderer's module scripts are fetched in CORS mode (same origin, no CORS headers sent).
   privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
-};
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.wasm': 'application/wasm',
-  '.map': 'application/json',
-  '.txt': 'text/plain; charset=utf-8',
 };
 
 /** Maps an app URL to a file inside `rendererDir`, or null (other host, traversal, not found). */
@@ -58,7 +42,7 @@ export function appProtocolHandler(rendererDir: string, csp: string): (request: 
     try {
       const body = await fs.promises.readFile(file);
       const headers: Record<string, string> = {
-        'content-type': MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'content-type': mediaType(file),
         'x-content-type-options': 'nosniff',
         'content-security-policy': csp,
         'cache-control': 'no-cache',

@@ -23,14 +23,13 @@ import {
   utilityProcess,
   type MessagePortMain,
 } from 'electron';
-import type { HostEvent } from '../../shared/client';
+import type { HostEvent, MenuAction } from '../../shared/host';
 import { createFileLogger } from '../engine/logging/file-logger';
-import { isSecretRequest } from '../engine/settings/host-secrets';
-import { engineArgs } from '../engine/utility/protocol';
+import { engineArgs, isSecretRequest } from '../engine/utility/protocol';
 import { appProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol';
 import { EngineSupervisor, type WindowLink } from './engine-supervisor';
 import { IPC, registerIpcHandlers, RENDERER_CHANNELS, SAVE_KINDS } from './ipc';
-import { aboutText, buildMenuTemplate, type MenuAction } from './menu';
+import { aboutText, buildMenuTemplate } from './menu';
 import { filesFromArgv, OpenFileQueue } from './open-files';
 import { builtPaths, userPaths } from './paths';
 import { RecentFiles } from './recent-files';
@@ -273,7 +272,6 @@ function start(): void {
       },
       showItemInFolder: (file) => shell.showItemInFolder(file),
       fileExists: (file) => fs.existsSync(file),
-      secrets: vault,
     });
     log.info('app ready', { version: app.getVersion(), electron: process.versions.electron, home: paths.home, ipc: Object.values(IPC) });
 

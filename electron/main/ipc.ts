@@ -5,25 +5,20 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { SECRET_NAMES, type SecretName } from '../../shared/contract/settings';
+import {
+  HOST_CHANNELS,
+  RENDERER_CHANNELS,
+  SAVE_KINDS,
+  type HostChannel,
+  type HostInvokes,
+  type SaveKind,
+  type SaveRequest,
+} from '../../shared/host';
 import type { Logger } from '../engine/log';
 
-export const IPC = {
-  openCsvDialog: 'dialog:open-csv',
-  saveDialog: 'dialog:save',
-  printReportToPdf: 'report:print-pdf',
-  showItemInFolder: 'shell:show-item-in-folder',
-  secretsHas: 'secrets:has',
-  secretsSet: 'secrets:set',
-  secretsClear: 'secrets:clear',
-} as const;
-
-/** Main → renderer channels (the preload listens to these). */
-export const RENDERER_CHANNELS = {
-  enginePort: 'engine-port',
-  engineDown: 'engine-down',
-  hostEvent: 'host-event',
-} as const;
+/** The channel map lives in `shared/host.ts`; these names are kept for main's own modules. */
+export { HOST_CHANNELS as IPC, RENDERER_CHANNELS, SAVE_KINDS };
+export type { SaveKind, SaveRequest };
 
 /** What the handlers use of Electron's IpcMainInvokeEvent. */
 export interface InvokeEventLike {
@@ -50,32 +45,17 @@ export function isTrustedSender(event: InvokeEventLike, isAppUrl: (url: string) 
   return isAppUrl(frame.url);
 }
 
-export const SAVE_KINDS = {
-  csv: { name: 'CSV', extensions: ['csv'] },
-  tsv: { name: 'TSV', extensions: ['tsv'] },
-  parquet: { name: 'Parquet', extensions: ['parquet'] },
-  jsonl: { name: 'JSON Lines', extensions: ['jsonl'] },
-  xlsx: { name: 'Excel workbook', extensions: ['xlsx'] },
-  html: { name: 'HTML report', extensions: ['html'] },
-  pdf: { name: 'PDF', extensions: ['pdf'] },
-  png: { name: 'PNG image', extensions: ['png'] },
-  svg: { name: 'SVG image', extensions: ['svg'] },
-} as const;
-export type SaveKind = keyof typeof SAVE_KINDS;
-
-const saveRequest = z.object({
+const saveRequest: z.ZodType<SaveRequest> = z.object({
   kind: z.enum(Object.keys(SAVE_KINDS) as [SaveKind, ...SaveKind[]]),
   defaultName: z.string().max(255).optional(),
   title: z.string().max(200).optional(),
 });
-export type SaveRequest = z.output<typeof saveRequest>;
 
 const absolutePath = z
   .string()
   .min(1)
   .max(4096)
   .refine((p) => path.isAbsolute(p), 'an absolute path');
-const secretName = z.enum(SECRET_NAMES as unknown as [SecretName, ...SecretName[]]);
 
 export interface IpcDeps {
   isAppUrl(url: string): boolean;
@@ -86,27 +66,27 @@ export interface IpcDeps {
   printReportToPdf(htmlPath: string): Promise<string | null>;
   showItemInFolder(file: string): void;
   fileExists(file: string): boolean;
-  secrets: { has(name: SecretName): boolean; set(name: SecretName, value: string): void; delete(name: SecretName): void };
 }
+
+type HostHandlers = {
+  [C in HostChannel]: (...args: unknown[]) => HostInvokes[C]['result'] | Promise<HostInvokes[C]['result']>;
+};
 
 /** Registers every handler; returns a function that removes them. */
 export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcDeps): () => void {
-  const handlers: Record<string, (...args: unknown[]) => unknown> = {
-    [IPC.openCsvDialog]: () => deps.showOpenCsvDialog(),
-    [IPC.saveDialog]: (request) => deps.showSaveDialog(saveRequest.parse(request)),
-    [IPC.printReportToPdf]: (htmlPath) => {
+  const handlers: HostHandlers = {
+    [HOST_CHANNELS.openCsvDialog]: () => deps.showOpenCsvDialog(),
+    [HOST_CHANNELS.saveDialog]: (request) => deps.showSaveDialog(saveRequest.parse(request)),
+    [HOST_CHANNELS.printReportToPdf]: (htmlPath) => {
       const file = absolutePath.refine((p) => /\.html?$/i.test(p), 'an .html file').parse(htmlPath);
       if (!deps.fileExists(file)) throw new Error('The report file does not exist.');
       return deps.printReportToPdf(file);
     },
-    [IPC.showItemInFolder]: (file) => {
+    [HOST_CHANNELS.showItemInFolder]: (file) => {
       const target = absolutePath.parse(file);
       if (deps.fileExists(target)) deps.showItemInFolder(target);
       return deps.fileExists(target);
     },
-    [IPC.secretsHas]: (name) => deps.secrets.has(secretName.parse(name)),
-    [IPC.secretsSet]: (name, value) => deps.secrets.set(secretName.parse(name), z.string().min(1).max(4096).parse(value)),
-    [IPC.secretsClear]: (name) => deps.secrets.delete(secretName.parse(name)),
   };
   for (const [channel, handler] of Object.entries(handlers)) {
     ipcMain.handle(channel, (event, ...args) => {

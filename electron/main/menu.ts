@@ -5,28 +5,9 @@
  */
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
+import { MENU_ACTIONS, type MenuAction } from '../../shared/host';
 
-/** Every action the renderer may receive from the menus (it ignores the ones a page cannot do). */
-export const MENU_ACTIONS = [
-  'open-csv',
-  'open-settings',
-  'run-analyses',
-  'run-spark',
-  'cancel-jobs',
-  'export-dataset-csv',
-  'export-dataset-parquet',
-  'export-dataset-jsonl',
-  'export-dataset-xlsx',
-  'export-view-csv',
-  'export-results-xlsx',
-  'export-results-csv',
-  'export-report-html',
-  'export-report-pdf',
-  'export-chart-png',
-  'export-chart-svg',
-  'publish',
-] as const;
-export type MenuAction = (typeof MENU_ACTIONS)[number];
+export { MENU_ACTIONS, type MenuAction };
 
 export interface MenuActions {
   /** Sends a host event `{type:'menu', action}` to the focused window. */

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import type { SecretName, SecretPersistence } from '../../shared/contract/settings';
 import type { Logger } from '../engine/log';
-import { isSecretRequest, type SecretReplyMessage } from '../engine/settings/host-secrets';
+import { isSecretRequest, type SecretReplyMessage } from '../engine/utility/protocol';
 
 /** What the vault uses of Electron's safeStorage. */
 export interface SafeStorageLike {

@@ -4,6 +4,7 @@
  * sandboxed renderer with context isolation and no Node, a strict CSP on every response, no
  * navigation, no new windows, only http(s) links handed to the OS browser, no permissions.
  */
+import { rendererCsp, type CspOptions } from '../../shared/csp';
 import type { BrowserWindowConstructorOptions, HandlerDetails, Rectangle, WebPreferences, WindowOpenHandlerResponse } from 'electron';
 
 /** The renderer is served from this privileged scheme (not file://, so 'self' means only the app). */
@@ -12,35 +13,9 @@ export const APP_HOST = 'studio';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-export interface CspOptions {
-  /** The Vite dev server origin (development only): its scripts and HMR socket are allowed. */
-  devServer?: string | undefined;
-}
-
-/**
- * The renderer's Content-Security-Policy. Production: scripts only from the app itself, no eval,
- * no plugins, no framing, no form posts; `connect-src 'self'` because the engine is reached over a
- * MessagePort, not the network. Inline styles stay allowed (React style props, ECharts).
- */
-export function contentSecurityPolicy(options: CspOptions = {}): string {
-  const dev = options.devServer ? new URL(options.devServer).origin : null;
-  const devWs = dev ? dev.replace(/^http/, 'ws') : null;
-  const directives: [string, string[]][] = [
-    ['default-src', ["'self'"]],
-    // Development only: Vite's React preamble is an inline module script.
-    ['script-src', dev ? ["'self'", dev, "'unsafe-inline'"] : ["'self'"]],
-    ['style-src', ["'self'", "'unsafe-inline'", ...(dev ? [dev] : [])]],
-    ['img-src', ["'self'", 'data:', 'blob:']],
-    ['font-src', ["'self'", 'data:']],
-    ['connect-src', dev && devWs ? ["'self'", dev, devWs] : ["'self'"]],
-    ['worker-src', ["'self'", 'blob:']],
-    ['object-src', ["'none'"]],
-    ['base-uri', ["'none'"]],
-    ['frame-src', ["'none'"]],
-    ['frame-ancestors', ["'none'"]],
-    ['form-action', ["'none'"]],
-  ];
-  return directives.map(([name, values]) => `${name} ${values.join(' ')}`).join('; ');
+/** The renderer's CSP is defined once, in `shared/csp.ts`; main passes the dev server in development. */
+export function contentSecurityPolicy(options: Pick<CspOptions, 'devServer'> = {}): string {
+  return rendererCsp({ devServer: options.devServer });
 }
 
 /** Adds (or replaces) the CSP header of a response's header map. */

@@ -4,23 +4,23 @@
  * invoke channels that main checks for their sender.
  */
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { HostEvent } from '../../shared/client';
+import { RENDERER_CHANNELS, type HostEvent } from '../../shared/host';
 import { createElectronStudio, type PortLike } from './studio';
 
 export const EXPOSED_GLOBAL = 'studio';
 
 const studio = createElectronStudio({
   onPort: (listener) => {
-    ipcRenderer.on('engine-port', (event) => {
+    ipcRenderer.on(RENDERER_CHANNELS.enginePort, (event) => {
       const port = event.ports[0];
       if (port) listener(port as unknown as PortLike);
     });
   },
   onEngineDown: (listener) => {
-    ipcRenderer.on('engine-down', (_event, reason: unknown) => listener(String(reason)));
+    ipcRenderer.on(RENDERER_CHANNELS.engineDown, (_event, reason: unknown) => listener(String(reason)));
   },
   onHostEvent: (listener) => {
-    ipcRenderer.on('host-event', (_event, hostEvent: HostEvent) => listener(hostEvent));
+    ipcRenderer.on(RENDERER_CHANNELS.hostEvent, (_event, hostEvent: HostEvent) => listener(hostEvent));
   },
   invoke: (channel, ...args) => ipcRenderer.invoke(channel, ...args),
   getPathForFile: (file) => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]),

@@ -6,9 +6,17 @@
  * and event listeners carry over. Errors cross the context bridge as plain error data (the bridge
  * keeps only an Error's message), which `StudioError.fromData` turns back into a StudioError.
  */
-import type { EngineEvent, JobEvent } from '../../shared/api';
-import { bridgeFromChannel, type HostEvent, type StudioBridge } from '../../shared/client';
+import { isJobMethod, type EngineEvent, type JobEvent } from '../../shared/api';
+import { bridgeFromChannel, type StudioBridge } from '../../shared/client';
 import { StudioError, toErrorData, type ErrorData } from '../../shared/errors';
+import {
+  HOST_CHANNELS,
+  type ConnectionState,
+  type HostChannel,
+  type HostEvent,
+  type HostInvokes,
+  type SaveRequest,
+} from '../../shared/host';
 import type { Channel, WireMessage } from '../../shared/rpc';
 
 /** What the preload uses of a DOM MessagePort. */
@@ -20,16 +28,12 @@ export interface PortLike {
   close(): void;
 }
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
-
-export type SaveKind = 'csv' | 'tsv' | 'parquet' | 'jsonl' | 'xlsx' | 'html' | 'pdf' | 'png' | 'svg';
-
 /** The host half of the desktop `window.studio` (a superset of StudioHost; see renderer/src/host/types.ts). */
 export interface ElectronHost {
   kind: 'electron';
   pathForFile(file: unknown): string | null;
   openCsvDialog(): Promise<string | null>;
-  saveDialog(request: { kind: SaveKind; defaultName?: string; title?: string }): Promise<string | null>;
+  saveDialog(request: SaveRequest): Promise<string | null>;
   printReportToPdf(htmlPath: string): Promise<string | null>;
   showItemInFolder(path: string): void;
   onHostEvent(listener: (event: HostEvent) => void): () => void;
@@ -45,7 +49,7 @@ export interface PreloadDeps {
   onPort(listener: (port: PortLike) => void): void;
   onEngineDown(listener: (reason: string) => void): void;
   onHostEvent(listener: (event: HostEvent) => void): void;
-  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
+  invoke(channel: HostChannel, ...args: unknown[]): Promise<unknown>;
   getPathForFile(file: unknown): string;
 }
 
@@ -148,9 +152,9 @@ export function createElectronStudio(deps: PreloadDeps): ElectronStudio {
 
   const ready = (): Promise<StudioBridge> => (current ? Promise.resolve(current.bridge) : new Promise((resolve) => waiters.push(resolve)));
 
-  const invoke = async (channel: string, ...args: unknown[]) => {
+  const invoke = async <C extends HostChannel>(channel: C, ...args: HostInvokes[C]['args']): Promise<HostInvokes[C]['result']> => {
     try {
-      return await deps.invoke(channel, ...args);
+      return (await deps.invoke(channel, ...args)) as HostInvokes[C]['result'];
     } catch (err) {
       throw crossableError(err);
     }
@@ -161,9 +165,7 @@ export function createElectronStudio(deps: PreloadDeps): ElectronStudio {
       try {
         const bridge = await ready();
         const reply = await bridge.call(method, params);
-        const data = reply as { jobId?: unknown } | null;
-        if (data && typeof data === 'object' && typeof data.jobId === 'string' && Object.keys(data).length === 1)
-          runningJobs.set(data.jobId, method);
+        if (isJobMethod(method)) runningJobs.set((reply as { jobId: string }).jobId, method);
         return reply;
       } catch (err) {
         throw crossableError(err);
@@ -182,10 +184,10 @@ export function createElectronStudio(deps: PreloadDeps): ElectronStudio {
           return null;
         }
       },
-      openCsvDialog: () => invoke('dialog:open-csv') as Promise<string | null>,
-      saveDialog: (request) => invoke('dialog:save', request) as Promise<string | null>,
-      printReportToPdf: (htmlPath) => invoke('report:print-pdf', htmlPath) as Promise<string | null>,
-      showItemInFolder: (path) => void invoke('shell:show-item-in-folder', path).catch(() => undefined),
+      openCsvDialog: () => invoke(HOST_CHANNELS.openCsvDialog),
+      saveDialog: (request) => invoke(HOST_CHANNELS.saveDialog, request),
+      printReportToPdf: (htmlPath) => invoke(HOST_CHANNELS.printReportToPdf, htmlPath),
+      showItemInFolder: (path) => void invoke(HOST_CHANNELS.showItemInFolder, path).catch(() => undefined),
       onHostEvent(listener) {
         hostListeners.add(listener);
         for (const event of hostBacklog.splice(0)) listener(event);

@@ -6,19 +6,7 @@
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-
-const TYPES: Record<string, string> = {
-  '.csv': 'text/csv; charset=utf-8',
-  '.tsv': 'text/tab-separated-values; charset=utf-8',
-  '.jsonl': 'application/x-ndjson',
-  '.json': 'application/json',
-  '.parquet': 'application/vnd.apache.parquet',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.html': 'text/html; charset=utf-8',
-  '.pdf': 'application/pdf',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-};
+import { mediaType } from '../../shared/mime';
 
 /** The exports folder of a data folder (browser mode knows its upload folder, `<home>/uploads`). */
 export function exportsDirFor(uploadDir: string): string {
@@ -54,7 +42,7 @@ export function serveDownload(
   const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
   res.writeHead(200, {
     ...headers,
-    'content-type': TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': mediaType(name),
     'content-length': String(fs.statSync(file).size),
     'content-disposition': `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     // An exported HTML report must not run as a page of this origin.

@@ -9,23 +9,13 @@ import http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer } from 'ws';
+import { rendererCsp } from '../../shared/csp';
+import { mediaType } from '../../shared/mime';
 import type { Engine } from '../engine/engine';
 import { websocketChannel } from './channel';
 import { exportsDirFor, serveDownload } from './downloads';
 
 const COOKIE = 'sparkpolar_token';
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 export interface BrowserServerOptions {
   engine: Engine;
@@ -46,18 +36,7 @@ export interface BrowserServer {
 }
 
 export function contentSecurityPolicy(port: number): string {
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-    "object-src 'none'",
-    "base-uri 'none'",
-    "frame-ancestors 'none'",
-    "form-action 'none'",
-  ].join('; ');
+  return rendererCsp({ connect: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
 }
 
 function sameToken(given: string | null | undefined, token: string): boolean {
@@ -123,7 +102,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       return;
     }
     const ext = path.extname(file);
-    headers['content-type'] = MIME[ext] ?? 'application/octet-stream';
+    headers['content-type'] = mediaType(ext);
     if (ext === '.html') headers['content-security-policy'] = contentSecurityPolicy(port);
     res.writeHead(200, headers);
     if (req.method === 'HEAD') res.end();

@@ -9,7 +9,7 @@ import { ImportDock } from './components/ImportDock';
 import { LiveRegion } from './components/LiveRegion';
 import { Notices } from './components/Notices';
 import { ShortcutsDialog } from './components/ShortcutsDialog';
-import type { HostEvent } from '../../shared/client';
+import type { HostEvent, MenuAction } from '../../shared/host';
 import { useExportActions } from './exports/actions';
 import { useStudio } from './hooks/studio';
 import { setLanguage, currentLang } from './i18n';
@@ -22,6 +22,11 @@ const BrowsePage = lazy(() => import('./pages/BrowsePage').then((m) => ({ defaul
 const AnalysesPage = lazy(() => import('./pages/AnalysesPage').then((m) => ({ default: m.AnalysesPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const SparkVsPolarsPage = lazy(() => import('./pages/spark/SparkVsPolarsPage'));
+
+/** Alt+1…Alt+9 open the pages in sidebar order, so a new page in `PAGES` gets its shortcut. */
+function pageForKey(key: string): PageId | undefined {
+  return /^[1-9]$/.test(key) ? PAGES[Number(key) - 1] : undefined;
+}
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
@@ -50,9 +55,9 @@ export function App() {
     } else if (mod && e.shiftKey && e.key.toLowerCase() === 'e') {
       e.preventDefault();
       setExportOpen(true);
-    } else if (e.altKey && !mod && /^[1-5]$/.test(e.key)) {
+    } else if (e.altKey && !mod && pageForKey(e.key)) {
       e.preventDefault();
-      app.navigate(PAGES[Number(e.key) - 1]!);
+      app.navigate(pageForKey(e.key)!);
     } else if (e.key === '?' && !isTyping(e.target)) {
       e.preventDefault();
       setHelpOpen(true);
@@ -64,6 +69,17 @@ export function App() {
     return () => window.removeEventListener('keydown', listener);
   }, []);
 
+  const onMenuAction = (action: MenuAction) => {
+    if (action === 'open-csv') importer.openCsv();
+    else if (action === 'open-settings') app.navigate('settings');
+    else if (action === 'run-spark') app.navigate('spark');
+    else if (action === 'run-analyses') {
+      app.navigate('analyses');
+      app.requestRunAll();
+    } else if (action === 'cancel-jobs') void cancelAllJobs();
+    // What is left is an export action: the compiler checks every menu export exists in the app.
+    else void exports.run(action);
+  };
   // Native menu (Electron) and OS file association arrive as host events.
   const onHostEvent = useEffectEvent((event: HostEvent) => {
     if (event.type === 'open-file') {
@@ -71,15 +87,7 @@ export function App() {
       void importer.importPath(event.path);
       return;
     }
-    if (event.type !== 'menu') return;
-    if (event.action === 'open-csv') importer.openCsv();
-    else if (event.action === 'open-settings') app.navigate('settings');
-    else if (event.action === 'run-spark') app.navigate('spark');
-    else if (event.action === 'run-analyses') {
-      app.navigate('analyses');
-      app.requestRunAll();
-    } else if (event.action === 'cancel-jobs') void cancelAllJobs();
-    else void exports.run(event.action);
+    if (event.type === 'menu') onMenuAction(event.action);
   });
   useEffect(() => studio.host.onHostEvent?.((event) => onHostEvent(event)), [studio]);
 

@@ -1,5 +1,6 @@
 /** Numbers, sizes and durations in the UI language. */
 import i18next from 'i18next';
+import { formatByteSize } from '../../shared/format';
 
 const locale = () => (i18next.language === 'fr' ? 'fr-FR' : 'en-US');
 
@@ -10,14 +11,7 @@ export function formatNumber(n: number | null | undefined, digits = 0): string {
 
 export function formatBytes(n: number | null | undefined): string {
   if (n === null || n === undefined) return '–';
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${formatNumber(v, i === 0 ? 0 : 1)} ${units[i]}`;
+  return formatByteSize(n, i18next.language === 'fr' ? 'fr' : 'en');
 }
 
 export function formatMs(ms: number | null | undefined): string {

@@ -2,7 +2,6 @@
  * The crash dataset's vocabulary: its column names, the original notebook's cleaning rules
  * (null-drop columns, sentinels, make brands, defaults) and the dimensions analyses group by.
  */
-import type { CleaningOptions } from '../contract/analysis';
 import type { Dimension } from './types';
 
 export const CRASH = {
@@ -154,5 +153,4 @@ export function dimensionColumns(d: Dimension): string[] {
   return 'column' in d ? [d.column] : d.derived === 'vehicle-age' ? [CRASH.year, CRASH.vehicleYear] : [CRASH.vehicleYear];
 }
 
-/** The cleaning options of the original notebook (the defaults). */
-export const ORIGINAL_CLEANING: CleaningOptions = { sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: true };
+export { ORIGINAL_CLEANING } from './original-cleaning';

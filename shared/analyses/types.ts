@@ -7,7 +7,9 @@ import type { ColumnType } from '../types';
 import type { ResultCellType } from '../contract/analysis';
 
 export type AnalysisCategory = 'exploration' | 'cleaning' | 'descriptive' | 'trends' | 'correlations' | 'generic';
-export type ChartKind = 'bar' | 'hbar' | 'line' | 'heatmap' | 'histogram' | 'stacked-bar' | 'table' | 'kpi';
+/** How a result is shown; `shared/charts` draws each kind (a KPI as a table of figures). */
+export const CHART_KINDS = ['bar', 'hbar', 'line', 'heatmap', 'histogram', 'stacked-bar', 'table', 'kpi'] as const;
+export type ChartKind = (typeof CHART_KINDS)[number];
 export interface Text {
   en: string;
   fr: string;

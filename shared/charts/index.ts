@@ -9,12 +9,14 @@
  *   stacked-bar      : category, series, value (trends: Year, dimension, count)
  *   heatmap          : a, b, value (column_a, column_b, value for correlations) or a square matrix
  */
+import type { ChartKind } from '../analyses/types';
 import type { ResultTable } from '../contract/analysis';
 
-export type ChartKind = 'bar' | 'hbar' | 'line' | 'heatmap' | 'histogram' | 'stacked-bar' | 'table';
+/** What is drawn for a catalog chart kind: a KPI is shown as a table of figures. */
+export type DrawnKind = Exclude<ChartKind, 'kpi'>;
 
 export interface ChartHints {
-  kind: ChartKind;
+  kind: DrawnKind;
   /** Keep the N largest categories and sum the rest into "Other" (bars, stacked bars). */
   topN?: number;
   /** Column names to use instead of guessing by shape. */
@@ -67,7 +69,7 @@ export function hintsFor(spec: ChartableSpec): ChartHints {
   return { ...c, kind: normaliseKind(c.kind ?? 'bar') } as ChartHints;
 }
 
-function normaliseKind(kind: string): ChartKind {
+function normaliseKind(kind: string): DrawnKind {
   // 'kpi' and 'table' results are shown as figures or tables, not charts.
   const k = kind.toLowerCase().replace(/[_\s]/g, '-');
   if (k === 'bar' || k === 'bars' || k === 'column') return 'bar';

@@ -2,9 +2,15 @@
  * Charts as SVG text without a browser (ECharts server-side rendering): the HTML report and the
  * chart images published to MinIO use the same option builders as the app's panels.
  */
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as ECharts from 'echarts';
 import type { ResultTable } from '../contract/analysis';
 import { chartOption, suggestedHeight, type ChartableSpec, type ChartStyle } from './index';
+
+// Loaded on first use: ECharts takes about a second to load, and most engine work draws no chart.
+const require = createRequire(import.meta.url);
+let echartsModule: typeof ECharts | undefined;
+const echarts = () => (echartsModule ??= require('echarts') as typeof ECharts);
 
 export interface SvgChartOptions extends Partial<ChartStyle> {
   width?: number;
@@ -20,7 +26,7 @@ export function renderChartSvg(spec: ChartableSpec, table: ResultTable | null | 
     animation: false,
   });
   if (!option) return null;
-  const chart = echarts.init(null, null, {
+  const chart = echarts().init(null, null, {
     renderer: 'svg',
     ssr: true,
     width: options.width ?? 720,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ORIGINAL_CLEANING } from '../analyses/original-cleaning';
 import type { ErrorData } from '../errors';
 import type { ColumnType } from '../types';
 import { job, request } from './define';
@@ -93,7 +94,7 @@ export const analysisMethods = {
       analyses: z.array(z.string().min(1)).max(500).optional(),
       /** Parameters per analysis id. */
       params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-      cleaning: cleaningOptions.default({ sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: true }),
+      cleaning: cleaningOptions.default(ORIGINAL_CLEANING),
       /** Ignore cached results. */
       fresh: z.boolean().default(false),
     }),

@@ -4,6 +4,7 @@
  * configured, never a token).
  */
 import { z } from 'zod';
+import { ORIGINAL_CLEANING } from '../analyses/original-cleaning';
 import type { ErrorData } from '../errors';
 import { cleaningOptions, type CleaningOptions, type ResultTable } from './analysis';
 import { job, request } from './define';
@@ -179,7 +180,7 @@ export const sparkRunRequest = z.object({
   /** Catalog ids; default: every applicable analysis. */
   analyses: z.array(z.string().min(1)).max(500).optional(),
   params: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-  cleaning: cleaningOptions.default({ sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: true }),
+  cleaning: cleaningOptions.default(ORIGINAL_CLEANING),
   /** Compare with Polars (running Polars when no matching run exists). */
   compare: z.boolean().default(true),
 });

@@ -10,7 +10,6 @@ import { memoryLogger } from '../support/electron-fakes';
 function setup() {
   const handlers = new Map<string, (event: InvokeEventLike, ...args: unknown[]) => unknown>();
   const calls: string[] = [];
-  const secrets = new Map<string, string>();
   const deps: IpcDeps = {
     isAppUrl: (url) => isAppUrl(url),
     log: memoryLogger(),
@@ -19,15 +18,10 @@ function setup() {
     printReportToPdf: async (p) => (calls.push(`pdf:${p}`), '/out/r.pdf'),
     showItemInFolder: (p) => void calls.push(`show:${p}`),
     fileExists: () => true,
-    secrets: {
-      has: (n) => (calls.push(`has:${n}`), secrets.has(n)),
-      set: (n, v) => void (calls.push(`set:${n}`), secrets.set(n, v)),
-      delete: (n) => void (calls.push(`delete:${n}`), secrets.delete(n)),
-    },
   };
   const off = registerIpcHandlers({ handle: (c, l) => handlers.set(c, l), removeHandler: (c) => handlers.delete(c) }, deps);
   const invoke = async (channel: string, event: InvokeEventLike, ...args: unknown[]) => handlers.get(channel)!(event, ...args);
-  return { handlers, calls, invoke, off, secrets };
+  return { handlers, calls, invoke, off };
 }
 
 const app: InvokeEventLike = { senderFrame: { url: 'app://studio/index.html#/settings', parent: null } };
@@ -43,9 +37,6 @@ const validArgs: Record<string, unknown[]> = {
   [IPC.saveDialog]: [{ kind: 'csv', defaultName: 'x.csv' }],
   [IPC.printReportToPdf]: ['/tmp/report.html'],
   [IPC.showItemInFolder]: ['/tmp/x.csv'],
-  [IPC.secretsHas]: ['storage.secretKey'],
-  [IPC.secretsSet]: ['storage.secretKey', 'v'],
-  [IPC.secretsClear]: ['storage.secretKey'],
 };
 
 describe('IPC sender checks', () => {
@@ -66,23 +57,13 @@ describe('IPC sender checks', () => {
   }
 
   it('serves the app page', async () => {
-    const { handlers, calls, invoke, secrets } = setup();
+    const { handlers, calls, invoke } = setup();
     for (const channel of handlers.keys()) await invoke(channel, app, ...(validArgs[channel] ?? []));
-    expect(calls).toEqual([
-      'open',
-      'save:csv',
-      'pdf:/tmp/report.html',
-      'show:/tmp/x.csv',
-      'has:storage.secretKey',
-      'set:storage.secretKey',
-      'delete:storage.secretKey',
-    ]);
-    expect(secrets.size).toBe(0);
+    expect(calls).toEqual(['open', 'save:csv', 'pdf:/tmp/report.html', 'show:/tmp/x.csv']);
   });
 
   it('validates arguments from the app page too', async () => {
     const { invoke, calls } = setup();
-    await expect(invoke(IPC.secretsSet, app, 'not.a.secret', 'v')).rejects.toThrow();
     await expect(invoke(IPC.saveDialog, app, { kind: 'exe' })).rejects.toThrow();
     await expect(invoke(IPC.printReportToPdf, app, 'relative/report.html')).rejects.toThrow();
     await expect(invoke(IPC.printReportToPdf, app, '/etc/passwd')).rejects.toThrow();

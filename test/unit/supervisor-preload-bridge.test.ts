@@ -7,12 +7,12 @@ import type { HostEvent } from '../../shared/client';
 import type { WireMessage } from '../../shared/rpc';
 import { createElectronStudio, type PortLike } from '../../electron/preload/studio';
 
-/** An engine end that answers `echo` at once, never answers `hang`, and starts a job on `job`. */
+/** An engine end that answers `echo` at once, never answers `hang`, and starts a job on a job method. */
 function engineEnd(port: MessagePort, name: string) {
   port.addEventListener('message', (e) => {
     const m = (e as MessageEvent).data as Extract<WireMessage, { kind: 'request' }>;
     if (m.method === 'echo') port.postMessage({ kind: 'reply', id: m.id, data: { from: name, params: m.params } });
-    if (m.method === 'job') port.postMessage({ kind: 'reply', id: m.id, data: { jobId: `${name}-job` } });
+    if (m.method === 'analysis/run') port.postMessage({ kind: 'reply', id: m.id, data: { jobId: `${name}-job` } });
   });
   port.start();
 }
@@ -56,7 +56,7 @@ describe('preload studio', () => {
     studio.host.onConnection((s) => states.push(s));
     const events: unknown[] = [];
     studio.onEvent((e) => events.push(e));
-    expect(await studio.call('job', {})).toEqual({ jobId: 'first-job' });
+    expect(await studio.call('analysis/run', {})).toEqual({ jobId: 'first-job' });
     const inFlight = studio.call('hang', {}).catch((e: unknown) => e);
 
     down('the engine crashed');
@@ -65,7 +65,7 @@ describe('preload studio', () => {
       expect.objectContaining({
         type: 'job/failed',
         jobId: 'first-job',
-        method: 'job',
+        method: 'analysis/run',
         error: expect.objectContaining({ code: 'ENGINE_UNAVAILABLE' }),
       }),
     ]);

@@ -133,6 +133,46 @@ export const RATIO_SPECS: RatioSpec[] = [
     unit: 'x',
     description: '(import + PostgreSQL → Polars load + analyses) ÷ (psql \\copy + DuckDB analyses); charts on screen not included',
   },
+  {
+    name: 'startup_help_seconds',
+    formula: { kind: 'median', of: 'startup.help' },
+    target: 0.3,
+    comparison: '<=',
+    unit: 's',
+    description: '`sparkpolar --help`, spawn to exit, seconds',
+  },
+  {
+    name: 'startup_help_vs_node',
+    formula: { kind: 'time', product: 'startup.help', peer: 'startup.node_floor' },
+    target: null,
+    comparison: '<=',
+    unit: 'x',
+    description: "`sparkpolar --help` time ÷ `node -e ''` time (how much the CLI adds to Node's own start; context)",
+  },
+  {
+    name: 'startup_help_vs_tsx',
+    formula: { kind: 'time', product: 'startup.help', peer: 'startup.help_tsx' },
+    target: null,
+    comparison: '<=',
+    unit: 'x',
+    description: '`sparkpolar --help` time ÷ the same CLI run from TypeScript through tsx (compiled vs transpiled at run time; context)',
+  },
+  {
+    name: 'startup_datasets_seconds',
+    formula: { kind: 'median', of: 'startup.datasets' },
+    target: 1.5,
+    comparison: '<=',
+    unit: 's',
+    description: '`sparkpolar datasets` on a data folder whose PostgreSQL is stopped, spawn to exit, seconds',
+  },
+  {
+    name: 'startup_serve_first_page_seconds',
+    formula: { kind: 'median', of: 'startup.serve_first_page' },
+    target: 3,
+    comparison: '<=',
+    unit: 's',
+    description: '`sparkpolar serve`: spawn → URL printed → first page served, seconds',
+  },
 ];
 
 type Lookup = (id: string) => Measurement | undefined;

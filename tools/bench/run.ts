@@ -19,6 +19,7 @@ import { exportSection } from './sections/export';
 import { importSection } from './sections/import';
 import { loadSection } from './sections/load';
 import { memorySection } from './sections/memory';
+import { startupSection } from './sections/startup';
 import { SECTION_NAMES, type BenchReport, type SectionName, type SectionResult } from './types';
 
 export interface RunBenchmarkOptions extends BenchOptions {
@@ -39,6 +40,7 @@ const RUNNERS: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult>
   browse: browseSection,
   export: exportSection,
   memory: memorySection,
+  startup: startupSection,
 };
 
 export async function runBenchmark(client: StudioClient, engine: Engine, options: RunBenchmarkOptions): Promise<BenchReport> {

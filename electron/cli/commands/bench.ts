@@ -1,17 +1,34 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
+import { StudioError } from '../../../shared/errors';
 import { withEngine } from '../context';
-import { generatedInput, givenInput, type BenchInput } from '../../../tools/bench/data';
-import { renderReport } from '../../../tools/bench/report';
-import { runBenchmark } from '../../../tools/bench/run';
+import { packageRoot } from '../paths';
+import type { BenchInput } from '../../../tools/bench/data';
 import { SECTION_NAMES, type SectionName } from '../../../tools/bench/types';
-import { defaultReportPath, writeReport } from '../../../tools/bench/write';
 
 const DEFAULT_ROWS = 1_000_000;
 const FULL_ROWS = 3_300_000;
-const cliScript = fileURLToPath(new URL('../../../bin/sparkpolar.js', import.meta.url));
+
+/**
+ * The harness is TypeScript in `tools/bench/` of a checkout: it is loaded at run time (through tsx
+ * when this CLI runs compiled), never bundled, so the built CLI and the packaged app do not carry it.
+ */
+async function loadHarness() {
+  const dir = path.join(packageRoot(), 'tools', 'bench');
+  if (!fs.existsSync(path.join(dir, 'run.ts')))
+    throw new StudioError('FILE_NOT_FOUND', '`sparkpolar bench` runs from a checkout of the repository (tools/bench/ is not installed).');
+  if (!import.meta.url.endsWith('.ts')) (await import('tsx/esm/api')).register();
+  const load = (name: string) => import(pathToFileURL(path.join(dir, `${name}.ts`)).href);
+  const [data, report, run, write] = await Promise.all([load('data'), load('report'), load('run'), load('write')]);
+  return {
+    ...(data as typeof import('../../../tools/bench/data')),
+    ...(report as typeof import('../../../tools/bench/report')),
+    ...(run as typeof import('../../../tools/bench/run')),
+    ...(write as typeof import('../../../tools/bench/write')),
+  };
+}
 
 function positiveInt(value: string): number {
   const n = Number(value.replace(/[_,]/g, ''));
@@ -73,6 +90,8 @@ export function registerBench(program: Command): void {
     .option('--psql <path>', 'psql executable', process.env.PSQL ?? 'psql')
     .option('--python <path>', 'Python with pandas, SQLAlchemy and psycopg2 (default: python3, then /usr/bin/python3)')
     .action(async (options: BenchCliOptions, command: Command) => {
+      const { generatedInput, givenInput, runBenchmark, writeReport, defaultReportPath, renderReport } = await loadHarness();
+      const cliScript = path.join(packageRoot(), 'bin', 'sparkpolar.js');
       await withEngine(command, async ({ engine, client, json, emitJson, say, signal }) => {
         const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
         const rows = options.rows ?? (options.full ? FULL_ROWS : DEFAULT_ROWS);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEFAULT_SEED } from '../../engine/generate';
+import { DEFAULT_SEED } from '../../engine/generate/seed';
 import { withEngine } from '../context';
 import { wholeNumber } from './generate';
 

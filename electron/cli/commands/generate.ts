@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import { generateCrashCsv, DEFAULT_SEED } from '../../engine/generate';
+import { DEFAULT_SEED } from '../../engine/generate/seed';
 import { globalOptions } from '../context';
 
 export function wholeNumber(label: string, min = 0) {
@@ -46,6 +46,7 @@ export function registerGenerate(program: Command): void {
       process.once('SIGINT', onSigint);
       const line = progressLine(!json);
       try {
+        const { generateCrashCsv } = await import('../../engine/generate');
         const result = await generateCrashCsv(
           { rows: options.rows, seed: options.seed, out: options.out },
           (p) => line.update(`generating ${p.rows.toLocaleString('en-US')} / ${p.totalRows.toLocaleString('en-US')} rows (${mb(p.bytes)})`),

@@ -1,14 +1,10 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
-import { Engine } from '../../engine/engine';
 import { createLogger } from '../../engine/log';
-import { resolveDatabaseUrl } from '../../engine/settings/database-url';
-import { startBrowserServer } from '../../serve/server';
 import { globalOptions, resolveHome } from '../context';
+import { packageRoot } from '../paths';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-export const defaultRendererDir = path.resolve(here, '../../../out/renderer');
+export const defaultRendererDir = () => path.join(packageRoot(), 'out', 'renderer');
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -25,12 +21,17 @@ export function registerServe(program: Command): void {
       const global = globalOptions(command);
       const home = resolveHome(global);
       const log = createLogger((line) => process.stderr.write(line + '\n'), global.verbose ? 'debug' : 'warn', 'serve');
+      const [{ Engine }, { resolveDatabaseUrl }, { startBrowserServer }] = await Promise.all([
+        import('../../engine/engine'),
+        import('../../engine/settings/database-url'),
+        import('../../serve/server'),
+      ]);
       const databaseUrl = await resolveDatabaseUrl({ home, env: process.env, log, commandLineUrl: global.databaseUrl });
       const engine = new Engine({ home, databaseUrl, host: 'browser', log });
       const server = await startBrowserServer({
         engine,
         port: options.port,
-        rendererDir: defaultRendererDir,
+        rendererDir: defaultRendererDir(),
         uploadDir: path.join(home, 'uploads'),
       });
       if (global.json) process.stdout.write(JSON.stringify({ url: server.url, port: server.port }) + '\n');

@@ -63,10 +63,4 @@ export function columnByName(columns: DatasetColumn[], name: string): DatasetCol
   return col;
 }
 
-/** The frame column (SQL identifier) for a display name. */
-export function frameColumn(columns: DatasetColumn[], name: string): string {
-  return columnByName(columns, name).identifier;
-}
-
 export const isNumeric = (c: DatasetColumn) => c.type === 'integer' || c.type === 'bigint' || c.type === 'double' || c.type === 'numeric';
-export const isText = (c: DatasetColumn) => c.type === 'text';

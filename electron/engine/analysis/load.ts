@@ -13,7 +13,7 @@
  */
 import pl from 'nodejs-polars';
 import type pg from 'pg';
-import { StudioError } from '../../../shared/errors';
+import { cancelledError, StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { pgError } from '../db/database';
@@ -52,7 +52,7 @@ export async function loadFromPostgres(db: Database, info: DatasetVersionInfo, o
   const wanted = options.columns ? options.columns.map((id) => findColumn(info.columns, id)) : info.columns;
   if (!wanted.length) throw new StudioError('INVALID_REQUEST', 'Load at least one column.');
   const table = qualifiedTable(info.table);
-  if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+  throwIfCancelled(options.signal);
   const categorical = options.encode === false ? new Set<string>() : await categoryLikeColumns(db, table, wanted);
   const wire = wanted.map((c) => wireColumn(c, categorical.has(c.identifier)));
   const ranges = await blockRanges(db, table, options.streams, options.minPagesToSplit ?? 256);
@@ -122,7 +122,7 @@ async function copyRange(
   options: LoadOptions,
   progress: { rows: number; bytes: number },
 ): Promise<pl.DataFrame[]> {
-  if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+  throwIfCancelled(options.signal);
   const pool = await db.pool();
   const client: pg.PoolClient = await pool.connect().catch((err: unknown) => {
     throw pgError(err);
@@ -142,7 +142,7 @@ async function copyRange(
   let broken = false;
   const onAbort = () => {
     broken = true;
-    copy?.abort(new StudioError('CANCELLED', 'Cancelled by the user.'));
+    copy?.abort(cancelledError());
   };
   let copy: CopyOut | null = null;
   try {

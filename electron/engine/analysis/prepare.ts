@@ -91,7 +91,3 @@ export function stageFrames(coded: CodedFrame, columns: DatasetColumn[], cleanin
   }
   return { raw, prepared, cleaned, dropped: drop, labels: { raw: coded.dictionaries, prepared: labels, cleaned: labels } };
 }
-
-export function frameFor(frames: StageFrames, stage: AnalysisStage): pl.DataFrame {
-  return frames[stage];
-}

@@ -2,7 +2,6 @@
  * Turning small Polars results into `ResultTable`s, and the shared ordering rules (count desc,
  * keys ascending in UTF-8 byte order with nulls last, top N + "other"). See docs/analyses.md.
  */
-import type pl from 'nodejs-polars';
 import type { ResultCell, ResultCellType, ResultTable } from '../../../shared/contract/analysis';
 import type { ColumnType } from '../../../shared/types';
 
@@ -92,9 +91,4 @@ export function groupCountTable(dimNames: string[], dimTypes: ResultCellType[], 
     ],
     rows,
   };
-}
-
-/** The rows of a small frame as result cells. */
-export function frameCells(df: pl.DataFrame, types?: Array<ColumnType | undefined>): ResultCell[][] {
-  return df.rows().map((row) => row.map((v, i) => toCell(v, types?.[i])));
 }

@@ -8,6 +8,7 @@ import type pl from 'nodejs-polars';
 import {
   ANALYSES,
   analysisById,
+  ORIGINAL_CLEANING,
   columnsNeeded,
   missingRequirements,
   resolveParams,
@@ -15,14 +16,12 @@ import {
   type ResolvedParams,
 } from '../../../shared/analyses';
 import type { AnalysisResult, CleaningOptions } from '../../../shared/contract/analysis';
-import { StudioError, toErrorData } from '../../../shared/errors';
+import { StudioError, throwIfCancelled, toErrorData } from '../../../shared/errors';
 import type { DatasetColumn } from '../../../shared/types';
 import { OPS } from './ops';
 import type { OpContext } from './ops/context';
 import type { Dictionaries } from './dictionary';
 import { cleaningColumns, encodeText, stageFrames } from './prepare';
-
-export const ORIGINAL_CLEANING_DEFAULTS: CleaningOptions = { sentinelsAsNull: false, mergeMakes: false, dropOriginalNulls: true };
 
 export interface PlannedAnalysis {
   spec: AnalysisSpec;
@@ -105,9 +104,9 @@ export interface RunAnalysesResult {
 
 /** Runs a plan over a loaded frame. Not-applicable and failed analyses are reported, never thrown. */
 export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnalysesResult> {
-  const cleaning = options.cleaning ?? ORIGINAL_CLEANING_DEFAULTS;
+  const cleaning = options.cleaning ?? ORIGINAL_CLEANING;
   const plan = options.plan ?? planAnalyses(options.columns, undefined);
-  if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+  throwIfCancelled(options.signal);
   const started = performance.now();
   const raw = encodeText({ frame: options.frame, dictionaries: options.dictionaries ?? {} }, options.columns);
   const frames = stageFrames(raw, options.columns, cleaning);
@@ -117,7 +116,7 @@ export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnaly
   const runnable = plan.filter((p) => p.status === 'ok').length;
   let done = 0;
   for (const p of plan) {
-    if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+    throwIfCancelled(options.signal);
     const base = { id: p.spec.id, params: p.params, rowsIn: 0, rowsOut: 0 };
     if (p.status !== 'ok') {
       const r: AnalysisResult = { ...base, status: p.status, table: null, timings: { loadMs: 0, computeMs: 0, totalMs: 0 } };

@@ -11,13 +11,13 @@
  */
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import pl from 'nodejs-polars';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { z } from 'zod';
 import type { ExportResult, exportMethods } from '../../../shared/contract/export';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import { browserFor, viewKey } from '../browse/page';
 import { jsonSafeTypes, type Cell } from '../browse/values';
@@ -29,6 +29,9 @@ import type { JobContext } from '../jobs/manager';
 import { tempPathFor, writeAtomically } from './atomic';
 import { csvLine, uniqueNames } from './csv';
 import { CsvNeutraliser, neutraliseText } from './neutralise';
+import { lazyModule } from '../lazy-module';
+
+const excel = lazyModule<typeof ExcelJS>('exceljs');
 
 export type DatasetExportRequest = z.output<(typeof exportMethods)['export/dataset']['request']>;
 
@@ -139,7 +142,7 @@ async function copyToFile(
     return fs.statSync(file).size;
   } catch (err) {
     failed = err;
-    if (job.signal.aborted) throw new StudioError('CANCELLED', 'Export cancelled.');
+    throwIfCancelled(job.signal, 'Export cancelled.');
     throw err instanceof StudioError ? err : pgError(err);
   } finally {
     job.signal.removeEventListener('abort', onAbort);
@@ -282,7 +285,7 @@ async function exportXlsx(db: Database, p: Plan, request: DatasetExportRequest, 
   const report = progressReporter(job, p.totalRows, 'export', 'Writing XLSX');
   const bytes = await writeAtomically(request.path, async (temp) => {
     const stream = fs.createWriteStream(temp);
-    const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+    const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream, useStyles: true, useSharedStrings: false });
     let sheet: ExcelJS.Worksheet | null = null;
     let inSheet = 0;
     const newSheet = (n: number) => {

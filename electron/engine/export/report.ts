@@ -7,6 +7,7 @@
 import { ANALYSES } from '../../../shared/analyses';
 import { renderChartSvg } from '../../../shared/charts/ssr';
 import type { AnalysisResult, AnalysisRun, CleaningOptions, ResultTable } from '../../../shared/contract/analysis';
+import { formatByteSize } from '../../../shared/format';
 import type { DatasetVersionInfo } from '../../../shared/types';
 
 export interface ReportInput {
@@ -112,15 +113,7 @@ function formatMs(ms: number, lang: 'en' | 'fr'): string {
 }
 
 function formatBytes(bytes: number | null, lang: 'en' | 'fr'): string {
-  if (bytes === null) return '—';
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let v = bytes;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${formatNumber(Math.round(v * 10) / 10, lang)} ${units[u]}`;
+  return bytes === null ? '—' : formatByteSize(bytes, lang);
 }
 
 function cell(value: unknown, lang: 'en' | 'fr'): string {

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import pl from 'nodejs-polars';
 import { ANALYSES } from '../../../shared/analyses';
 import type { AnalysisResult, AnalysisRun, ResultTable } from '../../../shared/contract/analysis';
@@ -15,6 +15,9 @@ import type { JobContext } from '../jobs/manager';
 import { tempPathFor, writeAtomically } from './atomic';
 import { csvLine } from './csv';
 import { neutraliseText } from './neutralise';
+import { lazyModule } from '../lazy-module';
+
+const excel = lazyModule<typeof ExcelJS>('exceljs');
 
 export type TabledResult = AnalysisResult & { table: ResultTable };
 
@@ -119,7 +122,7 @@ function sheetName(title: string, taken: Set<string>): string {
 
 async function writeXlsx(run: AnalysisRun, results: TabledResult[], file: string, counter: Counter, job: JobContext): Promise<void> {
   const stream = fs.createWriteStream(file);
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream, useStyles: true, useSharedStrings: false });
   const taken = new Set<string>();
   const summary = workbook.addWorksheet(sheetName('Run', taken));
   summary.columns = [

@@ -1,7 +1,7 @@
 /**
  * The generator's hand-set parameters: what the real rows cannot tell (they are a filtered sample
  * and a 32-row slice). Each one says where it comes from. Counts measured on the real rows are in
- * calibration-tables.ts; rates derived from those counts are computed in model.ts.
+ * calibration.json; rates derived from those counts are computed in model.ts.
  */
 
 /** Crash years of the three-year window and their share of rows (slightly growing, like the real series). */

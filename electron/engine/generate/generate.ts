@@ -6,11 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import { buildCrashModel, CRASH_HEADER, csvField, type CrashModel } from './model';
 import { CrashRowWriter, MAX_ROW_BYTES } from './rows';
 
-export const DEFAULT_SEED = 20180101;
+import { DEFAULT_SEED } from './seed';
+
+export { DEFAULT_SEED };
 const CHUNK_ROWS = 16_384;
 
 export interface GenerateOptions {
@@ -69,7 +71,7 @@ export async function generateCrashCsv(
     let pending: Promise<unknown> = Promise.resolve();
     let done = 0;
     for (let turn = 0; done < totalRows; turn++) {
-      if (signal?.aborted) throw new StudioError('CANCELLED', 'Generation cancelled.');
+      throwIfCancelled(signal, 'Generation cancelled.');
       const count = Math.min(CHUNK_ROWS, totalRows - done);
       const buffer = buffers[turn % 2]!;
       const length = writer.fill(buffer, count);
@@ -81,7 +83,7 @@ export async function generateCrashCsv(
     }
     await pending;
     await file.close();
-    if (signal?.aborted) throw new StudioError('CANCELLED', 'Generation cancelled.');
+    throwIfCancelled(signal, 'Generation cancelled.');
     fs.renameSync(temp, out);
   } catch (err) {
     await file.close().catch(() => undefined);

@@ -4,12 +4,10 @@
  * takes a few milliseconds; the row loop then only draws indexes and copies bytes.
  */
 import { CRASH_YEARS, MAKE_VARIANT_SEED, MAKE_VARIANTS_PER_CODE, NCIC_MAKE, OUT_OF_STATE_STATES, TRENDS } from './assumptions';
-import { CALIBRATION } from './calibration-tables';
+import { CALIBRATION, type Counts } from './calibration';
 import { AliasTable, Random } from './random';
 
 export const CRASH_HEADER: readonly string[] = CALIBRATION.header;
-
-type Counts = ReadonlyArray<readonly [string, number]>;
 
 /** CSV-encodes a field: quoted when it holds a comma, quote, CR or LF. */
 export function csvField(value: string): string {
@@ -226,12 +224,12 @@ export function buildCrashModel(): CrashModel {
     if (/\d DOOR SEDAN/.test(body)) sedanLike[id] = 1;
   }
   const unknownVehicle = v.body.id('UNKNOWN VEHICLE');
-  groupOfBody[unknownVehicle] = groupNames.indexOf(C.bodyGroup['UNKNOWN VEHICLE']);
+  groupOfBody[unknownVehicle] = groupNames.indexOf(C.bodyGroup['UNKNOWN VEHICLE']!);
   const sedan = v.body.id('SEDAN');
-  groupOfBody[sedan] = groupNames.indexOf(C.bodyGroup.SEDAN);
+  groupOfBody[sedan] = groupNames.indexOf(C.bodyGroup.SEDAN!);
 
   const groups: GroupModel[] = groupNames.map((name) => {
-    const g = C.groups[name as keyof typeof C.groups];
+    const g = C.groups[name]!;
     const pairs = g.fuelCylinders.map(([pair]) => pair.split('|') as [string, string]);
     const fuelOf = Int32Array.from(pairs.map(([fuel]) => v.fuel.id(fuel)));
     const cylindersOf = Int32Array.from(pairs.map(([, cyl]) => Number(cyl)));
@@ -267,7 +265,7 @@ export function buildCrashModel(): CrashModel {
 
   const wmiVocab = new Vocabulary();
   const wmiOf = (make: string): Categorical | null => {
-    const counts = (C.wmi as Record<string, Counts>)[make];
+    const counts = C.wmi[make];
     return counts ? fromCounts(wmiVocab, counts) : null;
   };
   const wmi: Array<Categorical | null> = new Array<Categorical | null>(v.make.values.length + 1).fill(null);

@@ -74,8 +74,3 @@ export function createTranscoder(encoding: TextEncoding): Transcoder {
   const decoder = new TextDecoder(encoding, { fatal: false, ignoreBOM: true });
   return (chunk, final) => Buffer.from(decoder.decode(chunk, { stream: !final }), 'utf8');
 }
-
-/** Decodes a whole (small) buffer for sampling and messages. */
-export function decodeText(bytes: Uint8Array, encoding: TextEncoding): string {
-  return new TextDecoder(encoding, { fatal: false, ignoreBOM: true }).decode(bytes);
-}

@@ -13,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import type { z } from 'zod';
 import type { datasetMethods, ImportResult } from '../../../shared/contract/dataset';
-import { StudioError } from '../../../shared/errors';
+import { cancelledError, StudioError, throwIfCancelled } from '../../../shared/errors';
 import { PG_TYPES, type DatasetColumn, type ColumnType } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { pgError } from '../db/database';
@@ -147,7 +147,7 @@ export async function importCsv(deps: ImportDeps, request: ImportRequest, job: J
       deps.log.info('reloading with widened column types', { widened: outcome.widened });
     }
   } catch (err) {
-    if (job.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+    throwIfCancelled(job.signal);
     throw err;
   } finally {
     if (request.deleteSourceAfter) fs.rmSync(file, { force: true });
@@ -191,7 +191,7 @@ async function loadOnce(
       delimiter: profile.dialect.delimiter,
       forceNull: columns.filter((c) => c.type !== 'text').map((c) => c.identifier),
     });
-    if (job.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+    throwIfCancelled(job.signal);
     const passStarted = performance.now();
     const reloading = earlierWidenings.length > 0;
     let surveying = false;
@@ -363,7 +363,7 @@ async function renameToFinal(client: pg.PoolClient, tempTable: string, slug: str
 }
 
 function mapLoadError(err: unknown, job: JobContext): unknown {
-  if (job.signal.aborted) return new StudioError('CANCELLED', 'Cancelled by the user.');
+  if (job.signal.aborted) return cancelledError();
   if (err instanceof StudioError) return err;
   const e = err as { code?: string; message?: string };
   if (e.code === '53100') return new StudioError('DISK_FULL', `PostgreSQL ran out of disk space while loading: ${e.message}`);

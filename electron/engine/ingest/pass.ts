@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { ColumnType } from '../../../shared/types';
 import { createTranscoder, type TextEncoding } from './encoding';
 import type { Delimiter } from './dialect';
@@ -164,7 +164,7 @@ export class LoadPass {
     };
     try {
       for await (const raw of stream as AsyncIterable<Buffer>) {
-        if (o.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+        throwIfCancelled(o.signal);
         bytesRead += raw.length;
         o.onRaw?.(raw);
         const chunk = transcode ? transcode(raw, false) : raw;
@@ -181,7 +181,7 @@ export class LoadPass {
         }
       }
       if (partsBytes) await step(true);
-      if (o.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+      throwIfCancelled(o.signal);
     } finally {
       stream.destroy();
     }

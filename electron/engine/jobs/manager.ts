@@ -4,7 +4,7 @@
  * ending in done/failed, and cancellable through an AbortSignal the work must honour.
  */
 import { randomUUID } from 'node:crypto';
-import { StudioError, toErrorData } from '../../../shared/errors';
+import { cancelledError, StudioError, throwIfCancelled, toErrorData } from '../../../shared/errors';
 import type { EngineEvent, JobProgress, JobState, JobSummary } from '../../../shared/contract/jobs';
 import type { Logger } from '../log';
 
@@ -71,7 +71,7 @@ export class JobManager {
         } else timer ??= setTimeout(flush, wait);
       },
       throwIfCancelled() {
-        if (controller.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+        throwIfCancelled(controller.signal);
       },
     };
     const finish = (state: JobState) => {
@@ -106,7 +106,7 @@ export class JobManager {
   cancel(jobId: string): boolean {
     const job = this.jobs.get(jobId);
     if (!job || job.summary.state !== 'running') return false;
-    job.controller.abort(new StudioError('CANCELLED', 'Cancelled by the user.'));
+    job.controller.abort(cancelledError());
     return true;
   }
 

@@ -3,7 +3,7 @@
  * (a service principal's client id and secret exchanged for a one-hour access token, refreshed
  * well before it expires because servers were seen rejecting tokens ~30 s early).
  */
-import { StudioError } from '../../../shared/errors';
+import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { Clock } from './clock';
 import { databricksError, networkError, parseErrorBody } from './databricks-errors';
 import { parseRetryAfter, withRetries, type RetryPolicy } from './retry';
@@ -119,7 +119,7 @@ export class OAuthM2MAuth implements AuthProvider {
             ...(post ? { body: post.form.toString() } : {}),
           });
         } catch (err) {
-          if (signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+          throwIfCancelled(signal);
           return { ok: false, error: networkError(err, { method, path }), decision: { retry: true } };
         }
         const text = await response.text();

@@ -2,7 +2,7 @@
  * Time as the Databricks client sees it. Injectable so tests can drive retries, token expiry and
  * polling without waiting.
  */
-import { StudioError } from '../../../shared/errors';
+import { cancelledError, StudioError } from '../../../shared/errors';
 
 export interface Clock {
   now(): number;
@@ -31,5 +31,5 @@ export const realClock: Clock = {
 };
 
 function cancelled(): StudioError {
-  return new StudioError('CANCELLED', 'Cancelled by the user.');
+  return cancelledError();
 }

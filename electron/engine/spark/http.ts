@@ -2,7 +2,7 @@
  * One Databricks HTTP call: auth header, JSON or streamed body, tolerant error parsing and
  * retries within the budget. Nothing here logs a header or a body (tokens travel in both).
  */
-import { StudioError } from '../../../shared/errors';
+import { throwIfCancelled } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { AuthProvider } from './auth';
 import { databricksError, networkError, parseErrorBody } from './databricks-errors';
@@ -92,7 +92,7 @@ export class HttpClient {
             ...(options.body ? { duplex: 'half' } : {}),
           } as RequestInit);
         } catch (err) {
-          if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+          throwIfCancelled(options.signal);
           const error = networkError(err, describe);
           log.debug('databricks call failed', { ...describe, reason: error.message });
           return { ok: false, error, decision: { retry: (options.retry ?? 'all') === 'all' } };

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SparkLocalStatus } from '../../../shared/contract/spark';
-import { StudioError } from '../../../shared/errors';
+import { cancelledError, StudioError } from '../../../shared/errors';
 
 export function findSparkSubmit(env: NodeJS.ProcessEnv): string | null {
   const names = process.platform === 'win32' ? ['spark-submit.cmd', 'spark-submit.bat', 'spark-submit'] : ['spark-submit'];
@@ -56,7 +56,7 @@ export function runSparkSubmit(
 ): Promise<LocalRunOutcome> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    if (options.signal?.aborted) return reject(new StudioError('CANCELLED', 'Cancelled by the user.'));
+    if (options.signal?.aborted) return reject(cancelledError());
     const child = spawn(sparkSubmit, ['--master', 'local[*]', jobFile, ...args], { env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (acc: { text: string }, chunk: Buffer) => {
       acc.text = (acc.text + chunk.toString('utf8')).slice(-1024 * 1024);
@@ -80,7 +80,7 @@ export function runSparkSubmit(
     });
     child.on('close', (code) => {
       options.signal?.removeEventListener('abort', onAbort);
-      if (options.signal?.aborted) return reject(new StudioError('CANCELLED', 'Cancelled by the user.'));
+      if (options.signal?.aborted) return reject(cancelledError());
       resolve({ exitCode: code ?? 1, stdout: out.text, stderr: err.text, ms: performance.now() - started });
     });
   });

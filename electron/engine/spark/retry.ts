@@ -2,7 +2,7 @@
  * Retries for Databricks calls: 429 and 503 (honouring Retry-After), 502/504 and network errors,
  * with exponential backoff inside a total time budget (the official SDKs use about 5 minutes).
  */
-import { StudioError } from '../../../shared/errors';
+import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { Clock } from './clock';
 
 export interface RetryPolicy {
@@ -51,7 +51,7 @@ export async function withRetries<T>(
   const started = policy.clock.now();
   const random = policy.random ?? Math.random;
   for (let n = 0; ; n++) {
-    if (signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+    throwIfCancelled(signal);
     const outcome = await attempt(n);
     if (outcome.ok) return outcome.value;
     const { error, decision } = outcome;

@@ -3,6 +3,7 @@
  * the name readable and escapes only what would break the layout (`/`, `\`, `%`, control
  * characters, an all-dots name), so it decodes back to the exact dataset name.
  */
+import { mediaType } from '../../../shared/mime';
 export const MANIFEST_NAME = 'manifest.json';
 
 export function datasetSegment(name: string): string {
@@ -56,10 +57,10 @@ export const keys = {
 };
 
 export const CONTENT_TYPES = {
-  parquet: 'application/vnd.apache.parquet',
-  csv: 'text/csv; charset=utf-8',
-  svg: 'image/svg+xml',
-  png: 'image/png',
-  html: 'text/html; charset=utf-8',
-  json: 'application/json',
+  parquet: mediaType('parquet'),
+  csv: mediaType('csv'),
+  svg: mediaType('svg'),
+  png: mediaType('png'),
+  html: mediaType('html'),
+  json: mediaType('json'),
 } as const;

@@ -8,12 +8,15 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
-import * as Minio from 'minio';
-import { StudioError } from '../../../shared/errors';
+import type * as Minio from 'minio';
+import { cancelledError, StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { StorageConfig } from './config';
 import { answersOnlyTls, isUnparsedAnswer, tlsExpected, toStorageError, type Operation } from './errors';
 import { withRetry } from './retry';
+import { lazyModule } from '../lazy-module';
+
+const minio = lazyModule<typeof Minio>('minio');
 
 export interface ListedObject {
   key: string;
@@ -40,7 +43,7 @@ export class ObjectStore {
     readonly config: StorageConfig,
     private readonly log: Logger,
   ) {
-    this.client = new Minio.Client({
+    this.client = new (minio().Client)({
       endPoint: config.host,
       port: config.port,
       useSSL: config.useTLS,
@@ -120,7 +123,7 @@ export class ObjectStore {
           return;
         }
         const stream = fs.createReadStream(source.path);
-        const onAbort = () => stream.destroy(new StudioError('CANCELLED', 'Cancelled by the user.'));
+        const onAbort = () => stream.destroy(cancelledError());
         signal?.addEventListener('abort', onAbort, { once: true });
         try {
           await this.client.putObject(this.bucket, key, stream, source.size, meta);
@@ -174,7 +177,7 @@ export class ObjectStore {
         const sink = file ? fs.createWriteStream(file) : null;
         try {
           for await (const chunk of stream as AsyncIterable<Buffer>) {
-            if (signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+            throwIfCancelled(signal);
             hash.update(chunk);
             size += chunk.length;
             onBytes?.(chunk.length);
@@ -235,7 +238,7 @@ async function readAll(stream: Readable, signal?: AbortSignal): Promise<Buffer> 
   for await (const chunk of stream) {
     if (signal?.aborted) {
       stream.destroy();
-      throw new StudioError('CANCELLED', 'Cancelled by the user.');
+      throw cancelledError();
     }
     chunks.push(chunk as Buffer);
   }

@@ -1,5 +1,5 @@
 /** Exponential backoff with full jitter, for transient storage failures; honours cancellation. */
-import { StudioError } from '../../../shared/errors';
+import { cancelledError, throwIfCancelled } from '../../../shared/errors';
 import type { RetryPolicy } from './config';
 import { isTransient } from './errors';
 
@@ -11,10 +11,10 @@ export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, 'baseDel
 /** Waits `ms`, or throws CANCELLED as soon as the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new StudioError('CANCELLED', 'Cancelled by the user.'));
+    if (signal?.aborted) return reject(cancelledError());
     const onAbort = () => {
       clearTimeout(timer);
-      reject(new StudioError('CANCELLED', 'Cancelled by the user.'));
+      reject(cancelledError());
     };
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
@@ -31,11 +31,11 @@ export async function withRetry<T>(
   options: { signal?: AbortSignal; onRetry?: (err: unknown, attempt: number, delayMs: number) => void } = {},
 ): Promise<T> {
   for (let attempt = 0; ; attempt++) {
-    if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+    throwIfCancelled(options.signal);
     try {
       return await fn(attempt);
     } catch (err) {
-      if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+      throwIfCancelled(options.signal);
       if (attempt + 1 >= policy.attempts || !isTransient(err)) throw err;
       const delay = backoffDelay(attempt, policy);
       options.onRetry?.(err, attempt + 1, delay);

@@ -4,6 +4,9 @@
  */
 import type { SecretReplyMessage, SecretRequestMessage } from '../settings/host-secrets';
 
+// The secret messages cross this same boundary: main reaches them here, its one door into the engine.
+export { isSecretRequest, type SecretReplyMessage, type SecretRequestMessage } from '../settings/host-secrets';
+
 /** main → engine */
 export type MainToEngine =
   /** Carries one MessagePort (in `ports`): serve it as a channel of the window `windowId`. */

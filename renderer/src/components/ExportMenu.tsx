@@ -1,12 +1,12 @@
 import { useTranslation } from 'react-i18next';
-import { useExportActions } from '../exports/actions';
+import { useExportActions, type ExportAction } from '../exports/actions';
 import { Menu, type MenuItem } from './Menu';
 
 /** File ▸ Export ▸ … inside the app (browser mode; Electron has the same actions in its native menu). */
 export function ExportMenu({ open, onOpenChange }: { open: boolean; onOpenChange: (open: boolean) => void }) {
   const { t } = useTranslation();
   const exports = useExportActions();
-  const item = (id: string, label: string, group?: string): MenuItem => ({
+  const item = (id: ExportAction, label: string, group?: string): MenuItem => ({
     id,
     label,
     group,

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Dialog } from './Dialog';
+import { PAGES } from '../state/app';
 
 const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform);
 const mod = isMac ? '⌘' : 'Ctrl';
@@ -9,7 +10,7 @@ export function ShortcutsDialog({ open, onClose }: { open: boolean; onClose: () 
   const rows: Array<[string, string]> = [
     [`${mod}+O`, t('shortcuts.open')],
     [`${mod}+Shift+E`, t('shortcuts.export')],
-    ['Alt+1 … Alt+5', t('shortcuts.pages')],
+    [`Alt+1 … Alt+${PAGES.length}`, t('shortcuts.pages')],
     [`${mod}+Enter`, t('shortcuts.runAll')],
     [`${mod}+C`, t('shortcuts.copy')],
     ['↑ ↓ ← →', t('shortcuts.move')],

@@ -39,7 +39,7 @@ export interface ExportState {
   error: unknown;
   /** Files written by the last export. */
   files: string[];
-  run: (action: string) => Promise<void>;
+  run: (action: ExportAction) => Promise<void>;
   cancel: () => void;
   dismiss: () => void;
 }
@@ -63,7 +63,7 @@ export function ExportProvider({ children }: { children: ReactNode }) {
   });
 
   const run = useCallback(
-    async (action: string) => {
+    async (action: ExportAction) => {
       const a = latest.current;
       if (action === 'export-chart-png' || action === 'export-chart-svg') {
         const chart = a.charts.current();

@@ -1,7 +1,7 @@
 import type { StudioApi, StudioHost } from '../../../shared/client';
+import type { ConnectionState, SaveKind, SaveRequest } from '../../../shared/host';
 
-export type ConnectionState = 'connecting' | 'connected' | 'disconnected';
-export type SaveKind = 'csv' | 'tsv' | 'parquet' | 'jsonl' | 'xlsx' | 'html' | 'pdf' | 'png' | 'svg';
+export type { ConnectionState, SaveKind };
 
 export interface UploadOptions {
   onProgress?: (sentBytes: number, totalBytes: number) => void;
@@ -21,7 +21,7 @@ export interface RendererHost extends StudioHost {
   /** Electron: show a written file in the OS file manager. */
   showItemInFolder?(path: string): void;
   /** Electron: the native Save dialog; resolves with the chosen path, or null when cancelled. */
-  saveDialog?(request: { kind: SaveKind; defaultName?: string; title?: string }): Promise<string | null>;
+  saveDialog?(request: SaveRequest): Promise<string | null>;
   /** Electron: prints an HTML report the engine wrote to PDF (printToPDF); resolves with the PDF path. */
   printReportToPdf?(htmlPath: string): Promise<string | null>;
   /** Connection to the engine (browser mode's WebSocket). */

@@ -8,7 +8,6 @@ import { en } from './en';
 import { fr } from './fr';
 
 export type Lang = 'en' | 'fr';
-export const LANGS: readonly Lang[] = ['en', 'fr'];
 const KEY = 'sparkpolar.lang';
 
 export function systemLanguage(): Lang {
