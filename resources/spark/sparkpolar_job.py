@@ -960,6 +960,7 @@ ANALYSES = {
     "desc-crash-year": op_group_count,
     "desc-occupants": op_group_count,
     "desc-factor1": op_group_count,
+    "desc-factor1-description": op_group_count,
     "desc-factor-pair": op_group_count,
     "desc-factor-pair-descriptions": op_group_count,
     "desc-state": op_group_count,
