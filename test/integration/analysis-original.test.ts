@@ -63,7 +63,7 @@ afterAll(async () => {
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 async function sql(text: string): Promise<unknown[][]> {
-  const result = await t.engine.ctx.db.query({ text, rowMode: 'array' });
+  const result = await t.engine.ctx.db.withClient((c) => c.query({ text, rowMode: 'array' }));
   return result.rows as unknown[][];
 }
 

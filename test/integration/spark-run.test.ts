@@ -238,6 +238,31 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
     }
   }, 180_000);
 
+  it('plans like Polars: a bad parameter fails that one analysis in both engines, the others run and match', async () => {
+    const request = {
+      dataset: 'raw31',
+      analyses: ['desc-body-type', 'generic-histogram', 'desc-fuel'],
+      params: { 'generic-histogram': { bins: 0 } },
+    };
+    const spark = await engine.client.run('spark/run', request);
+    const polars = await engine.client.run('analysis/run', { ...request, fresh: true });
+    expect(spark.status).toBe('succeeded');
+    const sparkFailed = spark.analyses.filter((a) => a.status === 'failed');
+    const polarsFailed = polars.results.filter((r) => r.status === 'failed');
+    expect(sparkFailed.map((a) => a.id)).toEqual(['generic-histogram']);
+    expect(polarsFailed.map((r) => r.id)).toEqual(['generic-histogram']);
+    expect(sparkFailed[0]!.error).toBe(polarsFailed[0]!.reason);
+    expect(sparkFailed[0]!.error).toMatch(/bins must be between 1 and 500/);
+    expect(spark.analyses.filter((a) => a.status === 'ok').map((a) => [a.id, a.match])).toEqual([
+      ['desc-body-type', true],
+      ['desc-fuel', true],
+    ]);
+    // Asked for that one alone, the run is refused with that reason, as an invalid request.
+    const err = await failure(engine.client.run('spark/run', { ...request, analyses: ['generic-histogram'] }));
+    expect(err.code).toBe('INVALID_REQUEST');
+    expect(err.message).toMatch(/bins must be between 1 and 500/);
+  });
+
   it('says when local Spark is not available', async () => {
     const config = await engine.client.call('spark/config', {});
     expect(config.local.available).toBe(false);

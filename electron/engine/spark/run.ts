@@ -25,7 +25,7 @@ import { sparkJobResultSchema, type PlanAnalysis, type SparkJobResult } from './
 import { jobSource } from './job-source';
 import { findSparkSubmit, localSparkStatus, runSparkSubmit } from './local-spark';
 import { clusterOf, phasesOf } from './phases';
-import { buildPlan, planAnalyses } from './plan';
+import { buildPlan, planAnalyses, type PlannedAnalyses } from './plan';
 import { findPolarsRun, runPolars } from './polars';
 import { chooseStorage, downloadBuffer, uploadBuffer, uploadFile, type RemoteStorage } from './storage';
 import { SparkRunStore, type StoredAnalysis } from './store';
@@ -55,8 +55,11 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
   const clock = deps.clock ?? realClock;
   const info = await new Catalog(ctx.db).get(request.dataset, request.version);
   const planned = planAnalyses(info, request.analyses, request.params);
-  if (!planned.analyses.length)
+  if (!planned.analyses.length) {
+    const failed = planned.notRun.find((n) => n.status === 'failed');
+    if (failed) throw new StudioError('INVALID_REQUEST', failed.reason, { id: failed.id });
     throw new StudioError('ANALYSIS_NOT_APPLICABLE', `No analysis of the request applies to "${info.dataset}".`);
+  }
 
   const local = request.compute === 'local';
   let config: ResolvedDatabricksConfig | null = null;
@@ -128,7 +131,7 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
       }
     }
     progress('compare', 'Comparing Spark and Polars results');
-    const analyses = recordAnalyses(outcome.result, planned.notApplicable, polars);
+    const analyses = recordAnalyses(outcome.result, planned.notRun, polars);
     await store.saveAnalyses(id, analyses);
     const compared = analyses.filter((a) => a.match !== null);
     await store.update(id, {
@@ -518,11 +521,7 @@ function median(values: number[]): number | null {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function recordAnalyses(
-  result: SparkJobResult,
-  notApplicable: Array<{ id: string; reason: string }>,
-  polars: AnalysisRun | null,
-): StoredAnalysis[] {
+function recordAnalyses(result: SparkJobResult, notRun: PlannedAnalyses['notRun'], polars: AnalysisRun | null): StoredAnalysis[] {
   const out: StoredAnalysis[] = [];
   result.analyses.forEach((a, position) => {
     const p = polars?.results.find((r) => r.id === a.id) ?? null;
@@ -549,11 +548,11 @@ function recordAnalyses(
       polarsResult: p?.table ?? null,
     });
   });
-  for (const n of notApplicable) {
+  for (const n of notRun) {
     out.push({
       id: n.id,
       position: out.length,
-      status: 'not-applicable',
+      status: n.status,
       samplesMs: [],
       sparkMs: null,
       polarsMs: null,
