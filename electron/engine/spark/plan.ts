@@ -64,7 +64,7 @@ export function buildPlan(input: {
     repeat: input.repeat,
     analyses: input.analyses,
     constants: {
-      sentinels: SENTINELS,
+      sentinels: [...SENTINELS],
       makeBrands: MAKE_BRANDS,
       otherLabel: OTHER_LABEL,
       originalNullDropColumns: ORIGINAL_NULL_DROP_COLUMNS,
