@@ -61,6 +61,13 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
     throw new StudioError('ANALYSIS_NOT_APPLICABLE', `No analysis of the request applies to "${info.dataset}".`);
   }
 
+  if (request.format === 'csv' && request.repeat > 1)
+    throw new StudioError(
+      'INVALID_REQUEST',
+      'Timing runs (repeat > 1) upload Parquet: Spark reads a CSV with quoted line breaks (multiLine) in one task, which would time the reader, not the analyses.',
+      { format: request.format, repeat: request.repeat },
+      'Leave --format at parquet for timing runs; CSV is for a one-off check.',
+    );
   const local = request.compute === 'local';
   let config: ResolvedDatabricksConfig | null = null;
   if (local) {
@@ -187,7 +194,9 @@ async function runOnDatabricks(
   await store.update(id, { host: config.host });
 
   progress('connect', `Connecting to ${config.host}`);
-  const storage = await chooseStorage(client, config.volume, config.dbfsDir, job.signal, config.uploadTo);
+  const storage = await chooseStorage(client, config.volume, config.dbfsDir, job.signal, config.uploadTo, {
+    serverless: run.compute === 'serverless',
+  });
   if (storage.fallbackReason) deps.ctx.log.info('spark storage fallback', { reason: storage.fallbackReason });
 
   const datasetPath = `${storage.root}/datasets/${exported.sha256}.${exported.format}`;
@@ -283,7 +292,7 @@ async function runOnDatabricks(
   const result = await fetchResult(client, storage, output, task?.run_id ?? null, job.signal);
   await store.update(id, {
     loadMs: result.load.ms,
-    runtime: { ...result.runtime, engine: result.runtime.engine ?? 'spark' },
+    runtime: { ...result.runtime, engine: result.runtime.engine ?? 'spark', ...cachedFact(result) },
     cluster: { ...clusterOf(final), ...result.compute },
   });
   return { result };
@@ -508,10 +517,15 @@ async function runLocally(deps: SparkDeps, run: RunContext): Promise<Outcome> {
   const result = parseResult(fs.readFileSync(output, 'utf8'), output);
   await run.store.update(run.id, {
     loadMs: result.load.ms,
-    runtime: { ...result.runtime, engine: 'spark-local' },
+    runtime: { ...result.runtime, engine: 'spark-local', ...cachedFact(result) },
     cluster: { ...result.compute, local: true },
   });
   return { result };
+}
+
+/** Whether the job read cached data, as the run record keeps it (`runtime.cached`). */
+function cachedFact(result: SparkJobResult): Record<string, string> {
+  return result.load.cached === undefined ? {} : { cached: String(result.load.cached) };
 }
 
 function median(values: number[]): number | null {
