@@ -22,13 +22,15 @@ export { planAnalyses, type PlannedAnalysis };
 /** Display names of every column a plan reads (including what the cleaning needs). */
 export function planColumns(columns: DatasetColumn[], plan: PlannedAnalysis[], cleaning: CleaningOptions): string[] {
   const names = new Set<string>();
-  let cleaned = false;
+  let runnable = false;
   for (const p of plan) {
     if (p.status !== 'ok') continue;
     for (const n of columnsNeeded(p.spec, columns, p.params)) names.add(n);
-    if (p.spec.stage === 'cleaned') cleaned = true;
+    runnable = true;
   }
-  if (cleaned) for (const n of cleaningColumns(columns, cleaning)) names.add(n);
+  // The stage frames are built for every run (prepare.ts), so their columns are always loaded:
+  // a plan of one `prepared` analysis (explore-counts alone) failed on the missing drop columns.
+  if (runnable) for (const n of cleaningColumns(columns, cleaning)) names.add(n);
   // Keep catalog order, so frames and snapshots line up with the dataset.
   return columns.filter((c) => names.has(c.name)).map((c) => c.name);
 }
