@@ -27,12 +27,18 @@ import sys
 import time
 import traceback
 
-from pyspark.sql import SparkSession, Window
-from pyspark.sql import functions as F
-from pyspark.sql import types as T
+try:
+    from pyspark.sql import SparkSession, Window
+    from pyspark.sql import functions as F
+    from pyspark.sql import types as T
+except ImportError:
+    # The pure parts (parameters, plan, numbers, the result document) import and run without
+    # Spark, so the job's own tests can run anywhere; only the analyses need a SparkSession.
+    SparkSession = Window = F = T = None
 
 RESULT_FORMAT = "sparkpolar-spark-result"
 PLAN_FORMAT = "sparkpolar-spark-plan"
+PLAN_VERSION = 1
 PARAMETER_NAMES = ("plan", "input", "format", "output")
 # A result small enough to travel back whole in the notebook exit value / stdout too.
 INLINE_RESULT_LIMIT = 1_000_000
@@ -55,10 +61,9 @@ def get_dbutils(spark):
         return None
 
 
-def read_parameters(dbutils):
-    """`--name value` / `--name=value` arguments first (script, spark-submit), then notebook widgets."""
+def parse_arguments(args):
+    """`--name value` and `--name=value` pairs (script, spark-submit); other words are ignored."""
     params = {}
-    args = sys.argv[1:]
     i = 0
     while i < len(args):
         arg = args[i]
@@ -69,6 +74,12 @@ def read_parameters(dbutils):
                 i += 1
             params[name] = value
         i += 1
+    return params
+
+
+def read_parameters(dbutils, argv=None):
+    """Arguments first (script, spark-submit), then notebook widgets when no plan was given."""
+    params = parse_arguments(sys.argv[1:] if argv is None else argv)
     if "plan" not in params and dbutils is not None:
         for name in PARAMETER_NAMES:
             try:
@@ -100,19 +111,54 @@ def read_text(spark, path):
         return "\n".join(r[0] for r in spark.read.text(path, wholetext=True).collect())
 
 
+def mount_root(path):
+    """The FUSE mount a path needs for open() (`/Volumes/c/s/v`, `/dbfs`); None for a plain local path."""
+    target = local_path(path)
+    if target.startswith("/Volumes/"):
+        return "/".join(target.split("/")[:5])
+    if target.startswith("/dbfs/") or target == "/dbfs":
+        return "/dbfs"
+    return None
+
+
+def write_method(path, has_dbutils, exists=os.path.isdir):
+    """How the result document is written: `file` through the mount when it is there (or for a
+    local path), `dbutils` (dbutils.fs.put) when the mount is missing, as on some serverless and
+    shared compute; an error when neither can work."""
+    root = mount_root(path)
+    if root is None or exists(root):
+        return "file"
+    if has_dbutils:
+        return "dbutils"
+    raise OSError("cannot write %s: %s is not mounted here and there is no dbutils" % (path, root))
+
+
 def write_text(spark, dbutils, path, text):
-    try:
-        target = local_path(path)
-        parent = os.path.dirname(target)
-        if parent:
-            os.makedirs(parent, exist_ok=True)
-        with open(target, "w", encoding="utf-8") as f:
-            f.write(text)
+    if write_method(path, dbutils is not None) == "dbutils":
+        dbutils.fs.put(path, text, True)
         return
-    except OSError:
-        if dbutils is None:
-            raise
-    dbutils.fs.put(path, text, True)
+    target = local_path(path)
+    parent = os.path.dirname(target)
+    if parent:
+        os.makedirs(parent, exist_ok=True)
+    with open(target, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def parse_plan(text, where="the plan"):
+    """The plan document, checked enough to fail early with a clear message."""
+    try:
+        plan = json.loads(text)
+    except ValueError as err:
+        raise ValueError("%s is not JSON: %s" % (where, err))
+    if not isinstance(plan, dict) or plan.get("format") != PLAN_FORMAT:
+        raise ValueError("not a SparkPolar plan: %s" % where)
+    if plan.get("version") != PLAN_VERSION:
+        raise ValueError("%s has version %r; this job reads version %d (update the app or the job)" % (where, plan.get("version"), PLAN_VERSION))
+    for key in ("runTag", "input", "output", "columns", "cleaning", "analyses", "constants"):
+        if key not in plan:
+            raise ValueError("%s has no %r" % (where, key))
+    return plan
 
 
 # COMMAND ----------
@@ -158,6 +204,18 @@ def cell(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+def sanitize(value):
+    """Any value as plain JSON, every number the way the Polars side's results are: NaN and
+    infinities as null, decimals as floats, dates as ISO text (recursively through lists and dicts)."""
+    if isinstance(value, dict):
+        return {str(k): sanitize(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [sanitize(v) for v in value]
+    if value is None or isinstance(value, str):
+        return value
+    return cell(value)
 
 
 def js_number(x):
@@ -228,7 +286,13 @@ def share(count, total):
 
 
 def group_count_table(dim_names, dim_types, groups, total, order, top_n):
+    """From every group: ordered, cut to top N with the rest as one "other" row."""
     top, other = top_with_other(order_groups(groups, order), top_n)
+    return shown_groups_table(dim_names, dim_types, top, other, total)
+
+
+def shown_groups_table(dim_names, dim_types, top, other, total):
+    """The result table of groups already ordered and cut; `other` is the rest's count (or None)."""
     rows = [list(keys) + [count, share(count, total), False] for keys, count in top]
     if other is not None:
         rows.append([None] * len(dim_names) + [other, share(other, total), True])
@@ -318,16 +382,20 @@ PAIR_COLUMNS = [
 
 # Loading with an explicit schema, and the cleaning stages
 
-SPARK_TYPES = {
-    "integer": T.IntegerType(),
-    "bigint": T.LongType(),
-    "double": T.DoubleType(),
-    "numeric": T.DoubleType(),
-    "boolean": T.BooleanType(),
-    "date": T.DateType(),
-    "timestamp": T.TimestampType(),
-    "text": T.StringType(),
+SPARK_TYPE_NAMES = {
+    "integer": "IntegerType",
+    "bigint": "LongType",
+    "double": "DoubleType",
+    "numeric": "DoubleType",
+    "boolean": "BooleanType",
+    "date": "DateType",
+    "timestamp": "TimestampType",
+    "text": "StringType",
 }
+
+
+def spark_type(column_type):
+    return getattr(T, SPARK_TYPE_NAMES[column_type])()
 
 ROW = "__sparkpolar_row"
 
@@ -341,7 +409,7 @@ def load(spark, plan, path, fmt):
     """The dataset with the catalog's types and display names, plus a file-order row number."""
     columns = plan["columns"]
     if fmt == "csv":
-        schema = T.StructType([T.StructField(col["file"], SPARK_TYPES[col["type"]], True) for col in columns])
+        schema = T.StructType([T.StructField(col["file"], spark_type(col["type"]), True) for col in columns])
         frame = (
             spark.read.schema(schema)
             .option("header", "true")
@@ -354,7 +422,7 @@ def load(spark, plan, path, fmt):
     else:
         frame = spark.read.parquet(path)
     # The explicit schema: every column cast to its catalog type under its display name.
-    selected = [F.col(col["file"]).cast(SPARK_TYPES[col["type"]]).alias(col["name"]) for col in columns]
+    selected = [F.col(col["file"]).cast(spark_type(col["type"])).alias(col["name"]) for col in columns]
     return frame.select(*selected).withColumn(ROW, F.monotonically_increasing_id())
 
 
@@ -377,7 +445,7 @@ def stage_frames(raw, plan):
             changed = True
         if cleaning.get("mergeMakes") and col["name"] == make_name:
             mapping = F.create_map(*[F.lit(x) for kv in sorted(brands.items()) for x in kv])
-            expr = F.coalesce(mapping[expr], expr)
+            expr = F.coalesce(F.element_at(mapping, expr), expr)
             changed = True
         if changed:
             rewrites[col["name"]] = expr
@@ -452,6 +520,28 @@ def group_counts(frame, dims):
     return [(tuple(cell(r[a]) for a in aliases), int(r["count"])) for r in rows]
 
 
+def key_order(aliases):
+    # Spark compares strings by their UTF-8 bytes, which is code-point order, as the shared rule says.
+    return [F.col(a).asc_nulls_last() for a in aliases]
+
+
+def top_group_counts(frame, dims, order, top_n):
+    """The shown groups, ordered and cut in Spark (only top N + 1 rows reach the driver), the
+    count of the rest and the total, counted in Spark too: a near-unique column stays on the cluster."""
+    aliases = ["k%d" % i for i in range(len(dims))]
+    grouped = frame.groupBy(*[expr.alias(a) for (expr, _, _), a in zip(dims, aliases)]).count()
+    ordering = key_order(aliases) if order == "key" else [F.col("count").desc()] + key_order(aliases)
+    ranked = grouped.orderBy(*ordering)
+    if top_n > 0:
+        ranked = ranked.limit(top_n + 1)
+    rows = [(tuple(cell(r[a]) for a in aliases), int(r["count"])) for r in ranked.collect()]
+    if top_n <= 0 or len(rows) <= top_n:
+        return rows, None, sum(g[1] for g in rows)
+    total = grouped.agg(F.sum("count").alias("total")).collect()[0]["total"]
+    shown = rows[:top_n]
+    return shown, int(total) - sum(g[1] for g in shown), int(total)
+
+
 def op_counts(ctx, analysis):
     return {
         "columns": [{"name": "rows", "type": "integer"}, {"name": "columns", "type": "integer"}],
@@ -476,38 +566,60 @@ def op_head(ctx, analysis):
     }
 
 
+def value_stats(frame, expr, quantiles=None):
+    """Distinct values, nulls, the most frequent value (count desc, then value) and, for a numeric
+    column, exact linear quantiles, all from the column's (value, count) table in one action.
+    Several countDistinct/percentile in one select make Spark expand every row once per column;
+    grouping one column at a time shuffles only its distinct values, and `percentile` with a
+    frequency reads each distinct value once."""
+    g = frame.groupBy(expr.alias("v")).count()
+    v = F.col("v")
+    exprs = [
+        F.count(v).alias("distinct"),
+        F.sum(F.when(v.isNull(), F.col("count")).otherwise(0)).alias("nulls"),
+        F.min(F.when(v.isNotNull(), F.struct((-F.col("count")).alias("n"), v.alias("v")))).alias("top"),
+    ]
+    if quantiles:
+        qs = ", ".join(repr(q) for q in quantiles)
+        exprs.append(F.expr("percentile(CAST(v AS DOUBLE), array(%s), `count`)" % qs).alias("q"))
+    row = g.agg(*exprs).collect()[0]
+    top = row["top"]
+    return {
+        "distinct": int(row["distinct"] or 0),
+        "nulls": int(row["nulls"] or 0),
+        "top": (cell(top["v"]), int(-top["n"])) if top is not None else None,
+        "quantiles": list(row["q"]) if quantiles and row["q"] is not None else None,
+    }
+
+
 def numeric_stats(frame, columns, quantiles):
-    """One action: count, nulls, mean, std, min, max, distinct and exact (linear) quantiles per column."""
+    """count, nulls, mean, std, min, max per column in one pass; distinct and exact quantiles per column."""
     if not columns:
         return {}
     exprs = []
-    qs = ", ".join(repr(q) for q in quantiles)
     for i, col in enumerate(columns):
         e = c(col["name"])
-        quoted = "`" + col["name"].replace("`", "``") + "`"
         exprs += [
             F.count(e).alias("%d_count" % i),
-            F.sum(F.when(e.isNull(), 1).otherwise(0)).alias("%d_nulls" % i),
             F.avg(e.cast("double")).alias("%d_mean" % i),
             F.stddev_samp(e.cast("double")).alias("%d_std" % i),
             F.min(e).alias("%d_min" % i),
             F.max(e).alias("%d_max" % i),
-            F.countDistinct(e).alias("%d_distinct" % i),
-            F.expr("percentile(CAST(%s AS DOUBLE), array(%s))" % (quoted, qs)).alias("%d_q" % i),
         ]
     row = frame.select(*exprs).collect()[0]
     out = {}
     for i, col in enumerate(columns):
         count = int(row["%d_count" % i])
-        q = row["%d_q" % i] or [None] * len(quantiles)
+        grouped = value_stats(frame, c(col["name"]), quantiles)
+        q = grouped["quantiles"] or [None] * len(quantiles)
         out[col["name"]] = {
             "count": count,
-            "nulls": int(row["%d_nulls" % i] or 0),
+            "nulls": grouped["nulls"],
             "mean": cell(row["%d_mean" % i]) if count else None,
             "std": cell(row["%d_std" % i]) if count > 1 else None,
             "min": cell(row["%d_min" % i]),
             "max": cell(row["%d_max" % i]),
-            "distinct": int(row["%d_distinct" % i]),
+            "distinct": grouped["distinct"],
             "quantiles": [cell(v) if count else None for v in q],
         }
     return out
@@ -533,18 +645,11 @@ def op_describe(ctx, analysis):
     stats = numeric_stats(frame, numeric, [0.25, 0.5, 0.75])
     other_stats = {}
     if others:
-        exprs = [F.count(F.lit(1)).alias("total")]
-        for i, col in enumerate(others):
-            exprs += [
-                F.sum(F.when(c(col["name"]).isNull(), 1).otherwise(0)).alias("%d_nulls" % i),
-                F.countDistinct(c(col["name"])).alias("%d_distinct" % i),
-            ]
-        row = frame.select(*exprs).collect()[0]
-        total = int(row["total"])
-        for i, col in enumerate(others):
-            nulls = int(row["%d_nulls" % i] or 0)
-            top = top_values(ctx, frame, col["name"], 1) if col["type"] == "text" else []
-            other_stats[col["name"]] = (total, nulls, int(row["%d_distinct" % i]), top[0] if top else None)
+        total = frame.count()
+        for col in others:
+            grouped = value_stats(frame, key_expr(ctx, col["name"]))
+            top = grouped["top"] if col["type"] == "text" else None
+            other_stats[col["name"]] = (total, grouped["nulls"], grouped["distinct"], top)
     rows = []
     for col in ctx.columns:
         s = stats.get(col["name"])
@@ -687,17 +792,15 @@ def op_make_merge(ctx, analysis):
 def op_group_count(ctx, analysis):
     op = analysis["op"]
     dims = [dimension(ctx, d) for d in op["dimensions"]]
-    groups = group_counts(ctx.frame(analysis), dims)
-    total = sum(g[1] for g in groups)
-    return group_count_table([d[1] for d in dims], [result_type(d[2]) for d in dims], groups, total, op["order"], int(analysis["params"].get("topN", 0)))
+    shown, other, total = top_group_counts(ctx.frame(analysis), dims, op["order"], int(analysis["params"].get("topN", 0)))
+    return shown_groups_table([d[1] for d in dims], [result_type(d[2]) for d in dims], shown, other, total)
 
 
 def op_value_counts(ctx, analysis):
     name = analysis["params"]["column"]
     dims = [(key_expr(ctx, name), "value", ctx.col(name)["type"])]
-    groups = group_counts(ctx.frame(analysis), dims)
-    total = sum(g[1] for g in groups)
-    return group_count_table(["value"], [result_type(dims[0][2])], groups, total, "count", int(analysis["params"].get("topN", 0)))
+    shown, other, total = top_group_counts(ctx.frame(analysis), dims, "count", int(analysis["params"].get("topN", 0)))
+    return shown_groups_table(["value"], [result_type(dims[0][2])], shown, other, total)
 
 
 def op_trend(ctx, analysis):
@@ -739,17 +842,50 @@ def average_ranks(frame, name, alias):
     return counts.select(F.col("v").alias(name), (F.sum("count").over(w) - (F.col("count") - 1) / 2.0).alias(alias))
 
 
+def present(x):
+    """A value a correlation or histogram uses: not null and not NaN (the rule of every engine)."""
+    return x.isNotNull() & ~F.isnan(x)
+
+
+def rank_pairs(names, missing):
+    """Which pairs can use each column's ranks over every row (neither column has a missing
+    value), and which must rank the rows both columns share, pair by pair."""
+    pairs = [(i, j) for i in range(len(names)) for j in range(i, len(names))]
+    once = [(i, j) for i, j in pairs if not missing[names[i]] and not missing[names[j]]]
+    pairwise = [(i, j) for i, j in pairs if (i, j) not in once]
+    return once, pairwise
+
+
 def spearman_matrix(ctx, frame, names):
+    """Spearman = Pearson over average ranks. A column with no missing value is ranked once and
+    its pairs computed together from the ranked frame; only pairs with missing values rank pairwise."""
+    values = frame.select(*[c(n).cast("double").alias("x%d" % i) for i, n in enumerate(names)])
+    counts = values.select(*[F.sum(F.when(present(F.col("x%d" % i)), 0).otherwise(1)).alias("m%d" % i) for i in range(len(names))]).collect()[0]
+    missing = {n: int(counts["m%d" % i] or 0) > 0 for i, n in enumerate(names)}
+    once, pairwise = rank_pairs(names, missing)
     result = {}
-    for i in range(len(names)):
-        for j in range(i, len(names)):
-            x, y = c(names[i]).cast("double"), c(names[j]).cast("double")
-            both = frame.select(x.alias("x"), y.alias("y")).where(F.col("x").isNotNull() & F.col("y").isNotNull() & ~F.isnan("x") & ~F.isnan("y"))
-            ranked = both.join(F.broadcast(average_ranks(both, "x", "rx")), "x").join(F.broadcast(average_ranks(both, "y", "ry")), "y")
-            row = ranked.select(F.count(F.lit(1)).alias("n"), F.corr("rx", "ry").alias("r"), F.var_pop("rx").alias("vx"), F.var_pop("ry").alias("vy")).collect()[0]
-            n = int(row["n"])
-            value = cell(row["r"]) if n >= 2 and row["vx"] is not None and row["vy"] is not None and row["vx"] > 0 and row["vy"] > 0 else None
+    complete = sorted({i for pair in once for i in pair})
+    if complete:
+        ranked = values
+        for i in complete:
+            ranked = ranked.join(average_ranks(values, "x%d" % i, "r%d" % i), "x%d" % i)
+        exprs = []
+        for i, j in once:
+            rx, ry = F.col("r%d" % i), F.col("r%d" % j)
+            exprs += [F.corr(rx, ry).alias("r_%d_%d" % (i, j)), F.var_pop(rx).alias("vx_%d_%d" % (i, j)), F.var_pop(ry).alias("vy_%d_%d" % (i, j))]
+        row = ranked.select(F.count(F.lit(1)).alias("n"), *exprs).collect()[0]
+        n = int(row["n"])
+        for i, j in once:
+            vx, vy, r = row["vx_%d_%d" % (i, j)], row["vy_%d_%d" % (i, j)], row["r_%d_%d" % (i, j)]
+            value = cell(r) if n >= 2 and vx is not None and vy is not None and vx > 0 and vy > 0 else None
             result[(i, j)] = result[(j, i)] = (value, n)
+    for i, j in pairwise:
+        both = values.select(F.col("x%d" % i).alias("x"), F.col("x%d" % j).alias("y")).where(present(F.col("x")) & present(F.col("y")))
+        ranked = both.join(F.broadcast(average_ranks(both, "x", "rx")), "x").join(F.broadcast(average_ranks(both, "y", "ry")), "y")
+        row = ranked.select(F.count(F.lit(1)).alias("n"), F.corr("rx", "ry").alias("r"), F.var_pop("rx").alias("vx"), F.var_pop("ry").alias("vy")).collect()[0]
+        n = int(row["n"])
+        value = cell(row["r"]) if n >= 2 and row["vx"] is not None and row["vy"] is not None and row["vx"] > 0 and row["vy"] > 0 else None
+        result[(i, j)] = result[(j, i)] = (value, n)
     return result
 
 
@@ -816,17 +952,14 @@ def op_profile(ctx, analysis):
     exprs = [F.count(F.lit(1)).alias("total")]
     for i, col in enumerate(ctx.columns):
         e = key_expr(ctx, col["name"])
-        exprs += [
-            F.sum(F.when(c(col["name"]).isNull(), 1).otherwise(0)).alias("%d_nulls" % i),
-            F.countDistinct(c(col["name"])).alias("%d_distinct" % i),
-            F.min(e).alias("%d_min" % i),
-            F.max(e).alias("%d_max" % i),
-        ]
+        exprs += [F.min(e).alias("%d_min" % i), F.max(e).alias("%d_max" % i)]
     row = frame.select(*exprs).collect()[0]
     total = int(row["total"])
     rows = []
     for i, col in enumerate(ctx.columns):
-        nulls = int(row["%d_nulls" % i] or 0)
+        grouped = value_stats(frame, c(col["name"])) if col["name"] not in stats else None
+        nulls = stats[col["name"]]["nulls"] if grouped is None else grouped["nulls"]
+        distinct = stats[col["name"]]["distinct"] if grouped is None else grouped["distinct"]
         s = stats.get(col["name"])
         lo, hi = (s["min"], s["max"]) if s else (cell(row["%d_min" % i]), cell(row["%d_max" % i]))
         tops = "; ".join("%s (%d)" % (value_text(v), n) for v, n in top_values(ctx, frame, col["name"], k))
@@ -837,7 +970,7 @@ def op_profile(ctx, analysis):
                 total,
                 nulls,
                 share(nulls, total),
-                int(row["%d_distinct" % i]),
+                distinct,
                 value_text(lo),
                 value_text(hi),
                 s["mean"] if s else None,
@@ -890,7 +1023,12 @@ def filter_expr(ctx, flt):
     if op == "notNull":
         return e.isNotNull()
     if op == "in":
-        return e.isin([value(v) for v in flt.get("values") or []])
+        # A null in the list matches nothing, as in SQL; an empty list matches no row.
+        wanted = [value(v) for v in flt.get("values") or [] if v is not None]
+        return e.isin(wanted) if wanted else F.lit(False)
+    if flt.get("value") is None:
+        # Compared with nothing, no row matches (in every engine).
+        return F.lit(False)
     v = F.lit(value(flt.get("value")))
     return {"eq": e == v, "ne": e != v, "gt": e > v, "ge": e >= v, "lt": e < v, "le": e <= v}[op]
 
@@ -920,20 +1058,22 @@ def op_group_by(ctx, analysis):
         frame = frame.where(filter_expr(ctx, flt))
     keyed = frame.select(*[key_expr(ctx, n).alias("k%d" % i) for i, n in enumerate(names)], *([c(measure).alias(measure)] if measure else []))
     keys = ["k%d" % i for i in range(len(names))]
-    grouped = keyed.groupBy(*keys).agg(aggregate_expr(aggregate, measure).alias("value"), F.count(F.lit(1)).alias("rows")).collect()
-    groups = [(tuple(cell(r[k]) for k in keys), cell(r["value"]), int(r["rows"])) for r in grouped]
-    groups.sort(key=lambda g: ((1, 0) if g[1] is None else (0, -g[1]), keys_sort(g[0])))
-    shown = groups[:top_n] if 0 < top_n < len(groups) else groups
-    rows = [list(g[0]) + [g[1], g[2], False] for g in shown]
-    if len(shown) < len(groups):
-        in_top = None
-        for g in shown:
-            term = None
-            for k, v in zip(keys, g[0]):
-                t = F.col(k).eqNullSafe(F.lit(v))
-                term = t if term is None else (term & t)
-            in_top = term if in_top is None else (in_top | term)
-        other = keyed.where(~in_top).agg(aggregate_expr(aggregate, measure).alias("value"), F.count(F.lit(1)).alias("rows")).collect()[0]
+    grouped = keyed.groupBy(*keys).agg(aggregate_expr(aggregate, measure).alias("value"), F.count(F.lit(1)).alias("rows"))
+    # Value descending (no value last), then keys: ordered and cut in Spark.
+    ranked = grouped.orderBy(F.col("value").desc_nulls_last(), *key_order(keys))
+    collected = (ranked.limit(top_n + 1) if top_n > 0 else ranked).collect()
+    rows = [[cell(r[k]) for k in keys] + [cell(r["value"]), int(r["rows"]), False] for r in collected]
+    if top_n > 0 and len(rows) > top_n:
+        rows = rows[:top_n]
+        # The rest: every row whose keys are not among the shown groups, by a broadcast anti-join
+        # on null-safe equality (top N is at most 10,000: a small table, never a giant OR).
+        shown = F.broadcast(ranked.limit(top_n).select(*[F.col(k).alias("s" + k) for k in keys]))
+        condition = None
+        for k in keys:
+            term = keyed[k].eqNullSafe(shown["s" + k])
+            condition = term if condition is None else (condition & term)
+        rest = keyed.join(shown, condition, "left_anti")
+        other = rest.agg(aggregate_expr(aggregate, measure).alias("value"), F.count(F.lit(1)).alias("rows")).collect()[0]
         rows.append([None] * len(names) + [cell(other["value"]), int(other["rows"]), True])
     columns = [{"name": n, "type": result_type(ctx.col(n)["type"])} for n in names]
     columns += [{"name": "value", "type": "float"}, {"name": "rows", "type": "integer"}, {"name": "other", "type": "boolean"}]
@@ -960,6 +1100,7 @@ ANALYSES = {
     "desc-crash-year": op_group_count,
     "desc-occupants": op_group_count,
     "desc-factor1": op_group_count,
+    "desc-factor1-description": op_group_count,
     "desc-factor-pair": op_group_count,
     "desc-factor-pair-descriptions": op_group_count,
     "desc-state": op_group_count,
@@ -1042,10 +1183,20 @@ def compute_details(spark):
     return details
 
 
+def failed_result(analysis_id, samples, err, trace=None):
+    return {
+        "id": analysis_id,
+        "status": "failed",
+        "samplesMs": samples,
+        "table": None,
+        "error": {"type": type(err).__name__, "message": str(err).split("\n")[0][:500], "trace": (trace or traceback.format_exc())[-8000:]},
+    }
+
+
 def time_analysis(ctx, analysis, repeat):
     implementation = ANALYSES.get(analysis["id"])
     if implementation is None:
-        return {"id": analysis["id"], "status": "failed", "samplesMs": [], "table": None, "error": {"type": "KeyError", "message": "this job does not know the analysis %s" % analysis["id"]}}
+        return failed_result(analysis["id"], [], KeyError("this job does not know the analysis %s" % analysis["id"]), "")
     samples = []
     table = None
     for i in range(repeat):
@@ -1054,26 +1205,50 @@ def time_analysis(ctx, analysis, repeat):
             result = implementation(ctx, analysis)
         except Exception as err:
             samples.append((time.perf_counter() - started) * 1000.0)
-            return {
-                "id": analysis["id"],
-                "status": "failed",
-                "samplesMs": samples,
-                "table": None,
-                "error": {"type": type(err).__name__, "message": str(err).split("\n")[0][:500], "trace": traceback.format_exc()[-8000:]},
-            }
+            return failed_result(analysis["id"], samples, err)
         samples.append((time.perf_counter() - started) * 1000.0)
         if i == 0:
             table = result
     return {"id": analysis["id"], "status": "ok", "samplesMs": samples, "table": table, "rowsOut": len(table["rows"])}
 
 
+def analysis_json(result):
+    """(JSON text, status) of one analysis, its numbers sanitised; a result that still cannot be
+    written becomes that analysis's failure, never the whole document's."""
+    try:
+        return json.dumps(sanitize(result), allow_nan=False), result["status"]
+    except (TypeError, ValueError) as err:
+        return json.dumps(failed_result(result.get("id", "?"), sanitize(result.get("samplesMs", [])), err), allow_nan=False), "failed"
+
+
+def result_document(head, analysis_texts):
+    """The result document as text: `head` (everything but the analyses) plus each analysis's JSON."""
+    head_text = json.dumps(sanitize(head), allow_nan=False)
+    return head_text[:-1] + ', "analyses": [' + ", ".join(analysis_texts) + "]}"
+
+
+def run_summary(plan, output, document_text, failed, analyses, rows, load_ms, total_ms):
+    """The short summary for the notebook exit value and stdout; it carries the whole document
+    only while that stays under INLINE_RESULT_LIMIT (the exit value and the logs are size-limited)."""
+    summary = {
+        "runTag": plan["runTag"],
+        "status": "ok" if not failed else "partial",
+        "output": output,
+        "analyses": analyses,
+        "failed": failed,
+        "rows": rows,
+        "loadMs": load_ms,
+        "totalMs": total_ms,
+    }
+    inline = document_text if len(document_text) <= INLINE_RESULT_LIMIT else "null"
+    return '{"sparkpolar": ' + json.dumps(sanitize(summary), allow_nan=False) + ', "result": ' + inline + "}"
+
+
 def run(spark, dbutils, params):
     started_at = datetime.datetime.now(datetime.timezone.utc)
     t0 = time.perf_counter()
     plan_text = params["plan"] if params["plan"].lstrip().startswith("{") else read_text(spark, params["plan"])
-    plan = json.loads(plan_text)
-    if plan.get("format") != PLAN_FORMAT:
-        raise ValueError("not a SparkPolar plan: %s" % params["plan"])
+    plan = parse_plan(plan_text, params["plan"] if not params["plan"].lstrip().startswith("{") else "the plan")
     path = params.get("input") or plan["input"]["path"]
     fmt = params.get("format") or plan["input"]["format"]
     output = params.get("output") or plan["output"]
@@ -1090,22 +1265,28 @@ def run(spark, dbutils, params):
         rows = raw.count()
         cached = True
     except Exception:
-        # Serverless compute refuses cache(): read from the file each time instead.
+        # Serverless compute refuses cache(): each analysis reads the file again (recorded, and
+        # shown next to the timings, since it changes what they measure).
         raw = load(spark, plan, path, fmt)
         rows = raw.count()
     load_ms = (time.perf_counter() - load_started) * 1000.0
 
     ctx = Context(spark, plan, stage_frames(raw, plan))
     repeat = max(1, int(plan.get("repeat", 1)))
-    results = []
+    texts = []
+    failed = 0
     for analysis in plan["analyses"]:
-        results.append(time_analysis(ctx, analysis, repeat))
-        print("sparkpolar: %s %s %.0f ms" % (analysis["id"], results[-1]["status"], results[-1]["samplesMs"][0] if results[-1]["samplesMs"] else 0), flush=True)
+        result = time_analysis(ctx, analysis, repeat)
+        text, status = analysis_json(result)
+        failed += status == "failed"
+        texts.append(text)
+        print("sparkpolar: %s %s %.0f ms" % (analysis["id"], status, result["samplesMs"][0] if result["samplesMs"] else 0), flush=True)
 
     runtime = runtime_versions(spark)
     runtime["engine"] = "spark"
     runtime["cached"] = "true" if cached else "false"
-    document = {
+    total_ms = (time.perf_counter() - t0) * 1000.0
+    head = {
         "format": RESULT_FORMAT,
         "version": 1,
         "runTag": plan["runTag"],
@@ -1114,19 +1295,13 @@ def run(spark, dbutils, params):
         "runtime": runtime,
         "compute": compute_details(spark),
         "input": {"path": path, "format": fmt, "rows": rows},
-        "load": {"ms": load_ms},
+        "load": {"ms": load_ms, "cached": cached},
         "repeat": repeat,
-        "analyses": results,
-        "totalMs": (time.perf_counter() - t0) * 1000.0,
+        "totalMs": total_ms,
     }
-    text = json.dumps(document, allow_nan=False)
+    text = result_document(head, texts)
     write_text(spark, dbutils, output, text)
-    failed = sum(1 for r in results if r["status"] == "failed")
-    summary = {
-        "sparkpolar": {"runTag": plan["runTag"], "status": "ok" if not failed else "partial", "output": output, "analyses": len(results), "failed": failed, "rows": rows, "loadMs": load_ms, "totalMs": document["totalMs"]},
-        "result": document if len(text) <= INLINE_RESULT_LIMIT else None,
-    }
-    return json.dumps(summary, allow_nan=False)
+    return run_summary(plan, output, text, failed, len(texts), rows, load_ms, total_ms)
 
 
 def main():

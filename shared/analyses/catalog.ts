@@ -275,7 +275,8 @@ export const ANALYSES: AnalysisSpec[] = [
     ],
     chart: 'kpi',
     original: true,
-    stage: 'cleaned',
+    // The original counted duplicates on the raw frame, before its null-row drop.
+    stage: 'raw',
     op: { kind: 'duplicates' },
   },
   {
@@ -425,13 +426,24 @@ export const ANALYSES: AnalysisSpec[] = [
     id: 'desc-factor1',
     title: t('Contributing factor 1', 'Facteur contributif 1'),
     description: t(
+      'Vehicles per factor 1 category (HUMAN, ENVMT, VEHICLE), as the original grouped them.',
+      'Véhicules par catégorie du facteur 1 (HUMAN, ENVMT, VEHICLE), comme l’original.',
+    ),
+    dimensions: [{ column: CRASH.factor1 }],
+    topN: 20,
+    chart: 'hbar',
+    original: true,
+  }),
+  groupCount({
+    id: 'desc-factor1-description',
+    title: t('Contributing factor 1 with its description', 'Facteur contributif 1 et sa description'),
+    description: t(
       'Vehicles per factor 1 category and its description (the factor itself).',
       'Véhicules par catégorie du facteur 1 et sa description (le facteur lui-même).',
     ),
     dimensions: [{ column: CRASH.factor1 }, { column: CRASH.factor1Description }],
     topN: 20,
     chart: 'hbar',
-    original: true,
   }),
   groupCount({
     id: 'desc-factor-pair',

@@ -87,6 +87,11 @@ export interface SparkRunRecord {
   cluster: Record<string, string | number | boolean | null>;
   /** Spark, Python, Databricks runtime versions as the job read them. */
   runtime: Record<string, string | null>;
+  /**
+   * Whether the job's analyses read Spark's cached data (a classic cluster) or the file again each
+   * time (serverless refuses `cache()`); Polars times exclude the load. Null when not reported.
+   */
+  dataCached: boolean | null;
   rows: number | null;
   bytes: number | null;
   polarsRunId: string | null;

@@ -57,6 +57,22 @@ describe('sparkpolar spark run (CLI) against the emulator', () => {
     await emulator?.close();
   });
 
+  it('checks a workspace on a sample: --sample N runs both engines on the first N rows, every analysis compared', async () => {
+    const { code, stdout, stderr } = await cli([...base, 'spark', 'run', 'raw31', '--sample', '12', '--json'], env);
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout) as { dataset: string; status: string; verdict: { compared: number; mismatched: number } };
+    expect(out).toMatchObject({ dataset: 'raw31-sample-12', status: 'succeeded' });
+    expect(out.verdict.compared).toBeGreaterThan(20);
+    expect(out.verdict.mismatched).toBe(0);
+    const rows = await cli([...base, 'spark', 'run', 'raw31', '--sample', '12', '--analyses', 'explore-counts', '--json'], env);
+    expect(rows.code, rows.stderr).toBe(0);
+    const counts = JSON.parse(rows.stdout) as { analyses: Array<{ id: string; match: boolean }> };
+    expect(counts.analyses).toEqual([expect.objectContaining({ id: 'explore-counts', match: true })]);
+    const bad = await cli([...base, 'spark', 'run', 'raw31', '--sample', '6000'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--sample: at most 5000 rows/);
+  }, 240_000);
+
   it('prints one JSON object with the run, its phases and a match for every analysis', async () => {
     const { code, stdout, stderr } = await cli([...base, 'spark', 'run', 'raw31', '--json'], env);
     expect(code, stderr).toBe(0);

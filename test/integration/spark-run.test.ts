@@ -70,6 +70,8 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
       .map((a) => ({ id: a.id, status: a.status, error: a.error, differences: a.differences }));
     expect(mismatches).toEqual([]);
     expect(run.verdict).toEqual({ compared: applicable.length, matched: applicable.length, mismatched: 0, notCompared: 0 });
+    // Serverless refuses cache(): recorded, so the timings are read knowing it.
+    expect(run.dataCached).toBe(false);
     for (const a of run.analyses) {
       expect(a.samplesMs).toHaveLength(2);
       expect(a.polarsMs).not.toBeNull();
@@ -196,11 +198,11 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
     }
   });
 
-  it('falls back to DBFS without a volume, and runs the job as a Python script task on serverless', async () => {
+  it('falls back to DBFS without a volume on a cluster, refuses that fallback on serverless, and runs the job as a Python script task', async () => {
     const noVolume = await startDatabricksEmulator({
       clock: { mode: 'scaled', scale: 1 },
       volumes: [],
-      durations: { serverless: FAST },
+      durations: { serverless: FAST, 'existing-cluster': FAST },
       executor: oracleExecutor(),
     });
     const e = await startTestEngine({ env: engineEnv(noVolume, { SPARKPOLAR_DATABRICKS_TASK: 'python' }) });
@@ -211,11 +213,21 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
       expect(JSON.stringify(config)).not.toContain(noVolume.token);
       const test = await e.client.call('spark/test', {});
       expect(test).toMatchObject({ ok: true, storage: { kind: 'dbfs' } });
-      const run = await e.client.run('spark/run', {
+      const request = {
         dataset: 'ny4401',
         analyses: ['desc-body-type', 'trend-fuel', 'corr-pearson', 'explore-describe'],
-        format: 'csv',
-      });
+        format: 'csv' as const,
+      };
+      // Serverless cannot read DBFS: refused before anything is uploaded or submitted.
+      const submitted = noVolume.submissions.size;
+      const refused = await failure(e.client.run('spark/run', request));
+      expect(refused.code).toBe('DATABRICKS_INVALID');
+      expect(refused.message).toMatch(/serverless compute cannot read DBFS/);
+      expect(refused.fix).toMatch(/--compute cluster:<id>/);
+      expect(noVolume.submissions.size).toBe(submitted);
+      expect(noVolume.requests.filter((r) => r.path === '/api/2.0/dbfs/add-block')).toHaveLength(0);
+      const run = await e.client.run('spark/run', { ...request, compute: 'cluster:0115-090000-emulat0r' });
+      expect(run.dataCached).toBe(true);
       expect(run.storage?.kind).toBe('dbfs');
       expect(run.storage?.datasetPath).toMatch(/^dbfs:\/FileStore\/sparkpolar\/datasets\/[0-9a-f]{64}\.csv$/);
       expect(run.analyses.map((a) => [a.id, a.match])).toEqual([
@@ -226,7 +238,7 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
       ]);
       const body = noVolume.submissions.get(run.databricksRunId!)!;
       const task = (body.tasks as Array<Record<string, unknown>>)[0]!;
-      expect(task.environment_key).toBe('sparkpolar');
+      expect(task.existing_cluster_id).toBe('0115-090000-emulat0r');
       expect((task.spark_python_task as { python_file: string }).python_file).toMatch(
         /^dbfs:\/FileStore\/sparkpolar\/jobs\/sparkpolar_job-[0-9a-f]{12}\.py$/,
       );
@@ -237,6 +249,35 @@ describe('spark/run against the Databricks emulator', { timeout: 180_000 }, () =
       await noVolume.close();
     }
   }, 180_000);
+
+  it('plans like Polars: a bad parameter fails that one analysis in both engines, the others run and match', async () => {
+    const request = {
+      dataset: 'raw31',
+      analyses: ['desc-body-type', 'generic-histogram', 'desc-fuel'],
+      params: { 'generic-histogram': { bins: 0 } },
+    };
+    const spark = await engine.client.run('spark/run', request);
+    const polars = await engine.client.run('analysis/run', { ...request, fresh: true });
+    expect(spark.status).toBe('succeeded');
+    const sparkFailed = spark.analyses.filter((a) => a.status === 'failed');
+    const polarsFailed = polars.results.filter((r) => r.status === 'failed');
+    expect(sparkFailed.map((a) => a.id)).toEqual(['generic-histogram']);
+    expect(polarsFailed.map((r) => r.id)).toEqual(['generic-histogram']);
+    expect(sparkFailed[0]!.error).toBe(polarsFailed[0]!.reason);
+    expect(sparkFailed[0]!.error).toMatch(/bins must be between 1 and 500/);
+    expect(spark.analyses.filter((a) => a.status === 'ok').map((a) => [a.id, a.match])).toEqual([
+      ['desc-body-type', true],
+      ['desc-fuel', true],
+    ]);
+    // Timing runs upload Parquet: a multiLine CSV is read by one task.
+    const csvTiming = await failure(engine.client.run('spark/run', { dataset: 'raw31', format: 'csv', repeat: 3 }));
+    expect(csvTiming.code).toBe('INVALID_REQUEST');
+    expect(csvTiming.message).toMatch(/Timing runs \(repeat > 1\) upload Parquet/);
+    // Asked for that one alone, the run is refused with that reason, as an invalid request.
+    const err = await failure(engine.client.run('spark/run', { ...request, analyses: ['generic-histogram'] }));
+    expect(err.code).toBe('INVALID_REQUEST');
+    expect(err.message).toMatch(/bins must be between 1 and 500/);
+  });
 
   it('says when local Spark is not available', async () => {
     const config = await engine.client.call('spark/config', {});

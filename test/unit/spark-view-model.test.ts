@@ -54,6 +54,7 @@ function sparkRun(): SparkRunRecord {
     storage: { kind: 'volume', root: '/Volumes/a/b/c', datasetPath: '/Volumes/a/b/c/datasets/x.parquet', bytes: 10, uploadSkipped: true },
     cluster: { serverless: true },
     runtime: { spark: '3.5.0' },
+    dataCached: false,
     rows: 100,
     bytes: 10,
     polarsRunId: 'p2',

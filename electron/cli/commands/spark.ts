@@ -1,7 +1,44 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import type { StudioClient } from '../../../shared/client';
 import type { SparkRunRecord } from '../../../shared/contract/spark';
 import { withEngine } from '../context';
+
+/** Most rows `--sample` takes: one page of the dataset view. */
+const SAMPLE_MAX = 5000;
+
+const csvField = (v: string | number | boolean | null): string => {
+  if (v === null) return '';
+  const text = String(v);
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/**
+ * `--sample N`: the first N rows of the dataset version, imported as the dataset
+ * `<name>-sample-<N>` with the same column types, so Spark and Polars both run on exactly those rows.
+ */
+async function sampleDataset(client: StudioClient, dataset: string, version: number | undefined, rows: number): Promise<string> {
+  const page = await client.call('dataset/page', { dataset, ...(version ? { version } : {}), offset: 0, limit: rows });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sparkpolar-sample-'));
+  const file = path.join(dir, `${dataset}-sample-${rows}.csv`);
+  try {
+    const lines = [page.columns.map((c) => csvField(c.name)).join(','), ...page.rows.map((r) => r.map(csvField).join(','))];
+    fs.writeFileSync(file, `${lines.join('\r\n')}\r\n`);
+    const name = `${page.dataset}-sample-${rows}`;
+    await client.run('dataset/import', {
+      path: file,
+      name,
+      onError: 'abort',
+      types: Object.fromEntries(page.columns.map((c) => [c.identifier, c.type])),
+    });
+    return name;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function positiveInt(label: string) {
   return (value: string): number => {
@@ -70,14 +107,27 @@ export function registerSpark(program: Command): void {
     .option('--merge-makes', 'merge make codes into brands')
     .option('--keep-null-rows', "do not drop the original's null rows")
     .option('--no-compare', 'do not compare with Polars')
+    .option(
+      '--sample <rows>',
+      `run on the first <rows> rows (at most ${SAMPLE_MAX}), imported as <dataset>-sample-<rows>: a quick check on a workspace`,
+      (v) => {
+        const n = positiveInt('--sample')(v);
+        if (n > SAMPLE_MAX) throw new InvalidArgumentError(`--sample: at most ${SAMPLE_MAX} rows`);
+        return n;
+      },
+    )
     .action(async (dataset: string, options: Record<string, unknown>, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
         let lastPhase = '';
+        const version = options.datasetVersion as number | undefined;
+        const sample = options.sample as number | undefined;
+        const target = sample ? await sampleDataset(client, dataset, version, sample) : dataset;
+        if (sample && !json) say(`Sample: the first ${sample} rows of ${dataset}, as the dataset ${target}`);
         const run = await client.run(
           'spark/run',
           {
-            dataset,
-            ...(options.datasetVersion ? { version: options.datasetVersion as number } : {}),
+            dataset: target,
+            ...(version && !sample ? { version } : {}),
             ...(options.profile ? { profile: String(options.profile) } : {}),
             ...(options.compute ? { compute: String(options.compute) } : {}),
             repeat: options.repeat as number,

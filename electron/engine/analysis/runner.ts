@@ -5,16 +5,7 @@
  * column on the same stage) is computed once per run.
  */
 import type pl from 'nodejs-polars';
-import {
-  ANALYSES,
-  analysisById,
-  ORIGINAL_CLEANING,
-  columnsNeeded,
-  missingRequirements,
-  resolveParams,
-  type AnalysisSpec,
-  type ResolvedParams,
-} from '../../../shared/analyses';
+import { columnsNeeded, ORIGINAL_CLEANING, planAnalyses, type PlannedAnalysis } from '../../../shared/analyses';
 import type { AnalysisResult, CleaningOptions } from '../../../shared/contract/analysis';
 import { StudioError, throwIfCancelled, toErrorData } from '../../../shared/errors';
 import type { DatasetColumn } from '../../../shared/types';
@@ -23,60 +14,21 @@ import type { OpContext } from './ops/context';
 import type { Dictionaries } from './dictionary';
 import { cleaningColumns, encodeText, stageFrames } from './prepare';
 
-export interface PlannedAnalysis {
-  spec: AnalysisSpec;
-  params: ResolvedParams;
-  status: 'ok' | 'not-applicable' | 'failed';
-  reason?: string;
-  error?: ReturnType<typeof toErrorData>;
-}
-
-/**
- * Which analyses to run and with what parameters. Unknown ids throw ANALYSIS_NOT_FOUND; without
- * a list the whole catalog is planned. Analyses whose columns are missing are planned as
- * `not-applicable` (reported, not run, never an error).
- */
-export function planAnalyses(
-  columns: DatasetColumn[],
-  ids: string[] | undefined,
-  params: Record<string, Record<string, unknown>> = {},
-): PlannedAnalysis[] {
-  for (const id of ids ?? []) {
-    if (!analysisById(id)) throw new StudioError('ANALYSIS_NOT_FOUND', `No analysis "${id}" in the catalog.`, { id });
-  }
-  const specs = ids ? [...new Set(ids)].map((id) => analysisById(id)!) : ANALYSES;
-  const planned: PlannedAnalysis[] = [];
-  for (const spec of specs) {
-    const missing = missingRequirements(spec, columns);
-    if (missing.length) {
-      planned.push({
-        spec,
-        params: {},
-        status: 'not-applicable',
-        reason: `Needs ${missing.map((m) => (m.types ? `${m.column} (${m.types.join('/')})` : m.column)).join(', ')}.`,
-      });
-      continue;
-    }
-    try {
-      planned.push({ spec, params: resolveParams(spec, columns, params[spec.id]), status: 'ok' });
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      planned.push({ spec, params: params[spec.id] ?? {}, status: 'failed', reason: message, error: { code: 'INVALID_REQUEST', message } });
-    }
-  }
-  return planned;
-}
+// Planning is shared with the Spark side (shared/analyses/plan.ts), so both engines plan alike.
+export { planAnalyses, type PlannedAnalysis };
 
 /** Display names of every column a plan reads (including what the cleaning needs). */
 export function planColumns(columns: DatasetColumn[], plan: PlannedAnalysis[], cleaning: CleaningOptions): string[] {
   const names = new Set<string>();
-  let cleaned = false;
+  let runnable = false;
   for (const p of plan) {
     if (p.status !== 'ok') continue;
     for (const n of columnsNeeded(p.spec, columns, p.params)) names.add(n);
-    if (p.spec.stage === 'cleaned') cleaned = true;
+    runnable = true;
   }
-  if (cleaned) for (const n of cleaningColumns(columns, cleaning)) names.add(n);
+  // The stage frames are built for every run (prepare.ts), so their columns are always loaded:
+  // a plan of one `prepared` analysis (explore-counts alone) failed on the missing drop columns.
+  if (runnable) for (const n of cleaningColumns(columns, cleaning)) names.add(n);
   // Keep catalog order, so frames and snapshots line up with the dataset.
   return columns.filter((c) => names.has(c.name)).map((c) => c.name);
 }

@@ -1,51 +1,40 @@
 /** The job's plan for a dataset version: which analyses, with resolved parameters and the catalog's ops. */
 import {
-  ANALYSES,
   MAKE_BRANDS,
   dimensionName,
   ORIGINAL_NULL_DROP_COLUMNS,
   OTHER_LABEL,
   SENTINELS,
-  analysisById,
-  missingRequirements,
-  resolveParams,
+  planAnalyses as planShared,
 } from '../../../shared/analyses';
 import type { CleaningOptions } from '../../../shared/contract/analysis';
-import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import { PLAN_FORMAT, type PlanAnalysis, type PlanColumn, type SparkJobPlan } from './job-contract';
 
 export interface PlannedAnalyses {
+  /** What the job runs. */
   analyses: PlanAnalysis[];
-  /** Asked for but not applicable to this dataset (missing columns). */
-  notApplicable: Array<{ id: string; reason: string }>;
+  /** Planned but not run: not applicable to this dataset (missing columns), or failed on a bad parameter. */
+  notRun: Array<{ id: string; status: 'not-applicable' | 'failed'; reason: string }>;
 }
 
+/**
+ * The shared planner (the same step the Polars runner takes), turned into the job's plan. Without
+ * a list, the analyses that apply to the dataset; with one, every analysis asked for, where a bad
+ * parameter fails that analysis alone, as in Polars.
+ */
 export function planAnalyses(
   info: DatasetVersionInfo,
   ids: string[] | undefined,
   params: Record<string, Record<string, unknown>>,
 ): PlannedAnalyses {
-  const chosen = ids ?? ANALYSES.filter((a) => missingRequirements(a, info.columns).length === 0).map((a) => a.id);
   const analyses: PlanAnalysis[] = [];
-  const notApplicable: PlannedAnalyses['notApplicable'] = [];
-  for (const id of [...new Set(chosen)]) {
-    const spec = analysisById(id);
-    if (!spec) throw new StudioError('ANALYSIS_NOT_FOUND', `No analysis "${id}" in the catalog.`, { id });
-    const missing = missingRequirements(spec, info.columns);
-    if (missing.length) {
-      notApplicable.push({ id, reason: `needs ${missing.map((m) => m.column).join(', ')}` });
-      continue;
-    }
-    let resolved: Record<string, unknown>;
-    try {
-      resolved = resolveParams(spec, info.columns, params[id] ?? {});
-    } catch (err) {
-      throw new StudioError('INVALID_REQUEST', err instanceof Error ? err.message : String(err), { id });
-    }
-    analyses.push({ id, params: resolved, stage: spec.stage, op: spec.op });
+  const notRun: PlannedAnalyses['notRun'] = [];
+  for (const p of planShared(info.columns, ids, params)) {
+    if (p.status === 'ok') analyses.push({ id: p.spec.id, params: p.params, stage: p.spec.stage, op: p.spec.op });
+    else if (ids || p.status === 'failed') notRun.push({ id: p.spec.id, status: p.status, reason: p.reason ?? p.status });
   }
-  return { analyses, notApplicable };
+  return { analyses, notRun };
 }
 
 export function buildPlan(input: {
@@ -75,7 +64,7 @@ export function buildPlan(input: {
     repeat: input.repeat,
     analyses: input.analyses,
     constants: {
-      sentinels: SENTINELS,
+      sentinels: [...SENTINELS],
       makeBrands: MAKE_BRANDS,
       otherLabel: OTHER_LABEL,
       originalNullDropColumns: ORIGINAL_NULL_DROP_COLUMNS,

@@ -25,7 +25,7 @@ import { sparkJobResultSchema, type PlanAnalysis, type SparkJobResult } from './
 import { jobSource } from './job-source';
 import { findSparkSubmit, localSparkStatus, runSparkSubmit } from './local-spark';
 import { clusterOf, phasesOf } from './phases';
-import { buildPlan, planAnalyses } from './plan';
+import { buildPlan, planAnalyses, type PlannedAnalyses } from './plan';
 import { findPolarsRun, runPolars } from './polars';
 import { chooseStorage, downloadBuffer, uploadBuffer, uploadFile, type RemoteStorage } from './storage';
 import { SparkRunStore, type StoredAnalysis } from './store';
@@ -55,9 +55,19 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
   const clock = deps.clock ?? realClock;
   const info = await new Catalog(ctx.db).get(request.dataset, request.version);
   const planned = planAnalyses(info, request.analyses, request.params);
-  if (!planned.analyses.length)
+  if (!planned.analyses.length) {
+    const failed = planned.notRun.find((n) => n.status === 'failed');
+    if (failed) throw new StudioError('INVALID_REQUEST', failed.reason, { id: failed.id });
     throw new StudioError('ANALYSIS_NOT_APPLICABLE', `No analysis of the request applies to "${info.dataset}".`);
+  }
 
+  if (request.format === 'csv' && request.repeat > 1)
+    throw new StudioError(
+      'INVALID_REQUEST',
+      'Timing runs (repeat > 1) upload Parquet: Spark reads a CSV with quoted line breaks (multiLine) in one task, which would time the reader, not the analyses.',
+      { format: request.format, repeat: request.repeat },
+      'Leave --format at parquet for timing runs; CSV is for a one-off check.',
+    );
   const local = request.compute === 'local';
   let config: ResolvedDatabricksConfig | null = null;
   if (local) {
@@ -128,7 +138,7 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
       }
     }
     progress('compare', 'Comparing Spark and Polars results');
-    const analyses = recordAnalyses(outcome.result, planned.notApplicable, polars);
+    const analyses = recordAnalyses(outcome.result, planned.notRun, polars);
     await store.saveAnalyses(id, analyses);
     const compared = analyses.filter((a) => a.match !== null);
     await store.update(id, {
@@ -184,7 +194,9 @@ async function runOnDatabricks(
   await store.update(id, { host: config.host });
 
   progress('connect', `Connecting to ${config.host}`);
-  const storage = await chooseStorage(client, config.volume, config.dbfsDir, job.signal, config.uploadTo);
+  const storage = await chooseStorage(client, config.volume, config.dbfsDir, job.signal, config.uploadTo, {
+    serverless: run.compute === 'serverless',
+  });
   if (storage.fallbackReason) deps.ctx.log.info('spark storage fallback', { reason: storage.fallbackReason });
 
   const datasetPath = `${storage.root}/datasets/${exported.sha256}.${exported.format}`;
@@ -280,7 +292,7 @@ async function runOnDatabricks(
   const result = await fetchResult(client, storage, output, task?.run_id ?? null, job.signal);
   await store.update(id, {
     loadMs: result.load.ms,
-    runtime: { ...result.runtime, engine: result.runtime.engine ?? 'spark' },
+    runtime: { ...result.runtime, engine: result.runtime.engine ?? 'spark', ...cachedFact(result) },
     cluster: { ...clusterOf(final), ...result.compute },
   });
   return { result };
@@ -505,10 +517,15 @@ async function runLocally(deps: SparkDeps, run: RunContext): Promise<Outcome> {
   const result = parseResult(fs.readFileSync(output, 'utf8'), output);
   await run.store.update(run.id, {
     loadMs: result.load.ms,
-    runtime: { ...result.runtime, engine: 'spark-local' },
+    runtime: { ...result.runtime, engine: 'spark-local', ...cachedFact(result) },
     cluster: { ...result.compute, local: true },
   });
   return { result };
+}
+
+/** Whether the job read cached data, as the run record keeps it (`runtime.cached`). */
+function cachedFact(result: SparkJobResult): Record<string, string> {
+  return result.load.cached === undefined ? {} : { cached: String(result.load.cached) };
 }
 
 function median(values: number[]): number | null {
@@ -518,11 +535,7 @@ function median(values: number[]): number | null {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function recordAnalyses(
-  result: SparkJobResult,
-  notApplicable: Array<{ id: string; reason: string }>,
-  polars: AnalysisRun | null,
-): StoredAnalysis[] {
+function recordAnalyses(result: SparkJobResult, notRun: PlannedAnalyses['notRun'], polars: AnalysisRun | null): StoredAnalysis[] {
   const out: StoredAnalysis[] = [];
   result.analyses.forEach((a, position) => {
     const p = polars?.results.find((r) => r.id === a.id) ?? null;
@@ -549,11 +562,11 @@ function recordAnalyses(
       polarsResult: p?.table ?? null,
     });
   });
-  for (const n of notApplicable) {
+  for (const n of notRun) {
     out.push({
       id: n.id,
       position: out.length,
-      status: 'not-applicable',
+      status: n.status,
       samplesMs: [],
       sparkMs: null,
       polarsMs: null,

@@ -25,27 +25,39 @@ const DBFS_ATTEMPTS = 3;
 
 export type ProgressFn = (done: number, total: number) => void;
 
-/** Picks the volume when its folder can be made, DBFS otherwise. */
+/**
+ * Picks the volume when its folder can be made, DBFS otherwise. Serverless compute has no general
+ * DBFS access, so for a serverless run the fallback is refused up front instead of failing late.
+ */
 export async function chooseStorage(
   client: DatabricksClient,
   volume: string,
   dbfsDir: string,
   signal?: AbortSignal,
   uploadTo: 'volume' | 'dbfs' = 'volume',
+  options: { serverless?: boolean } = {},
 ): Promise<RemoteStorage> {
+  const dbfsRoot = dbfsDir.startsWith('dbfs:') ? dbfsDir : `dbfs:${dbfsDir}`;
+  const noDbfsOnServerless = (why: string) =>
+    new StudioError(
+      'DATABRICKS_INVALID',
+      `${why}, and serverless compute cannot read DBFS (${dbfsRoot}): the run would fail once started.`,
+      { volume, dbfsDir: dbfsRoot },
+      `Create the volume (CREATE VOLUME in Unity Catalog) or point SPARKPOLAR_DATABRICKS_VOLUME / sparkpolar_volume at one you can write; or run on a cluster (--compute cluster:<id>).`,
+    );
   if (uploadTo === 'dbfs') {
-    const root = dbfsDir.startsWith('dbfs:') ? dbfsDir : `dbfs:${dbfsDir}`;
-    await client.dbfsMkdirs(`${root}/datasets`, signal);
-    return { kind: 'dbfs', root };
+    if (options.serverless) throw noDbfsOnServerless('Uploads are set to go to DBFS');
+    await client.dbfsMkdirs(`${dbfsRoot}/datasets`, signal);
+    return { kind: 'dbfs', root: dbfsRoot };
   }
   try {
     await client.createDirectory(`${volume}/datasets`, signal);
     return { kind: 'volume', root: volume };
   } catch (err) {
     if (err instanceof StudioError && (err.code === 'DATABRICKS_NOT_FOUND' || err.code === 'DATABRICKS_PERMISSION_DENIED')) {
-      const root = dbfsDir.startsWith('dbfs:') ? dbfsDir : `dbfs:${dbfsDir}`;
-      await client.dbfsMkdirs(`${root}/datasets`, signal);
-      return { kind: 'dbfs', root, fallbackReason: `volume ${volume} is not usable (${err.message}); using DBFS ${root}` };
+      if (options.serverless) throw noDbfsOnServerless(`The volume ${volume} is not usable (${err.message})`);
+      await client.dbfsMkdirs(`${dbfsRoot}/datasets`, signal);
+      return { kind: 'dbfs', root: dbfsRoot, fallbackReason: `volume ${volume} is not usable (${err.message}); using DBFS ${dbfsRoot}` };
     }
     throw err;
   }

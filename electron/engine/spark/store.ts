@@ -118,6 +118,7 @@ function toRecord(row: RunRow, analyses: SparkAnalysisRecord[]): SparkRunRecord 
     storage: row.storage,
     cluster: row.cluster ?? {},
     runtime: row.runtime ?? {},
+    dataCached: row.runtime?.cached === 'true' ? true : row.runtime?.cached === 'false' ? false : null,
     rows: row.rows,
     bytes: row.bytes,
     polarsRunId: row.polars_run_id,

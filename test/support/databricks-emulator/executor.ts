@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ResultTable } from '../../../shared/contract/analysis';
 import type { DatasetColumn } from '../../../shared/types';
-import type { SparkJobPlan, SparkJobResult } from '../../../electron/engine/spark/job-contract';
+import type { SparkJobPlan, SparkJobResult } from '../../../shared/spark-job';
 import type { Executor } from './server';
 
 /** The dataset file, with its columns named as the catalog names them. */
@@ -156,7 +156,7 @@ export function planExecutor(open: OpenCompute): Executor {
       },
       compute: {},
       input: { path: inputPath, format, rows: plan.input.rows },
-      load: { ms: loadMs },
+      load: { ms: loadMs, cached: !request.serverless },
       repeat: plan.repeat,
       analyses,
       totalMs: performance.now() - started,

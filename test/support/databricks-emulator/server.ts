@@ -11,6 +11,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { z } from 'zod';
+import { schemaProblem, sparkJobPlanSchema, sparkJobResultSchema } from '../../../shared/spark-job';
 import { EmulatorClock, type ClockMode } from './clock';
 import { FaultQueue, faultAnswers, type FaultAnswer } from './faults';
 import { runJson, viewRun, type ComputeKind, type EmulatedRun, type PhaseDurations, type TaskFailure, type TaskOutcome } from './runs';
@@ -25,6 +27,8 @@ const NOTEBOOK_HEADER = '# Databricks notebook source';
 export interface ExecuteRequest {
   runId: string;
   taskKind: 'notebook' | 'python';
+  /** Serverless compute refuses `cache()`, so the job reads the file for each analysis there. */
+  serverless: boolean;
   /** `notebook_task.base_parameters`, or `spark_python_task.parameters` read as `--name value` pairs. */
   parameters: Record<string, string>;
   /** The job source (the notebook or the Python file), when the task's path exists. */
@@ -474,15 +478,40 @@ export class DatabricksEmulator {
     }
     const executor = this.options.executor;
     if (!executor) return { notebookResult: JSON.stringify({ status: 'ok', note: 'no executor' }), logs: 'no executor configured\n' };
+    const badPlan = this.checkDocument(parameters.plan, sparkJobPlanSchema, 'plan');
+    if (badPlan) return { failure: badPlan };
     const outcome = await executor({
       runId: run.runId,
       taskKind: notebook ? 'notebook' : 'python',
+      serverless: run.compute === 'serverless',
       parameters,
       source,
       localPath: (p) => this.storage.local(p),
     });
     if (wrong && !outcome.failure) this.corruptResult(parameters.output, wrong.analysisId);
+    if (!outcome.failure) {
+      const badResult = this.checkDocument(parameters.output, sparkJobResultSchema, 'result document');
+      if (badResult) return { failure: badResult };
+    }
     return outcome;
+  }
+
+  /**
+   * The shared schema (shared/spark-job.ts) as a contract test: a plan the app uploads, or a result
+   * document the job writes, that breaks it fails the task with the first problem named.
+   */
+  private checkDocument(where: string | undefined, schema: z.ZodType, what: string): TaskFailure | null {
+    const local = where && !where.trimStart().startsWith('{') ? this.storage.local(where) : null;
+    if (!local || !fs.existsSync(local)) return null;
+    let problem: string | null;
+    try {
+      problem = schemaProblem(schema, JSON.parse(fs.readFileSync(local, 'utf8')));
+    } catch (err) {
+      problem = `not JSON (${err instanceof Error ? err.message : String(err)})`;
+    }
+    if (!problem) return null;
+    const message = `ValueError: the ${what} ${where} breaks the shared schema: ${problem}`;
+    return { error: message, errorTrace: `Traceback (most recent call last):\n  File "<command-1>", line 1, in <module>\n${message}` };
   }
 
   /** Changes one value in the written result document: the app's comparison must notice. */

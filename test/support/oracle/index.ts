@@ -385,7 +385,7 @@ async function correlation(ctx: Ctx, names: string[], method: 'pearson' | 'spear
   const rows: ResultCell[][] = [];
   for (const a of names) {
     for (const b of names) {
-      const base = `SELECT CAST(${ctx.id(a)} AS DOUBLE) AS x, CAST(${ctx.id(b)} AS DOUBLE) AS y FROM ${ctx.stage} WHERE ${ctx.id(a)} IS NOT NULL AND ${ctx.id(b)} IS NOT NULL`;
+      const base = `SELECT * FROM (SELECT CAST(${ctx.id(a)} AS DOUBLE) AS x, CAST(${ctx.id(b)} AS DOUBLE) AS y FROM ${ctx.stage}) WHERE x IS NOT NULL AND y IS NOT NULL AND NOT isnan(x) AND NOT isnan(y)`;
       const src =
         method === 'pearson'
           ? base
@@ -430,7 +430,7 @@ async function histogram(ctx: Ctx): Promise<ResultTable> {
     ['upper', 'float'],
     ['count', 'integer'],
   ];
-  const [lo, hi, n] = (await ctx.s.one(`SELECT min(${v}), max(${v}), count(${v}) FROM ${ctx.stage}`)) as [
+  const [lo, hi, n] = (await ctx.s.one(`SELECT min(${v}), max(${v}), count(${v}) FROM ${ctx.stage} WHERE NOT isnan(${v})`)) as [
     number | null,
     number | null,
     number,
@@ -439,7 +439,7 @@ async function histogram(ctx: Ctx): Promise<ResultTable> {
   if (lo === hi) return table(cols, [[0, lo, hi, n]]);
   const rows = await ctx.s.rows(`
     WITH b AS (SELECT least(CAST(floor((${v} - ${lo}) * CAST(${bins} AS DOUBLE) / (CAST(${hi} AS DOUBLE) - ${lo})) AS BIGINT), ${bins - 1}) AS bin
-               FROM ${ctx.stage} WHERE ${v} IS NOT NULL),
+               FROM ${ctx.stage} WHERE ${v} IS NOT NULL AND NOT isnan(${v})),
          c AS (SELECT bin, count(*) AS n FROM b GROUP BY bin)
     SELECT r.range AS bin, ${lo} + (CAST(${hi} AS DOUBLE) - ${lo}) * r.range / ${bins},
            CASE WHEN r.range = ${bins - 1} THEN CAST(${hi} AS DOUBLE) ELSE ${lo} + (CAST(${hi} AS DOUBLE) - ${lo}) * (r.range + 1) / ${bins} END,
@@ -451,6 +451,8 @@ async function histogram(ctx: Ctx): Promise<ResultTable> {
 function filterSql(ctx: Ctx, f: GroupByFilter): string {
   const c = ctx.col(f.column);
   const id = q(c.identifier);
+  if (f.op !== 'isNull' && f.op !== 'notNull' && f.op !== 'in' && (f.value ?? null) === null) return 'false';
+  if (f.op === 'in') f = { ...f, values: (f.values ?? []).filter((v) => v !== null && v !== undefined) };
   const value = (v: unknown) =>
     isNum(c.type) ? String(Number(v)) : c.type === 'boolean' ? String(v === true || v === 'true') : lit(String(v));
   switch (f.op) {

@@ -37,9 +37,12 @@ export async function correlationMatrix(ctx: OpContext, names: string[], method:
   return { columns: declaredColumns(ctx), rows };
 }
 
+/** A value correlations and histograms use: not null and not NaN (the rule of every engine). */
+const present = (id: string) => pl.col(id).isNotNull().and(pl.col(id).cast(pl.Float64).isNan().not());
+
 /** Centred sums over the rows where both columns are set (two passes: stable for years). */
 function pairExprs(a: string, b: string, method: 'pearson' | 'spearman', k: number): pl.Expr[] {
-  const mask = pl.col(a).isNotNull().and(pl.col(b).isNotNull());
+  const mask = present(a).and(present(b));
   const prep = (id: string) => {
     const v = pl.col(id).cast(pl.Float64).filter(mask);
     return method === 'spearman' ? v.rank('average').cast(pl.Float64) : v;
@@ -117,7 +120,7 @@ export async function histogramOp(ctx: OpContext): Promise<ResultTable> {
   const c = col(ctx, String(ctx.params.column));
   const bins = Number(ctx.params.bins ?? 20);
   const v = pl.col(c.identifier).cast(pl.Float64);
-  const lf = ctx.frame.lazy().select(v.alias('v')).filter(pl.col('v').isNotNull());
+  const lf = ctx.frame.lazy().select(v.alias('v')).filter(present('v'));
   const mm = (await lf.select(pl.col('v').min().alias('lo'), pl.col('v').max().alias('hi'), pl.len().alias('n')).collect()).rows()[0]!;
   const [lo, hi, n] = [mm[0] as number | null, mm[1] as number | null, Number(mm[2])];
   const columns = declaredColumns(ctx);

@@ -94,6 +94,9 @@ export async function trendOp(ctx: OpContext): Promise<ResultTable> {
 /** The filter of the group-by builder as a Polars predicate (SQL semantics: nulls never match). */
 export function filterExpr(filter: GroupByFilter, column: DatasetColumn, labels?: Labels): pl.Expr {
   const c = pl.col(column.identifier);
+  // Compared with null, no row matches, in every engine (a null in an `in` list matches nothing).
+  if (filter.op !== 'isNull' && filter.op !== 'notNull' && filter.op !== 'in' && (filter.value ?? null) === null) return pl.lit(false);
+  if (filter.op === 'in') filter = { ...filter, values: (filter.values ?? []).filter((v) => v !== null && v !== undefined) };
   if (labels) return codedFilterExpr(filter, c, labels);
   const numeric = resultType(column.type) === 'integer' || resultType(column.type) === 'float';
   const value = (v: unknown) => (numeric ? Number(v) : column.type === 'boolean' ? v === true || v === 'true' : String(v));

@@ -274,6 +274,9 @@ export default function SparkVsPolarsPage() {
                 </button>
               </div>
             </div>
+            <p className="muted" data-testid="spark-data-cached">
+              {t('dataCachedLabel')} {run.dataCached === null ? '–' : run.dataCached ? t('dataCachedYes') : t('dataCachedNo')}
+            </p>
             <EChart
               option={timingOption as never}
               label={t('timings')}
