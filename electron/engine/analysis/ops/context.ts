@@ -148,7 +148,7 @@ export async function orderedGroups(
 }
 
 /** Row counts of each code of a coded frame column (index = code) and of its nulls. */
-interface CodeCounts {
+export interface CodeCounts {
   counts: Float64Array;
   nulls: number;
 }
@@ -156,7 +156,7 @@ interface CodeCounts {
 /** Per frame and column, so the analyses of a run that count the same coded column share one pass. */
 const codeCountCache = new WeakMap<pl.DataFrame, Map<string, CodeCounts>>();
 
-function codeCounts(frame: pl.DataFrame, column: string, levels: number): CodeCounts {
+export function codeCounts(frame: pl.DataFrame, column: string, levels: number): CodeCounts {
   let byColumn = codeCountCache.get(frame);
   if (!byColumn) codeCountCache.set(frame, (byColumn = new Map()));
   let cached = byColumn.get(column);

@@ -23,12 +23,10 @@ export async function schemaOp(ctx: OpContext): Promise<ResultTable> {
 
 export async function headOp(ctx: OpContext): Promise<ResultTable> {
   const n = Number(ctx.params.n ?? 5);
-  const head = ctx.frame.head(n).select(...ctx.columns.map((c) => pl.col(c.identifier)));
-  const types = ctx.columns.map((c) => c.type);
-  const labels = ctx.columns.map((c) => ctx.labels[c.identifier]);
+  const head = ctx.frame.head(n).toRecords();
   return {
     columns: ctx.columns.map((c) => ({ name: c.name, type: resultType(c.type) })),
-    rows: head.rows().map((r) => r.map((v, i) => cellOf(v, types[i]!, labels[i]))),
+    rows: head.map((r) => ctx.columns.map((c) => cellOf(r[c.identifier], c.type, ctx.labels[c.identifier]))),
   };
 }
 

@@ -7,6 +7,9 @@
  */
 import pl from 'nodejs-polars';
 
+/** Each column once (a Polars select cannot name two outputs alike). */
+const unique = (ids: string[]) => [...new Set(ids)];
+
 /** A numeric column as Float64 values (0 where null) and its validity (null when it has no nulls). */
 export interface NumericVector {
   values: Float64Array;
@@ -17,12 +20,11 @@ export interface NumericVector {
 export function numericVectors(frame: pl.DataFrame, ids: string[]): NumericVector[] {
   if (!ids.length) return [];
   const withNulls = ids.filter((id) => frame.getColumn(id).nullCount() > 0);
-  const df = frame.select(
-    ...ids.map((id, i) => pl.col(id).cast(pl.Float64).fillNull(0).alias(`v${i}`)),
-    ...withNulls.map((id) => pl.col(id).isNotNull().cast(pl.UInt8).alias(`m:${id}`)),
-  );
-  return ids.map((id, i) => ({
-    values: df.getColumn(`v${i}`).toTypedArray() as Float64Array,
+  const exprs = [pl.cols(unique(ids)).cast(pl.Float64).fillNull(0).prefix('v:')];
+  if (withNulls.length) exprs.push(pl.cols(unique(withNulls)).isNotNull().cast(pl.UInt8).prefix('m:'));
+  const df = frame.select(...exprs);
+  return ids.map((id) => ({
+    values: df.getColumn(`v:${id}`).toTypedArray() as Float64Array,
     valid: withNulls.includes(id) ? (df.getColumn(`m:${id}`).toTypedArray() as Uint8Array) : null,
   }));
 }
@@ -35,9 +37,9 @@ export interface SortOrder {
 
 export function sortOrders(frame: pl.DataFrame, ids: string[]): SortOrder[] {
   if (!ids.length) return [];
-  const df = frame.select(...ids.map((id, i) => pl.col(id).argSort({ descending: false, nullsLast: true }).alias(`o${i}`)));
-  return ids.map((id, i) => ({
-    order: df.getColumn(`o${i}`).toTypedArray() as Uint32Array,
+  const df = frame.select(pl.cols(unique(ids)).argSort({ descending: false, nullsLast: true }).prefix('o:'));
+  return ids.map((id) => ({
+    order: df.getColumn(`o:${id}`).toTypedArray() as Uint32Array,
     valid: frame.height - frame.getColumn(id).nullCount(),
   }));
 }
@@ -120,9 +122,9 @@ export interface CodeVector {
 
 export function codeVectors(frame: pl.DataFrame, ids: string[]): CodeVector[] {
   if (!ids.length) return [];
-  const df = frame.select(...ids.map((id, i) => pl.col(id).rank('dense').fillNull(0).cast(pl.UInt32).alias(`c${i}`)));
-  return ids.map((_, i) => {
-    const codes = df.getColumn(`c${i}`).toTypedArray() as Uint32Array;
+  const df = frame.select(pl.cols(unique(ids)).rank('dense').fillNull(0).cast(pl.UInt32).prefix('c:'));
+  return ids.map((id) => {
+    const codes = df.getColumn(`c:${id}`).toTypedArray() as Uint32Array;
     let levels = 0;
     for (let r = 0; r < codes.length; r++) if (codes[r]! > levels) levels = codes[r]!;
     return { codes, levels };
