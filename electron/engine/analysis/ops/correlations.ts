@@ -13,6 +13,15 @@ export async function correlationMatrix(ctx: OpContext, names: string[], method:
   const ids = names.map((n) => col(ctx, n).identifier);
   const vectors = numericVectors(ctx.frame, ids);
   const orders = method === 'spearman' ? sortOrders(ctx.frame, ids) : [];
+  // Ranks of a column within a set of rows; pairs over the same rows (all of them, when no column
+  // has nulls) share them.
+  const ranks = new Map<string, Float64Array>();
+  const rankOf = (i: number, rows: Uint8Array | null, rowsKey: string) => {
+    const key = `${i}|${rowsKey}`;
+    let r = ranks.get(key);
+    if (!r) ranks.set(key, (r = ranksWithin(vectors[i]!.values, orders[i]!, rows)));
+    return r;
+  };
   const value = new Map<string, { value: number | null; n: number }>();
   for (let i = 0; i < ids.length; i++)
     for (let j = i; j < ids.length; j++) {
@@ -22,7 +31,8 @@ export async function correlationMatrix(ctx: OpContext, names: string[], method:
       if (method === 'pearson') s = centredSums(a.values, b.values, a.valid, b.valid);
       else {
         const both = jointValidity(a.valid, b.valid);
-        s = centredSums(ranksWithin(a.values, orders[i]!, both), ranksWithin(b.values, orders[j]!, both), both, null);
+        const rowsKey = !both ? 'all' : both === a.valid ? `v${i}` : both === b.valid ? `v${j}` : `${i},${j}`;
+        s = centredSums(rankOf(i, both, rowsKey), rankOf(j, both, rowsKey), both, null);
       }
       value.set(`${i}:${j}`, { value: s.n >= 2 && s.sxx > 0 && s.syy > 0 ? s.sxy / Math.sqrt(s.sxx * s.syy) : null, n: s.n });
     }
@@ -49,6 +59,7 @@ export async function cramersVOp(ctx: OpContext): Promise<ResultTable> {
   const codes = codeVectors(
     ctx.frame,
     op.columns.map((n) => col(ctx, n).identifier),
+    ctx.labels,
   );
   const pairs = new Map<string, { value: number | null; n: number }>();
   const rows: ResultCell[][] = [];

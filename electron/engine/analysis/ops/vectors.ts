@@ -6,6 +6,7 @@
  * millisecond each in nodejs-polars, whatever the row count) and, for Spearman, a sort per pair.
  */
 import pl from 'nodejs-polars';
+import type { Dictionaries } from '../dictionary';
 
 /** Each column once (a Polars select cannot name two outputs alike). */
 const unique = (ids: string[]) => [...new Set(ids)];
@@ -88,11 +89,15 @@ export function centredSums(x: Float64Array, y: Float64Array, vx: Uint8Array | n
  */
 export function ranksWithin(values: Float64Array, sorted: SortOrder, keep: Uint8Array | null): Float64Array {
   const ranks = new Float64Array(values.length);
-  const rows = new Uint32Array(sorted.valid);
-  let m = 0;
-  for (let k = 0; k < sorted.valid; k++) {
-    const row = sorted.order[k]!;
-    if (!keep || keep[row] === 1) rows[m++] = row;
+  let rows = sorted.order;
+  let m = sorted.valid;
+  if (keep) {
+    rows = new Uint32Array(sorted.valid);
+    m = 0;
+    for (let k = 0; k < sorted.valid; k++) {
+      const row = sorted.order[k]!;
+      if (keep[row] === 1) rows[m++] = row;
+    }
   }
   for (let start = 0; start < m;) {
     let end = start + 1;
@@ -114,19 +119,25 @@ export function jointValidity(a: Uint8Array | null, b: Uint8Array | null): Uint8
   return out;
 }
 
-/** Each column as dense codes 1…k in value order (0 = null) and its k, in one select. */
+/** Each column as codes 1…k in value order (0 = null) and its k, in one select. */
 export interface CodeVector {
   codes: Uint32Array;
   levels: number;
 }
 
-export function codeVectors(frame: pl.DataFrame, ids: string[]): CodeVector[] {
+export function codeVectors(frame: pl.DataFrame, ids: string[], dictionaries: Dictionaries): CodeVector[] {
   if (!ids.length) return [];
-  const df = frame.select(pl.cols(unique(ids)).rank('dense').fillNull(0).cast(pl.UInt32).prefix('c:'));
+  // Coded text already is codes in value order: shifted by one, no sort. Other columns are ranked.
+  const coded = unique(ids).filter((id) => dictionaries[id]);
+  const other = unique(ids).filter((id) => !dictionaries[id]);
+  const exprs: pl.Expr[] = [];
+  if (coded.length) exprs.push(pl.cols(coded).cast(pl.UInt32).add(1).fillNull(0).prefix('c:'));
+  if (other.length) exprs.push(pl.cols(other).rank('dense').fillNull(0).cast(pl.UInt32).prefix('c:'));
+  const df = frame.select(...exprs);
   return ids.map((id) => {
     const codes = df.getColumn(`c:${id}`).toTypedArray() as Uint32Array;
-    let levels = 0;
-    for (let r = 0; r < codes.length; r++) if (codes[r]! > levels) levels = codes[r]!;
+    let levels = dictionaries[id]?.length ?? 0;
+    if (!dictionaries[id]) for (let r = 0; r < codes.length; r++) if (codes[r]! > levels) levels = codes[r]!;
     return { codes, levels };
   });
 }
