@@ -54,6 +54,10 @@ function recompute(formula: RatioFormula, byId: Map<string, Measurement>): numbe
       const m = get(formula.of);
       return m ? middle(m.samples) : null;
     }
+    case 'median-ms': {
+      const m = get(formula.of);
+      return m ? middle(m.samples) * 1000 : null;
+    }
     case 'p50':
     case 'p95': {
       const m = get(formula.of);
@@ -130,7 +134,16 @@ describe('benchmark harness', () => {
     }
     // The peers that are always present here ran and were measured on the same file.
     const byId = new Map(measurements.map((m) => [m.id, m]));
-    for (const id of ['import.psql_copy', 'analyze.duckdb']) expect(byId.get(id)?.available, id).toBe(true);
+    for (const id of [
+      'import.psql_copy',
+      'analyze.duckdb',
+      'small.catalog_fresh',
+      'small.catalog_cached',
+      'small.duckdb',
+      'small.toggle',
+      'catalog.compute',
+    ])
+      expect(byId.get(id)?.available, id).toBe(true);
     expect((byId.get('import.psql_copy') as AvailableMeasurement).rows).toBe(400);
   });
 
@@ -145,6 +158,11 @@ describe('benchmark harness', () => {
       'analyze_polars_vs_duckdb',
       'browse_p95_ms',
       'export_vs_psql_copy_to',
+      'small_catalog_ms',
+      'small_cached_ms',
+      'small_toggle_ms',
+      'catalog_compute_seconds',
+      'catalog_engine_peak_rss_mb',
     ]) {
       expect(names).toContain(name);
     }

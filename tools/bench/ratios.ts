@@ -81,6 +81,63 @@ export const RATIO_SPECS: RatioSpec[] = [
     description: 'original analysis set: Polars time ÷ PostgreSQL SQL time on the imported table (context)',
   },
   {
+    name: 'small_catalog_ms',
+    formula: { kind: 'median-ms', of: 'small.catalog_fresh' },
+    target: 300,
+    comparison: '<=',
+    unit: 'ms',
+    description: 'the whole catalog on the 4,401 real rows, no cached result, ms (client wall time)',
+  },
+  {
+    name: 'small_cached_ms',
+    formula: { kind: 'median-ms', of: 'small.catalog_cached' },
+    target: 50,
+    comparison: '<=',
+    unit: 'ms',
+    description: 'the same run, unchanged, served from the result cache, ms',
+  },
+  {
+    name: 'small_vs_duckdb',
+    formula: { kind: 'time', product: 'small.catalog_fresh', peer: 'small.duckdb' },
+    target: null,
+    comparison: '<=',
+    unit: 'x',
+    description: 'whole catalog on the 4,401 real rows: product time ÷ DuckDB running the oracle queries (context)',
+  },
+  {
+    name: 'small_toggle_ms',
+    formula: { kind: 'median-ms', of: 'small.toggle' },
+    target: 300,
+    comparison: '<=',
+    unit: 'ms',
+    description: 'a cleaning toggle (sentinels as nulls) on the 4,401 real rows: re-runs what it affects, ms',
+  },
+  {
+    name: 'toggle_seconds',
+    formula: { kind: 'median', of: 'small.toggle_bench_size' },
+    target: 5,
+    comparison: '<=',
+    unit: 's',
+    description: 'the same toggle on the bench dataset, s (target set at 3.3 M rows: `--full`)',
+  },
+  {
+    name: 'catalog_compute_seconds',
+    formula: { kind: 'median', of: 'catalog.compute' },
+    target: 20,
+    comparison: '<=',
+    unit: 's',
+    description: 'the whole catalog on the bench dataset, compute (load excluded), s (target set at 10 M rows)',
+  },
+  {
+    name: 'catalog_engine_peak_rss_mb',
+    formula: { kind: 'median', of: 'catalog.engine_peak_rss' },
+    target: 3000,
+    comparison: '<=',
+    unit: 'MB',
+    description:
+      'peak resident memory of the engine running the whole catalog (`sparkpolar analyze --fresh`), MB (target set at 10 M rows)',
+  },
+  {
     name: 'browse_p95_ms',
     formula: { kind: 'p95', of: 'browse.page' },
     target: 150,
@@ -208,6 +265,8 @@ export function evaluate(formula: RatioFormula, lookup: Lookup): number {
     }
     case 'median':
       return median(need(lookup, formula.of).samples);
+    case 'median-ms':
+      return median(need(lookup, formula.of).samples) * 1000;
     case 'p95':
       return percentile(need(lookup, formula.of).samples, 95) * 1000;
     case 'p50':

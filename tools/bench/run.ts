@@ -15,10 +15,12 @@ import { unavailable } from './protocol';
 import { computeRatios } from './ratios';
 import { analyzeSection } from './sections/analyze';
 import { browseSection } from './sections/browse';
+import { catalogSection } from './sections/catalog';
 import { exportSection } from './sections/export';
 import { importSection } from './sections/import';
 import { loadSection } from './sections/load';
 import { memorySection } from './sections/memory';
+import { smallSection } from './sections/small';
 import { startupSection } from './sections/startup';
 import { SECTION_NAMES, type BenchReport, type SectionName, type SectionResult } from './types';
 
@@ -37,6 +39,8 @@ const RUNNERS: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult>
   import: importSection,
   load: loadSection,
   analyze: analyzeSection,
+  small: smallSection,
+  catalog: catalogSection,
   browse: browseSection,
   export: exportSection,
   memory: memorySection,

@@ -3,7 +3,7 @@
  * the measurements it is computed from, so anyone can recompute it from the recorded samples.
  */
 
-export const SECTION_NAMES = ['import', 'load', 'analyze', 'browse', 'export', 'memory', 'startup'] as const;
+export const SECTION_NAMES = ['import', 'load', 'analyze', 'small', 'catalog', 'browse', 'export', 'memory', 'startup'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 export type Unit = 's' | 'MB';
@@ -42,6 +42,7 @@ export type AvailableMeasurement = Extract<Measurement, { available: true }>;
  * - `time`: median(product) / median(peer). Lower is better.
  * - `rate`: of.rows / median(of), rows per second. Higher is better.
  * - `median`: median(of) in its unit (seconds, MB). Lower is better.
+ * - `median-ms`: median(of) of a measurement in seconds, in milliseconds. Lower is better.
  * - `p95` / `p50`: that percentile of of's samples, in milliseconds. Lower is better.
  * - `sum-time`: sum of medians of `product` / sum of medians of `peer`. Lower is better.
  */
@@ -50,6 +51,7 @@ export type RatioFormula =
   | { kind: 'time'; product: string; peer: string }
   | { kind: 'rate'; of: string }
   | { kind: 'median'; of: string }
+  | { kind: 'median-ms'; of: string }
   | { kind: 'p95' | 'p50'; of: string }
   | { kind: 'sum-time'; product: string[]; peer: string[] };
 

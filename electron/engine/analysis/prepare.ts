@@ -6,7 +6,16 @@
  */
 import pl from 'nodejs-polars';
 import type { CleaningOptions } from '../../../shared/contract/analysis';
-import { CRASH, MAKE_BRANDS, ORIGINAL_NULL_DROP_COLUMNS, SENTINELS, type AnalysisStage } from '../../../shared/analyses';
+import {
+  columnsNeeded,
+  CRASH,
+  MAKE_BRANDS,
+  ORIGINAL_NULL_DROP_COLUMNS,
+  SENTINELS,
+  type AnalysisSpec,
+  type AnalysisStage,
+  type ResolvedParams,
+} from '../../../shared/analyses';
 import type { DatasetColumn } from '../../../shared/types';
 import { CARDINALITY_SAMPLE_ROWS, isCategoryLike } from './columns';
 import { codesWhere, encodeColumns, recode, type CodedFrame, type Dictionaries } from './dictionary';
@@ -24,6 +33,32 @@ export interface StageFrames {
 /** Whether the original's null-row drop applies to a dataset with these columns. */
 export function nullDropApplies(columns: DatasetColumn[], cleaning: CleaningOptions): boolean {
   return cleaning.dropOriginalNulls && ORIGINAL_NULL_DROP_COLUMNS.every((n) => columns.some((c) => c.name === n));
+}
+
+/**
+ * The cleaning options that can change this analysis' result, with their values. The result
+ * cache is keyed on these only (./store), so a toggle re-runs just the analyses it affects:
+ * sentinels matter where text is read (or decides the null-row drop), the make merge where the
+ * make is read, the null-row drop wherever the `cleaned` stage could lose rows.
+ */
+export function cleaningThatMatters(
+  spec: AnalysisSpec,
+  params: ResolvedParams,
+  columns: DatasetColumn[],
+  cleaning: CleaningOptions,
+): Partial<CleaningOptions> {
+  if (spec.stage === 'raw') return {};
+  const read = new Set(columnsNeeded(spec, columns, params));
+  const cleaned = spec.stage === 'cleaned';
+  // The drop reads its columns' nulls, which sentinels (not the make merge) can add.
+  const nullsRead = new Set(read);
+  if (cleaned && nullDropApplies(columns, cleaning)) for (const n of ORIGINAL_NULL_DROP_COLUMNS) nullsRead.add(n);
+  const textRead = (names: Set<string>) => columns.filter((c) => c.type === 'text' && names.has(c.name));
+  const matters: Partial<CleaningOptions> = {};
+  if (cleaned && nullDropApplies(columns, { ...cleaning, dropOriginalNulls: true })) matters.dropOriginalNulls = cleaning.dropOriginalNulls;
+  if (textRead(nullsRead).length) matters.sentinelsAsNull = cleaning.sentinelsAsNull;
+  if (textRead(read).some((c) => c.name === CRASH.make)) matters.mergeMakes = cleaning.mergeMakes;
+  return matters;
 }
 
 /** Columns (display names) the cleaning itself reads, so the loader brings them. */

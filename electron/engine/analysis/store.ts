@@ -8,11 +8,12 @@ import type { AnalysisSpec, ResolvedParams } from '../../../shared/analyses';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
+import { cleaningThatMatters } from './prepare';
 
 /** Bump when the meaning of a result changes, so old cache entries stop matching. */
 export const RESULT_SEMANTICS_VERSION = 1;
 
-/** The cache key: dataset version, analysis, resolved parameters and (if the stage uses them) the cleaning options. */
+/** The cache key: dataset version, analysis, resolved parameters and the cleaning options that can change the result. */
 export function cacheKey(info: DatasetVersionInfo, spec: AnalysisSpec, params: ResolvedParams, cleaning: CleaningOptions): string {
   const identity = {
     s: RESULT_SEMANTICS_VERSION,
@@ -21,7 +22,7 @@ export function cacheKey(info: DatasetVersionInfo, spec: AnalysisSpec, params: R
     rows: info.rows,
     id: spec.id,
     params: sortKeys(params),
-    cleaning: spec.stage === 'raw' ? null : sortKeys(cleaning),
+    cleaning: sortKeys(cleaningThatMatters(spec, params, info.columns, cleaning)),
   };
   return createHash('sha256').update(JSON.stringify(identity)).digest('hex');
 }

@@ -4,18 +4,18 @@ import { MAKE_BRANDS, SENTINELS } from '../../../../shared/analyses';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import { compareKeys, compareText } from '../result-table';
 import { cellOf, codesWhere } from '../dictionary';
-import { col, columnDim, declaredColumns, sharedGroupCounts, type OpContext } from './context';
+import { codeCounts, col, columnDim, declaredColumns, sharedGroupCounts, type OpContext } from './context';
 import { isPlainText, valueRuns } from './value-runs';
 
 export async function nullsOp(ctx: OpContext): Promise<ResultTable> {
-  const counts = ctx.frame
-    .select(...ctx.columns.map((c) => pl.col(c.identifier)))
-    .nullCount()
-    .rows()[0]!;
+  const counts = ctx.frame.nullCount().toRecords()[0]!;
   const total = ctx.frame.height;
   return {
     columns: declaredColumns(ctx),
-    rows: ctx.columns.map((c, i) => [c.name, Number(counts[i]), total ? Number(counts[i]) / total : null]),
+    rows: ctx.columns.map((c) => {
+      const n = Number(counts[c.identifier]);
+      return [c.name, n, total ? n / total : null];
+    }),
   };
 }
 
@@ -28,20 +28,22 @@ export async function sentinelsOp(ctx: OpContext): Promise<ResultTable> {
   const found = await Promise.all(
     text.map(async (c) => {
       const labels = ctx.labels[c.identifier];
-      // A coded column is flagged through its dictionary: the rows are compared as codes.
-      const codes = labels ? codesWhere(labels, flagged) : [];
-      if (labels && !codes.length) return [];
-      const v = pl.col(c.identifier).alias('value');
+      // A coded column is flagged through its dictionary and counted from the run's shared code counts.
+      if (labels) {
+        const { counts } = codeCounts(ctx.frame, c.identifier, labels.length);
+        return codesWhere(labels, flagged)
+          .map((code) => ({ value: labels[code]!, count: counts[code]! }))
+          .filter((f) => f.count > 0)
+          .sort((a, b) => b.count - a.count || compareText(a.value, b.value));
+      }
       const df = await ctx.frame
         .lazy()
-        .select(v)
+        .select(pl.col(c.identifier).alias('value'))
         .filter(
-          labels
-            ? pl.col('value').isIn(codes)
-            : pl
-                .col('value')
-                .isIn([...SENTINELS])
-                .or(pl.col('value').str.endsWith('*')),
+          pl
+            .col('value')
+            .isIn([...SENTINELS])
+            .or(pl.col('value').str.endsWith('*')),
         )
         .groupBy('value')
         .agg(pl.len().alias('n'))

@@ -84,6 +84,7 @@ export function dimTypes(dims: Dim[]): ResultCellType[] {
 
 /** Row counts per combination of dimensions on a frame (nulls form their own group). */
 export async function groupCounts(frame: pl.DataFrame, dims: Dim[]): Promise<Group[]> {
+  if (dims.length === 1 && dims[0]!.labels && dims[0]!.source) return codedGroups(frame, dims[0]!, 'key', 0, false).groups;
   const df = await frame
     .lazy()
     .groupBy(dims.map((d) => d.expr))
@@ -114,6 +115,8 @@ export async function orderedGroups(
   topN: number,
   options: { dropNullKeys?: boolean } = {},
 ): Promise<{ groups: Group[]; more: boolean; groupCount: number }> {
+  const coded = dims.length === 1 && dims[0]!.labels && dims[0]!.source ? dims[0]! : null;
+  if (coded) return codedGroups(frame, coded, order, topN, options.dropNullKeys ?? false);
   const names = dims.map((d) => d.name);
   const runs = order === 'count' && topN > 0 ? await plainTextRuns(frame, dims, options.dropNullKeys ?? false) : null;
   let g: pl.LazyDataFrame;
@@ -142,6 +145,53 @@ export async function orderedGroups(
   const groups: Group[] = new Array(n);
   for (let i = 0; i < n; i++) groups[i] = { keys: keys.map((k, j) => keyCell(k[i], dims[j]!)), count: Number(counts[i]) };
   return { groups, more: groupCount > n, groupCount };
+}
+
+/** Row counts of each code of a coded frame column (index = code) and of its nulls. */
+export interface CodeCounts {
+  counts: Float64Array;
+  nulls: number;
+}
+
+/** Per frame and column, so the analyses of a run that count the same coded column share one pass. */
+const codeCountCache = new WeakMap<pl.DataFrame, Map<string, CodeCounts>>();
+
+export function codeCounts(frame: pl.DataFrame, column: string, levels: number): CodeCounts {
+  let byColumn = codeCountCache.get(frame);
+  if (!byColumn) codeCountCache.set(frame, (byColumn = new Map()));
+  let cached = byColumn.get(column);
+  if (!cached) {
+    const counts = new Float64Array(levels);
+    let nulls = 0;
+    for (const [code, n] of frame.getColumn(column).valueCounts(false, false, '__count').rows()) {
+      if (code === null || code === undefined) nulls = Number(n);
+      else counts[Number(code)] = Number(n);
+    }
+    byColumn.set(column, (cached = { counts, nulls }));
+  }
+  return cached;
+}
+
+/**
+ * `orderedGroups` of one coded column: its counts per code come from one shared value count, and
+ * the ordering happens here (a dictionary has at most 65,536 codes, and code order is text order).
+ */
+function codedGroups(
+  frame: pl.DataFrame,
+  dim: Dim,
+  order: 'count' | 'key',
+  topN: number,
+  dropNullKeys: boolean,
+): { groups: Group[]; more: boolean; groupCount: number } {
+  const { counts, nulls } = codeCounts(frame, dim.source!, dim.labels!.length);
+  const entries: Array<{ code: number | null; count: number }> = [];
+  for (let code = 0; code < counts.length; code++) if (counts[code]! > 0) entries.push({ code, count: counts[code]! });
+  if (nulls > 0 && !dropNullKeys) entries.push({ code: null, count: nulls });
+  // Codes ascending with the null group last is key order; count order sorts on top of it (stable).
+  if (order === 'count') entries.sort((a, b) => b.count - a.count);
+  const n = topN > 0 ? Math.min(entries.length, topN) : entries.length;
+  const groups: Group[] = entries.slice(0, n).map((e) => ({ keys: [keyCell(e.code, dim)], count: e.count }));
+  return { groups, more: entries.length > n, groupCount: entries.length };
 }
 
 /** Counts of one near-unique text column from sorted hash runs (see ./value-runs), nulls as a group unless dropped. */

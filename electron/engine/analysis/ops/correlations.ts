@@ -2,31 +2,41 @@
 import pl from 'nodejs-polars';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import { col, declaredColumns, type OpContext } from './context';
+import { centredSums, codeVectors, cramersVOf, jointValidity, numericVectors, ranksWithin, sortOrders, type PairSums } from './vectors';
 
 /**
  * Every ordered pair (a, b), diagonal included, over the rows where both are non-null. Spearman
  * ranks (ties averaged) within those rows; a pair with fewer than two rows or no variance is null.
+ * Each column is fetched (and, for Spearman, sorted) once; every pair is then a linear pass.
  */
 export async function correlationMatrix(ctx: OpContext, names: string[], method: 'pearson' | 'spearman'): Promise<ResultTable> {
   const ids = names.map((n) => col(ctx, n).identifier);
-  // Every unordered pair (diagonal included) in one select, so Polars computes them together.
-  const pairs: Array<[number, number]> = [];
-  for (let i = 0; i < ids.length; i++) for (let j = i; j < ids.length; j++) pairs.push([i, j]);
-  const exprs = pairs.flatMap(([i, j], k) => pairExprs(ids[i]!, ids[j]!, method, k));
-  const row = exprs.length
-    ? ((
-        await ctx.frame
-          .lazy()
-          .select(...exprs)
-          .collect()
-      ).toRecords()[0] as Record<string, unknown>)
-    : {};
+  const frame = nanAsNull(ctx.frame, ids);
+  const vectors = numericVectors(frame, ids);
+  const orders = method === 'spearman' ? sortOrders(frame, ids) : [];
+  // Ranks of a column within a set of rows; pairs over the same rows (all of them, when no column
+  // has nulls) share them.
+  const ranks = new Map<string, Float64Array>();
+  const rankOf = (i: number, rows: Uint8Array | null, rowsKey: string) => {
+    const key = `${i}|${rowsKey}`;
+    let r = ranks.get(key);
+    if (!r) ranks.set(key, (r = ranksWithin(vectors[i]!.values, orders[i]!, rows)));
+    return r;
+  };
   const value = new Map<string, { value: number | null; n: number }>();
-  pairs.forEach(([i, j], k) => {
-    const [n, sxy, sxx, syy] = ['n', 'sxy', 'sxx', 'syy'].map((f) => Number(row[`${k}:${f}`] ?? 0)) as [number, number, number, number];
-    const v = n >= 2 && sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : null;
-    value.set(`${i}:${j}`, { value: v, n });
-  });
+  for (let i = 0; i < ids.length; i++)
+    for (let j = i; j < ids.length; j++) {
+      const a = vectors[i]!;
+      const b = vectors[j]!;
+      let s: PairSums;
+      if (method === 'pearson') s = centredSums(a.values, b.values, a.valid, b.valid);
+      else {
+        const both = jointValidity(a.valid, b.valid);
+        const rowsKey = !both ? 'all' : both === a.valid ? `v${i}` : both === b.valid ? `v${j}` : `${i},${j}`;
+        s = centredSums(rankOf(i, both, rowsKey), rankOf(j, both, rowsKey), both, null);
+      }
+      value.set(`${i}:${j}`, { value: s.n >= 2 && s.sxx > 0 && s.syy > 0 ? s.sxy / Math.sqrt(s.sxx * s.syy) : null, n: s.n });
+    }
   const rows: ResultCell[][] = [];
   names.forEach((a, i) =>
     names.forEach((b, j) => {
@@ -40,23 +50,14 @@ export async function correlationMatrix(ctx: OpContext, names: string[], method:
 /** A value correlations and histograms use: not null and not NaN (the rule of every engine). */
 const present = (id: string) => pl.col(id).isNotNull().and(pl.col(id).cast(pl.Float64).isNan().not());
 
-/** Centred sums over the rows where both columns are set (two passes: stable for years). */
-function pairExprs(a: string, b: string, method: 'pearson' | 'spearman', k: number): pl.Expr[] {
-  const mask = present(a).and(present(b));
-  const prep = (id: string) => {
-    const v = pl.col(id).cast(pl.Float64).filter(mask);
-    return method === 'spearman' ? v.rank('average').cast(pl.Float64) : v;
-  };
-  const x = prep(a);
-  const y = prep(b);
-  const dx = x.sub(x.mean());
-  const dy = y.sub(y.mean());
-  return [
-    mask.cast(pl.Int64).sum().alias(`${k}:n`),
-    dx.mul(dy).sum().alias(`${k}:sxy`),
-    dx.pow(2).sum().alias(`${k}:sxx`),
-    dy.pow(2).sum().alias(`${k}:syy`),
-  ];
+/** The frame with NaN as null in the float columns among `ids`, so the vector code sees one kind of missing. */
+function nanAsNull(frame: pl.DataFrame, ids: string[]): pl.DataFrame {
+  const floats = [...new Set(ids)].filter((id) => {
+    const dtype = frame.getColumn(id).dtype;
+    return dtype.equals(pl.Float64) || dtype.equals(pl.Float32);
+  });
+  if (!floats.length) return frame;
+  return frame.withColumns(...floats.map((id) => pl.when(pl.col(id).isNan()).then(pl.lit(null)).otherwise(pl.col(id)).alias(id)));
 }
 
 export async function correlationOp(ctx: OpContext): Promise<ResultTable> {
@@ -65,54 +66,26 @@ export async function correlationOp(ctx: OpContext): Promise<ResultTable> {
   return correlationMatrix(ctx, ctx.params.columns as string[], ctx.params.method as 'pearson' | 'spearman');
 }
 
-/**
- * Cramér's V for every ordered pair over rows where both are non-null:
- * V = sqrt(χ² / (n · (min(r, c) − 1))) with χ² = n · (Σ n_ij² / (n_i· n_·j) − 1); null when min(r, c) < 2.
- */
+/** Cramér's V for every ordered pair over rows where both are non-null (see ./vectors); each column is coded once. */
 export async function cramersVOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
   if (op.kind !== 'cramers-v') throw new Error('not a cramers-v');
-  const ids = op.columns.map((n) => col(ctx, n).identifier);
-  const lf = ctx.frame.lazy();
-  const pairs = new Map<string, Promise<{ value: number | null; n: number }>>();
-  const get = (i: number, j: number) => {
-    const key = i <= j ? `${i}:${j}` : `${j}:${i}`;
-    if (!pairs.has(key)) pairs.set(key, cramersV(lf, ids[Math.min(i, j)]!, ids[Math.max(i, j)]!));
-    return pairs.get(key)!;
-  };
-  const jobs: Array<Promise<{ value: number | null; n: number }>> = [];
-  for (let i = 0; i < ids.length; i++) for (let j = 0; j < ids.length; j++) jobs.push(get(i, j));
-  const results = await Promise.all(jobs);
+  const codes = codeVectors(
+    ctx.frame,
+    op.columns.map((n) => col(ctx, n).identifier),
+    ctx.labels,
+  );
+  const pairs = new Map<string, { value: number | null; n: number }>();
   const rows: ResultCell[][] = [];
-  let k = 0;
-  for (const a of op.columns) for (const b of op.columns) rows.push([a, b, results[k]!.value, results[k++]!.n]);
+  op.columns.forEach((a, i) =>
+    op.columns.forEach((b, j) => {
+      const key = i <= j ? `${i}:${j}` : `${j}:${i}`;
+      let r = pairs.get(key);
+      if (!r) pairs.set(key, (r = cramersVOf(codes[Math.min(i, j)]!, codes[Math.max(i, j)]!)));
+      rows.push([a, b, r.value, r.n]);
+    }),
+  );
   return { columns: declaredColumns(ctx), rows };
-}
-
-async function cramersV(lf: pl.LazyDataFrame, a: string, b: string): Promise<{ value: number | null; n: number }> {
-  const both = a === b ? lf.select(pl.col(a).alias('a'), pl.col(a).alias('b')) : lf.select(pl.col(a).alias('a'), pl.col(b).alias('b'));
-  const cells = await both
-    .filter(pl.col('a').isNotNull().and(pl.col('b').isNotNull()))
-    .groupBy(['a', 'b'])
-    .agg(pl.len().alias('n'))
-    .collect();
-  const av = cells.getColumn('a').toArray() as unknown[];
-  const bv = cells.getColumn('b').toArray() as unknown[];
-  const nv = (cells.getColumn('n').toArray() as number[]).map(Number);
-  const rowSum = new Map<unknown, number>();
-  const colSum = new Map<unknown, number>();
-  let n = 0;
-  for (let i = 0; i < nv.length; i++) {
-    rowSum.set(av[i], (rowSum.get(av[i]) ?? 0) + nv[i]!);
-    colSum.set(bv[i], (colSum.get(bv[i]) ?? 0) + nv[i]!);
-    n += nv[i]!;
-  }
-  const k = Math.min(rowSum.size, colSum.size);
-  if (n === 0 || k < 2) return { value: null, n };
-  let s = 0;
-  for (let i = 0; i < nv.length; i++) s += (nv[i]! * nv[i]!) / (rowSum.get(av[i])! * colSum.get(bv[i])!);
-  const chi2 = n * (s - 1);
-  return { value: Math.sqrt(Math.max(0, chi2) / (n * (k - 1))), n };
 }
 
 /** Equal-width bins between the column's min and max; the max falls in the last bin. */

@@ -23,12 +23,10 @@ export async function schemaOp(ctx: OpContext): Promise<ResultTable> {
 
 export async function headOp(ctx: OpContext): Promise<ResultTable> {
   const n = Number(ctx.params.n ?? 5);
-  const head = ctx.frame.head(n).select(...ctx.columns.map((c) => pl.col(c.identifier)));
-  const types = ctx.columns.map((c) => c.type);
-  const labels = ctx.columns.map((c) => ctx.labels[c.identifier]);
+  const head = ctx.frame.head(n).toRecords();
   return {
     columns: ctx.columns.map((c) => ({ name: c.name, type: resultType(c.type) })),
-    rows: head.rows().map((r) => r.map((v, i) => cellOf(v, types[i]!, labels[i]))),
+    rows: head.map((r) => ctx.columns.map((c) => cellOf(r[c.identifier], c.type, ctx.labels[c.identifier]))),
   };
 }
 
@@ -61,44 +59,41 @@ async function columnStats(
 ): Promise<ColumnStats[]> {
   const distinctFor = options.distinctFor ?? (() => true);
   if (!cols.length) return [];
-  const exprs: pl.Expr[] = [];
-  cols.forEach((c, i) => {
-    const e = pl.col(c.identifier);
-    exprs.push(e.count().alias(`${i}:count`), e.nullCount().alias(`${i}:nulls`));
-    if (distinctFor(c)) exprs.push(e.dropNulls().nUnique().alias(`${i}:distinct`));
-    if (isNumeric(c)) {
-      const f = e.cast(pl.Float64);
-      exprs.push(
-        f.mean().alias(`${i}:mean`),
-        f.std().alias(`${i}:std`),
-        e.min().alias(`${i}:min`),
-        e.max().alias(`${i}:max`),
-        ...quantiles.map((q, j) => f.quantile(q, 'linear').alias(`${i}:q${j}`)),
-      );
-    } else if (options.otherMinMax) {
-      // Codes order as their text (sorted dictionaries): the extreme codes decode to the extreme values.
-      exprs.push(e.min().alias(`${i}:min`), e.max().alias(`${i}:max`));
-    }
-  });
-  const row = (
+  // One multi-column expression per statistic (`stat:column`), not one per column and statistic:
+  // each expression object costs about as much as scanning thousands of rows.
+  const ids = (pick: (c: DatasetColumn) => boolean) => cols.filter(pick).map((c) => c.identifier);
+  const all = ids(() => true);
+  const numeric = ids(isNumeric);
+  const distinct = ids(distinctFor);
+  const minMax = options.otherMinMax ? all : numeric;
+  const exprs: pl.Expr[] = [pl.cols(all).count().prefix('count:'), pl.cols(all).nullCount().prefix('nulls:')];
+  if (distinct.length) exprs.push(pl.cols(distinct).dropNulls().nUnique().prefix('distinct:'));
+  if (numeric.length) {
+    const f = pl.cols(numeric).cast(pl.Float64);
+    exprs.push(f.mean().prefix('mean:'), f.std().prefix('std:'), ...quantiles.map((q, j) => f.quantile(q, 'linear').prefix(`q${j}:`)));
+  }
+  // Codes order as their text (sorted dictionaries): the extreme codes decode to the extreme values.
+  if (minMax.length) exprs.push(pl.cols(minMax).min().prefix('min:'), pl.cols(minMax).max().prefix('max:'));
+  const record = (
     await frame
       .lazy()
       .select(...exprs)
       .collect()
   ).toRecords()[0] as Record<string, unknown>;
-  return cols.map((c, i) => {
-    const count = Number(row[`${i}:count`]);
+  return cols.map((c) => {
+    const stat = (name: string) => record[`${name}:${c.identifier}`];
+    const count = Number(stat('count'));
     const numeric = isNumeric(c);
     const cell = (v: unknown) => cellOf(v, c.type, labels[c.identifier]);
     return {
       count,
-      nulls: Number(row[`${i}:nulls`]),
-      distinct: Number(row[`${i}:distinct`] ?? 0),
-      mean: numeric && count ? (toCell(row[`${i}:mean`]) as number | null) : null,
-      std: numeric && count > 1 ? (toCell(row[`${i}:std`]) as number | null) : null,
-      min: cell(row[`${i}:min`]),
-      max: cell(row[`${i}:max`]),
-      quantiles: quantiles.map((_, j) => (numeric && count ? (toCell(row[`${i}:q${j}`]) as number | null) : null)),
+      nulls: Number(stat('nulls')),
+      distinct: Number(stat('distinct') ?? 0),
+      mean: numeric && count ? (toCell(stat('mean')) as number | null) : null,
+      std: numeric && count > 1 ? (toCell(stat('std')) as number | null) : null,
+      min: cell(stat('min')),
+      max: cell(stat('max')),
+      quantiles: quantiles.map((_, j) => (numeric && count ? (toCell(stat(`q${j}`)) as number | null) : null)),
     };
   });
 }
