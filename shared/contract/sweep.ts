@@ -140,3 +140,14 @@ export const sweepMethods = {
   ),
   'sweep/get': request<SweepRecord>()(z.object({ sweepId: z.string().min(1).max(100) })),
 };
+
+/** Databricks' emulator answers on loopback; no real workspace does. Its runs are labelled emulated. */
+export function isEmulatorHost(host: string | null | undefined): boolean {
+  if (!host) return false;
+  try {
+    const name = new URL(host).hostname;
+    return name === 'localhost' || name === '[::1]' || /^127\./.test(name);
+  } catch {
+    return false;
+  }
+}

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnalysisResult, AnalysisRun, CleaningOptions } from '../../../shared/contract/analysis';
 import type { SparkRunRecord } from '../../../shared/contract/spark';
-import type { SweepPoint } from '../../../shared/contract/sweep';
+import { isEmulatorHost, type SweepPoint } from '../../../shared/contract/sweep';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import { planAnalyses, planColumns, runAnalyses } from '../analysis/runner';
 import { loadDataset } from '../analysis/source';
@@ -112,15 +112,9 @@ function toRun(
   };
 }
 
-/** Databricks' emulator answers on loopback; no real workspace does. */
+/** Local spark-submit is real Spark; a run against the emulator is not. */
 export function isEmulated(run: Pick<SparkRunRecord, 'host' | 'compute'>): boolean {
-  if (!run.host || run.compute === 'local') return false;
-  try {
-    const host = new URL(run.host).hostname;
-    return host === 'localhost' || host === '[::1]' || host === '::1' || /^127\./.test(host);
-  } catch {
-    return false;
-  }
+  return run.compute !== 'local' && isEmulatorHost(run.host);
 }
 
 export async function sparkPoint(
