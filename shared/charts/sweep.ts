@@ -139,6 +139,7 @@ export function sweepTimeOption(sweep: SweepRecord, style: SweepChartStyle): Cha
         type: 'line',
         data: fitLine(fit, lo, hi),
         showSymbol: false,
+        itemStyle: { color: colour },
         lineStyle: { color: colour, type: 'dashed', width: 1.5 },
         tooltip: { show: false },
       });
@@ -153,6 +154,7 @@ export function sweepTimeOption(sweep: SweepRecord, style: SweepChartStyle): Cha
         [sweep.crossoverRows, Math.max(...times) * 2],
       ],
       showSymbol: false,
+      itemStyle: { color: c.accent },
       lineStyle: { color: c.accent, type: 'dotted', width: 2 },
       tooltip: { show: false },
     });
@@ -194,6 +196,7 @@ export function sweepMemoryOption(sweep: SweepRecord, style: SweepChartStyle): C
       type: 'line',
       data,
       showSymbol: false,
+      itemStyle: { color: COLOURS.polars },
       lineStyle: { color: COLOURS.polars, type: 'dashed', width: 1.5 },
       tooltip: { show: false },
     });
@@ -206,6 +209,7 @@ export function sweepMemoryOption(sweep: SweepRecord, style: SweepChartStyle): C
       [hi, bytes / MIB],
     ],
     showSymbol: false,
+    itemStyle: { color: c.axis },
     lineStyle: { color: c.axis, type, width: 1.5 },
     tooltip: { show: false },
   });
@@ -222,6 +226,7 @@ export function sweepMemoryOption(sweep: SweepRecord, style: SweepChartStyle): C
         [limit, sweep.machine.memoryBytes / MIB],
       ],
       showSymbol: false,
+      itemStyle: { color: c.accent },
       lineStyle: { color: c.accent, type: 'dotted', width: 2 },
       tooltip: { show: false },
     });

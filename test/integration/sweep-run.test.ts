@@ -90,6 +90,22 @@ describe('sweep/run without a Spark workspace', { timeout: 600_000 }, () => {
     expect(run).toMatchObject({ dataset: 'real (sweep 10%)', rows: 440, loadSource: 'postgres' });
   });
 
+  it('adds the latest sweep to the HTML report of the dataset, with both charts and every point', async () => {
+    const [latest] = await t.client.call('sweep/list', { dataset: 'real', limit: 1 });
+    const sweep = await t.client.call('sweep/get', { sweepId: latest!.id });
+    const run = await t.client.run('analysis/run', { dataset: 'real', analyses: ['desc-make'] });
+    const file = path.join(work, 'report.html');
+    await t.client.run('export/report', { runId: run.runId, path: file });
+    const html = fs.readFileSync(file, 'utf8');
+    const section = html.slice(html.indexOf('<section class="sweep"'), html.indexOf('</section>', html.indexOf('<section class="sweep"')));
+    expect(section).toContain('Which engine for which size');
+    expect(section.match(/<svg/g)).toHaveLength(2);
+    expect(section).toContain('Time against rows (log-log)');
+    expect(section).toContain('Beyond this, use Spark');
+    for (const p of sweep.points) expect(section).toContain(`<td>${p.size}</td><td class="num">${p.rows.toLocaleString('en-US')}</td>`);
+    expect(section).toContain(NO_SPARK_NOTE.slice(0, 40));
+  });
+
   it('samples are exact subsets of the dataset, the same rows every time, and give the oracle’s results', async () => {
     const pg = await import('pg');
     const sql = async (query: string) => {

@@ -20,6 +20,15 @@ export class SweepStore {
     return rows[0].record;
   }
 
+  /** The latest finished sweep of a dataset, for the HTML report. */
+  async latest(dataset: string): Promise<SweepRecord | null> {
+    const { rows } = await this.db.query<{ record: SweepRecord }>(
+      `SELECT record FROM studio.sweeps WHERE dataset = $1 AND status = 'succeeded' ORDER BY started_at DESC LIMIT 1`,
+      [dataset],
+    );
+    return rows[0]?.record ?? null;
+  }
+
   async list(dataset: string | undefined, limit: number): Promise<SweepSummary[]> {
     const { rows } = await this.db.query<{ record: SweepRecord }>(
       `SELECT record FROM studio.sweeps WHERE ($1::text IS NULL OR dataset = $1) ORDER BY started_at DESC LIMIT $2`,
