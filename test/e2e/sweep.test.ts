@@ -131,7 +131,7 @@ describe('the sweep on the Spark-vs-Polars page', () => {
     };
     await fitViewport('sweep-time-chart');
     await page.waitForTimeout(500);
-    await page.screenshot({ path: path.join(resultsDir, 'e2e-05-spark.png') });
+    await page.screenshot({ path: path.join(resultsDir, 'e2e-05-spark-emulated.png') });
     await fitViewport('sweep');
     await page.waitForTimeout(500);
     await panel.screenshot({ path: path.join(resultsDir, 'e2e-09-sweep.png') });
