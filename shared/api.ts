@@ -12,6 +12,7 @@ import { jobMethods } from './contract/jobs';
 import { settingsMethods } from './contract/settings';
 import { sparkMethods } from './contract/spark';
 import { storageMethods } from './contract/storage';
+import { sweepMethods } from './contract/sweep';
 import { systemMethods } from './contract/system';
 
 export const methods = {
@@ -23,6 +24,7 @@ export const methods = {
   ...sparkMethods,
   ...storageMethods,
   ...exportMethods,
+  ...sweepMethods,
 } as const;
 
 export type Methods = typeof methods;

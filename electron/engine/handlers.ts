@@ -12,6 +12,7 @@ import type { AllHandlers } from './rpc/server';
 import { settingsHandlers } from './settings/handlers';
 import { sparkHandlers } from './spark/handlers';
 import { storageHandlers } from './storage/handlers';
+import { sweepHandlers } from './sweep/handlers';
 import { systemHandlers } from './system/handlers';
 
 export function createHandlers(ctx: EngineContext): AllHandlers {
@@ -24,5 +25,6 @@ export function createHandlers(ctx: EngineContext): AllHandlers {
     ...sparkHandlers(ctx),
     ...storageHandlers(ctx),
     ...exportHandlers(ctx),
+    ...sweepHandlers(ctx),
   };
 }

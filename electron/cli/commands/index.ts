@@ -12,6 +12,7 @@ import { registerPublish } from './publish';
 import { registerRuns } from './runs';
 import { registerServe } from './serve';
 import { registerSpark } from './spark';
+import { registerSweep } from './sweep';
 
 /** Every `sparkpolar` sub-command, in help order. */
 export const commands: Array<(program: Command) => void> = [
@@ -28,4 +29,5 @@ export const commands: Array<(program: Command) => void> = [
   registerRuns,
   registerSpark,
   registerPruneClusters,
+  registerSweep,
 ];

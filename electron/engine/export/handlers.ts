@@ -5,6 +5,7 @@ import type { DatasetVersionInfo } from '../../../shared/types';
 import { Catalog } from '../datasets/catalog';
 import type { EngineContext } from '../engine';
 import type { DomainHandlers } from '../rpc/handlers';
+import { SweepStore } from '../sweep/store';
 import { writeAtomically } from './atomic';
 import { exportDataset } from './dataset-export';
 import { buildReportHtml } from './report';
@@ -29,7 +30,8 @@ export function exportHandlers(ctx: EngineContext): DomainHandlers<typeof export
         if (!(err instanceof StudioError && err.code === 'DATASET_NOT_FOUND')) throw err;
       }
       job.progress({ phase: 'render', message: 'Drawing charts', done: 0, total: shown.results.length, unit: 'analyses' });
-      const html = buildReportHtml({ run: shown, dataset, lang: request.lang, dark: request.dark });
+      const sweep = await new SweepStore(ctx.db).latest(run.dataset);
+      const html = buildReportHtml({ run: shown, dataset, lang: request.lang, dark: request.dark, sweep });
       job.throwIfCancelled();
       await writeAtomically(request.path, async (temp) => fs.writeFileSync(temp, html));
       const rows = shown.results.reduce((n, r) => n + (r.table?.rows.length ?? 0), 0);

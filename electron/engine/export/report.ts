@@ -6,7 +6,9 @@
  */
 import { ANALYSES } from '../../../shared/analyses';
 import { renderChartSvg } from '../../../shared/charts/ssr';
+import { sweepChartsSvg } from '../../../shared/charts/sweep-ssr';
 import type { AnalysisResult, AnalysisRun, CleaningOptions, ResultTable } from '../../../shared/contract/analysis';
+import type { SweepRecord } from '../../../shared/contract/sweep';
 import { formatByteSize } from '../../../shared/format';
 import type { DatasetVersionInfo } from '../../../shared/types';
 
@@ -19,6 +21,8 @@ export interface ReportInput {
   /** Rows shown per result table (the exports carry them all). */
   maxTableRows?: number;
   generatedAt?: Date;
+  /** The dataset's latest size sweep: adds the "which engine for which size" section. */
+  sweep?: SweepRecord | null;
 }
 
 const WORDS = {
@@ -296,10 +300,106 @@ ${cleaningList(run.cleaning, lang)}
 ${timingRows}
 </tbody></table>
 </section>
+${input.sweep ? sweepSection(input.sweep, lang, dark) : ''}
 ${run.results.map((r, i) => section(r, i, { lang, dark, maxTableRows })).join('\n')}
 <footer>${escapeHtml(w.generated)} ${escapeHtml(generated)}</footer>
 </main>
 </body>
 </html>
 `;
+}
+
+const SWEEP_WORDS = {
+  en: {
+    title: 'Which engine for which size',
+    intro: (n: number, date: string) =>
+      `A size sweep of ${n} points, ${date}: the same analyses at several sizes, load + compute per point.`,
+    engine: 'Engine',
+    size: 'Size',
+    rows: 'Rows',
+    load: 'Load',
+    compute: 'Compute',
+    spread: 'Spread',
+    peak: 'Peak memory',
+    phases: 'Queue · setup · execution',
+    emulated: 'emulated (Databricks emulator, not fitted)',
+    fit: (engine: string, slope: number, perMillion: string, error: string) =>
+      `${engine}: time ∝ rows^${slope.toFixed(2)}, ${perMillion} per million rows${error}.`,
+    crossover: (rows: string) => `Crossover: Spark is faster beyond about ${rows} rows.`,
+    noCrossover: 'No crossover.',
+    limit: (perRow: string, share: number, memory: string, rows: string) =>
+      `Polars holds about ${perRow} per row; with ${share} % of this machine's ${memory} it fits about ${rows} rows. Beyond this, use Spark.`,
+  },
+  fr: {
+    title: 'Quel moteur pour quelle taille',
+    intro: (n: number, date: string) =>
+      `Un balayage de ${n} points, ${date} : les mêmes analyses à plusieurs tailles, chargement + calcul par point.`,
+    engine: 'Moteur',
+    size: 'Taille',
+    rows: 'Lignes',
+    load: 'Chargement',
+    compute: 'Calcul',
+    spread: 'Dispersion',
+    peak: 'Mémoire maximale',
+    phases: 'File · démarrage · exécution',
+    emulated: 'émulé (émulateur Databricks, non ajusté)',
+    fit: (engine: string, slope: number, perMillion: string, error: string) =>
+      `${engine} : temps ∝ lignes^${slope.toFixed(2)}, ${perMillion} par million de lignes${error}.`,
+    crossover: (rows: string) => `Croisement : Spark est plus rapide au-delà d’environ ${rows} lignes.`,
+    noCrossover: 'Pas de croisement.',
+    limit: (perRow: string, share: number, memory: string, rows: string) =>
+      `Polars occupe environ ${perRow} par ligne ; avec ${share} % des ${memory} de cette machine, il tient environ ${rows} lignes. Au-delà, utilisez Spark.`,
+  },
+} as const;
+
+/** The size sweep: its answer in words, its two charts and its points. */
+function sweepSection(sweep: SweepRecord, lang: 'en' | 'fr', dark: boolean): string {
+  const w = SWEEP_WORDS[lang];
+  const n = (v: number) => escapeHtml(formatNumber(Math.round(v), lang));
+  const ms = (v: number | null) => (v === null ? '—' : escapeHtml(formatMs(v, lang)));
+  const charts = sweepChartsSvg(sweep, { lang, dark });
+  const answer: string[] = [];
+  for (const [engine, fit] of [
+    ['Polars', sweep.fit.polars],
+    ['Spark', sweep.fit.spark],
+  ] as const)
+    if (fit)
+      answer.push(
+        w.fit(
+          engine,
+          fit.slope,
+          formatMs(fit.msPerMillionRows, lang),
+          fit.stderrLog10 === null ? '' : ` (±${Math.round((10 ** fit.stderrLog10 - 1) * 100)} %)`,
+        ),
+      );
+  answer.push(
+    `${sweep.crossoverRows === null ? w.noCrossover : w.crossover(formatNumber(sweep.crossoverRows, lang))} ${sweep.crossoverNote}`,
+  );
+  if (sweep.memory && sweep.polarsMemoryLimitRows !== null)
+    answer.push(
+      w.limit(
+        formatBytes(sweep.memory.bytesPerRow, lang),
+        Math.round(sweep.memoryShare * 100),
+        formatBytes(sweep.machine.memoryBytes, lang),
+        formatNumber(sweep.polarsMemoryLimitRows, lang),
+      ),
+    );
+  if (sweep.sparkNote) answer.push(sweep.sparkNote);
+  const rows = sweep.points
+    .map(
+      (p) =>
+        `<tr><td>${p.engine === 'polars' ? 'Polars' : 'Spark'}${p.emulated ? ` <em>${escapeHtml(w.emulated)}</em>` : ''}</td><td>${escapeHtml(p.size)}</td><td class="num">${n(p.rows)}</td><td class="num">${ms(p.loadMs)}</td><td class="num">${ms(p.computeMs)}</td><td class="num">${ms(Math.min(...p.samplesMs))} – ${ms(Math.max(...p.samplesMs))}</td><td class="num">${p.peakRssBytes === undefined ? '—' : escapeHtml(formatBytes(p.peakRssBytes, lang))}</td><td class="num">${p.phases ? `${ms(p.phases.queueMs)} · ${ms(p.phases.setupMs)} · ${ms(p.phases.executionMs)}` : '—'}</td></tr>`,
+    )
+    .join('\n');
+  return `<section class="sweep" id="sweep">
+<h2>${escapeHtml(w.title)}</h2>
+<p>${escapeHtml(w.intro(sweep.points.length, sweep.startedAt))}</p>
+<ul>${answer.map((a) => `<li>${escapeHtml(a)}</li>`).join('')}</ul>
+${charts.time ? `<figure class="chart">${charts.time}</figure>` : ''}
+${charts.memory ? `<figure class="chart">${charts.memory}</figure>` : ''}
+<table><thead><tr><th>${escapeHtml(w.engine)}</th><th>${escapeHtml(w.size)}</th><th class="num">${escapeHtml(w.rows)}</th><th class="num">${escapeHtml(w.load)}</th><th class="num">${escapeHtml(w.compute)}</th><th class="num">${escapeHtml(w.spread)}</th><th class="num">${escapeHtml(w.peak)}</th><th class="num">${escapeHtml(w.phases)}</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</section>`;
 }

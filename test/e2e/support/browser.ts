@@ -33,10 +33,12 @@ export interface BrowserMode {
   close(): Promise<void>;
 }
 
-export async function startBrowserMode(options: { locale?: string; colorScheme?: 'light' | 'dark' } = {}): Promise<BrowserMode> {
+export async function startBrowserMode(
+  options: { locale?: string; colorScheme?: 'light' | 'dark'; env?: NodeJS.ProcessEnv } = {},
+): Promise<BrowserMode> {
   if (!fs.existsSync(path.join(rendererDir, 'index.html'))) throw new Error('out/renderer is missing: run `npm run build` first.');
   fs.mkdirSync(resultsDir, { recursive: true });
-  const t = await startTestEngine();
+  const t = await startTestEngine(options.env ? { env: options.env } : {});
   const server = await startBrowserServer({ engine: t.engine, rendererDir, uploadDir: path.join(t.home, 'uploads') });
   const browser = await chromium.launch({
     executablePath: chromiumPath(),

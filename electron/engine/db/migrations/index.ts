@@ -9,6 +9,7 @@ import { m0150_browseSchema } from './0150-browse-schema';
 import { m0200_analysisRuns } from './0200-analysis-runs';
 import { m0300_publishQueue } from './0300-publish-queue';
 import { m0400_sparkRuns } from './0400-spark-runs';
+import { m0450_sweeps } from './0450-sweeps';
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const migrations: Migration[] = [
   m0200_analysisRuns,
   m0300_publishQueue,
   m0400_sparkRuns,
+  m0450_sweeps,
 ];

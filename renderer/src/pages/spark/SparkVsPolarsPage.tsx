@@ -9,6 +9,7 @@ import { useTranslation } from 'react-i18next';
 import { ANALYSES } from '../../../../shared/analyses';
 import type { SparkConnectionTest, SparkRunRecord } from '../../../../shared/contract/spark';
 import { chartSummary } from '../../../../shared/charts';
+import { isEmulatorHost } from '../../../../shared/contract/sweep';
 import { EChart } from '../../charts/EChart';
 import { chartPngBlob } from '../../charts/exportChart';
 import { DatasetPicker } from '../../components/DatasetPicker';
@@ -21,6 +22,7 @@ import { useCall, useClient, useJob } from '../../hooks/studio';
 import { useApp } from '../../state/app';
 import { registerSparkStrings, SPARK_NS } from './i18n';
 import './spark.css';
+import { SweepPanel } from './sweep/SweepPanel';
 import {
   benchChartOption,
   parseBenchmark,
@@ -234,6 +236,11 @@ export default function SparkVsPolarsPage() {
               ))}
             </select>
           </div>
+          {run && run.compute !== 'local' && isEmulatorHost(run.host) ? (
+            <p className="badge" data-testid="spark-emulated">
+              {t('sweep.emulatedRun', { host: run.host })}
+            </p>
+          ) : null}
           {run?.verdict ? (
             <p className={run.verdict.mismatched ? 'spark-verdict bad' : 'spark-verdict good'} data-testid="spark-verdict">
               {run.verdict.mismatched
@@ -361,6 +368,8 @@ export default function SparkVsPolarsPage() {
           />
         </>
       ) : null}
+
+      <SweepPanel dataset={dataset} sparkAvailable={configured || localAvailable} />
 
       <section className="card" aria-label={t('polarsHistory')}>
         <h2>{t('polarsHistory')}</h2>

@@ -3,6 +3,7 @@
  * i18next when the page module loads so the app's shared dictionaries stay untouched.
  */
 import i18next from 'i18next';
+import { sweepEn, sweepFr } from './sweep/i18n';
 
 export const SPARK_NS = 'spark';
 
@@ -121,6 +122,7 @@ export const sparkEn = {
   yes: 'yes',
   no: 'no',
   ms: 'ms',
+  sweep: sweepEn,
 };
 
 export type SparkStrings = typeof sparkEn;
@@ -240,6 +242,7 @@ export const sparkFr: SparkStrings = {
   yes: 'oui',
   no: 'non',
   ms: 'ms',
+  sweep: sweepFr,
 };
 
 export function registerSparkStrings(i18n: typeof i18next = i18next): void {
