@@ -40,8 +40,6 @@ export interface ImportDeps {
   files?: FileAccess;
 }
 
-/** PostgreSQL's limit on the columns of a table. */
-export const MAX_COLUMNS = 1600;
 const MAX_LOAD_ATTEMPTS = 3;
 
 /** The dataset name a file gets by default: its name without the extension. */
@@ -119,16 +117,6 @@ export async function importCsv(deps: ImportDeps, request: ImportRequest, job: J
     const started = performance.now();
     job.progress({ phase: 'inspect', message: 'Reading the start of the file' });
     const profile = await profileFile(file);
-    if (profile.header.length > MAX_COLUMNS) {
-      throw new StudioError(
-        'CSV_TOO_WIDE',
-        `The file has ${profile.header.length.toLocaleString('en-US')} columns; a PostgreSQL table holds at most ${MAX_COLUMNS.toLocaleString('en-US')}.`,
-        {
-          columns: profile.header.length,
-          max: MAX_COLUMNS,
-        },
-      );
-    }
     const identifiers = safeIdentifiers(profile.header);
     const forced = forcedColumns(request, identifiers);
     const plan: LoadPlan = {
