@@ -18,7 +18,7 @@ export function exportHandlers(ctx: EngineContext): DomainHandlers<typeof export
     'export/dataset': (request, job) => exportDataset(ctx.db, { ...request, path: fileAccessFor(ctx).forWriting(request.path) }, job),
     'export/results': async (request, job) => {
       const target = fileAccessFor(ctx).forWriting(request.path);
-      return exportResults(await runFor(ctx, request), request.format, target, job, request.analyses);
+      return exportResults(await runFor(ctx, request), request.format, target, job, request.analyses, { raw: request.raw });
     },
     'export/report': async (request, job) => {
       const started = performance.now();
