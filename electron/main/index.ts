@@ -26,8 +26,7 @@ import {
 } from 'electron';
 import type { HostEvent, MenuAction } from '../../shared/host';
 import { createFileLogger } from '../engine/logging/file-logger';
-import { engineArgs, isSecretRequest } from '../engine/utility/protocol';
-import { FILE_CAPABILITY_ENV, signFileCapability } from '../engine/files/access';
+import { engineArgs, FILE_CAPABILITY_ENV, isSecretRequest, signFileCapability } from '../engine/utility/protocol';
 import { appProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol';
 import { EngineSupervisor, type WindowLink } from './engine-supervisor';
 import { IPC, registerIpcHandlers, RENDERER_CHANNELS, SAVE_KINDS } from './ipc';
