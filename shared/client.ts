@@ -16,8 +16,12 @@ export interface StudioBridge {
 /** Host-only capabilities that are not engine requests (file dialogs, dropped-file paths). */
 export interface StudioHost {
   kind: 'electron' | 'browser' | 'cli' | 'test';
-  /** Electron: the absolute path of a dropped File; browser mode: null (the file is streamed). */
-  pathForFile?(file: File): string | null;
+  /**
+   * Electron: what the engine may read for a dropped File (a capability main signs, never a raw
+   * path); browser mode: null (the file is streamed).
+   */
+  pathForFile?(file: File): string | null | Promise<string | null>;
+  /** Electron: the capability of the CSV picked in the Open dialog; null when cancelled. */
   openCsvDialog?(): Promise<string | null>;
   onHostEvent?(listener: (event: HostEvent) => void): () => void;
 }

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   CSV_TOO_WIDE: 'PostgreSQL tables hold at most 1,600 columns: split the file, or keep only the columns you need.',
   DISK_FULL: 'Free some disk space in the data folder, or choose another data folder.',
   FILE_NOT_FOUND: 'Check the path of the file.',
+  FILE_NOT_ALLOWED: 'Choose the file in the app (Open, Save or drop it on the window): the engine touches only files you chose.',
   DATASET_NOT_FOUND: 'List the datasets (Datasets page or `sparkpolar datasets`) and use one of those names.',
   ANALYSIS_NOT_FOUND: 'Pick an analysis from the catalog.',
   ANALYSIS_NOT_APPLICABLE: 'This analysis needs columns the dataset does not have.',

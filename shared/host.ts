@@ -8,6 +8,7 @@
 /** Renderer → main `invoke` channels: the host-only actions, each checked for its sender in main. */
 export const HOST_CHANNELS = {
   openCsvDialog: 'dialog:open-csv',
+  grantDroppedFile: 'file:grant-dropped',
   saveDialog: 'dialog:save',
   printReportToPdf: 'report:print-pdf',
   showItemInFolder: 'shell:show-item-in-folder',
@@ -43,7 +44,9 @@ export interface SaveRequest {
 
 /** Arguments and result of each invoke channel; main's handlers and the preload are typed by it. */
 export interface HostInvokes {
+  /** Results that name a file the engine will read or write are capabilities (electron/engine/files/access.ts), never raw paths. */
   [HOST_CHANNELS.openCsvDialog]: { args: []; result: string | null };
+  [HOST_CHANNELS.grantDroppedFile]: { args: [file: string]; result: string | null };
   [HOST_CHANNELS.saveDialog]: { args: [request: SaveRequest]; result: string | null };
   [HOST_CHANNELS.printReportToPdf]: { args: [htmlPath: string]; result: string | null };
   [HOST_CHANNELS.showItemInFolder]: { args: [file: string]; result: boolean };
@@ -76,4 +79,7 @@ export type MenuAction = (typeof MENU_ACTIONS)[number];
 
 /** Main → renderer notifications on `RENDERER_CHANNELS.hostEvent` (browser mode sends the same shapes). */
 export type HostEvent =
-  { type: 'engine/restarted'; reason: string } | { type: 'menu'; action: MenuAction } | { type: 'open-file'; path: string };
+  | { type: 'engine/restarted'; reason: string }
+  | { type: 'menu'; action: MenuAction }
+  /** `path`: the capability of a file the OS opened (electron/engine/files/access.ts). */
+  | { type: 'open-file'; path: string };

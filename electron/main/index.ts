@@ -3,6 +3,7 @@
  * opened from the OS, recent files), secrets (safeStorage) and the engine supervisor. Every piece
  * of logic lives in a module that takes Electron's objects as arguments; this file wires them.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -25,7 +26,7 @@ import {
 } from 'electron';
 import type { HostEvent, MenuAction } from '../../shared/host';
 import { createFileLogger } from '../engine/logging/file-logger';
-import { engineArgs, isSecretRequest } from '../engine/utility/protocol';
+import { engineArgs, FILE_CAPABILITY_ENV, isSecretRequest, signFileCapability } from '../engine/utility/protocol';
 import { appProtocolHandler, APP_SCHEME_PRIVILEGES } from './app-protocol';
 import { EngineSupervisor, type WindowLink } from './engine-supervisor';
 import { IPC, registerIpcHandlers, RENDERER_CHANNELS, SAVE_KINDS } from './ipc';
@@ -52,6 +53,11 @@ if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
 const paths = userPaths(app.getPath('userData'), process.env);
 const log = createFileLogger({ dir: paths.logs, name: 'main', echo: devServer ? (line) => process.stderr.write(line + '\n') : undefined });
 const openQueue = new OpenFileQueue();
+// The renderer never names a raw path to the engine: main signs what the user chose with this launch's key.
+const fileKey = randomBytes(32);
+const readCapability = (file: string) => signFileCapability(fileKey, file, 'read');
+/** Dropped files main signs a capability for: text tables only, so a drop cannot hand the engine a key file. */
+const DROPPABLE = /\.(csv|tsv|txt|psv)$/i;
 
 if (!app.requestSingleInstanceLock()) {
   // Another instance runs: it receives our argv through 'second-instance' and imports the files.
@@ -90,7 +96,7 @@ function start(): void {
     app.addRecentDocument(file);
     refreshMenu();
     log.info('file opened from the OS or a menu', { file });
-    sendHostEvent({ type: 'open-file', path: file });
+    sendHostEvent({ type: 'open-file', path: readCapability(file) });
     mainWindow?.focus();
   };
 
@@ -112,6 +118,10 @@ function start(): void {
     }
     return file;
   };
+  const openCsvCapability = async () => {
+    const file = await showOpenCsvDialog();
+    return file ? readCapability(file) : null;
+  };
 
   const showSaveDialog = async (request: {
     kind: keyof typeof SAVE_KINDS;
@@ -126,6 +136,10 @@ function start(): void {
     };
     const result = mainWindow ? await dialog.showSaveDialog(mainWindow, options) : await dialog.showSaveDialog(options);
     return result.canceled || !result.filePath ? null : result.filePath;
+  };
+  const saveCapability = async (request: Parameters<typeof showSaveDialog>[0]) => {
+    const file = await showSaveDialog(request);
+    return file ? signFileCapability(fileKey, file, 'write') : null;
   };
 
   const showAbout = () => {
@@ -246,7 +260,7 @@ function start(): void {
         utilityProcess.fork(built.engine, engineArgs({ home: paths.home, logsDir: paths.logs }), {
           serviceName: 'SparkPolar Engine',
           stdio: 'pipe',
-          env: process.env,
+          env: { ...process.env, [FILE_CAPABILITY_ENV]: fileKey.toString('hex') },
         }),
       createChannel: () => new MessageChannelMain(),
       log,
@@ -262,8 +276,10 @@ function start(): void {
     registerIpcHandlers(ipcMain, {
       isAppUrl: appUrl,
       log,
-      showOpenCsvDialog,
-      showSaveDialog,
+      showOpenCsvDialog: openCsvCapability,
+      showSaveDialog: saveCapability,
+      grantDroppedFile: (file) =>
+        DROPPABLE.test(file) && fs.statSync(file, { throwIfNoEntry: false })?.isFile() ? readCapability(file) : null,
       printReportToPdf: async (htmlPath) => {
         const pdfPath = await showSaveDialog({ kind: 'pdf', defaultName: `${path.basename(htmlPath).replace(/\.html?$/i, '')}.pdf` });
         if (!pdfPath) return null;

@@ -60,8 +60,12 @@ const absolutePath = z
 export interface IpcDeps {
   isAppUrl(url: string): boolean;
   log: Logger;
+  /** The file capability (see engine/files/access.ts) of the CSV the user picked; null if cancelled. */
   showOpenCsvDialog(): Promise<string | null>;
+  /** The write capability of the path the user picked; null if cancelled. */
   showSaveDialog(request: SaveRequest): Promise<string | null>;
+  /** A read capability for a file dropped on the window (a CSV/TSV/TXT file that exists), else null. */
+  grantDroppedFile(file: string): string | null;
   /** Renders an HTML report (a file the engine wrote) to a PDF at a path the user picks; null if cancelled. */
   printReportToPdf(htmlPath: string): Promise<string | null>;
   showItemInFolder(file: string): void;
@@ -77,6 +81,7 @@ export function registerIpcHandlers(ipcMain: IpcMainLike, deps: IpcDeps): () => 
   const handlers: HostHandlers = {
     [HOST_CHANNELS.openCsvDialog]: () => deps.showOpenCsvDialog(),
     [HOST_CHANNELS.saveDialog]: (request) => deps.showSaveDialog(saveRequest.parse(request)),
+    [HOST_CHANNELS.grantDroppedFile]: (file) => deps.grantDroppedFile(absolutePath.parse(file)),
     [HOST_CHANNELS.printReportToPdf]: (htmlPath) => {
       const file = absolutePath.refine((p) => /\.html?$/i.test(p), 'an .html file').parse(htmlPath);
       if (!deps.fileExists(file)) throw new Error('The report file does not exist.');

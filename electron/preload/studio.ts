@@ -31,7 +31,8 @@ export interface PortLike {
 /** The host half of the desktop `window.studio` (a superset of StudioHost; see renderer/src/host/types.ts). */
 export interface ElectronHost {
   kind: 'electron';
-  pathForFile(file: unknown): string | null;
+  /** A read capability for a dropped file (main checks it and signs it); null when it is not a local CSV. */
+  pathForFile(file: unknown): Promise<string | null>;
   openCsvDialog(): Promise<string | null>;
   saveDialog(request: SaveRequest): Promise<string | null>;
   printReportToPdf(htmlPath: string): Promise<string | null>;
@@ -177,12 +178,14 @@ export function createElectronStudio(deps: PreloadDeps): ElectronStudio {
     },
     host: {
       kind: 'electron',
-      pathForFile(file) {
+      async pathForFile(file) {
+        let path: string;
         try {
-          return deps.getPathForFile(file) || null;
+          path = deps.getPathForFile(file);
         } catch {
           return null;
         }
+        return path ? invoke(HOST_CHANNELS.grantDroppedFile, path).catch(() => null) : null;
       },
       openCsvDialog: () => invoke(HOST_CHANNELS.openCsvDialog),
       saveDialog: (request) => invoke(HOST_CHANNELS.saveDialog, request),

@@ -9,11 +9,17 @@ export function websocketChannel(socket: WebSocket): Channel {
     },
     onMessage(listener) {
       const handler = (data: unknown) => {
+        let message: unknown;
         try {
-          listener(JSON.parse(String(data)) as WireMessage);
+          message = JSON.parse(String(data));
         } catch {
-          socket.close(1003, 'invalid message');
+          message = null;
         }
+        if (!message || typeof message !== 'object' || typeof (message as { kind?: unknown }).kind !== 'string') {
+          socket.close(1003, 'invalid message');
+          return;
+        }
+        listener(message as WireMessage);
       };
       socket.on('message', handler);
       return () => socket.off('message', handler);

@@ -48,5 +48,13 @@ export function serveDownload(
     // An exported HTML report must not run as a page of this origin.
     'content-security-policy': "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox",
   });
-  fs.createReadStream(file).pipe(res);
+  sendFile(file, res);
+}
+
+/** Pipes a file to a response; a read error ends the response, never the process. */
+export function sendFile(file: string, res: http.ServerResponse): void {
+  const stream = fs.createReadStream(file);
+  stream.on('error', () => res.destroy());
+  res.on('close', () => stream.destroy());
+  stream.pipe(res);
 }

@@ -3,17 +3,17 @@
  * random per-launch token. The printed URL carries the token; the first page load turns it into
  * an HttpOnly same-site cookie, which then authorises assets, uploads and the WebSocket.
  */
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { WebSocketServer } from 'ws';
 import { rendererCsp } from '../../shared/csp';
 import { mediaType } from '../../shared/mime';
 import type { Engine } from '../engine/engine';
 import { websocketChannel } from './channel';
-import { exportsDirFor, serveDownload } from './downloads';
+import { exportsDirFor, sendFile, serveDownload } from './downloads';
+import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sweepUploads } from './uploads';
 
 const COOKIE = 'sparkpolar_token';
 
@@ -26,7 +26,14 @@ export interface BrowserServerOptions {
   uploadDir: string;
   /** Fixed token for tests; random otherwise. */
   token?: string;
+  /** Largest upload accepted (default DEFAULT_MAX_UPLOAD_BYTES). */
+  maxUploadBytes?: number;
+  /** Free bytes on a disk (tests inject it; statfs otherwise). */
+  freeBytes?(dir: string): number | null;
 }
+
+/** Largest WebSocket message: far above any request the window sends (a whole run's results included). */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 export interface BrowserServer {
   url: string;
@@ -46,13 +53,43 @@ function sameToken(given: string | null | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** decodeURIComponent that answers null instead of throwing on a malformed escape such as `%`. */
+export function safeDecode(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}
+
 function cookieToken(req: http.IncomingMessage): string | null {
   const header = req.headers.cookie ?? '';
   for (const part of header.split(';')) {
     const [k, v] = part.trim().split('=');
-    if (k === COOKIE && v) return decodeURIComponent(v);
+    if (k === COOKIE && v) return safeDecode(v);
   }
   return null;
+}
+
+/**
+ * The request's URL, parsed against a fixed base: the Host header is checked on its own and
+ * never parsed (a Host the URL parser rejects must not reach it). Null when unparsable.
+ */
+function requestUrl(req: http.IncomingMessage): URL | null {
+  try {
+    return new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return null;
+  }
+}
+
+function plain(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { ...headers, 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+  res.end(text.endsWith('\n') ? text : text + '\n');
 }
 
 export async function startBrowserServer(options: BrowserServerOptions): Promise<BrowserServer> {
@@ -63,12 +100,34 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
 
   const authorised = (req: http.IncomingMessage, url: URL) =>
     allowedHosts().has(req.headers.host ?? '') && (sameToken(url.searchParams.get('token'), token) || sameToken(cookieToken(req), token));
+  const log = options.engine.ctx.log;
+  const uploads = path.resolve(options.uploadDir);
+  const uploadLimits = { maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, freeBytes: options.freeBytes };
+  const swept = sweepUploads(uploads);
+  if (swept) log.info('browser mode: removed uploads that were never imported', { count: swept });
 
+  // Every request is answered, malformed ones with 400: nothing a local process sends may stop the server.
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    try {
+      handleRequest(req, res);
+    } catch (err) {
+      log.warn('browser mode: request failed', { method: req.method, error: err instanceof Error ? err.message : String(err) });
+      plain(res, 400, 'Bad request.');
+    }
+  });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  const handleRequest = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    const url = requestUrl(req);
+    if (!url) {
+      plain(res, 400, 'Bad request: the URL cannot be parsed.');
+      return;
+    }
     if (!authorised(req, url)) {
-      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('Forbidden: open the URL that `sparkpolar serve` printed (it carries the access token).\n');
+      plain(res, 403, 'Forbidden: open the URL that `sparkpolar serve` printed (it carries the access token).');
       return;
     }
     const headers: Record<string, string> = {
@@ -79,19 +138,26 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (url.searchParams.has('token')) headers['set-cookie'] = `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
 
     if (req.method === 'POST' && url.pathname === '/upload') {
-      void receiveUpload(req, res, options.uploadDir, headers);
+      void receiveUpload(req, res, uploads, headers, uploadLimits).catch((err: unknown) => {
+        log.warn('browser mode: upload failed', { error: err instanceof Error ? err.message : String(err) });
+        plain(res, 500, 'Upload failed.', headers);
+      });
       return;
     }
     if (req.method === 'GET' && url.pathname === '/download') {
-      serveDownload(res, url.searchParams.get('path'), exportsDirFor(options.uploadDir), headers);
+      serveDownload(res, url.searchParams.get('path'), exportsDirFor(uploads), headers);
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, headers).end();
       return;
     }
-    const relative = url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname).replace(/^\/+/, '');
-    const file = path.resolve(rendererDir, relative);
+    const decoded = url.pathname === '/' ? 'index.html' : safeDecode(url.pathname);
+    if (decoded === null || decoded.includes('\0')) {
+      plain(res, 400, 'Bad request: malformed percent-encoding.', headers);
+      return;
+    }
+    const file = path.resolve(rendererDir, decoded.replace(/^\/+/, ''));
     if (!file.startsWith(rendererDir + path.sep) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
       if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
         res.writeHead(503, { ...headers, 'content-type': 'text/plain; charset=utf-8' });
@@ -106,23 +172,30 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     if (ext === '.html') headers['content-security-policy'] = contentSecurityPolicy(port);
     res.writeHead(200, headers);
     if (req.method === 'HEAD') res.end();
-    else fs.createReadStream(file).pipe(res);
-  });
+    else sendFile(file, res);
+  };
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
-    const origin = req.headers.origin;
-    const originOk = !origin || allowedHosts().has(origin.replace(/^http:\/\//, ''));
-    if (url.pathname !== '/rpc' || !authorised(req, url) || !originOk) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+    socket.on('error', () => socket.destroy());
+    try {
+      const url = requestUrl(req);
+      const origin = req.headers.origin;
+      const originOk = !origin || allowedHosts().has(origin.replace(/^http:\/\//, ''));
+      if (!url || url.pathname !== '/rpc' || !authorised(req, url) || !originOk) {
+        socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        // Frames that break the protocol (bad opcode, too large, bad UTF-8) close this socket only.
+        ws.on('error', (err) => log.warn('browser mode: WebSocket closed on a protocol error', { error: err.message }));
+        const detach = options.engine.attach(websocketChannel(ws));
+        ws.on('close', detach);
+      });
+    } catch (err) {
+      log.warn('browser mode: upgrade failed', { error: err instanceof Error ? err.message : String(err) });
       socket.destroy();
-      return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const detach = options.engine.attach(websocketChannel(ws));
-      ws.on('close', detach);
-    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -141,25 +214,4 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Streams a dropped file to disk (never buffered whole) and answers with its path. */
-async function receiveUpload(req: http.IncomingMessage, res: http.ServerResponse, dir: string, headers: Record<string, string>) {
-  const rawName = String(req.headers['x-file-name'] ?? 'upload.csv');
-  const name =
-    path
-      .basename(decodeURIComponent(rawName))
-      .replace(/[^\w.\- ]+/g, '_')
-      .slice(0, 120) || 'upload.csv';
-  fs.mkdirSync(dir, { recursive: true });
-  const target = path.join(dir, `${randomUUID()}-${name}`);
-  try {
-    await pipeline(req, fs.createWriteStream(target));
-    res.writeHead(200, { ...headers, 'content-type': 'application/json' });
-    res.end(JSON.stringify({ path: target, name }));
-  } catch (err) {
-    fs.rmSync(target, { force: true });
-    if (!res.headersSent) res.writeHead(500, { ...headers, 'content-type': 'application/json' });
-    res.end(JSON.stringify({ error: String(err) }));
-  }
 }

@@ -10,14 +10,14 @@ export type ResultExportFormat = (typeof RESULT_EXPORT_FORMATS)[number];
 
 export interface ExportResult {
   format: DatasetExportFormat | ResultExportFormat | 'html';
-  /** The file written, or the folder for per-analysis CSV/JSON/Parquet files. */
+  /** The file written (absolute), or the folder for per-analysis CSV/JSON/Parquet files. */
   path: string;
   /** Every file written (one for a single-file export). */
   files: string[];
   rows: number;
   bytes: number;
   seconds: number;
-  /** Text cells that started with = + - @ tab or CR and were prefixed with ' (CSV, XLSX). */
+  /** Text cells that started with = + - @ tab or CR and were prefixed with ' (CSV without `raw` only). */
   neutralised: number;
 }
 
@@ -59,10 +59,20 @@ export const exportMethods = {
       columns: z.array(z.string()).max(2000).optional(),
       /** CSV only: start with a UTF-8 byte order mark so spreadsheet programs read accents right. */
       bom: z.boolean().default(true),
+      /** CSV only: write text as it is, without the ' that keeps spreadsheets from running formulas (for tools that are not spreadsheets). */
+      raw: z.boolean().default(false),
     }),
   ),
   /** Analysis results: one CSV/JSON/Parquet file per analysis in a folder, or one XLSX with a sheet each. */
-  'export/results': job<ExportResult>()(z.object({ ...runSource, format: z.enum(RESULT_EXPORT_FORMATS), path: z.string().min(1) })),
+  'export/results': job<ExportResult>()(
+    z.object({
+      ...runSource,
+      format: z.enum(RESULT_EXPORT_FORMATS),
+      path: z.string().min(1),
+      /** CSV only: text as it is, not neutralised (see export/dataset). */
+      raw: z.boolean().default(false),
+    }),
+  ),
   /** A self-contained, print-ready HTML report of a run: dataset facts, cleaning, timings, tables and SVG charts. */
   'export/report': job<ExportResult>()(
     z.object({ ...runSource, path: z.string().min(1), lang: z.enum(['en', 'fr']).default('en'), dark: z.boolean().default(false) }),

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBrowserServer } from '../../electron/serve/server';
 import { REAL_4401 } from '../support/real-data';
 import { dropFile, rendererDir, repoRoot, screenshot, startBrowserMode, type BrowserMode } from './support/browser';
+import { neutraliseText } from '../../shared/csv';
 
 const CRASH_FILE = REAL_4401;
 const DATASET = path.basename(CRASH_FILE, '.csv');
@@ -171,12 +172,13 @@ describe('browser mode end to end', () => {
       .toBe(header.length);
     await page.getByTestId('grid').evaluate((el) => el.scrollTo(0, 0));
 
-    // Copy a whole row: tab-separated, in column order, as the grid shows it.
+    // Copy a whole row: one CSV record, in column order, as the grid shows it (quoted and
+    // neutralised like the CSV export).
     await page.locator('[role="grid"] [role="row"][aria-rowindex="2"] [role="rowheader"]').click();
     await page.getByRole('button', { name: 'Copy row' }).click();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     const cells = await page.locator('[role="grid"] [role="row"][aria-rowindex="2"] [role="gridcell"]').allTextContents();
-    expect(copied).toBe(cells.map((c) => (c === 'null' ? '' : c)).join('\t'));
+    expect(parse(copied)).toEqual([cells.map((c) => (c === 'null' ? '' : neutraliseText(c)))]);
 
     // The profile of a column comes from the engine's generic profile analysis over the raw rows.
     await page.getByRole('button', { name: 'Profile of Vehicle Year' }).click();

@@ -10,6 +10,7 @@ import ExcelJS from 'exceljs';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnFilter, DatasetView } from '../../shared/contract/dataset';
+import { csvRecord } from '../../shared/csv';
 import { StudioError } from '../../shared/errors';
 import type { DatasetColumn } from '../../shared/types';
 import { generateCrashCsv } from '../../electron/engine/generate';
@@ -102,7 +103,25 @@ describe('export/dataset', () => {
     expect(result.neutralised).toBe(7);
   });
 
-  it('XLSX read back with exceljs: header, typed cells, neutralised text', async () => {
+  it('raw CSV writes text as it is, for tools that are not spreadsheets', async () => {
+    const file = path.join(out, 'formulas-raw.csv');
+    const result = await t.client.run('export/dataset', { dataset: 'formulas', format: 'csv', path: file, raw: true, bom: false });
+    const exported = parse(fs.readFileSync(file)) as string[][];
+    const source = parse(fs.readFileSync(path.join(t.home, 'formulas.csv'))) as string[][];
+    expect(exported).toEqual(source);
+    expect(result.neutralised).toBe(0);
+    expect(result.rows).toBe(6);
+  });
+
+  it('"Copy row" writes each row exactly as the CSV export does', async () => {
+    const file = path.join(out, 'formulas-copy.csv');
+    await t.client.run('export/dataset', { dataset: 'formulas', format: 'csv', path: file, bom: false });
+    const records = parse(fs.readFileSync(file), { raw: true }) as unknown as Array<{ raw: string }>;
+    const page = await t.client.call('dataset/page', { dataset: 'formulas' });
+    expect(page.rows.map((row) => csvRecord(row))).toEqual(records.slice(1).map((r) => r.raw.replace(/\n$/, '')));
+  });
+
+  it('XLSX read back with exceljs: header, typed cells, text exactly as imported (strings are never formulas)', async () => {
     const file = path.join(out, 'view.xlsx');
     const result = await t.client.run('export/dataset', { ...view(), format: 'xlsx', path: file });
     const rows = await screen(view());
@@ -122,8 +141,16 @@ describe('export/dataset', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(formulas);
     const labels = book.worksheets[0]!.getColumn(1).values.slice(2);
-    expect(labels).toEqual(["'=1+1", "'+cmd", "'-2", "'@SUM(A1)", "'\tTab", 'safe']);
+    expect(labels).toEqual(['=1+1', '+cmd', '-2', '@SUM(A1)', '\tTab', 'safe']);
     expect(book.worksheets[0]!.getColumn(2).values.slice(2)).toEqual([-5, 3, 7, -1, 0, 10]);
+    expect(book.worksheets[0]!.getColumn(3).values.slice(2)).toEqual([
+      'plain',
+      '=HYPERLINK("http://x","y")',
+      'a,b',
+      'line\nbreak',
+      undefined,
+      '-',
+    ]);
     book.worksheets[0]!.eachRow((row) => row.eachCell((c) => expect(c.type).not.toBe(ExcelJS.ValueType.Formula)));
   });
 

@@ -141,8 +141,24 @@ describe('export/results', () => {
     const table = run.results[0]!.table!;
     expect(sheet.rowCount).toBe(table.rows.length + 1);
     expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(table.rows[0]);
-    expect(book.worksheets[3]!.getCell('A2').value).toBe("'=cmd|calc");
+    // XLSX strings are never formulas: the text stays as computed.
+    expect(book.worksheets[3]!.getCell('A2').value).toBe('=cmd|calc');
+    expect(book.worksheets[3]!.getCell('A3').value).toBe('-minus');
+    book.worksheets.forEach((w) => w.eachRow((row) => row.eachCell((c) => expect(c.type).not.toBe(ExcelJS.ValueType.Formula))));
+    expect(res.neutralised).toBe(0);
     expect(res.rows).toBe(run.results.reduce((n, r) => n + (r.table?.rows.length ?? 0), 0));
+  });
+
+  it('raw CSV keeps text as computed', async () => {
+    const folder = path.join(out, 'csv-raw');
+    const res = await t.client.run('export/results', { run, format: 'csv', path: folder, raw: true, analyses: ['desc-state'] });
+    const state = parse(fs.readFileSync(path.join(folder, 'desc-state.csv')), { bom: true, from_line: 2 }) as string[][];
+    expect(state).toEqual([
+      ['=cmd|calc', '3'],
+      ['-minus', '-4'],
+      ['NY', '10'],
+    ]);
+    expect(res.neutralised).toBe(0);
   });
 
   it('refuses ids the run does not have', async () => {
@@ -175,6 +191,9 @@ describe('export/report', () => {
     expect(html).toContain('boom: not enough numeric columns');
     expect((html.match(/<svg[\s>]/g) ?? []).length).toBeGreaterThanOrEqual(3);
     expect(html).toContain(ANALYSES.find((a) => a.id === 'desc-body-type')!.title.en);
+    // The source file by name, never where it lives on this disk.
+    expect(html).toContain('>crash.csv<');
+    expect(html).not.toContain(t.home);
   });
 
   it('speaks French when asked', async () => {

@@ -76,7 +76,7 @@ describe.skipIf(!endpoint)('against a real MinIO (MINIO_ENDPOINT)', () => {
       sha256: sha(bytes),
       contentType: 'application/vnd.apache.parquet',
     });
-    expect(await s.download('multi/big.bin', null)).toEqual({ size: bytes.length, sha256: sha(bytes) });
+    expect(await s.download('multi/big.bin', null, bytes.length)).toEqual({ size: bytes.length, sha256: sha(bytes) });
   });
 
   it('pages listings longer than one page', async () => {

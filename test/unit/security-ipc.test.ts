@@ -15,6 +15,7 @@ function setup() {
     log: memoryLogger(),
     showOpenCsvDialog: async () => (calls.push('open'), '/data/a.csv'),
     showSaveDialog: async (r) => (calls.push(`save:${r.kind}`), `/out/x.${r.kind}`),
+    grantDroppedFile: (f) => (calls.push(`grant:${f}`), `capability-of:${f}`),
     printReportToPdf: async (p) => (calls.push(`pdf:${p}`), '/out/r.pdf'),
     showItemInFolder: (p) => void calls.push(`show:${p}`),
     fileExists: () => true,
@@ -35,6 +36,7 @@ const untrusted: [string, InvokeEventLike][] = [
 const validArgs: Record<string, unknown[]> = {
   [IPC.openCsvDialog]: [],
   [IPC.saveDialog]: [{ kind: 'csv', defaultName: 'x.csv' }],
+  [IPC.grantDroppedFile]: ['/tmp/dropped.csv'],
   [IPC.printReportToPdf]: ['/tmp/report.html'],
   [IPC.showItemInFolder]: ['/tmp/x.csv'],
 };
@@ -59,7 +61,7 @@ describe('IPC sender checks', () => {
   it('serves the app page', async () => {
     const { handlers, calls, invoke } = setup();
     for (const channel of handlers.keys()) await invoke(channel, app, ...(validArgs[channel] ?? []));
-    expect(calls).toEqual(['open', 'save:csv', 'pdf:/tmp/report.html', 'show:/tmp/x.csv']);
+    expect(calls).toEqual(['open', 'save:csv', 'grant:/tmp/dropped.csv', 'pdf:/tmp/report.html', 'show:/tmp/x.csv']);
   });
 
   it('validates arguments from the app page too', async () => {
@@ -68,6 +70,8 @@ describe('IPC sender checks', () => {
     await expect(invoke(IPC.printReportToPdf, app, 'relative/report.html')).rejects.toThrow();
     await expect(invoke(IPC.printReportToPdf, app, '/etc/passwd')).rejects.toThrow();
     await expect(invoke(IPC.showItemInFolder, app, 42)).rejects.toThrow();
+    await expect(invoke(IPC.grantDroppedFile, app, 'relative.csv')).rejects.toThrow();
+    await expect(invoke(IPC.grantDroppedFile, app, { path: '/etc/passwd' })).rejects.toThrow();
     expect(calls).toEqual([]);
   });
 

@@ -8,6 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import type { HostEvent } from '../../shared/client';
+import { FILE_CAPABILITY_ENV, verifyFileCapability } from '../../electron/engine/files/access';
 import { IPC, RENDERER_CHANNELS } from '../../electron/main/ipc';
 import { APP_ENTRY_URL, APP_SCHEME } from '../../electron/main/window';
 import { fakeElectron as fake, FakeWebContents } from '../support/fake-electron';
@@ -102,7 +104,13 @@ describe('Electron main wiring', () => {
   it('imports a CSV given to a second launch in the running window', () => {
     fake.appEvents.fire('second-instance', ['/opt/SparkPolar Studio/sparkpolar-studio', '.', '--some-switch', csv], path.dirname(csv));
     const sent = fake.windows[0]!.webContents.sent.filter((s) => s.channel === RENDERER_CHANNELS.hostEvent).map((s) => s.args[0]);
-    expect(sent).toContainEqual({ type: 'open-file', path: csv });
+    // The window gets a capability for the file, which the engine verifies with the key main forked it with.
+    const key = Buffer.from(String((fake.children[0]!.options as { env: Record<string, string> }).env[FILE_CAPABILITY_ENV]), 'hex');
+    const opened = (sent as HostEvent[]).filter((e): e is Extract<HostEvent, { type: 'open-file' }> => e.type === 'open-file');
+    expect(opened).toHaveLength(1);
+    expect(opened[0]!.path).not.toBe(csv);
+    expect(verifyFileCapability(key, opened[0]!.path, 'read')).toBe(csv);
+    expect(verifyFileCapability(key, opened[0]!.path, 'write')).toBeNull();
   });
 
   it('builds the native menus and writes its log in the user-data folder', () => {

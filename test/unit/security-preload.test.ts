@@ -19,7 +19,7 @@ const electron = vi.hoisted(() => {
         on: (channel: string, listener: (event: { ports: unknown[] }, ...args: unknown[]) => void) => listeners.set(channel, listener),
         invoke: async (...args: unknown[]) => {
           invoked.push(args);
-          return null;
+          return args[0] === 'file:grant-dropped' ? `capability-of:${String(args[1])}` : null;
         },
         send: () => {
           throw new Error('the preload must not use ipcRenderer.send');
@@ -34,7 +34,7 @@ vi.mock('electron', () => electron.module);
 type Studio = {
   call(method: string, params: unknown): Promise<unknown>;
   onEvent(l: (e: unknown) => void): () => void;
-  host: Record<string, unknown> & { kind: string; pathForFile(f: unknown): string | null; openCsvDialog(): Promise<unknown> };
+  host: Record<string, unknown> & { kind: string; pathForFile(f: unknown): Promise<string | null>; openCsvDialog(): Promise<unknown> };
 };
 
 function walk(value: unknown, path: string, seen: Set<unknown>, visit: (path: string, value: unknown) => void): void {
@@ -98,8 +98,10 @@ describe('preload', () => {
     for (const channel of channels) expect(Object.values(IPC)).toContain(channel);
   });
 
-  it('gives the real path of a dropped file through webUtils', () => {
-    expect(studio.host.pathForFile({ name: 'crashes.csv' })).toBe('/real/crashes.csv');
+  it('hands main the real path of a dropped file (webUtils) and gives the page only the capability main signs', async () => {
+    const before = electron.invoked.length;
+    expect(await studio.host.pathForFile({ name: 'crashes.csv' })).toBe('capability-of:/real/crashes.csv');
+    expect(electron.invoked.slice(before)).toEqual([[IPC.grantDroppedFile, '/real/crashes.csv']]);
   });
 
   it('talks to the engine over the port main hands over, and returns errors as plain data with their code', async () => {

@@ -95,8 +95,8 @@ describe('preload studio', () => {
     off();
   });
 
-  it('answers null, not an exception, for something that is not a local file', () => {
+  it('answers null, not an exception, for something that is not a local file', async () => {
     const { studio } = setup();
-    expect(studio.host.pathForFile({})).toBeNull();
+    expect(await studio.host.pathForFile({})).toBeNull();
   });
 });

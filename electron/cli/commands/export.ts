@@ -16,6 +16,7 @@ interface ExportOptions {
   filter: string[];
   columns?: string;
   bom: boolean;
+  raw?: boolean;
   lang: 'en' | 'fr';
 }
 
@@ -90,6 +91,7 @@ export function registerExport(program: Command): void {
     .option('--filter <expr>', 'COL=VALUE, COL~TEXT, "COL in A|B", COL>=N, COL<=N, "COL is null", "COL not null" (repeatable)', collect, [])
     .option('--columns <list>', 'comma-separated columns to write, in order')
     .option('--no-bom', 'CSV without the UTF-8 byte order mark')
+    .option('--raw', "CSV text as it is, without the ' that stops spreadsheets running formulas (for tools that are not spreadsheets)")
     .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'fr']).default('en'))
     .action(async (dataset: string, options: ExportOptions, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
@@ -104,7 +106,12 @@ export function registerExport(program: Command): void {
             else if ((RESULT_EXPORT_FORMATS as readonly string[]).includes(options.format)) {
               result = await client.run(
                 'export/results',
-                { runId: options.run, format: options.format as (typeof RESULT_EXPORT_FORMATS)[number], path: out },
+                {
+                  runId: options.run,
+                  format: options.format as (typeof RESULT_EXPORT_FORMATS)[number],
+                  path: out,
+                  raw: Boolean(options.raw),
+                },
                 run,
               );
             } else
@@ -127,6 +134,7 @@ export function registerExport(program: Command): void {
                 filters: options.filter.map((f) => parseFilter(info.columns, f)),
                 columns: options.columns ? options.columns.split(',').map((c) => resolveColumn(info.columns, c)) : undefined,
                 bom: options.bom,
+                raw: Boolean(options.raw),
               },
               run,
             );

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { createLogger } from '../../engine/log';
+import { keepServingOnStrayErrors } from '../../serve/last-resort';
 import { globalOptions, resolveHome } from '../context';
 import { packageRoot } from '../paths';
 
@@ -28,6 +29,7 @@ export function registerServe(program: Command): void {
       ]);
       const databaseUrl = await resolveDatabaseUrl({ home, env: process.env, log, commandLineUrl: global.databaseUrl });
       const engine = new Engine({ home, databaseUrl, host: 'browser', log });
+      keepServingOnStrayErrors(process, log);
       const server = await startBrowserServer({
         engine,
         port: options.port,

@@ -1,13 +1,15 @@
 import type { datasetMethods } from '../../../shared/contract/dataset';
 import type { EngineContext } from '../engine';
 import type { DomainHandlers } from '../rpc/handlers';
+import { fileAccessFor } from '../files/access';
 import { importCsv } from '../ingest/import';
 import { Catalog } from './catalog';
 
 export function datasetHandlers(ctx: EngineContext): DomainHandlers<typeof datasetMethods> {
   const catalog = new Catalog(ctx.db);
   return {
-    'dataset/import': async (request, job) => importCsv({ db: ctx.db, home: ctx.home, log: ctx.log }, request, job),
+    'dataset/import': async (request, job) =>
+      importCsv({ db: ctx.db, home: ctx.home, log: ctx.log, files: fileAccessFor(ctx) }, request, job),
     'dataset/list': async () => catalog.list(),
     'dataset/get': async ({ dataset, version }) => catalog.get(dataset, version),
     'dataset/versions': async ({ dataset }) => catalog.versions(dataset),

@@ -1,10 +1,6 @@
 /** Small CSV and naming helpers shared by the exporters. */
+import { csvField } from '../../../shared/csv';
 import type { DatasetColumn } from '../../../shared/types';
-
-/** RFC 4180 quoting: only fields holding a comma, quote, CR or LF are quoted. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 /** One CSV record with a LF end (PostgreSQL's COPY output uses LF too). */
 export function csvLine(fields: string[]): string {

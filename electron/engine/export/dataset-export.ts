@@ -1,12 +1,12 @@
 /**
  * Export of a dataset or of the exact view the grid shows (same view schema and SQL as
  * `dataset/page`), streamed whatever its size:
- * - CSV: `COPY (…) TO STDOUT` piped through the formula neutraliser into the file;
+ * - CSV: `COPY (…) TO STDOUT` piped through the formula neutraliser (unless `raw`) into the file;
  * - JSON lines: PostgreSQL renders each row with `row_to_json`, COPY streams the lines;
  * - Parquet: COPY to a temporary CSV beside the target, then Polars' streaming engine
  *   (`scanCSV(…, {schema}).sinkParquet`) converts it in bounded memory with the catalog's types;
  * - XLSX: a server-side cursor read in batches into exceljs' streaming WorkbookWriter (a new sheet
- *   every 1,048,575 rows, Excel's limit).
+ *   every 1,048,575 rows, Excel's limit); text cells are typed strings, written as they are.
  * Every file is written under a temporary name and renamed when complete.
  */
 import fs from 'node:fs';
@@ -26,7 +26,7 @@ import { Catalog } from '../datasets/catalog';
 import { pgError, type Database } from '../db/database';
 import { quoteIdent } from '../db/sql';
 import type { JobContext } from '../jobs/manager';
-import { tempPathFor, writeAtomically } from './atomic';
+import { isFileError, tempPathFor, writeAtomically } from './atomic';
 import { csvLine, uniqueNames } from './csv';
 import { CsvNeutraliser, neutraliseText } from './neutralise';
 import { lazyModule } from '../lazy-module';
@@ -143,7 +143,9 @@ async function copyToFile(
   } catch (err) {
     failed = err;
     throwIfCancelled(job.signal, 'Export cancelled.');
-    throw err instanceof StudioError ? err : pgError(err);
+    // A file error (the disk filled up) is the file's, not PostgreSQL's: writeAtomically names it.
+    if (err instanceof StudioError || isFileError(err)) throw err;
+    throw pgError(err);
   } finally {
     job.signal.removeEventListener('abort', onAbort);
     // A connection that was mid-COPY when it failed is not reused.
@@ -152,8 +154,9 @@ async function copyToFile(
 }
 
 async function exportCsv(db: Database, p: Plan, request: DatasetExportRequest, job: JobContext): Promise<Omit<ExportResult, 'seconds'>> {
-  const textColumns = p.columns.map((c) => c.type === 'text');
-  const header = csvLine(uniqueNames(p.columns).map((n) => neutraliseText(n)));
+  // raw: for tools that are not spreadsheets (the neutraliser then only counts records).
+  const textColumns = request.raw ? [] : p.columns.map((c) => c.type === 'text');
+  const header = csvLine(uniqueNames(p.columns).map((n) => (request.raw ? n : neutraliseText(n))));
   const prefix = Buffer.from((request.bom ? '\uFEFF' : '') + header, 'utf8');
   const copySql = p.wholeTable
     ? `COPY ${p.literal.table} (${p.columns.map((c) => quoteIdent(c.identifier)).join(', ')}) TO STDOUT WITH (FORMAT csv)`
@@ -265,22 +268,16 @@ async function exportParquet(
   }
 }
 
-/** A cell as exceljs wants it: numbers, booleans, Dates for dates, neutralised text. */
-function xlsxCell(value: Cell, column: DatasetColumn, counter: { neutralised: number }): ExcelJS.CellValue {
+/** A cell as exceljs wants it: numbers, booleans, Dates for dates, text as written (a typed string, never a formula). */
+function xlsxCell(value: Cell, column: DatasetColumn): ExcelJS.CellValue {
   if (value === null) return null;
   if (column.type === 'date' && typeof value === 'string') return new Date(`${value}T00:00:00Z`);
   if (column.type === 'timestamp' && typeof value === 'string') return new Date(`${value}Z`);
-  if (typeof value === 'string') {
-    const safe = neutraliseText(value);
-    if (safe !== value) counter.neutralised++;
-    return safe;
-  }
   return value;
 }
 
 async function exportXlsx(db: Database, p: Plan, request: DatasetExportRequest, job: JobContext): Promise<Omit<ExportResult, 'seconds'>> {
-  const names = uniqueNames(p.columns).map((n) => neutraliseText(n));
-  const counter = { neutralised: 0 };
+  const names = uniqueNames(p.columns);
   let rows = 0;
   const report = progressReporter(job, p.totalRows, 'export', 'Writing XLSX');
   const bytes = await writeAtomically(request.path, async (temp) => {
@@ -316,7 +313,7 @@ async function exportXlsx(db: Database, p: Plan, request: DatasetExportRequest, 
                 sheet!.commit();
                 newSheet(++sheets);
               }
-              sheet!.addRow(row.map((v, i) => xlsxCell(v, p.columns[i]!, counter))).commit();
+              sheet!.addRow(row.map((v, i) => xlsxCell(v, p.columns[i]!))).commit();
               inSheet++;
             }
             rows += batch.rows.length;
@@ -336,7 +333,7 @@ async function exportXlsx(db: Database, p: Plan, request: DatasetExportRequest, 
     }
     return fs.statSync(temp).size;
   });
-  return { format: 'xlsx', path: request.path, files: [request.path], rows, bytes, neutralised: counter.neutralised };
+  return { format: 'xlsx', path: request.path, files: [request.path], rows, bytes, neutralised: 0 };
 }
 
 function dateStyle(column: DatasetColumn): Partial<ExcelJS.Style> | undefined {

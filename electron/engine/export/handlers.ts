@@ -3,6 +3,7 @@ import type { exportMethods } from '../../../shared/contract/export';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import { Catalog } from '../datasets/catalog';
+import { fileAccessFor } from '../files/access';
 import type { EngineContext } from '../engine';
 import type { DomainHandlers } from '../rpc/handlers';
 import { SweepStore } from '../sweep/store';
@@ -15,11 +16,14 @@ import { loadSample } from './sample';
 
 export function exportHandlers(ctx: EngineContext): DomainHandlers<typeof exportMethods> {
   return {
-    'export/dataset': (request, job) => exportDataset(ctx.db, request, job),
-    'export/results': async (request, job) =>
-      exportResults(await runFor(ctx, request), request.format, request.path, job, request.analyses),
+    'export/dataset': (request, job) => exportDataset(ctx.db, { ...request, path: fileAccessFor(ctx).forWriting(request.path) }, job),
+    'export/results': async (request, job) => {
+      const target = fileAccessFor(ctx).forWriting(request.path);
+      return exportResults(await runFor(ctx, request), request.format, target, job, request.analyses, { raw: request.raw });
+    },
     'export/report': async (request, job) => {
       const started = performance.now();
+      const target = fileAccessFor(ctx).forWriting(request.path);
       const run = await runFor(ctx, request);
       const only = request.analyses?.length ? new Set(request.analyses) : null;
       const shown = only ? { ...run, results: run.results.filter((r) => only.has(r.id)) } : run;
@@ -33,14 +37,14 @@ export function exportHandlers(ctx: EngineContext): DomainHandlers<typeof export
       const sweep = await new SweepStore(ctx.db).latest(run.dataset);
       const html = buildReportHtml({ run: shown, dataset, lang: request.lang, dark: request.dark, sweep });
       job.throwIfCancelled();
-      await writeAtomically(request.path, async (temp) => fs.writeFileSync(temp, html));
+      await writeAtomically(target, async (temp) => fs.writeFileSync(temp, html));
       const rows = shown.results.reduce((n, r) => n + (r.table?.rows.length ?? 0), 0);
       return {
         format: 'html',
-        path: request.path,
-        files: [request.path],
+        path: target,
+        files: [target],
         rows,
-        bytes: fs.statSync(request.path).size,
+        bytes: fs.statSync(target).size,
         seconds: (performance.now() - started) / 1000,
         neutralised: 0,
       };

@@ -1,21 +1,14 @@
 /**
- * Spreadsheet formula neutralisation (CSV/formula injection): a text cell starting with = + - @,
- * tab or carriage return gets a leading apostrophe, which spreadsheet programs show as text and
- * never evaluate. Numbers stay numbers; only text cells are touched.
+ * Spreadsheet formula neutralisation of CSV (the rule is in shared/csv.ts), applied on the fly
+ * to PostgreSQL's CSV output. Numbers stay numbers; only text cells are touched.
  */
 import { Transform, type TransformCallback } from 'node:stream';
+import { FORMULA_TRIGGERS } from '../../../shared/csv';
 
-const TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+export { needsNeutralising, neutraliseText } from '../../../shared/csv';
+
 const TRIGGER_BYTES = new Uint8Array(256);
-for (const c of TRIGGERS) TRIGGER_BYTES[c.charCodeAt(0)] = 1;
-
-export function needsNeutralising(text: string): boolean {
-  return text.length > 0 && TRIGGERS.has(text[0]!);
-}
-
-export function neutraliseText(text: string): string {
-  return needsNeutralising(text) ? `'${text}` : text;
-}
+for (const c of FORMULA_TRIGGERS) TRIGGER_BYTES[c.charCodeAt(0)] = 1;
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;

@@ -12,6 +12,12 @@ import type { SweepRecord } from '../../../shared/contract/sweep';
 import { formatByteSize } from '../../../shared/format';
 import type { DatasetVersionInfo } from '../../../shared/types';
 
+/** The source file's name only: a published report must not tell where on the disk it was (nor an upload's id). */
+function sourceFileName(sourcePath: string | null): string {
+  const name = sourcePath?.split(/[\\/]/).pop();
+  return name ? name.replace(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}-/, '') : '—';
+}
+
 export interface ReportInput {
   run: AnalysisRun;
   /** The dataset version the run read, when it still exists. */
@@ -228,7 +234,7 @@ export function buildReportHtml(input: ReportInput): string {
         [w.version, n(dataset.version)],
         [w.rows, n(dataset.rows)],
         [w.columns, n(dataset.columns.length)],
-        [w.source, escapeHtml(dataset.sourcePath ?? '—')],
+        [w.source, escapeHtml(sourceFileName(dataset.sourcePath))],
         [w.size, escapeHtml(formatBytes(dataset.sourceBytes, lang))],
         [w.sha, `<code>${escapeHtml(dataset.sha256 ?? '—')}</code>`],
         [w.imported, escapeHtml(dataset.importedAt)],

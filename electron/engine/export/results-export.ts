@@ -12,7 +12,7 @@ import type { AnalysisResult, AnalysisRun, ResultTable } from '../../../shared/c
 import type { ExportResult, ResultExportFormat } from '../../../shared/contract/export';
 import { StudioError } from '../../../shared/errors';
 import type { JobContext } from '../jobs/manager';
-import { tempPathFor, writeAtomically } from './atomic';
+import { asFileFailure, syncToDisk, tempPathFor, writeAtomically } from './atomic';
 import { csvLine } from './csv';
 import { neutraliseText } from './neutralise';
 import { lazyModule } from '../lazy-module';
@@ -57,10 +57,10 @@ function textCell(value: string, counter: Counter): string {
   return safe;
 }
 
-function csvText(table: ResultTable, counter: Counter): string {
-  const lines = [csvLine(table.columns.map((c) => textCell(c.name, counter)))];
-  for (const row of table.rows)
-    lines.push(csvLine(row.map((v) => (v === null ? '' : typeof v === 'string' ? textCell(v, counter) : String(v)))));
+function csvText(table: ResultTable, counter: Counter, raw: boolean): string {
+  const text = (v: string) => (raw ? v : textCell(v, counter));
+  const lines = [csvLine(table.columns.map((c) => text(c.name)))];
+  for (const row of table.rows) lines.push(csvLine(row.map((v) => (v === null ? '' : typeof v === 'string' ? text(v) : String(v)))));
   return '\uFEFF' + lines.join('');
 }
 
@@ -120,7 +120,7 @@ function sheetName(title: string, taken: Set<string>): string {
   return name;
 }
 
-async function writeXlsx(run: AnalysisRun, results: TabledResult[], file: string, counter: Counter, job: JobContext): Promise<void> {
+async function writeXlsx(run: AnalysisRun, results: TabledResult[], file: string, job: JobContext): Promise<void> {
   const stream = fs.createWriteStream(file);
   const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream, useStyles: true, useSharedStrings: false });
   const taken = new Set<string>();
@@ -143,23 +143,21 @@ async function writeXlsx(run: AnalysisRun, results: TabledResult[], file: string
   ];
   const sheets = results.map((r) => sheetName(analysisTitle(r.id), taken));
   results.forEach((r, i) =>
-    summary
-      .addRow({ a: textCell(analysisTitle(r.id), counter), s: sheets[i], r: r.table.rows.length, c: Math.round(r.timings.computeMs) })
-      .commit(),
+    summary.addRow({ a: analysisTitle(r.id), s: sheets[i], r: r.table.rows.length, c: Math.round(r.timings.computeMs) }).commit(),
   );
   summary.addRow([]).commit();
-  for (const [k, v] of facts) summary.addRow([k, typeof v === 'string' ? textCell(v, counter) : v]).commit();
+  for (const [k, v] of facts) summary.addRow([k, v]).commit();
   summary.commit();
   for (const [i, result] of results.entries()) {
     job.throwIfCancelled();
     const sheet = workbook.addWorksheet(sheets[i]!, { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.columns = result.table.columns.map((c, k) => ({
-      header: textCell(c.name, counter),
+      header: c.name,
       key: String(k),
       width: Math.min(50, Math.max(10, c.name.length + 2)),
     }));
     sheet.getRow(1).font = { bold: true };
-    for (const row of result.table.rows) sheet.addRow(row.map((v) => (typeof v === 'string' ? textCell(v, counter) : v))).commit();
+    for (const row of result.table.rows) sheet.addRow(row).commit();
     sheet.commit();
     job.progress({ phase: 'export', message: 'Writing sheets', done: i + 1, total: results.length, unit: 'analyses' });
   }
@@ -177,6 +175,7 @@ export async function exportResults(
   target: string,
   job: JobContext,
   only?: string[],
+  options: { raw?: boolean } = {},
 ): Promise<ExportResult> {
   const started = performance.now();
   const results = tabledResults(run, only);
@@ -184,7 +183,7 @@ export async function exportResults(
   const counter: Counter = { neutralised: 0 };
   const rows = results.reduce((n, r) => n + r.table.rows.length, 0);
   if (format === 'xlsx') {
-    await writeAtomically(target, (temp) => writeXlsx(run, results, temp, counter, job));
+    await writeAtomically(target, (temp) => writeXlsx(run, results, temp, job));
     return {
       format,
       path: target,
@@ -210,14 +209,17 @@ export async function exportResults(
       stems.add(stem);
       const name = `${stem}.${format}`;
       const file = path.join(staging, name);
-      if (format === 'csv') fs.writeFileSync(file, csvText(result.table, counter));
+      if (format === 'csv') fs.writeFileSync(file, csvText(result.table, counter, Boolean(options.raw)));
       else if (format === 'json') fs.writeFileSync(file, jsonText(run, result));
       else writeParquet(result.table, file);
       files.push(name);
       job.progress({ phase: 'export', message: 'Writing files', done: i + 1, total: results.length, unit: 'analyses' });
     }
+    syncToDisk(staging);
     fs.mkdirSync(folder, { recursive: true });
     for (const name of files) fs.renameSync(path.join(staging, name), path.join(folder, name));
+  } catch (err) {
+    throw asFileFailure(err, folder);
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });
   }

@@ -21,6 +21,7 @@ import { quoteIdent } from '../db/sql';
 import type { JobContext } from '../jobs/manager';
 import type { Logger } from '../log';
 import { Catalog, qualifiedTable } from '../datasets/catalog';
+import { isUploadOf, type FileAccess } from '../files/access';
 import { CopyLoader } from './copy-loader';
 import { ensureDiskSpace } from './disk';
 import { safeIdentifiers } from './identifiers';
@@ -35,10 +36,10 @@ export interface ImportDeps {
   db: Database;
   home: string;
   log: Logger;
+  /** Decides which files a request may read; absent only for files the engine wrote itself (samples). */
+  files?: FileAccess;
 }
 
-/** PostgreSQL's limit on the columns of a table. */
-export const MAX_COLUMNS = 1600;
 const MAX_LOAD_ATTEMPTS = 3;
 
 /** The dataset name a file gets by default: its name without the extension. */
@@ -103,7 +104,11 @@ interface LoadPlan {
 type Attempt = { kind: 'done'; result: ImportResult } | { kind: 'reload'; widened: Widening[] };
 
 export async function importCsv(deps: ImportDeps, request: ImportRequest, job: JobContext): Promise<ImportResult> {
-  const file = path.resolve(request.path);
+  const file = deps.files ? await deps.files.forReading(request.path) : path.resolve(request.path);
+  // Deleting is for the engine's own copies of dropped files, never for a file the user named.
+  if (request.deleteSourceAfter && !isUploadOf(deps.home, file))
+    throw new StudioError('FILE_NOT_ALLOWED', 'deleteSourceAfter applies only to files uploaded to the data folder.', { path: file });
+  let imported = false;
   try {
     statSource(file);
     // Starting the embedded server (first use) is not part of the import's duration.
@@ -112,16 +117,6 @@ export async function importCsv(deps: ImportDeps, request: ImportRequest, job: J
     const started = performance.now();
     job.progress({ phase: 'inspect', message: 'Reading the start of the file' });
     const profile = await profileFile(file);
-    if (profile.header.length > MAX_COLUMNS) {
-      throw new StudioError(
-        'CSV_TOO_WIDE',
-        `The file has ${profile.header.length.toLocaleString('en-US')} columns; a PostgreSQL table holds at most ${MAX_COLUMNS.toLocaleString('en-US')}.`,
-        {
-          columns: profile.header.length,
-          max: MAX_COLUMNS,
-        },
-      );
-    }
     const identifiers = safeIdentifiers(profile.header);
     const forced = forcedColumns(request, identifiers);
     const plan: LoadPlan = {
@@ -141,7 +136,10 @@ export async function importCsv(deps: ImportDeps, request: ImportRequest, job: J
     const widened: Widening[] = [];
     for (let attempt = 1; ; attempt++) {
       const outcome = await loadOnce(deps, request, job, plan, attempt === 1 ? hash : null, widened, started);
-      if (outcome.kind === 'done') return outcome.result;
+      if (outcome.kind === 'done') {
+        imported = true;
+        return outcome.result;
+      }
       widened.push(...outcome.widened);
       if (attempt >= MAX_LOAD_ATTEMPTS) throw new StudioError('INTERNAL', 'Column types kept changing between loads.');
       deps.log.info('reloading with widened column types', { widened: outcome.widened });
@@ -150,7 +148,8 @@ export async function importCsv(deps: ImportDeps, request: ImportRequest, job: J
     throwIfCancelled(job.signal);
     throw err;
   } finally {
-    if (request.deleteSourceAfter) fs.rmSync(file, { force: true });
+    // A failed import keeps its upload (swept at the next start), so nothing is lost meanwhile.
+    if (request.deleteSourceAfter && imported) fs.rmSync(file, { force: true });
   }
 }
 

@@ -159,8 +159,9 @@ export class LoadPass {
       }
       parts = rest.length ? [rest] : [];
       partsBytes = rest.length;
-      // A long record: wait for it to double before scanning it again (linear, not quadratic).
-      waitFor = rest.length > chunkBytes ? rest.length * 2 : 0;
+      // A long record: wait for it to double before scanning it again (linear, not quadratic),
+      // but never hold more than the cap: one byte past it is enough to refuse the record.
+      waitFor = rest.length > chunkBytes ? Math.min(rest.length * 2, MAX_RECORD_BYTES + 1) : 0;
     };
     try {
       for await (const raw of stream as AsyncIterable<Buffer>) {

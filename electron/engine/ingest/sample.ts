@@ -17,6 +17,16 @@ const MIN_HEAD_ROWS = 100;
 const PROBE_BYTES = 256 * 1024;
 const PROBES = 16;
 const SNIFF_CHARS = 64 * 1024;
+/** PostgreSQL's limit on the columns of a table. */
+export const MAX_COLUMNS = 1600;
+
+function tooWide(columns: number): StudioError {
+  return new StudioError(
+    'CSV_TOO_WIDE',
+    `The file has ${columns.toLocaleString('en-US')} columns; a PostgreSQL table holds at most ${MAX_COLUMNS.toLocaleString('en-US')}.`,
+    { columns, max: MAX_COLUMNS },
+  );
+}
 
 export interface FileProfile {
   bytes: number;
@@ -120,6 +130,8 @@ async function readHead(fd: fs.promises.FileHandle, size: number, headBytes: num
         line: recordLine,
       });
     }
+    // Checked before any per-column state exists: a header of millions of delimiters costs nothing.
+    if (scanner.fieldCount > MAX_COLUMNS) throw tooWide(scanner.fieldCount);
     const header = Array.from({ length: scanner.fieldCount }, (_, f) => scanner.fieldText(text, f));
     const survey = new TypeSurvey(header.length, dialect.delimiter);
     const sampledRows = observeRecords(scanner, text, pos, whole, survey, header.length).matching;

@@ -43,6 +43,12 @@ const STRAY_QUOTE = 3;
 const INCOMPLETE = 0;
 const COMPLETE = 1;
 
+/**
+ * Field positions kept per record (above PostgreSQL's 1,600 columns). Past it fields are only
+ * counted, so a line of millions of delimiters costs no memory per field.
+ */
+export const MAX_KEPT_FIELDS = 2048;
+
 export class RecordScanner {
   /** Field content ranges of the last scanned record (inside the quotes for quoted fields). */
   starts = new Int32Array(64);
@@ -60,6 +66,8 @@ export class RecordScanner {
   flawField = -1;
   /** True when any field is StrayQuote. */
   strayQuote = false;
+  /** True when the record has more than MAX_KEPT_FIELDS fields (only the first ones are kept). */
+  tooWide = false;
   private readonly special = new Uint8Array(256);
 
   constructor(readonly delimiter: number) {
@@ -98,10 +106,15 @@ export class RecordScanner {
     let f = 0;
     let lines = 0;
     let stray = false;
+    let dropped = 0;
     this.flaw = RecordFlaw.None;
     this.flawField = -1;
     for (;;) {
-      if (f >= capacity) {
+      if (f >= capacity && capacity >= MAX_KEPT_FIELDS) {
+        // Count the field, keep writing into the last slot (this record is too wide to use anyway).
+        dropped += f - capacity + 1;
+        f = capacity - 1;
+      } else if (f >= capacity) {
         this.grow();
         starts = this.starts;
         ends = this.ends;
@@ -120,7 +133,7 @@ export class RecordScanner {
             starts[f] = contentStart;
             ends[f] = i;
             kinds[f] = QUOTED;
-            return this.complete(f + 1, limit, limit, lines, stray);
+            return this.complete(f + 1 + dropped, limit, limit, lines, stray);
           }
           const c = buf[i]!;
           if (c === QUOTE) {
@@ -172,7 +185,7 @@ export class RecordScanner {
       }
       if (i >= limit) {
         if (!final) return INCOMPLETE;
-        return this.complete(f + 1, limit, limit, lines, stray);
+        return this.complete(f + 1 + dropped, limit, limit, lines, stray);
       }
       const c = buf[i]!;
       if (c === d) {
@@ -180,18 +193,19 @@ export class RecordScanner {
         i++;
         continue;
       }
-      if (c === LF) return this.complete(f + 1, i, i + 1, lines, stray);
+      if (c === LF) return this.complete(f + 1 + dropped, i, i + 1, lines, stray);
       // CR: alone or followed by LF
       if (i + 1 >= limit) {
         if (!final) return INCOMPLETE;
-        return this.complete(f + 1, i, i + 1, lines, stray);
+        return this.complete(f + 1 + dropped, i, i + 1, lines, stray);
       }
-      return this.complete(f + 1, i, buf[i + 1] === LF ? i + 2 : i + 1, lines, stray);
+      return this.complete(f + 1 + dropped, i, buf[i + 1] === LF ? i + 2 : i + 1, lines, stray);
     }
   }
 
   private complete(fieldCount: number, recordEnd: number, next: number, lines: number, stray: boolean): ScanStatus {
     this.fieldCount = fieldCount;
+    this.tooWide = fieldCount > MAX_KEPT_FIELDS;
     this.recordEnd = recordEnd;
     this.next = next;
     this.innerLines = lines;

@@ -39,8 +39,11 @@ export class RpcServer {
   }
 
   async dispatch(method: string, params: unknown): Promise<unknown> {
-    const spec = (methods as Record<string, AnyMethod>)[method];
-    const handler = (this.handlers as Record<string, (p: unknown, j?: unknown) => Promise<unknown>>)[method];
+    // Own properties only: `constructor` or `__proto__` are not methods.
+    const spec = Object.hasOwn(methods, method) ? (methods as Record<string, AnyMethod>)[method] : undefined;
+    const handler = Object.hasOwn(this.handlers, method)
+      ? (this.handlers as Record<string, (p: unknown, j?: unknown) => Promise<unknown>>)[method]
+      : undefined;
     if (!spec || !handler) throw new StudioError('UNKNOWN_METHOD', `Unknown method: ${method}`);
     const parsed = spec.request.safeParse(params ?? {});
     if (!parsed.success) {

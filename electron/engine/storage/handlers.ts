@@ -7,6 +7,7 @@ import { ObjectStore } from './object-store';
 import { publishEntry } from './publisher';
 import { PublishQueue } from './queue';
 import { queueRunner, retriesOnStart } from './queue-runner';
+import { fileAccessFor } from '../files/access';
 import { deleteRemoteRun, downloadRemoteRun, listRemoteRuns, openRemoteRun } from './remote-runs';
 import { loadRun } from './run-source';
 
@@ -33,7 +34,8 @@ export function storageHandlers(ctx: EngineContext): DomainHandlers<typeof stora
     },
     'storage/runs': async ({ dataset }) => listRemoteRuns(await store(), dataset),
     'storage/open': async ({ verifyDataset, ...run }, job) => openRemoteRun(await store(), run, job, verifyDataset),
-    'storage/download': async ({ folder, ...run }, job) => downloadRemoteRun(await store(), run, folder, job),
+    'storage/download': async ({ folder, ...run }, job) =>
+      downloadRemoteRun(await store(), run, fileAccessFor(ctx).forWriting(folder), job),
     'storage/delete': async (run) => ({ deleted: await deleteRemoteRun(await store(), run) }),
     'storage/queue': async ({ includeDone }) => queue.list(includeDone),
     'storage/queue-retry': async ({ id }) => {

@@ -149,22 +149,30 @@ export class ObjectStore {
     }
   }
 
-  async getBuffer(key: string, signal?: AbortSignal): Promise<Buffer> {
+  /**
+   * An object held in memory, read as a stream and refused (S3_INTEGRITY) as soon as it passes
+   * `maxBytes`: a huge object, or one that grows when decoded, cannot fill the memory.
+   */
+  async getBuffer(key: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
     return this.call(
       'read',
       async () => {
         const stream = await this.client.getObject(this.bucket, key);
-        return readAll(stream, signal);
+        return readAll(stream, key, maxBytes, signal);
       },
       key,
       signal,
     );
   }
 
-  /** Streams an object into a file (or only through the hash), answering its size and SHA-256. */
+  /**
+   * Streams an object into a file (or only through the hash), answering its size and SHA-256;
+   * stops with S3_INTEGRITY (and no file) as soon as it passes `maxBytes`.
+   */
   async download(
     key: string,
     file: string | null,
+    maxBytes: number,
     signal?: AbortSignal,
     onBytes?: (n: number) => void,
   ): Promise<{ size: number; sha256: string }> {
@@ -178,15 +186,18 @@ export class ObjectStore {
         try {
           for await (const chunk of stream as AsyncIterable<Buffer>) {
             throwIfCancelled(signal);
-            hash.update(chunk);
             size += chunk.length;
+            if (size > maxBytes) throw tooLarge(key, maxBytes);
+            hash.update(chunk);
             onBytes?.(chunk.length);
             if (sink && !sink.write(chunk)) await once(sink, 'drain');
           }
           if (sink) await new Promise<void>((resolve, reject) => sink.end((err?: Error | null) => (err ? reject(err) : resolve())));
         } catch (err) {
           stream.destroy();
-          sink?.destroy();
+          // A write still in flight fails once the sink is destroyed: that is expected, not a new error.
+          sink?.on('error', () => undefined).destroy();
+          if (file) fs.rmSync(file, { force: true });
           throw err;
         }
         return { size, sha256: hash.digest('hex') };
@@ -233,12 +244,25 @@ export class ObjectStore {
   }
 }
 
-async function readAll(stream: Readable, signal?: AbortSignal): Promise<Buffer> {
+function tooLarge(key: string, maxBytes: number): StudioError {
+  return new StudioError('S3_INTEGRITY', `${key} is larger than the ${maxBytes.toLocaleString('en-US')} bytes its run declares.`, {
+    key,
+    maxBytes,
+  });
+}
+
+async function readAll(stream: Readable, key: string, maxBytes: number, signal?: AbortSignal): Promise<Buffer> {
   const chunks: Buffer[] = [];
+  let size = 0;
   for await (const chunk of stream) {
     if (signal?.aborted) {
       stream.destroy();
       throw cancelledError();
+    }
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) {
+      stream.destroy();
+      throw tooLarge(key, maxBytes);
     }
     chunks.push(chunk as Buffer);
   }

@@ -13,6 +13,11 @@ import { parseManifest } from './manifest';
 import type { ObjectStore } from './object-store';
 import { resultFromParquet } from './result-files';
 
+/** Far above a real manifest (a few kB per analysis): a bigger one is not ours. */
+export const MAX_MANIFEST_BYTES = 8 * 1024 * 1024;
+/** Largest result, chart or report object opened in memory (a run's results are aggregates). */
+export const MAX_OPENED_OBJECT_BYTES = 256 * 1024 * 1024;
+
 export async function listRemoteRuns(store: ObjectStore, dataset?: string, signal?: AbortSignal): Promise<RemoteRun[]> {
   const objects = await store.list(dataset ? datasetPrefix(dataset) : '', signal);
   const runs = new Map<string, RemoteRun & { hasManifest: boolean }>();
@@ -35,7 +40,10 @@ export async function listRemoteRuns(store: ObjectStore, dataset?: string, signa
   for (const { hasManifest, ...run } of runs.values()) {
     if (hasManifest) {
       try {
-        const manifest = parseManifest(await store.getBuffer(keys.manifest(run.prefix), signal), keys.manifest(run.prefix));
+        const manifest = parseManifest(
+          await store.getBuffer(keys.manifest(run.prefix), MAX_MANIFEST_BYTES, signal),
+          keys.manifest(run.prefix),
+        );
         Object.assign(run, {
           complete: true,
           publishedAt: manifest.publishedAt,
@@ -74,7 +82,9 @@ export async function readManifest(store: ObjectStore, run: RunAddress, signal?:
       { ...run },
     );
   }
-  return parseManifest(await store.getBuffer(key, signal), key);
+  if (stat.size > MAX_MANIFEST_BYTES)
+    throw new StudioError('S3_INTEGRITY', `${key} has ${stat.size.toLocaleString('en-US')} bytes: not a SparkPolar run manifest.`, { key });
+  return parseManifest(await store.getBuffer(key, MAX_MANIFEST_BYTES, signal), key);
 }
 
 function mismatch(checks: ObjectCheck[], run: RunAddress): StudioError {
@@ -96,6 +106,13 @@ function mismatch(checks: ObjectCheck[], run: RunAddress): StudioError {
 export async function openRemoteRun(store: ObjectStore, run: RunAddress, job: JobContext, verifyDataset = true): Promise<OpenedRun> {
   const manifest = await readManifest(store, run, job.signal);
   const total = manifest.objects.reduce((n, o) => n + o.size, 0);
+  const held = manifest.objects.filter((o) => o.role !== 'dataset').reduce((n, o) => n + o.size, 0);
+  if (held > MAX_OPENED_OBJECT_BYTES)
+    throw new StudioError(
+      'S3_INTEGRITY',
+      `Run ${run.runId} declares ${held.toLocaleString('en-US')} bytes of results, more than a run holds; download it instead of opening it.`,
+      { ...run },
+    );
   let done = 0;
   const checks: ObjectCheck[] = [];
   const bodies = new Map<string, Buffer>();
@@ -105,10 +122,10 @@ export async function openRemoteRun(store: ObjectStore, run: RunAddress, job: Jo
     let actual: { size: number; sha256: string } | null = null;
     try {
       if (o.role === 'dataset') {
-        if (verifyDataset) actual = await store.download(o.key, null, job.signal);
+        if (verifyDataset) actual = await store.download(o.key, null, o.size, job.signal);
         else actual = { size: o.size, sha256: o.sha256 };
       } else {
-        const body = await store.getBuffer(o.key, job.signal);
+        const body = await store.getBuffer(o.key, o.size, job.signal);
         bodies.set(o.key, body);
         actual = { size: body.length, sha256: createHash('sha256').update(body).digest('hex') };
       }
@@ -152,6 +169,17 @@ export async function downloadRemoteRun(
   const manifest = await readManifest(store, run, job.signal);
   const target = path.resolve(folder, ...runPrefix(run).split('/').filter(Boolean));
   const total = manifest.objects.reduce((n, o) => n + o.size, 0);
+  fs.mkdirSync(target, { recursive: true });
+  const free = freeBytes(target);
+  if (free !== null && total > free)
+    throw new StudioError(
+      'DISK_FULL',
+      `The run has ${total.toLocaleString('en-US')} bytes and only ${free.toLocaleString('en-US')} are free in ${target}.`,
+      {
+        neededBytes: total,
+        freeBytes: free,
+      },
+    );
   let done = 0;
   const checks: ObjectCheck[] = [];
   for (const o of manifest.objects) {
@@ -160,7 +188,7 @@ export async function downloadRemoteRun(
     if (!file.startsWith(target + path.sep))
       throw new StudioError('S3_INTEGRITY', `The manifest names ${o.key}, which would land outside the download folder.`, { key: o.key });
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const got = await store.download(o.key, file, job.signal, (n) => {
+    const got = await store.download(o.key, file, o.size, job.signal, (n) => {
       done += n;
       job.progress({ phase: 'download', message: o.key.slice(manifest.prefix.length), done, total, unit: 'bytes' });
     });
@@ -174,9 +202,18 @@ export async function downloadRemoteRun(
     });
   }
   if (checks.some((c) => !c.ok)) throw mismatch(checks, run);
-  const manifestBody = await store.getBuffer(keys.manifest(manifest.prefix), job.signal);
+  const manifestBody = await store.getBuffer(keys.manifest(manifest.prefix), MAX_MANIFEST_BYTES, job.signal);
   fs.writeFileSync(path.join(target, MANIFEST_NAME), manifestBody);
   return { folder: target, files: manifest.objects.length + 1, bytes: total + manifestBody.length };
+}
+
+function freeBytes(dir: string): number | null {
+  try {
+    const s = fs.statfsSync(dir);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
 }
 
 /** Deletes a run: the manifest first (so a half-deleted run shows as incomplete), then the rest. */

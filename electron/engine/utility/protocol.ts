@@ -48,3 +48,6 @@ export function engineArgs(args: Required<Pick<EngineArgs, 'home'>> & EngineArgs
   if (args.logsDir) out.push('--logs', args.logsDir);
   return out;
 }
+
+/** Main signs the file capabilities the engine verifies (see ../files/access.ts); the key reaches the engine in its environment. */
+export { FILE_CAPABILITY_ENV, signFileCapability } from '../files/access';

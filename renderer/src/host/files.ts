@@ -1,15 +1,15 @@
 import type { RendererStudio, UploadOptions } from './types';
 
 /**
- * The engine-side path of a file the user dropped or picked: the preload knows the real path
- * (Electron); browser mode streams the file into the engine's upload folder first.
+ * What the engine may read for a file the user dropped: a capability main signs (Electron);
+ * browser mode streams the file into the engine's upload folder first.
  */
 export async function enginePathFor(
   studio: RendererStudio,
   file: File,
   options: UploadOptions = {},
 ): Promise<{ path: string; uploaded: boolean }> {
-  const direct = studio.host.pathForFile?.(file);
+  const direct = await studio.host.pathForFile?.(file);
   if (direct) return { path: direct, uploaded: false };
   if (studio.host.uploadFile) return { path: await studio.host.uploadFile(file, options), uploaded: true };
   throw new Error('This host can neither read dropped files nor upload them.');

@@ -20,7 +20,7 @@ export interface RendererHost extends StudioHost {
   download?(path: string): void;
   /** Electron: show a written file in the OS file manager. */
   showItemInFolder?(path: string): void;
-  /** Electron: the native Save dialog; resolves with the chosen path, or null when cancelled. */
+  /** Electron: the native Save dialog; resolves with a write capability for the chosen path (what export methods take), or null when cancelled. */
   saveDialog?(request: SaveRequest): Promise<string | null>;
   /** Electron: prints an HTML report the engine wrote to PDF (printToPDF); resolves with the PDF path. */
   printReportToPdf?(htmlPath: string): Promise<string | null>;

@@ -63,6 +63,8 @@ export const fr = {
       CSV_ENCODING: 'Enregistrez le fichier en UTF-8 et importez-le à nouveau.',
       DISK_FULL: 'Libérez de l’espace disque dans le dossier de données, ou choisissez un autre dossier.',
       FILE_NOT_FOUND: 'Vérifiez le chemin du fichier.',
+      FILE_NOT_ALLOWED:
+        'Choisissez le fichier dans l’application (Ouvrir, Enregistrer ou glissez-le sur la fenêtre) : le moteur ne touche qu’aux fichiers que vous avez choisis.',
       DATASET_NOT_FOUND: 'Listez les jeux de données (page Jeux de données ou `sparkpolar datasets`) et utilisez l’un de ces noms.',
       ANALYSIS_NOT_FOUND: 'Choisissez une analyse du catalogue.',
       ANALYSIS_NOT_APPLICABLE: 'Cette analyse demande des colonnes que le jeu de données n’a pas.',

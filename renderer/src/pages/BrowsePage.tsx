@@ -2,6 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ColumnFilter } from '../../../shared/api';
+import { csvRecord } from '../../../shared/csv';
 import { NUMERIC_TYPES, type DatasetColumn } from '../../../shared/types';
 import { EmptyState } from '../components/EmptyState';
 import { ErrorBox } from '../components/ErrorBox';
@@ -114,7 +115,8 @@ export function BrowsePage() {
     if (!selected) return;
     const row = rows.row(selected.row);
     if (!row) return;
-    const text = whole || selected.col < 0 ? row.map(cellText).join('\t') : cellText(row[selected.col]);
+    // A row is copied as the CSV export writes it: quoted, and formulas neutralised for spreadsheets.
+    const text = whole || selected.col < 0 ? csvRecord(row) : cellText(row[selected.col]);
     void copyText(text).then(() =>
       app.notify({ kind: 'info', text: whole || selected.col < 0 ? t('browse.copiedRow') : t('browse.copiedCell') }),
     );
