@@ -15,6 +15,7 @@ import { unavailable } from './protocol';
 import { computeRatios } from './ratios';
 import { analyzeSection } from './sections/analyze';
 import { browseSection } from './sections/browse';
+import { dropSection } from './sections/drop';
 import { exportSection } from './sections/export';
 import { importSection } from './sections/import';
 import { loadSection } from './sections/load';
@@ -37,6 +38,7 @@ const RUNNERS: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult>
   import: importSection,
   load: loadSection,
   analyze: analyzeSection,
+  drop: dropSection,
   browse: browseSection,
   export: exportSection,
   memory: memorySection,
