@@ -103,6 +103,12 @@ describe('the frame an import builds', () => {
     await expectSnapshotEqualsTable('real');
   });
 
+  it('builds no frame when asked not to (the CLI import, after which no run follows)', async () => {
+    const { offered, result } = await importAndProve(REAL_4401, 'no-frame', { analysisFrame: false });
+    expect(offered).toBe(0);
+    expect(snapshotColumns(t.home, await new Catalog(db()).get('no-frame', result.version))).toEqual([]);
+  });
+
   it('rejected rows are left out of the frame as they are of the table', async () => {
     const file = path.join(dir, 'rejects.csv');
     fs.writeFileSync(

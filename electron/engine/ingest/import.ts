@@ -199,7 +199,8 @@ async function loadOnce(
     let surveying = false;
     const activeLoader = loader;
     // One parse, two destinations: the records COPY receives also become the analyses' frame.
-    const frames = FrameSink.create(columns, profile.dialect.delimiter, profile.dialect.lineEnding);
+    const frames =
+      request.analysisFrame !== false ? FrameSink.create(columns, profile.dialect.delimiter, profile.dialect.lineEnding) : null;
     const pass = new LoadPass({
       file: plan.file,
       bomBytes: profile.bomBytes,
