@@ -118,8 +118,10 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
     let results = await compute(first);
     current = undefined;
     if (first.proven) {
-      report({ phase: 'prove', message: 'Checking the imported data against PostgreSQL', done: 0, total: 1, unit: 'analyses' });
-      if (!(await first.proven)) {
+      report({ phase: 'prove', message: 'Checking the imported data against PostgreSQL', done: 0, total: 1, unit: 'items' });
+      const proven = await first.proven;
+      job.throwIfCancelled();
+      if (!proven) {
         // The frame differed from the committed table: its results are thrown away.
         ready.length = cachedCount;
         provisional = false;
