@@ -6,6 +6,7 @@ import { StudioProvider } from './hooks/studio';
 import { createBrowserStudio } from './host/browser';
 import { initI18n } from './i18n';
 import { AppProvider } from './state/app';
+import { CatalogRunProvider } from './state/catalog-run';
 import { ImportProvider } from './state/importer';
 import './styles.css';
 
@@ -19,11 +20,13 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <StudioProvider studio={studio}>
       <AppProvider>
-        <ImportProvider>
-          <ExportProvider>
-            <App />
-          </ExportProvider>
-        </ImportProvider>
+        <CatalogRunProvider>
+          <ImportProvider>
+            <ExportProvider>
+              <App />
+            </ExportProvider>
+          </ImportProvider>
+        </CatalogRunProvider>
       </AppProvider>
     </StudioProvider>
   </StrictMode>,

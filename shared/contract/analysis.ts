@@ -55,14 +55,39 @@ export interface AnalysisRun {
   cleaning: CleaningOptions;
   /** Load from PostgreSQL (or the snapshot) into Polars, once per run. */
   loadMs: number;
-  /** `cache`: every result came from the result cache, nothing was loaded. */
-  loadSource: 'postgres' | 'snapshot' | 'cache';
+  /**
+   * `cache`: every result came from the result cache, nothing was loaded. `import`: the frame the
+   * import built from its own parse, proven equal to the committed table.
+   */
+  loadSource: 'postgres' | 'snapshot' | 'import' | 'cache';
   /** Cleaning and text encoding, once per run. */
   prepareMs?: number;
   totalMs: number;
   rows: number;
   results: AnalysisResult[];
   versions: Record<string, string>;
+}
+
+/**
+ * What an `analysis/run` job reports in `progress.details` while it runs: every result finished
+ * so far (cumulative, so a throttled or missed event loses nothing, and a page that comes back
+ * to a running job gets them all from `job/list`), originals of the notebook first.
+ */
+export interface AnalysisRunProgress {
+  dataset: string;
+  version: number;
+  cleaning: CleaningOptions;
+  results: AnalysisResult[];
+  /** The analysis being computed now, when one is. */
+  current?: string;
+  /** True while the results come from an import's frame whose proof has not answered yet. */
+  provisional: boolean;
+}
+
+/** The run progress carried by a job's progress details, when it has one. */
+export function analysisRunProgress(details: Record<string, unknown> | undefined): AnalysisRunProgress | null {
+  const d = details as Partial<AnalysisRunProgress> | undefined;
+  return d && typeof d.dataset === 'string' && Array.isArray(d.results) ? (d as AnalysisRunProgress) : null;
 }
 
 export interface AnalysisRunSummary {

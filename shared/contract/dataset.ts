@@ -79,6 +79,8 @@ export const datasetMethods = {
       types: z.record(z.string(), z.enum(columnTypes)).optional(),
       /** Delete the source file once imported (browser-mode uploads). */
       deleteSourceAfter: z.boolean().default(false),
+      /** Also build the analyses' frame from the import's parse (default on, docs/analyses.md); the CLI import, after which no run follows, turns it off. */
+      analysisFrame: z.boolean().optional(),
     }),
   ),
   'dataset/list': request<DatasetSummary[]>()(z.object({}).default({})),

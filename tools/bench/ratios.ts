@@ -65,6 +65,22 @@ export const RATIO_SPECS: RatioSpec[] = [
     description: 'reload of an unchanged dataset from its columnar snapshot, seconds (well under 1 s)',
   },
   {
+    name: 'drop_vs_duckdb_csv',
+    formula: { kind: 'time', product: 'drop.product', peer: 'drop.duckdb_csv' },
+    target: 0.5,
+    comparison: '<=',
+    unit: 'x',
+    description: 'file → import committed and every original result ready ÷ DuckDB read_csv + the same queries',
+  },
+  {
+    name: 'drop_vs_polars_csv',
+    formula: { kind: 'time', product: 'drop.product', peer: 'drop.polars_csv' },
+    target: 1.5,
+    comparison: '<=',
+    unit: 'x',
+    description: 'file → import committed and every original result ready ÷ nodejs-polars readCSV + the product’s ops (no PostgreSQL)',
+  },
+  {
     name: 'analyze_polars_vs_duckdb',
     formula: { kind: 'time', product: 'analyze.polars', peer: 'analyze.duckdb' },
     target: 0.5,

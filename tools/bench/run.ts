@@ -16,6 +16,7 @@ import { computeRatios } from './ratios';
 import { analyzeSection } from './sections/analyze';
 import { browseSection } from './sections/browse';
 import { catalogSection } from './sections/catalog';
+import { dropSection } from './sections/drop';
 import { exportSection } from './sections/export';
 import { importSection } from './sections/import';
 import { loadSection } from './sections/load';
@@ -41,6 +42,7 @@ const RUNNERS: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult>
   analyze: analyzeSection,
   small: smallSection,
   catalog: catalogSection,
+  drop: dropSection,
   browse: browseSection,
   export: exportSection,
   memory: memorySection,

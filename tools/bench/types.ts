@@ -3,7 +3,7 @@
  * the measurements it is computed from, so anyone can recompute it from the recorded samples.
  */
 
-export const SECTION_NAMES = ['import', 'load', 'analyze', 'small', 'catalog', 'browse', 'export', 'memory', 'startup'] as const;
+export const SECTION_NAMES = ['import', 'load', 'analyze', 'drop', 'small', 'catalog', 'browse', 'export', 'memory', 'startup'] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
 export type Unit = 's' | 'MB';

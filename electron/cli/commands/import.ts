@@ -41,7 +41,14 @@ export function registerImport(program: Command): void {
           const result = await client
             .run(
               'dataset/import',
-              { path: path.resolve(file), name: options.name, onError: options.onError, typeMismatch: options.onTypeMismatch },
+              // No analysis run follows in this process: the frame would only cost memory.
+              {
+                path: path.resolve(file),
+                name: options.name,
+                onError: options.onError,
+                typeMismatch: options.onTypeMismatch,
+                analysisFrame: false,
+              },
               {
                 signal,
                 onProgress: (p) => {

@@ -45,6 +45,8 @@ export interface RunAnalysesOptions {
   cleaning?: CleaningOptions;
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number; id: string }) => void;
+  /** Each computed result as soon as it is ready (results stream into the UI). */
+  onResult?: (result: AnalysisResult) => void;
 }
 
 export interface RunAnalysesResult {
@@ -118,6 +120,7 @@ export async function runAnalyses(options: RunAnalysesOptions): Promise<RunAnaly
         timings: { loadMs: 0, computeMs: ms, totalMs: ms },
       });
     }
+    options.onResult?.(results[results.length - 1]!);
     done++;
   }
   options.onProgress?.({ done, total: runnable, id: '' });

@@ -1,9 +1,13 @@
 /**
  * The `analysis/run` job: plan, serve what the result cache holds, load only the columns the
- * rest needs (snapshot or PostgreSQL), run, cache the new results and persist the run.
+ * rest needs (the import's frame, the snapshot or PostgreSQL), run the notebook's originals
+ * first and stream each result in the job's progress, cache the new results and persist the run.
+ * Results computed on an import's frame are provisional until the frame is proven equal to the
+ * committed table; if it is not, they are thrown away and computed again from PostgreSQL.
  */
 import { randomUUID } from 'node:crypto';
-import type { AnalysisResult, AnalysisRun, CleaningOptions } from '../../../shared/contract/analysis';
+import type { AnalysisResult, AnalysisRun, AnalysisRunProgress, CleaningOptions } from '../../../shared/contract/analysis';
+import type { JobProgress } from '../../../shared/contract/jobs';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { Catalog } from '../datasets/catalog';
@@ -11,7 +15,7 @@ import type { JobContext } from '../jobs/manager';
 import { versions } from '../system/versions';
 import { planAnalyses, planColumns, runAnalyses, type PlannedAnalysis } from './runner';
 import { pruneSnapshots } from './snapshot';
-import { loadDataset } from './source';
+import { loadDataset, type DatasetFrame } from './source';
 import { cacheKey, readCache, saveRun, writeCache } from './store';
 
 export interface RunRequest {
@@ -52,42 +56,85 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
   let loadSource: AnalysisRun['loadSource'] = 'cache';
   let rows = info.rows;
   const computed = new Map<string, AnalysisResult>();
+  // Streamed in the job's progress: cached results at once, then each one as it is computed.
+  const ready: AnalysisResult[] = plan.flatMap((p) => {
+    const hit = p.status === 'ok' ? cached.get(keys.get(p)!) : undefined;
+    return hit ? [{ ...hit, cached: true }] : [];
+  });
+  const cachedCount = ready.length;
+  let provisional = false;
+  let current: string | undefined;
+  let step: JobProgress = { phase: 'load', message: 'Loading the dataset into Polars', done: 0, total: info.rows, unit: 'rows' };
+  const report = (next?: JobProgress) => {
+    if (next) step = next;
+    const details: AnalysisRunProgress = {
+      dataset: info.dataset,
+      version: info.version,
+      cleaning,
+      results: [...ready],
+      provisional,
+    };
+    if (current) details.current = current;
+    job.progress({ ...step, details: details as unknown as Record<string, unknown> });
+  };
   if (toRun.length) {
+    // The original notebook's analyses first: they are what the user waits for.
+    const ordered = [...toRun.filter((p) => p.spec.original), ...toRun.filter((p) => !p.spec.original)];
     const names = planColumns(info.columns, toRun, cleaning);
     const ids = names.map((n) => info.columns.find((c) => c.name === n)!.identifier);
-    job.progress({ phase: 'load', message: 'Loading the dataset into Polars', done: 0, total: info.rows, unit: 'rows' });
-    const loaded = await loadDataset(deps, info, ids, {
-      signal: job.signal,
-      onProgress: (p) =>
-        job.progress({ phase: 'load', message: 'Loading from PostgreSQL', done: p.rows, total: info.rows, unit: 'rows', rows: p.rows }),
-    });
-    loadMs = loaded.loadMs;
-    loadSource = loaded.source;
-    rows = loaded.frame.height;
-    job.throwIfCancelled();
-    const ran = await runAnalyses({
-      columns: info.columns,
-      frame: loaded.frame,
-      dictionaries: loaded.dictionaries,
-      plan: toRun,
-      cleaning,
-      signal: job.signal,
-      onProgress: (p) =>
-        job.progress({
-          phase: 'analyze',
-          message: p.id ? `Running ${p.id}` : 'Done',
-          done: p.done,
-          total: p.total,
-          unit: 'analyses',
-          details: { id: p.id },
-        }),
-    });
-    prepareMs = ran.prepareMs;
-    for (const r of ran.results) computed.set(r.id, r);
+    const compute = async (loaded: DatasetFrame) => {
+      loadMs += loaded.loadMs;
+      loadSource = loaded.source;
+      rows = loaded.frame.height;
+      provisional = loaded.proven !== undefined;
+      job.throwIfCancelled();
+      const ran = await runAnalyses({
+        columns: info.columns,
+        frame: loaded.frame,
+        dictionaries: loaded.dictionaries,
+        plan: ordered,
+        cleaning,
+        signal: job.signal,
+        onResult: (r) => {
+          ready.push(r);
+          report();
+        },
+        onProgress: (p) => {
+          current = p.id || undefined;
+          report({ phase: 'analyze', message: p.id ? `Running ${p.id}` : 'Done', done: p.done, total: p.total, unit: 'analyses' });
+        },
+      });
+      prepareMs = ran.prepareMs;
+      return ran.results;
+    };
+    const load = () =>
+      loadDataset(deps, info, ids, {
+        signal: job.signal,
+        onProgress: (p) =>
+          report({ phase: 'load', message: 'Loading from PostgreSQL', done: p.rows, total: info.rows, unit: 'rows', rows: p.rows }),
+      });
+    report();
+    const first = await load();
+    let results = await compute(first);
+    current = undefined;
+    if (first.proven) {
+      report({ phase: 'prove', message: 'Checking the imported data against PostgreSQL', done: 0, total: 1, unit: 'items' });
+      const proven = await first.proven;
+      job.throwIfCancelled();
+      if (!proven) {
+        // The frame differed from the committed table: its results are thrown away.
+        ready.length = cachedCount;
+        provisional = false;
+        report({ phase: 'load', message: 'Loading from PostgreSQL', done: 0, total: info.rows, unit: 'rows' });
+        results = await compute(await load());
+      }
+      provisional = false;
+    }
+    for (const r of results) computed.set(r.id, r);
     await writeCache(
       deps.db,
       info.table,
-      ran.results.filter((r) => r.status === 'ok').map((r) => ({ key: keys.get(toRun.find((p) => p.spec.id === r.id)!)!, result: r })),
+      results.filter((r) => r.status === 'ok').map((r) => ({ key: keys.get(toRun.find((p) => p.spec.id === r.id)!)!, result: r })),
     );
   }
 

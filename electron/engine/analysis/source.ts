@@ -1,17 +1,21 @@
 /**
- * Gets the columns a run needs into one Polars frame: from the version's snapshot when it holds
+ * Gets the columns a run needs into one Polars frame: from the frame the version's import built
+ * while its proof is pending (./import-frame), else from the version's snapshot when it holds
  * them, otherwise from PostgreSQL (only the missing columns), then extends the snapshot.
  */
 import pl from 'nodejs-polars';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { pickDictionaries, type CodedFrame } from './dictionary';
+import { takeImportFrame } from './import-frame';
 import { loadFromPostgres, type LoadOptions } from './load';
 import { readSnapshot, snapshotColumns, writeSnapshot } from './snapshot';
 
 export interface DatasetFrame extends CodedFrame {
-  source: 'postgres' | 'snapshot';
+  source: 'postgres' | 'snapshot' | 'import';
   loadMs: number;
+  /** Import frames only: resolves true once the frame is proven equal to the committed table. */
+  proven?: Promise<boolean>;
 }
 
 export interface SourceDeps {
@@ -33,6 +37,8 @@ export async function loadDataset(
   const wanted = columns.length ? columns : [info.columns[0]!.identifier];
   const useSnapshot = options.snapshot !== false;
   if (useSnapshot) {
+    const handed = takeImportFrame(deps.home, info, wanted);
+    if (handed) return { ...handed, source: 'import', loadMs: performance.now() - started };
     const snap = readSnapshot(deps.home, info, wanted);
     if (snap) return { ...snap, source: 'snapshot', loadMs: performance.now() - started };
   }

@@ -22,8 +22,10 @@ import type { JobContext } from '../jobs/manager';
 import type { Logger } from '../log';
 import { Catalog, qualifiedTable } from '../datasets/catalog';
 import { isUploadOf, type FileAccess } from '../files/access';
+import { offerImportFrame } from '../analysis/import-frame';
 import { CopyLoader } from './copy-loader';
 import { ensureDiskSpace } from './disk';
+import { FrameSink } from './frame-sink';
 import { safeIdentifiers } from './identifiers';
 import { LoadPass, type Widening } from './pass';
 import { RejectsWriter, rejectsDir } from './rejects';
@@ -195,6 +197,9 @@ async function loadOnce(
     const reloading = earlierWidenings.length > 0;
     let surveying = false;
     const activeLoader = loader;
+    // One parse, two destinations: the records COPY receives also become the analyses' frame.
+    const frames =
+      request.analysisFrame !== false ? FrameSink.create(columns, profile.dialect.delimiter, profile.dialect.lineEnding) : null;
     const pass = new LoadPass({
       file: plan.file,
       bomBytes: profile.bomBytes,
@@ -207,7 +212,14 @@ async function loadOnce(
       onError: request.onError,
       typeMismatch: request.typeMismatch,
       signal: job.signal,
-      sink: activeLoader,
+      sink: frames
+        ? {
+            write: (bytes) => {
+              frames.add(bytes);
+              return activeLoader.write(bytes);
+            },
+          }
+        : activeLoader,
       rejects,
       onWiden: async () => {
         surveying = true;
@@ -308,6 +320,7 @@ async function loadOnce(
       if (rejectsFile) fs.rmSync(rejectsFile, { force: true });
       throw err;
     }
+    if (frames) await offerFrame(deps, importResult, frames);
     return { kind: 'done', result: importResult };
   } catch (err) {
     await loader?.abort('import failed').catch(() => undefined);
@@ -319,6 +332,17 @@ async function loadOnce(
   } finally {
     job.signal.removeEventListener('abort', onAbort);
     client.release(broken ? true : undefined);
+  }
+}
+
+/** Hands the committed version's frame to the analyses (which prove it before trusting it). */
+async function offerFrame(deps: ImportDeps, result: ImportResult, frames: FrameSink): Promise<void> {
+  try {
+    const coded = frames.finish();
+    if (coded) offerImportFrame(deps, await new Catalog(deps.db).get(result.dataset, result.version), coded);
+  } catch (err) {
+    // The import has committed: without a frame the analyses simply load from PostgreSQL.
+    deps.log.warn('the import frame could not be handed to the analyses', { table: result.table, error: (err as Error).message });
   }
 }
 

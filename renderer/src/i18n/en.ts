@@ -265,6 +265,8 @@ export const en = {
     exportSvg: 'Chart as SVG',
     exportCsv: 'Table as CSV',
     notRun: 'Not computed in this run.',
+    state: { queued: 'Queued: it runs after the analyses before it.', computing: 'Computing…' },
+    provisional: 'Provisional: computed from the file while PostgreSQL confirms the same data.',
     notApplicable: 'Does not apply: {{reason}}',
     took: 'computed in {{time}}',
     rowsInOut: '{{rowsIn}} rows in → {{rowsOut}} out',

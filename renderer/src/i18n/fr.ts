@@ -301,6 +301,8 @@ export const fr = {
     exportSvg: 'Graphique en SVG',
     exportCsv: 'Tableau en CSV',
     notRun: 'Non calculée dans cette exécution.',
+    state: { queued: 'En attente : elle passe après les analyses qui la précèdent.', computing: 'Calcul en cours…' },
+    provisional: 'Provisoire : calculé à partir du fichier pendant que PostgreSQL confirme les mêmes données.',
     notApplicable: 'Ne s’applique pas : {{reason}}',
     took: 'calculée en {{time}}',
     rowsInOut: '{{rowsIn}} lignes en entrée → {{rowsOut}} en sortie',

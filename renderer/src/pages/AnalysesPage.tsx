@@ -1,4 +1,4 @@
-import { lazy, Suspense, useCallback, useEffect, useEffectEvent, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ANALYSES, ORIGINAL_CLEANING, type AnalysisCategory } from '../../../shared/analyses';
 import type { CleaningOptions } from '../../../shared/api';
@@ -7,8 +7,9 @@ import { ErrorBox } from '../components/ErrorBox';
 import { ProgressBar } from '../components/ProgressBar';
 import { AnalysisPanel } from '../components/results/AnalysisPanel';
 import { formatDateTime, formatMs, formatNumber } from '../format';
-import { useCall, useClient, useJob } from '../hooks/studio';
+import { useCall } from '../hooks/studio';
 import { useApp } from '../state/app';
+import { useCatalogRun } from '../state/catalog-run';
 
 const RunsPanel = lazy(() => import('./runs/RunsPanel'));
 const CATEGORIES: AnalysisCategory[] = ['exploration', 'cleaning', 'descriptive', 'trends', 'correlations', 'generic'];
@@ -20,46 +21,35 @@ const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform
 export function AnalysesPage() {
   const { t } = useTranslation();
   const app = useApp();
-  const client = useClient();
   const dataset = app.dataset;
   const applicable = useCall('analysis/applicable', dataset ? { dataset } : null, [app.datasetsEpoch]);
-  const job = useJob('analysis/run');
+  const catalogRun = useCatalogRun();
+  // The run going on for this dataset (it started by itself after the import, or by Run all).
+  const live = catalogRun.dataset === dataset ? catalogRun : null;
+  const running = live?.running ?? false;
   const [cleaning, setCleaning] = useState<CleaningOptions>(app.lastRun?.cleaning ?? ORIGINAL_CLEANING);
   const [category, setCategory] = useState<AnalysisCategory | 'all'>('all');
-  const [loadError, setLoadError] = useState<unknown>(null);
   const run = app.lastRun && app.lastRun.dataset === dataset ? app.lastRun : null;
-  const { setLastRun } = app;
 
-  // Show the latest run of this dataset when there is one.
-  const looked = useRef<string | null>(null);
-  useEffect(() => {
-    if (!dataset || run || looked.current === dataset) return;
-    looked.current = dataset;
-    client
-      .call('analysis/runs', { dataset, limit: 20 })
-      .then(async (runs) => {
-        // Column profiles (Browse) are small runs of their own: show the latest full run.
-        const full = runs.find((r) => r.analyses > 2);
-        if (!full) return;
-        const latest = await client.call('analysis/get-run', { runId: full.runId });
-        setLastRun(latest);
-        setCleaning(latest.cleaning);
-      })
-      .catch(setLoadError);
-  }, [dataset, run, client, setLastRun]);
+  // The options shown are those of the run on screen: the one going on, else the last one.
+  const shownCleaning = live?.running ? live.cleaning : run?.cleaning;
+  const shownKey = shownCleaning ? JSON.stringify(shownCleaning) : null;
+  const [syncedKey, setSyncedKey] = useState(shownKey);
+  if (shownCleaning && shownKey !== syncedKey) {
+    setSyncedKey(shownKey);
+    setCleaning(shownCleaning);
+  }
 
-  const { start } = job;
+  const { start } = catalogRun;
   const runAll = useCallback(
     async (options: CleaningOptions) => {
-      if (!dataset) return;
-      const result = await start({ dataset, cleaning: options });
-      if (result) setLastRun(result);
+      if (dataset) await start(dataset, options);
     },
-    [dataset, start, setLastRun],
+    [dataset, start],
   );
 
   const onKey = useEffectEvent((e: KeyboardEvent) => {
-    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && !job.running) {
+    if ((e.ctrlKey || e.metaKey) && e.key === 'Enter' && !running) {
       e.preventDefault();
       void runAll(cleaning);
     }
@@ -70,7 +60,7 @@ export function AnalysesPage() {
     return () => window.removeEventListener('keydown', listener);
   }, []);
   const runRequested = useEffectEvent(() => {
-    if (!job.running) void runAll(cleaning);
+    if (!running) void runAll(cleaning);
   });
 
   // Run ▸ Run analyses in the native menu.
@@ -100,13 +90,15 @@ export function AnalysesPage() {
 
   const applicableIds = new Set((applicable.data ?? []).filter((a) => a.applicable).map((a) => a.id));
   const specs = ANALYSES.filter((s) => applicableIds.has(s.id) && (category === 'all' || s.category === category));
-  const byId = new Map((run?.results ?? []).map((r) => [r.id, r]));
+  // While a run streams, each panel shows its own result as soon as it is ready, or its state.
+  const byId = new Map((running ? live!.results : (run?.results ?? [])).map((r) => [r.id, r]));
+  const panelState = (id: string) => (!running ? undefined : live!.current === id ? ('computing' as const) : ('queued' as const));
 
   const changeCleaning = (key: keyof CleaningOptions, value: boolean) => {
     const next = { ...cleaning, [key]: value };
     setCleaning(next);
     // Every analysis that reads the prepared or cleaned data is affected; the engine serves the others from its cache.
-    if (run) void runAll(next);
+    if (run || running) void runAll(next);
   };
 
   return (
@@ -120,7 +112,7 @@ export function AnalysesPage() {
             type="button"
             className="primary"
             onClick={() => void runAll(cleaning)}
-            disabled={job.running || !applicable.data}
+            disabled={running || !applicable.data}
             aria-keyshortcuts={isMac ? 'Meta+Enter' : 'Control+Enter'}
             data-testid="run-all"
           >
@@ -133,16 +125,21 @@ export function AnalysesPage() {
         <legend>{t('analyses.cleaning')}</legend>
         {OPTIONS.map((key) => (
           <label key={key} className="check">
-            <input type="checkbox" checked={cleaning[key]} onChange={(e) => changeCleaning(key, e.target.checked)} disabled={job.running} />
+            <input type="checkbox" checked={cleaning[key]} onChange={(e) => changeCleaning(key, e.target.checked)} disabled={running} />
             <span>{t(`analyses.option.${key}`)}</span>
           </label>
         ))}
       </fieldset>
 
-      {job.running ? <ProgressBar progress={job.progress} label={t('analyses.running')} onCancel={job.cancel} /> : null}
-      <ErrorBox error={job.error ?? applicable.error ?? loadError} onRetry={applicable.error ? applicable.reload : undefined} />
+      {running ? <ProgressBar progress={live!.progress} label={t('analyses.running')} onCancel={live!.cancel} /> : null}
+      {running && live!.provisional ? (
+        <p className="muted" data-testid="provisional">
+          {t('analyses.provisional')}
+        </p>
+      ) : null}
+      <ErrorBox error={live?.error ?? applicable.error} onRetry={applicable.error ? applicable.reload : undefined} />
 
-      {run ? (
+      {running ? null : run ? (
         <p className="run-facts muted" data-testid="run-facts">
           {t('analyses.runFacts', {
             when: formatDateTime(run.startedAt),
@@ -152,7 +149,7 @@ export function AnalysesPage() {
             source: run.loadSource,
           })}
         </p>
-      ) : !job.running && applicable.data ? (
+      ) : applicable.data ? (
         <EmptyState title={t('analyses.notRunTitle')}>
           <p>{t('analyses.notRunBody', { count: applicableIds.size })}</p>
         </EmptyState>
@@ -166,10 +163,10 @@ export function AnalysesPage() {
         ))}
       </div>
 
-      {run ? (
+      {run || running ? (
         <div className="panels" role="tabpanel" aria-label={t(`analyses.category.${category}`)}>
           {specs.map((spec) => (
-            <AnalysisPanel key={spec.id} spec={spec} result={byId.get(spec.id)} dataset={dataset} />
+            <AnalysisPanel key={spec.id} spec={spec} result={byId.get(spec.id)} state={panelState(spec.id)} dataset={dataset} />
           ))}
         </div>
       ) : null}

@@ -17,8 +17,21 @@ export function fileStem(dataset: string, id: string): string {
   return `${dataset}-${id}`.replace(/[^\w.-]+/g, '_');
 }
 
-/** One analysis: title, one-line explanation, chart ⇄ table, run time, and its own exports. */
-export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; result: AnalysisResult | undefined; dataset: string }) {
+/**
+ * One analysis: title, one-line explanation, chart ⇄ table, run time, and its own exports.
+ * `state`: while a run streams, whether this panel waits for its turn or is being computed.
+ */
+export function AnalysisPanel({
+  spec,
+  result,
+  state,
+  dataset,
+}: {
+  spec: AnalysisSpec;
+  result: AnalysisResult | undefined;
+  state?: 'queued' | 'computing' | undefined;
+  dataset: string;
+}) {
   const { t } = useTranslation();
   const app = useApp();
   const lang = currentLang();
@@ -79,7 +92,8 @@ export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; r
       className={`panel panel-${spec.chart}`}
       aria-labelledby={`panel-${spec.id}`}
       data-analysis={spec.id}
-      data-status={result?.status ?? 'pending'}
+      data-status={result?.status ?? state ?? 'pending'}
+      aria-busy={!result && state === 'computing' ? true : undefined}
       onFocusCapture={() => app.charts.touch(spec.id)}
       onPointerDown={() => app.charts.touch(spec.id)}
     >
@@ -103,7 +117,7 @@ export function AnalysisPanel({ spec, result, dataset }: { spec: AnalysisSpec; r
         </div>
       </header>
       <div className="panel-body">
-        {!result ? <p className="muted">{t('analyses.notRun')}</p> : null}
+        {!result ? <p className="muted">{state ? t(`analyses.state.${state}`) : t('analyses.notRun')}</p> : null}
         {result?.status === 'not-applicable' ? (
           <p className="muted">{t('analyses.notApplicable', { reason: result.reason ?? '' })}</p>
         ) : null}

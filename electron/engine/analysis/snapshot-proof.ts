@@ -1,0 +1,181 @@
+/**
+ * The proof that a frame built by an import holds exactly what PostgreSQL committed: the row
+ * count and, per column, a checksum computed once by the server over the table and once here
+ * over the frame. Text: non-null count and the sum of PostgreSQL's `hashtext` of every value
+ * (hashed here once per distinct value, times its count). Whole numbers and dates: count, sum,
+ * min and max, exactly. Floating-point: count, min and max exactly, the sum within 1e-9 relative
+ * (the two sides add in different orders).
+ */
+import pl from 'nodejs-polars';
+import type { ColumnType, DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
+import type { Database } from '../db/database';
+import { quoteIdent } from '../db/sql';
+import { qualifiedTable } from '../datasets/catalog';
+import type { CodedFrame } from './dictionary';
+import { hashText } from './pg-hash';
+
+/** One column's checksum: named figures, as decimal text (exact) or numbers (floats). */
+export type ColumnChecksum = Record<string, string | number | null>;
+
+export interface Checksums {
+  rows: number;
+  columns: Record<string, ColumnChecksum>;
+}
+
+const FLOAT_SUM_TOLERANCE = 1e-9;
+
+/** The aggregates each type is checked by, as SQL over the quoted column. */
+function sqlFigures(type: ColumnType, q: string): Record<string, string> {
+  switch (type) {
+    case 'text':
+      return { n: `count(${q})`, hash: `sum(hashtext(${q}))` };
+    case 'integer':
+    case 'bigint':
+      return { n: `count(${q})`, sum: `sum(${q})`, min: `min(${q})`, max: `max(${q})` };
+    case 'date':
+      return {
+        n: `count(${q})`,
+        sum: `sum(${q} - DATE '1970-01-01')`,
+        min: `min(${q}) - DATE '1970-01-01'`,
+        max: `max(${q}) - DATE '1970-01-01'`,
+      };
+    case 'double':
+    case 'numeric':
+      return { n: `count(${q})`, fsum: `sum(${q}::float8)`, min: `min(${q})::float8`, max: `max(${q})::float8` };
+    case 'boolean':
+      return { n: `count(${q})`, sum: `count(*) FILTER (WHERE ${q})` };
+    case 'timestamp':
+      return {
+        n: `count(${q})`,
+        fsum: `sum(extract(epoch FROM ${q}))::float8 * 1000000`,
+        min: `(extract(epoch FROM min(${q})) * 1000000)::int8`,
+        max: `(extract(epoch FROM max(${q})) * 1000000)::int8`,
+      };
+  }
+}
+
+const exact = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'bigint' ? v.toString() : String(v));
+const float = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+/** The checksums of the committed table (one scan). */
+export async function tableChecksums(db: Database, info: DatasetVersionInfo, columns: DatasetColumn[]): Promise<Checksums> {
+  const selects = ['count(*) AS "rows"'];
+  columns.forEach((c, i) => {
+    for (const [name, sql] of Object.entries(sqlFigures(c.type, quoteIdent(c.identifier))))
+      selects.push(`(${sql})::text AS "c${i}_${name}"`);
+  });
+  const { rows } = await db.query<Record<string, string | null>>(`SELECT ${selects.join(', ')} FROM ${qualifiedTable(info.table)}`);
+  const row = rows[0]!;
+  const out: Checksums = { rows: Number(row.rows), columns: {} };
+  columns.forEach((c, i) => {
+    const figures: ColumnChecksum = {};
+    for (const name of Object.keys(sqlFigures(c.type, ''))) {
+      const v = row[`c${i}_${name}`] ?? null;
+      const isFloat = name === 'fsum' || ((c.type === 'double' || c.type === 'numeric') && name !== 'n');
+      figures[name] = isFloat ? float(v) : v;
+    }
+    out.columns[c.identifier] = figures;
+  });
+  return out;
+}
+
+/** The same checksums over a frame (coded text decoded through its dictionary). */
+export function frameChecksums(coded: CodedFrame, columns: DatasetColumn[]): Checksums {
+  const { frame, dictionaries } = coded;
+  const out: Checksums = { rows: frame.height, columns: {} };
+  const aggs: pl.Expr[] = [];
+  for (const [i, c] of columns.entries()) {
+    const col = pl.col(c.identifier);
+    const p = `c${i}_`;
+    aggs.push(col.count().alias(`${p}n`));
+    if (c.type === 'integer' || c.type === 'bigint' || c.type === 'date' || c.type === 'boolean') {
+      const whole = col.cast(pl.Int64);
+      aggs.push(whole.sum().alias(`${p}sum`));
+      if (c.type !== 'boolean') aggs.push(whole.min().alias(`${p}min`), whole.max().alias(`${p}max`));
+    } else if (c.type === 'double' || c.type === 'numeric') {
+      aggs.push(col.sum().alias(`${p}fsum`), col.min().alias(`${p}min`), col.max().alias(`${p}max`));
+    } else if (c.type === 'timestamp') {
+      const us = col.cast(pl.Int64);
+      aggs.push(us.cast(pl.Float64).sum().alias(`${p}fsum`), us.min().alias(`${p}min`), us.max().alias(`${p}max`));
+    }
+  }
+  const row = frame.select(...aggs).toRecords()[0] as Record<string, unknown>;
+  for (const [i, c] of columns.entries()) {
+    const p = `c${i}_`;
+    const n = Number(row[`${p}n`]);
+    if (c.type === 'text') {
+      out.columns[c.identifier] = { n: String(n), hash: n ? textHashSum(frame, c.identifier, dictionaries[c.identifier]) : null };
+    } else if (c.type === 'double' || c.type === 'numeric') {
+      out.columns[c.identifier] = {
+        n: String(n),
+        fsum: n ? float(row[`${p}fsum`]) : null,
+        min: float(row[`${p}min`]),
+        max: float(row[`${p}max`]),
+      };
+    } else if (c.type === 'timestamp') {
+      out.columns[c.identifier] = {
+        n: String(n),
+        fsum: n ? float(row[`${p}fsum`]) : null,
+        min: exact(row[`${p}min`]),
+        max: exact(row[`${p}max`]),
+      };
+    } else if (c.type === 'boolean') {
+      out.columns[c.identifier] = { n: String(n), sum: String(row[`${p}sum`] ?? 0) };
+    } else {
+      out.columns[c.identifier] = {
+        n: String(n),
+        sum: n ? exact(row[`${p}sum`]) : null,
+        min: exact(row[`${p}min`]),
+        max: exact(row[`${p}max`]),
+      };
+    }
+  }
+  return out;
+}
+
+/** Σ hashtext(value) over the non-null values of a text column, one hash per distinct value. */
+function textHashSum(frame: pl.DataFrame, column: string, labels: readonly string[] | undefined): string {
+  const counts = frame.select(column).groupBy(column).agg(pl.len().alias('n'));
+  const keys = counts.getColumn(column).toArray() as Array<string | number | null>;
+  const ns = counts.getColumn('n').toArray() as number[];
+  let sum = 0n;
+  // Partial sums stay exact in a double up to 2^53; flush them into the bigint well before.
+  let partial = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k];
+    if (key === null || key === undefined) continue;
+    partial += hashText(labels ? labels[key as number]! : (key as string)) * ns[k]!;
+    if (Math.abs(partial) > 2 ** 52) {
+      sum += BigInt(partial);
+      partial = 0;
+    }
+  }
+  return (sum + BigInt(partial)).toString();
+}
+
+/** The figures that differ, as `column.figure` (empty when the frame equals the table). */
+export function checksumDifferences(table: Checksums, frame: Checksums): string[] {
+  const out: string[] = [];
+  if (table.rows !== frame.rows) out.push('rows');
+  for (const [column, figures] of Object.entries(table.columns)) {
+    const mine = frame.columns[column];
+    if (!mine) {
+      out.push(column);
+      continue;
+    }
+    for (const [name, expected] of Object.entries(figures)) {
+      if (!same(name, expected, mine[name] ?? null)) out.push(`${column}.${name}`);
+    }
+  }
+  return out;
+}
+
+function same(name: string, a: string | number | null, b: string | number | null): boolean {
+  if (a === null || b === null) return a === b;
+  if (typeof a === 'number' && typeof b === 'number') {
+    if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+    if (name !== 'fsum') return a === b;
+    return a === b || Math.abs(a - b) <= FLOAT_SUM_TOLERANCE * Math.max(Math.abs(a), Math.abs(b));
+  }
+  return String(a) === String(b);
+}

@@ -1,0 +1,125 @@
+/**
+ * The import's second destination: the bytes of the accepted records, exactly as they go to
+ * `COPY` (UTF-8, rejects left out, typed values already rewritten to the forms PostgreSQL
+ * reads), are also parsed by Polars' CSV reader into the coded frame the analyses read. So
+ * no PostgreSQL → Polars reload follows an import. Batches of whole records are parsed while
+ * PostgreSQL works on its side of the COPY. Anything Polars cannot read the way PostgreSQL did
+ * makes the sink give up quietly (`finish()` → null): the analyses then load from PostgreSQL as
+ * before, and whatever it does build is proven equal to the table before it is trusted
+ * (analysis/import-frame.ts).
+ */
+import pl, { type DataType } from 'nodejs-polars';
+import type { DatasetColumn } from '../../../shared/types';
+import { CARDINALITY_SAMPLE_ROWS, isCategoryLike } from '../analysis/columns';
+import { encodeColumns, type CodedFrame } from '../analysis/dictionary';
+import type { Delimiter, LineEnding } from './dialect';
+
+const BATCH_BYTES = 16 * 1024 * 1024;
+const LF = 0x0a;
+
+/** Parse types Polars reads exactly as PostgreSQL stored them (dates arrive as ISO text). */
+function parseType(column: DatasetColumn, categorical: boolean): DataType | null {
+  switch (column.type) {
+    case 'integer':
+      return pl.Int32;
+    case 'bigint':
+      return pl.Int64;
+    case 'double':
+    case 'numeric':
+      return pl.Float64;
+    case 'date':
+      return pl.Utf8;
+    case 'text':
+      return categorical ? pl.Categorical : pl.Utf8;
+    default:
+      // Booleans take a dozen spellings and timestamps many forms in PostgreSQL: left to the reload.
+      return null;
+  }
+}
+
+export class FrameSink {
+  private pieces: Uint8Array[] = [];
+  private pieceBytes = 0;
+  private frames: pl.DataFrame[] = [];
+  private categorical: Set<string> | null = null;
+  private failed = false;
+
+  /** Null when the file has a column type or line ending the sink does not handle. */
+  static create(columns: DatasetColumn[], delimiter: Delimiter, lineEnding: LineEnding, batchBytes = BATCH_BYTES): FrameSink | null {
+    if (lineEnding === 'CR' || columns.some((c) => parseType(c, false) === null)) return null;
+    return new FrameSink(columns, delimiter, batchBytes);
+  }
+
+  private constructor(
+    private readonly columns: DatasetColumn[],
+    private readonly delimiter: Delimiter,
+    private readonly batchBytes: number,
+  ) {}
+
+  /** Takes a piece of the COPY stream (whole records, or a record's line break). */
+  add(piece: Uint8Array): void {
+    if (this.failed) return;
+    this.pieces.push(piece);
+    this.pieceBytes += piece.length;
+    // A piece ending in a line feed ends a record, so the batch holds whole records.
+    if (this.pieceBytes >= this.batchBytes && piece[piece.length - 1] === LF) this.parseBatch();
+  }
+
+  private schema(): Record<string, DataType> {
+    return Object.fromEntries(this.columns.map((c) => [c.identifier, parseType(c, this.categorical?.has(c.identifier) ?? false)!]));
+  }
+
+  private parseBatch(): void {
+    if (!this.pieceBytes) return;
+    const batch = Buffer.concat(this.pieces, this.pieceBytes);
+    this.pieces = [];
+    this.pieceBytes = 0;
+    try {
+      let df = pl.readCSV(batch, { hasHeader: false, schema: this.schema(), quoteChar: '"', sep: this.delimiter, rechunk: false });
+      if (!this.categorical) {
+        // The first rows decide which text columns are coded, as the PostgreSQL loader decides.
+        this.categorical = this.categoryLike(df);
+        const casts = [...this.categorical].map((c) => pl.col(c).cast(pl.Categorical));
+        if (casts.length) df = df.withColumns(...casts);
+      }
+      this.frames.push(df);
+    } catch {
+      this.giveUp();
+    }
+  }
+
+  private categoryLike(first: pl.DataFrame): Set<string> {
+    const text = this.columns.filter((c) => c.type === 'text').map((c) => c.identifier);
+    if (!text.length) return new Set();
+    const sample = first.head(CARDINALITY_SAMPLE_ROWS);
+    const distinct = sample.select(...text.map((c) => pl.col(c).dropNulls().nUnique().alias(c)));
+    return new Set(text.filter((c) => isCategoryLike(Number(distinct.getColumn(c).get(0)), sample.height)));
+  }
+
+  private giveUp(): void {
+    this.failed = true;
+    this.pieces = [];
+    this.pieceBytes = 0;
+    this.frames = [];
+  }
+
+  /** The coded frame of every record added, or null when the sink gave up. */
+  finish(): CodedFrame | null {
+    this.parseBatch();
+    if (this.failed) return null;
+    try {
+      let frame = this.frames.length
+        ? this.frames.length === 1
+          ? this.frames[0]!
+          : pl.concat(this.frames, { how: 'vertical', rechunk: true })
+        : pl.DataFrame(Object.fromEntries(this.columns.map((c) => [c.identifier, pl.Series(c.identifier, [], parseType(c, false)!)])));
+      this.frames = [];
+      const dates = this.columns.filter((c) => c.type === 'date').map((c) => pl.col(c.identifier).str.strptime(pl.Date, '%Y-%m-%d'));
+      if (dates.length) frame = frame.withColumns(...dates);
+      return encodeColumns(frame, [...(this.categorical ?? [])]);
+    } catch {
+      this.giveUp();
+      return null;
+    }
+  }
+}

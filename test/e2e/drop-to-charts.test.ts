@@ -1,0 +1,99 @@
+/**
+ * Issue #14, item 1, end to end in browser mode: the real rows are dropped on the window and the
+ * Analyses page fills with charts by itself, panel by panel, with no click on "Run all"; the
+ * run goes on while the user is on another page, and a reloaded window picks it up again.
+ * The charted numbers are checked against an independent parse of the file.
+ */
+import fs from 'node:fs';
+import { parse } from 'csv-parse/sync';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANALYSES } from '../../shared/analyses';
+import { REAL_4401 } from '../support/real-data';
+import { dropFile, screenshot, startBrowserMode, type BrowserMode } from './support/browser';
+
+const records: Record<string, string>[] = parse(fs.readFileSync(REAL_4401), { bom: true, columns: true, skip_empty_lines: true });
+const ORIGINAL = ANALYSES.filter((s) => s.original).map((s) => s.id);
+
+async function goTo(page: Page, name: string) {
+  await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
+  await page.getByRole('heading', { level: 1, name: new RegExp(`^${name}`) }).waitFor();
+}
+
+describe('drop → every chart, with no click', () => {
+  let b: BrowserMode;
+  beforeAll(async () => {
+    b = await startBrowserMode();
+  });
+  afterAll(async () => b?.close());
+
+  it('drops the real rows and sees the charts stream in, the notebook’s first', async () => {
+    const { page } = b;
+    await page.goto(b.server.url);
+    await page.getByRole('heading', { name: 'No dataset yet' }).waitFor({ timeout: 30_000 });
+    // Count clicks on "Run all" (there must be none) and record the panels as they turn ready.
+    await page.evaluate(() => {
+      const w = window as unknown as { runAllClicks: number; readyOrder: string[]; readySteps: string[][] };
+      w.runAllClicks = 0;
+      w.readyOrder = [];
+      w.readySteps = [];
+      document.addEventListener('click', (e) => {
+        if ((e.target as HTMLElement).closest('[data-testid="run-all"]')) w.runAllClicks++;
+      });
+      new MutationObserver(() => {
+        const ready = Array.from(document.querySelectorAll('.panel[data-status="ok"]')).map((p) => p.getAttribute('data-analysis')!);
+        const fresh = ready.filter((id) => !w.readyOrder.includes(id));
+        if (fresh.length) {
+          w.readyOrder.push(...fresh);
+          w.readySteps.push(fresh);
+        }
+      }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['data-status'] });
+    });
+    await dropFile(page, '[data-testid="drop-zone"]', REAL_4401);
+    await page.getByTestId('import-summary').waitFor({ timeout: 120_000 });
+    await goTo(page, 'Analyses');
+
+    const ok = page.locator('.panel[data-status="ok"]');
+    await expect.poll(() => ok.count(), { timeout: 170_000 }).toBeGreaterThan(30);
+    await page.getByTestId('run-facts').waitFor({ timeout: 170_000 });
+    const seen = await page.evaluate(() => {
+      const w = window as unknown as { runAllClicks: number; readyOrder: string[]; readySteps: string[][] };
+      return { clicks: w.runAllClicks, order: w.readyOrder, steps: w.readySteps };
+    });
+    expect(seen.clicks).toBe(0);
+    // How many updates the panels arrive in depends on when the page is opened (the run starts at
+    // the import, on whatever page); the per-result streaming is checked in import-frame.test.ts.
+    expect(seen.steps.length).toBeGreaterThan(0);
+    // Every original analysis became ready no later than the first other one (one update may carry both).
+    const firstOtherStep = seen.steps.findIndex((step) => step.some((id) => !ORIGINAL.includes(id)));
+    const lastOriginalStep = seen.steps.findLastIndex((step) => step.some((id) => ORIGINAL.includes(id)));
+    expect(firstOtherStep).toBeGreaterThanOrEqual(0);
+    expect(lastOriginalStep).toBeLessThanOrEqual(firstOtherStep);
+
+    // Every original chart is drawn, and the row count shown is the file's.
+    for (const id of ORIGINAL) {
+      const panel = page.locator(`.panel[data-analysis="${id}"]`);
+      await expect(panel.getAttribute('data-status')).resolves.toBe('ok');
+    }
+    const drawn = page.locator('.panel[data-status="ok"] .echart svg');
+    expect(await drawn.count()).toBeGreaterThan(10);
+    const counts = page.locator('.panel[data-analysis="explore-counts"]');
+    await expect(counts.textContent()).resolves.toContain(new Intl.NumberFormat('en-US').format(records.length));
+    await screenshot(page, 'e2e-drop-to-charts');
+  });
+
+  it('keeps running while the user is elsewhere, and a reloaded window picks the run up again', async () => {
+    const { page } = b;
+    // A re-run with another cleaning option, started from the page, then left.
+    await page.getByRole('checkbox', { name: /Merge make codes/i }).check();
+    await expect.poll(() => page.locator('.panel[data-status="queued"], .panel[data-status="computing"]').count()).toBeGreaterThan(0);
+    await goTo(page, 'Browse');
+    await page.reload();
+    await goTo(page, 'Analyses');
+    // The merged-makes run finishes and is what the page shows, with no click.
+    await page.getByTestId('run-facts').waitFor({ timeout: 170_000 });
+    await expect.poll(() => page.locator('.panel[data-status="ok"]').count(), { timeout: 60_000 }).toBeGreaterThan(30);
+    await expect(page.getByRole('checkbox', { name: /Merge make codes/i }).isChecked()).resolves.toBe(true);
+    expect(b.consoleErrors).toEqual([]);
+  });
+});
