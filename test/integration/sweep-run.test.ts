@@ -179,7 +179,8 @@ describe('sweep/run without a Spark workspace', { timeout: 600_000 }, () => {
     expect(fromSamples).not.toBeNull();
     const measured = sweep.points[3]!.peakRssBytes!;
     const predicted = fromSamples!.baseBytes + fromSamples!.bytesPerRow * 120_000;
-    expect(Math.abs(predicted - measured) / measured).toBeLessThan(0.1);
+    // Within 20 %: the engine runs inside this test worker, whose heap moves with garbage-collection timing (seen: 3-12 %).
+    expect(Math.abs(predicted - measured) / measured).toBeLessThan(0.2);
   });
 
   it('refuses to grow a dataset the generator cannot make, and unknown analyses, with clear errors', async () => {

@@ -40,6 +40,20 @@ describe('JobManager', () => {
     expect(phases.slice(-2)).toEqual(['compare', 'store']);
   });
 
+  it('sends a throttled last report before the job ends, so the final count is never lost', async () => {
+    const jobs = new JobManager(silentLogger);
+    const seen: Array<{ type: string; done?: number }> = [];
+    jobs.onEvent((e) => seen.push({ type: e.type, ...(e.type === 'job/progress' ? { done: e.progress.done } : {}) }));
+    const done = new Promise<void>((resolve) => jobs.onEvent((e) => e.type === 'job/done' && resolve()));
+    jobs.start('test/points', async (ctx) => {
+      ctx.progress({ phase: 'polars', done: 2, total: 3 });
+      ctx.progress({ phase: 'polars', done: 3, total: 3 }); // same phase, within the interval: throttled
+    });
+    await done;
+    expect(seen.at(-1)).toEqual({ type: 'job/done' });
+    expect(seen.at(-2)).toEqual({ type: 'job/progress', done: 3 });
+  });
+
   it('cancels through the AbortSignal and reports CANCELLED', async () => {
     const jobs = new JobManager(silentLogger);
     const failed = new Promise<{ code: string }>((resolve) => jobs.onEvent((e) => e.type === 'job/failed' && resolve(e.error)));

@@ -75,8 +75,12 @@ export class JobManager {
       },
     };
     const finish = (state: JobState) => {
+      // A throttled report still waiting goes out before the end, as promised ("the last one always goes out").
+      if (timer) {
+        clearTimeout(timer);
+        flush();
+      }
       summary.state = state;
-      if (timer) clearTimeout(timer);
       // Keep finished jobs briefly for `job/list`, then forget them.
       setTimeout(() => this.jobs.delete(jobId), 60_000).unref?.();
     };
