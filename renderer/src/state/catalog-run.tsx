@@ -5,10 +5,12 @@
  * engine (started before a reload of the window, say) is found through `job/list` and followed.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ORIGINAL_CLEANING } from '../../../shared/analyses';
 import type { AnalysisResult, AnalysisRun, CleaningOptions, JobEvent, JobProgress } from '../../../shared/api';
 import { analysisRunProgress } from '../../../shared/contract/analysis';
 import { StudioError } from '../../../shared/errors';
+import { announce } from '../components/LiveRegion';
 import { useClient } from '../hooks/studio';
 import { useApp } from './app';
 
@@ -58,12 +60,17 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
   /** Datasets whose run is being looked up or started (so one event does not start two runs). */
   const pending = useRef(new Set<string>());
 
+  const { t } = useTranslation();
   const finished = useCallback(
     (jobId: string | null, run: AnalysisRun | null, error: unknown) => {
       setLive((l) => (jobId && l.jobId !== jobId ? l : { ...l, running: false, error }));
       if (run) setLastRun(run);
+      // The outcome is said through the window's live region, as for every other job.
+      const job = t('live.job.analysis');
+      const cancelled = error instanceof StudioError && error.code === 'CANCELLED';
+      announce(t(run ? 'live.done' : cancelled ? 'live.cancelled' : 'live.failed', { job }));
     },
-    [setLastRun],
+    [setLastRun, t],
   );
 
   const start = useCallback(
