@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { AnalysisRun } from '../../../shared/api';
 import { resultTableCsv } from '../../engine/analysis/result-csv';
 import { withEngine } from '../context';
+import { progressPrinter } from '../progress';
 
 interface AnalyzeOptions {
   analyses?: string;
@@ -82,28 +83,24 @@ export function registerAnalyze(program: Command): void {
           ?.split(',')
           .map((s) => s.trim())
           .filter(Boolean);
-        const run = await client.run(
-          'analysis/run',
-          {
-            dataset,
-            version: options.datasetVersion ? Number(options.datasetVersion) : undefined,
-            analyses,
-            fresh: Boolean(options.fresh),
-            cleaning: {
-              sentinelsAsNull: Boolean(options.sentinelsAsNull),
-              mergeMakes: Boolean(options.mergeMakes),
-              dropOriginalNulls: !options.keepNullRows,
+        const progress = progressPrinter(json);
+        const run = await client
+          .run(
+            'analysis/run',
+            {
+              dataset,
+              version: options.datasetVersion ? Number(options.datasetVersion) : undefined,
+              analyses,
+              fresh: Boolean(options.fresh),
+              cleaning: {
+                sentinelsAsNull: Boolean(options.sentinelsAsNull),
+                mergeMakes: Boolean(options.mergeMakes),
+                dropOriginalNulls: !options.keepNullRows,
+              },
             },
-          },
-          {
-            signal,
-            onProgress: (p) => {
-              if (!json && process.stderr.isTTY)
-                process.stderr.write(`\r\x1b[K${p.message ?? p.phase ?? ''}${p.total ? ` (${p.done ?? 0}/${p.total})` : ''}`);
-            },
-          },
-        );
-        if (!json && process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+            { signal, onProgress: progress.onProgress },
+          )
+          .finally(progress.done);
         if (options.out) {
           const dir = path.resolve(options.out);
           fs.mkdirSync(dir, { recursive: true });

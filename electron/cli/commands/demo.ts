@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_SEED } from '../../engine/generate/seed';
 import { withEngine } from '../context';
+import { progressPrinter } from '../progress';
 import { wholeNumber } from './generate';
 
 export function registerDemo(program: Command): void {
@@ -12,20 +13,17 @@ export function registerDemo(program: Command): void {
     .option('--name <name>', 'dataset name', 'ny-crash-sample')
     .action(async (options: { rows: number; seed: number; name: string }, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
-        const live = !json && process.stderr.isTTY;
+        const progress = progressPrinter(json);
         const result = await client
           .run(
             'dataset/sample',
             { rows: options.rows, seed: options.seed, name: options.name },
             {
               signal,
-              onProgress: (p) => {
-                if (live && p.total)
-                  process.stderr.write(`\r\x1b[K${p.message ?? p.phase}: ${Math.floor((100 * (p.done ?? 0)) / p.total)}%`);
-              },
+              onProgress: progress.onProgress,
             },
           )
-          .finally(() => live && process.stderr.write('\r\x1b[K'));
+          .finally(progress.done);
         if (json) return emitJson(result);
         say(
           result.generateSeconds

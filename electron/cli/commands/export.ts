@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import type { JobProgress } from '../../../shared/api';
 import type { ColumnFilter } from '../../../shared/contract/dataset';
 import { DATASET_EXPORT_FORMATS, RESULT_EXPORT_FORMATS, type ExportResult } from '../../../shared/contract/export';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetColumn } from '../../../shared/types';
 import { withEngine } from '../context';
+import { progressPrinter } from '../progress';
 
 interface ExportOptions {
   format: string;
@@ -60,16 +60,6 @@ export function parseFilter(columns: DatasetColumn[], spec: string): ColumnFilte
   );
 }
 
-function progressText(p: JobProgress): string {
-  const parts = [p.message ?? p.phase ?? 'exporting'];
-  if (p.total && p.done !== undefined)
-    parts.push(
-      `${Math.floor((100 * p.done) / p.total)}% (${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} ${p.unit ?? ''})`,
-    );
-  if (p.rowsPerSecond) parts.push(`${p.rowsPerSecond.toLocaleString('en-US')} rows/s`);
-  return parts.join(', ');
-}
-
 export function registerExport(program: Command): void {
   program
     .command('export')
@@ -95,8 +85,8 @@ export function registerExport(program: Command): void {
     .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'fr']).default('en'))
     .action(async (dataset: string, options: ExportOptions, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
-        const live = !json && process.stderr.isTTY;
-        const run = { signal, onProgress: (p: JobProgress) => live && process.stderr.write(`\r\x1b[K${progressText(p)}`) };
+        const progress = progressPrinter(json);
+        const run = { signal, onProgress: progress.onProgress };
         const out = path.resolve(options.out);
         let result: ExportResult;
         try {
@@ -140,7 +130,7 @@ export function registerExport(program: Command): void {
             );
           }
         } finally {
-          if (live) process.stderr.write('\r\x1b[K');
+          progress.done();
         }
         if (json) return emitJson(result);
         const where = result.files.length > 1 ? `${result.files.length} files in ${result.path}` : result.path;

@@ -1,21 +1,8 @@
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import type { JobProgress } from '../../../shared/api';
+import { formatByteSize } from '../../../shared/format';
 import { withEngine } from '../context';
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MB`;
-}
-
-function progressLine(p: JobProgress): string {
-  if (p.unit !== 'bytes' || !p.total) return p.message ?? p.phase ?? '';
-  const pct = Math.floor((100 * (p.done ?? 0)) / p.total);
-  const parts = [`${p.message ?? p.phase}: ${pct}% (${megabytes(p.done ?? 0)} of ${megabytes(p.total)})`];
-  if (p.rows !== undefined) parts.push(`${p.rows.toLocaleString('en-US')} rows`);
-  if (p.rowsPerSecond) parts.push(`${p.rowsPerSecond.toLocaleString('en-US')} rows/s`);
-  if (p.etaSeconds !== undefined && p.phase !== 'commit') parts.push(`ETA ${Math.ceil(p.etaSeconds)} s`);
-  return parts.join(', ');
-}
+import { progressPrinter } from '../progress';
 
 export function registerImport(program: Command): void {
   program
@@ -36,8 +23,7 @@ export function registerImport(program: Command): void {
     .action(
       async (file: string, options: { name?: string; onError: 'skip' | 'abort'; onTypeMismatch: 'widen' | 'reject' }, command: Command) => {
         await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
-          const live = !json && process.stderr.isTTY;
-          let lastLogged = 0;
+          const progress = progressPrinter(json);
           const result = await client
             .run(
               'dataset/import',
@@ -51,19 +37,10 @@ export function registerImport(program: Command): void {
               },
               {
                 signal,
-                onProgress: (p) => {
-                  if (json) return;
-                  if (live) process.stderr.write(`\r\x1b[K${progressLine(p)}`);
-                  else if (Date.now() - lastLogged > 2000) {
-                    lastLogged = Date.now();
-                    process.stderr.write(`${progressLine(p)}\n`);
-                  }
-                },
+                onProgress: progress.onProgress,
               },
             )
-            .finally(() => {
-              if (live) process.stderr.write('\r\x1b[K');
-            });
+            .finally(progress.done);
           if (json) {
             return emitJson({
               dataset: result.dataset,
@@ -87,7 +64,7 @@ export function registerImport(program: Command): void {
             `Imported ${result.rows.toLocaleString('en-US')} rows into "${result.dataset}" version ${result.version} (table data.${result.table}) in ${result.seconds.toFixed(1)} s.`,
           );
           say(
-            `  File       ${megabytes(result.bytes)}, ${result.encoding}, delimiter ${JSON.stringify(result.delimiter)}, ${result.lineEnding} line ends`,
+            `  File       ${formatByteSize(result.bytes, 'en')}, ${result.encoding}, delimiter ${JSON.stringify(result.delimiter)}, ${result.lineEnding} line ends`,
           );
           say(`  Columns    ${result.columns.length}: ${result.columns.map((c) => `${c.name} (${c.type})`).join(', ')}`);
           for (const w of result.widened)

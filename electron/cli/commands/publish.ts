@@ -1,15 +1,7 @@
 import type { Command } from 'commander';
-import type { JobProgress } from '../../../shared/api';
+import { formatByteSize } from '../../../shared/format';
 import { withEngine } from '../context';
-
-function size(bytes: number): string {
-  return bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
-}
-
-function progressLine(p: JobProgress): string {
-  if (p.unit === 'bytes' && p.total) return `${p.message ?? p.phase}: ${Math.floor((100 * (p.done ?? 0)) / p.total)}% of ${size(p.total)}`;
-  return p.message ?? p.phase ?? '';
-}
+import { progressPrinter } from '../progress';
 
 /** Exit status when storage was unreachable and the publish waits in the queue. */
 export const EXIT_QUEUED = 3;
@@ -28,27 +20,17 @@ export function registerPublish(program: Command): void {
     )
     .action(async (dataset: string, options: { run?: string; includeDataset?: boolean }, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
-        const live = !json && process.stderr.isTTY;
-        let lastLogged = 0;
+        const progress = progressPrinter(json);
         const result = await client
           .run(
             'storage/publish',
             { dataset, runId: options.run, includeDataset: Boolean(options.includeDataset) },
             {
               signal,
-              onProgress: (p) => {
-                if (json) return;
-                if (live) process.stderr.write(`\r\x1b[K${progressLine(p)}`);
-                else if (Date.now() - lastLogged > 2000) {
-                  lastLogged = Date.now();
-                  process.stderr.write(`${progressLine(p)}\n`);
-                }
-              },
+              onProgress: progress.onProgress,
             },
           )
-          .finally(() => {
-            if (live) process.stderr.write('\r\x1b[K');
-          });
+          .finally(progress.done);
         if (result.status === 'queued') process.exitCode = EXIT_QUEUED;
         if (json) return emitJson(result);
         if (result.status === 'queued') {
@@ -58,7 +40,9 @@ export function registerPublish(program: Command): void {
           return;
         }
         say(`Published run ${result.runId} of "${result.dataset}" version ${result.version} to ${result.bucket}/${result.prefix}`);
-        say(`  Objects    ${result.objects} (${size(result.bytes)}): ${result.uploaded} uploaded, ${result.skipped} already there`);
+        say(
+          `  Objects    ${result.objects} (${formatByteSize(result.bytes, 'en')}): ${result.uploaded} uploaded, ${result.skipped} already there`,
+        );
         say(`  Manifest   ${result.bucket}/${result.manifestKey}`);
         say(`  Took       ${(result.durationMs / 1000).toFixed(1)} s`);
       });
