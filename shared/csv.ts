@@ -25,3 +25,15 @@ export function csvRecord(values: ReadonlyArray<string | number | boolean | null
     .map((v) => (v === null || v === undefined ? '' : typeof v === 'string' ? csvField(options.raw ? v : neutraliseText(v)) : String(v)))
     .join(',');
 }
+
+/** A whole table as CSV: the header, then one record per row, each ended by `lineEnd`. */
+export function csvTable(
+  header: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | boolean | null | undefined>>,
+  options: { raw?: boolean; lineEnd?: '\n' | '\r\n' } = {},
+): string {
+  const end = options.lineEnd ?? '\r\n';
+  let text = csvRecord(header, options) + end;
+  for (const row of rows) text += csvRecord(row, options) + end;
+  return text;
+}

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { StudioError, throwIfCancelled } from '../../../shared/errors';
-import { buildCrashModel, CRASH_HEADER, csvField, type CrashModel } from './model';
+import { csvField } from '../../../shared/csv';
+import { buildCrashModel, CRASH_HEADER, type CrashModel } from './model';
 import { CrashRowWriter, MAX_ROW_BYTES } from './rows';
 
 import { DEFAULT_SEED } from './seed';

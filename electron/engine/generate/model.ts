@@ -3,16 +3,12 @@
  * into an alias table, built from the calibration counts and the stated assumptions. Building it
  * takes a few milliseconds; the row loop then only draws indexes and copies bytes.
  */
+import { csvField } from '../../../shared/csv';
 import { CRASH_YEARS, MAKE_VARIANT_SEED, MAKE_VARIANTS_PER_CODE, NCIC_MAKE, OUT_OF_STATE_STATES, TRENDS } from './assumptions';
 import { CALIBRATION, type Counts } from './calibration';
 import { AliasTable, Random } from './random';
 
 export const CRASH_HEADER: readonly string[] = CALIBRATION.header;
-
-/** CSV-encodes a field: quoted when it holds a comma, quote, CR or LF. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
 
 /** The distinct values of one column, each encoded once. */
 export class Vocabulary {

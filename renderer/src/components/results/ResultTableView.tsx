@@ -1,6 +1,7 @@
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import type { ResultTable } from '../../../../shared/api';
+import { csvTable } from '../../../../shared/csv';
 import { formatNumber } from '../../format';
 
 const MAX_ROWS = 500;
@@ -74,14 +75,10 @@ export function KpiView({ table }: { table: ResultTable }) {
   );
 }
 
-/** RFC 4180 CSV of a result table; text cells that a spreadsheet would run as a formula are neutralised. */
+/** A result table as the CSV every export writes: RFC 4180, formula-like text neutralised. */
 export function resultCsv(table: ResultTable): string {
-  const quote = (value: unknown): string => {
-    if (value === null || value === undefined) return '';
-    let text = String(value);
-    if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-    return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  const lines = [table.columns.map((c) => quote(c.name)).join(','), ...table.rows.map((r) => r.map(quote).join(','))];
-  return lines.join('\r\n') + '\r\n';
+  return csvTable(
+    table.columns.map((c) => c.name),
+    table.rows,
+  );
 }
