@@ -7,7 +7,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { rendererCsp } from '../../shared/csp';
 import { mediaType } from '../../shared/mime';
 import type { Engine } from '../engine/engine';
@@ -30,7 +30,17 @@ export interface BrowserServerOptions {
   maxUploadBytes?: number;
   /** Free bytes on a disk (tests inject it; statfs otherwise). */
   freeBytes?(dir: string): number | null;
+  /** How often every WebSocket is pinged (default HEARTBEAT_MS; tests shorten it). */
+  heartbeatMs?: number;
 }
+
+/**
+ * A window that vanished without closing its socket (a laptop put to sleep, a killed browser, a
+ * dropped network path) leaves a half-open connection that would hold its subscriptions forever.
+ * Every socket is pinged this often; one that has not answered the previous ping is dropped.
+ * Browsers answer pings by themselves, so a live but idle window is never dropped.
+ */
+export const HEARTBEAT_MS = 30_000;
 
 /** Largest WebSocket message: far above any request the window sends (a whole run's results included). */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
@@ -176,6 +186,19 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
   };
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const answered = new WeakSet<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!answered.has(ws)) {
+        log.info('browser mode: a window stopped answering pings; its connection is closed');
+        ws.terminate();
+        continue;
+      }
+      answered.delete(ws);
+      ws.ping();
+    }
+  }, options.heartbeatMs ?? HEARTBEAT_MS);
+  heartbeat.unref();
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());
     try {
@@ -189,6 +212,8 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
       wss.handleUpgrade(req, socket, head, (ws) => {
         // Frames that break the protocol (bad opcode, too large, bad UTF-8) close this socket only.
         ws.on('error', (err) => log.warn('browser mode: WebSocket closed on a protocol error', { error: err.message }));
+        answered.add(ws);
+        ws.on('pong', () => answered.add(ws));
         const detach = options.engine.attach(websocketChannel(ws));
         ws.on('close', detach);
       });
@@ -209,6 +234,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     port,
     token,
     async close() {
+      clearInterval(heartbeat);
       for (const client of wss.clients) client.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -21,9 +21,9 @@ function get(
   });
 }
 
-function wsOpen(url: string, headers: Record<string, string> = {}): Promise<WebSocket> {
+function wsOpen(url: string, headers: Record<string, string> = {}, options: { autoPong?: boolean } = {}): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers });
+    const ws = new WebSocket(url, { headers, ...options });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -41,7 +41,7 @@ describe('browser mode server', () => {
     fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>shell</title>');
     fs.mkdirSync(path.join(rendererDir, 'assets'));
     fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-    server = await startBrowserServer({ engine: t.engine, rendererDir, uploadDir: path.join(t.home, 'uploads') });
+    server = await startBrowserServer({ engine: t.engine, rendererDir, uploadDir: path.join(t.home, 'uploads'), heartbeatMs: 200 });
   });
   afterAll(async () => {
     await server.close();
@@ -97,5 +97,25 @@ describe('browser mode server', () => {
     ws.close();
     expect(reply.kind).toBe('reply');
     expect(reply.data.pong).toBe(true);
+  });
+
+  it('drops a connection that stops answering pings, and keeps one that answers', async () => {
+    const url = `ws://127.0.0.1:${server.port}/rpc?token=${server.token}`;
+    const silent = await wsOpen(url, {}, { autoPong: false });
+    const alive = await wsOpen(url);
+    const silentClosed = new Promise<number>((resolve) => silent.once('close', (code) => resolve(code)));
+    let pings = 0;
+    alive.on('ping', () => pings++);
+    // 1006: closed without a close frame, as terminate() does.
+    expect(await silentClosed).toBe(1006);
+    await new Promise((r) => setTimeout(r, 700));
+    expect(alive.readyState).toBe(WebSocket.OPEN);
+    expect(pings).toBeGreaterThanOrEqual(2);
+    const reply = await new Promise<{ kind: string }>((resolve) => {
+      alive.once('message', (data) => resolve(JSON.parse(String(data))));
+      alive.send(JSON.stringify({ kind: 'request', id: 8, method: 'system/ping', params: {} }));
+    });
+    expect(reply.kind).toBe('reply');
+    alive.close();
   });
 });
