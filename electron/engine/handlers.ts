@@ -5,7 +5,7 @@
  */
 import { analysisHandlers } from './analysis/handlers';
 import { datasetHandlers } from './datasets/handlers';
-import type { EngineContext } from './engine';
+import type { EngineContext } from './context';
 import { exportHandlers } from './export/handlers';
 import { jobHandlers } from './jobs/handlers';
 import type { AllHandlers } from './rpc/server';

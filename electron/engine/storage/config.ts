@@ -6,7 +6,7 @@
 import { StudioError } from '../../../shared/errors';
 import type { StorageConfigView } from '../../../shared/contract/storage';
 import { checkCleartextEndpoint, endpointOrigin, insecureHttpAllowedByEnv } from '../settings/endpoints';
-import { settingsFor, type SettingsContext } from '../settings/service';
+import type { SettingsContext } from '../settings/service';
 
 /** docker-compose.yml's MinIO root user and password (see .env.example). */
 export const COMPOSE_DEFAULTS = { accessKey: 'minioadmin', secretKey: 'minioadmin', bucket: 'sparkpolar', region: 'us-east-1' } as const;
@@ -147,7 +147,7 @@ export function configFromFields(
 /** The fields in effect and where they come from, or null when nothing is configured. */
 export async function storageFields(ctx: SettingsContext): Promise<{ fields: StorageFields; source: 'settings' | 'environment' } | null> {
   const env = ctx.env;
-  const service = settingsFor(ctx);
+  const service = ctx.settings;
   const secret = (await service.secrets.get('storage.secretKey')) ?? undefined;
   if (env.MINIO_ENDPOINT) {
     const saved = await service.settings().catch(() => null);

@@ -6,15 +6,16 @@
  */
 import type { PublishResult } from '../../../shared/contract/storage';
 import { StudioError, toErrorData } from '../../../shared/errors';
-import type { EngineContext } from '../engine';
+import type { EngineBase } from '../base';
 import type { JobContext } from '../jobs/manager';
+import type { SettingsContext } from '../settings/service';
 import { resolveStorageConfig } from './config';
 import { keys, runPrefix } from './layout';
 import { ObjectStore } from './object-store';
 import { publishRun } from './publish';
 import { withLockedEntry } from './queue';
 import { backoffDelay } from './retry';
-import { datasetFacts, loadRun } from './run-source';
+import { datasetFacts, loadRun, type RunSourceContext } from './run-source';
 
 export interface QueuePolicy {
   baseDelayMs: number;
@@ -31,12 +32,15 @@ export function queuePolicy(env: NodeJS.ProcessEnv): QueuePolicy {
 
 export type PublishMode = 'direct' | 'queued';
 
+/** What publishing needs of the engine: its base, the configuration and where runs come from. */
+export interface PublishContext extends EngineBase, SettingsContext, RunSourceContext {}
+
 /**
  * Publishes entry `id`. `direct`: the user is waiting, non-transient errors are thrown and the entry
  * removed. `queued`: a background retry, errors are recorded on the entry. Answers null when
  * another publisher holds the entry.
  */
-export async function publishEntry(ctx: EngineContext, id: number, job: JobContext, mode: PublishMode): Promise<PublishResult | null> {
+export async function publishEntry(ctx: PublishContext, id: number, job: JobContext, mode: PublishMode): Promise<PublishResult | null> {
   const started = performance.now();
   const outcome = await withLockedEntry(ctx.db, id, async (entry, update) => {
     let config;
