@@ -18,7 +18,7 @@ import type { EngineBase } from '../base';
 import type { SettingsContext } from '../settings/service';
 import type { JobContext } from '../jobs/manager';
 import { TERMINAL_STATES, type DatabricksClient, type Run, type SubmitSpec } from './client';
-import { realClock, type Clock } from './clock';
+import { realClock, type Clock } from '../clock';
 import { compareTables } from './compare';
 import { resolveDatabricksConfig, type DatabricksSettings, type ResolvedDatabricksConfig } from './config';
 import { connectDatabricks } from './connect';

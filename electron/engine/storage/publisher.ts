@@ -8,26 +8,28 @@ import type { PublishResult } from '../../../shared/contract/storage';
 import { StudioError, toErrorData } from '../../../shared/errors';
 import type { EngineBase } from '../base';
 import type { JobContext } from '../jobs/manager';
+import { backoffDelay, type RetryPolicy } from '../retry';
 import type { SettingsContext } from '../settings/service';
 import { resolveStorageConfig } from './config';
 import { keys, runPrefix } from './layout';
 import { ObjectStore } from './object-store';
 import { publishRun } from './publish';
 import { withLockedEntry } from './queue';
-import { backoffDelay } from './retry';
 import { datasetFacts, loadRun, type RunSourceContext } from './run-source';
 
-export interface QueuePolicy {
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+/** How long a queued publish waits after its n-th failure: 15 s doubling up to 10 min, equal jitter. */
+export type QueuePolicy = Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'jitter'>;
 
 export function queuePolicy(env: NodeJS.ProcessEnv): QueuePolicy {
   const n = (name: string, fallback: number) => {
     const v = Number(env[name]);
     return env[name] && Number.isFinite(v) && v > 0 ? v : fallback;
   };
-  return { baseDelayMs: n('SPARKPOLAR_PUBLISH_RETRY_BASE_MS', 15_000), maxDelayMs: n('SPARKPOLAR_PUBLISH_RETRY_MAX_MS', 10 * 60_000) };
+  return {
+    baseDelayMs: n('SPARKPOLAR_PUBLISH_RETRY_BASE_MS', 15_000),
+    maxDelayMs: n('SPARKPOLAR_PUBLISH_RETRY_MAX_MS', 10 * 60_000),
+    jitter: 'equal',
+  };
 }
 
 export type PublishMode = 'direct' | 'queued';

@@ -9,7 +9,7 @@ import type { JobContext } from '../jobs/manager';
 import { storageFields } from './config';
 import { publishEntry, type PublishContext } from './publisher';
 import { PublishQueue } from './queue';
-import { sleep } from './retry';
+import { realClock } from '../clock';
 
 const MAX_SLEEP_MS = 60_000;
 /** Floor between passes, so an entry another process holds cannot make the loop spin. */
@@ -74,7 +74,7 @@ export class PublishQueueRunner {
   private async sleepOrWake(ms: number, signal: AbortSignal): Promise<void> {
     const woken = new Promise<void>((resolve) => (this.wake = resolve));
     try {
-      await Promise.race([sleep(ms, signal), woken]);
+      await Promise.race([realClock.sleep(ms, signal), woken]);
     } finally {
       this.wake = null;
     }

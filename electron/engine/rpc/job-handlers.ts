@@ -1,6 +1,7 @@
+/** The job methods (`job/cancel`, `job/list`): the server's control over the jobs it started. */
 import type { jobMethods } from '../../../shared/contract/jobs';
-import type { DomainHandlers } from '../rpc/handlers';
-import type { JobManager } from './manager';
+import type { JobManager } from '../jobs/manager';
+import type { DomainHandlers } from './handlers';
 
 export function jobHandlers(ctx: { jobs: JobManager }): DomainHandlers<typeof jobMethods> {
   return {
