@@ -13,9 +13,6 @@ import { createLogger, type Logger } from './log';
 import { RpcServer } from './rpc/server';
 import { EnvBackedSecretStore, type SecretStore } from './settings/secrets';
 
-export type { EngineHost } from './base';
-export type { EngineContext } from './context';
-
 export interface EngineOptions {
   /** Data folder: embedded PostgreSQL, snapshots, rejects, settings. */
   home: string;
