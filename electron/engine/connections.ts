@@ -30,7 +30,13 @@ export async function connectionsInEffect(ctx: SettingsContext): Promise<Pick<Se
   };
 }
 
-/** The connections service of an engine context. */
-export function connectionsOf(ctx: SettingsContext) {
+export interface Connections {
+  /** For the settings view: configured, from where, and what is missing. */
+  inEffect(): Promise<Pick<SettingsView['effective'], 'storage' | 'databricks'>>;
+  /** For doctor (`system/info`): configured, and where to. */
+  summary(): Promise<Pick<SystemInfo, 'storage' | 'databricks'>>;
+}
+
+export function connectionsOf(ctx: SettingsContext): Connections {
   return { inEffect: () => connectionsInEffect(ctx), summary: () => servicesStatus(ctx) };
 }

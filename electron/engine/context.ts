@@ -10,7 +10,7 @@
 import { AnalysisRuns } from './analysis/runs';
 import type { EngineBase } from './base';
 import { Browser } from './browse/page';
-import { connectionsOf } from './connections';
+import { connectionsOf, type Connections } from './connections';
 import { Catalog } from './datasets/catalog';
 import { createFileAccess, type FileAccess } from './files/access';
 import type { SecretStore } from './settings/secrets';
@@ -31,7 +31,7 @@ export interface EngineServices {
   /** Which files a request may read or write on this host. */
   files: FileAccess;
   /** Whether object storage and Databricks are configured, for the settings view and doctor. */
-  connections: ReturnType<typeof connectionsOf>;
+  connections: Connections;
 }
 
 export interface EngineContext extends EngineBase, EngineServices {}
