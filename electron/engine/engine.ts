@@ -4,13 +4,14 @@
  */
 import fs from 'node:fs';
 import type { Channel } from '../../shared/rpc';
+import type { EngineHost } from './base';
+import { createContext, type EngineContext } from './context';
 import { Database, type DatabaseSource } from './db/database';
 import { createHandlers } from './handlers';
 import { JobManager } from './jobs/manager';
 import { createLogger, type Logger } from './log';
 import { RpcServer } from './rpc/server';
-
-export type EngineHost = 'electron' | 'browser' | 'cli' | 'test';
+import { EnvBackedSecretStore, type SecretStore } from './settings/secrets';
 
 export interface EngineOptions {
   /** Data folder: embedded PostgreSQL, snapshots, rejects, settings. */
@@ -21,15 +22,10 @@ export interface EngineOptions {
   log?: Logger;
   /** Environment to read service configuration from (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
-}
-
-export interface EngineContext {
-  home: string;
-  host: EngineHost;
-  env: NodeJS.ProcessEnv;
-  db: Database;
-  jobs: JobManager;
-  log: Logger;
+  /** Where secrets are kept (the desktop app's safeStorage); defaults to the environment plus memory. */
+  secrets?: SecretStore;
+  /** Retry the publishes left in the queue as soon as the engine starts (long-lived hosts). */
+  retryQueueOnStart?: boolean;
 }
 
 export class Engine {
@@ -43,9 +39,12 @@ export class Engine {
     const source: DatabaseSource = options.databaseUrl
       ? { kind: 'external', url: options.databaseUrl }
       : { kind: 'embedded', home: options.home };
+    const env = options.env ?? process.env;
     const jobs = new JobManager(log);
-    this.ctx = { home: options.home, host: options.host, env: options.env ?? process.env, db: new Database(source, log), jobs, log };
+    const base = { home: options.home, host: options.host, env, db: new Database(source, log), jobs, log };
+    this.ctx = createContext(base, options.secrets ?? new EnvBackedSecretStore(env));
     this.rpc = new RpcServer(createHandlers(this.ctx), jobs, log);
+    if (options.retryQueueOnStart) this.ctx.publishQueue.kick();
   }
 
   attach(channel: Channel): () => void {

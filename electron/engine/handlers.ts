@@ -5,9 +5,9 @@
  */
 import { analysisHandlers } from './analysis/handlers';
 import { datasetHandlers } from './datasets/handlers';
-import type { EngineContext } from './engine';
+import type { EngineContext } from './context';
 import { exportHandlers } from './export/handlers';
-import { jobHandlers } from './jobs/handlers';
+import { jobHandlers } from './rpc/job-handlers';
 import type { AllHandlers } from './rpc/server';
 import { settingsHandlers } from './settings/handlers';
 import { sparkHandlers } from './spark/handlers';

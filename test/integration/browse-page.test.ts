@@ -12,7 +12,7 @@ import type { ColumnFilter, DatasetPage } from '../../shared/contract/dataset';
 import { StudioError } from '../../shared/errors';
 import { NUMERIC_TYPES, type DatasetColumn } from '../../shared/types';
 import { generateCrashCsv } from '../../electron/engine/generate';
-import { browserFor, DIRECT_WINDOW, rowMapName, viewKey } from '../../electron/engine/browse';
+import { DIRECT_WINDOW, rowMapName, viewKey } from '../../electron/engine/browse';
 import { startTestEngine, type TestEngine } from '../support/pg';
 
 const ROWS = 30_000;
@@ -110,7 +110,7 @@ describe('dataset/page', () => {
     const sort = [{ column: id('Vehicle Make'), direction: 'asc' as const }];
     const filters: ColumnFilter[] = [{ column: id('Number of Occupants'), op: 'range', min: 1, max: null }];
     const before = await page(sort, filters, 400, 200); // answered directly; the map builds meanwhile
-    const prepared = await browserFor(t.engine.ctx.db).prepare({ dataset: 'crash', sort, filters });
+    const prepared = await t.engine.ctx.browse.prepare({ dataset: 'crash', sort, filters });
     expect(prepared.totalRows).toBe(expected(sort, filters).length);
     const admin = new pg.Client({ connectionString: t.databaseUrl });
     await admin.connect();

@@ -41,9 +41,16 @@ function envFor(server: S3TestServer, over: Record<string, string> = {}): NodeJS
   };
 }
 
-/** Another engine on the same database and data folder (an app restart, or other settings). */
+/** Another engine on the same database and data folder (an app restart, or other settings), retrying its queue as the app does. */
 function engineOn(base: TestEngine, env: NodeJS.ProcessEnv): { engine: Engine; client: StudioClient } {
-  const engine = new Engine({ home: base.home, databaseUrl: base.databaseUrl, host: 'test', log: silentLogger, env });
+  const engine = new Engine({
+    home: base.home,
+    databaseUrl: base.databaseUrl,
+    host: 'test',
+    log: silentLogger,
+    env,
+    retryQueueOnStart: true,
+  });
   const [engineSide, clientSide] = channelPair();
   engine.attach(engineSide);
   return { engine, client: createClient(bridgeFromChannel(clientSide)) };

@@ -13,7 +13,7 @@ import { silentLogger } from '../../electron/engine/log';
 import { isLoopbackHost } from '../../electron/engine/settings/endpoints';
 import { defaultSettings, type Settings } from '../../electron/engine/settings/schema';
 import { MemorySecretStore } from '../../electron/engine/settings/secrets';
-import { SettingsService, useSecretStore } from '../../electron/engine/settings/service';
+import { SettingsService } from '../../electron/engine/settings/service';
 import { applyPatch, updateSettings } from '../../electron/engine/settings/update';
 import { resolveDatabricksConfig } from '../../electron/engine/spark/config';
 import { configFromFields, fieldsToTest, resolveStorageConfig } from '../../electron/engine/storage/config';
@@ -83,7 +83,7 @@ describe('a secret follows no changed endpoint', () => {
 
   it('through the service: the stored token is gone after a host change, so the new host never gets it', async () => {
     const secrets = new MemorySecretStore();
-    const service = new SettingsService({ home: tempDir(), env: {}, log: silentLogger }, secrets);
+    const service = new SettingsService({ home: tempDir(), log: silentLogger }, secrets);
     await updateSettings(service, patch({ databricks: { host: 'https://adb-1.example', auth: { kind: 'token', token: 'dapi-real' } } }));
     expect(await secrets.get('databricks.token')).toBe('dapi-real');
     await updateSettings(service, patch({ databricks: { host: 'https://adb-typo.example' } }));
@@ -93,13 +93,9 @@ describe('a secret follows no changed endpoint', () => {
   it('storage: a stored secret is used neither for the environment’s other endpoint nor to test another endpoint', async () => {
     const home = tempDir();
     const secrets = new MemorySecretStore();
-    const service = new SettingsService({ home, env: {}, log: silentLogger }, secrets);
+    const service = new SettingsService({ home, log: silentLogger }, secrets);
     await updateSettings(service, patch({ storage: { endpoint: 'http://127.0.0.1:9000', accessKey: 'ak', secretKey: 'stored-secret' } }));
-    const ctxWith = (env: NodeJS.ProcessEnv) => {
-      const ctx = { home, env, log: silentLogger };
-      useSecretStore(ctx, secrets);
-      return ctx;
-    };
+    const ctxWith = (env: NodeJS.ProcessEnv) => ({ env, settings: service });
     const viaEnv = await resolveStorageConfig(ctxWith({ MINIO_ENDPOINT: 'http://127.0.0.2:9000' }));
     expect(viaEnv.secretKey).not.toBe('stored-secret');
     const sameViaEnv = await resolveStorageConfig(ctxWith({ MINIO_ENDPOINT: 'http://127.0.0.1:9000' }));

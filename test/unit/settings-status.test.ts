@@ -10,19 +10,18 @@ import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../electron/engine/log';
 import { resolveDatabaseUrl } from '../../electron/engine/settings/database-url';
 import { MemorySecretStore } from '../../electron/engine/settings/secrets';
-import { settingsFor, useSecretStore } from '../../electron/engine/settings/service';
+import { SettingsService } from '../../electron/engine/settings/service';
 import { updateSettings } from '../../electron/engine/settings/update';
 import { resolveDatabricksConfig } from '../../electron/engine/spark/config';
 import { databricksSettings, databricksStatus, describeDatabricks } from '../../electron/engine/spark/settings-adapter';
 import { describeStorageConfig, resolveStorageConfig } from '../../electron/engine/storage/config';
-import { servicesStatus } from '../../electron/engine/system/services';
+import { servicesStatus } from '../../electron/engine/connections';
 import { settingsPatchSchema, type SettingsPatch } from '../../shared/contract/settings';
 
-function context(env: NodeJS.ProcessEnv = {}) {
+function context(env: NodeJS.ProcessEnv = {}, secrets = new MemorySecretStore()) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'status-'));
-  const ctx = { home, env: { HOME: home, ...env }, log: silentLogger };
-  useSecretStore(ctx, new MemorySecretStore());
-  const set = (p: SettingsPatch) => updateSettings(settingsFor(ctx), settingsPatchSchema.parse(p));
+  const ctx = { home, env: { HOME: home, ...env }, log: silentLogger, settings: new SettingsService({ home, log: silentLogger }, secrets) };
+  const set = (p: SettingsPatch) => updateSettings(ctx.settings, settingsPatchSchema.parse(p));
   return { ctx, home, set };
 }
 
@@ -141,9 +140,8 @@ describe('Databricks status', () => {
 
 describe('database URL', () => {
   it('prefers the command line, then DATABASE_URL, then the settings with the stored password', async () => {
-    const { ctx, set } = context();
     const secrets = new MemorySecretStore();
-    useSecretStore(ctx, secrets);
+    const { ctx, set } = context({}, secrets);
     expect(await resolveDatabaseUrl({ ...ctx, secrets })).toBeUndefined();
     await set({ database: { mode: 'url', url: 'postgres://me:pw%2F1@db.example:5432/app' } });
     expect(await resolveDatabaseUrl({ ...ctx, secrets })).toBe('postgres://me:pw%2F1@db.example:5432/app');

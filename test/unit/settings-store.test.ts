@@ -61,7 +61,7 @@ describe('settings file', () => {
     const home = tempDir();
     fs.writeFileSync(path.join(home, SETTINGS_FILE), JSON.stringify(v1Document));
     const secrets = new MemorySecretStore();
-    const service = new SettingsService({ home, env: {}, log: silentLogger }, secrets);
+    const service = new SettingsService({ home, log: silentLogger }, secrets);
     const settings = await service.settings();
     expect(settings.version).toBe(CURRENT_VERSION);
     expect(await secrets.get('database.password')).toBe('p@ss:word');
@@ -85,7 +85,7 @@ describe('settings file', () => {
     const home = tempDir();
     const newer = JSON.stringify({ version: CURRENT_VERSION + 1, something: 'new' });
     fs.writeFileSync(path.join(home, SETTINGS_FILE), newer);
-    const service = new SettingsService({ home, env: {}, log: silentLogger }, new MemorySecretStore());
+    const service = new SettingsService({ home, log: silentLogger }, new MemorySecretStore());
     await expect(updateSettings(service, patch({ storage: { bucket: 'x' } }))).rejects.toMatchObject({ code: 'SETTINGS_INVALID' });
     expect(fs.readFileSync(path.join(home, SETTINGS_FILE), 'utf8')).toBe(newer);
   });
@@ -146,7 +146,7 @@ describe('settings/set patches', () => {
     refusing.set = async () => {
       throw new Error('keyring locked');
     };
-    const service = new SettingsService({ home, env: {}, log: silentLogger }, refusing);
+    const service = new SettingsService({ home, log: silentLogger }, refusing);
     await expect(updateSettings(service, patch({ storage: { endpoint: '127.0.0.1:1', secretKey: 'v' } }))).rejects.toThrow(
       'keyring locked',
     );

@@ -8,7 +8,7 @@ import { checkBucketName, configFromFields, parseEndpoint } from '../../electron
 import { isTransient, toStorageError } from '../../electron/engine/storage/errors';
 import { datasetFromSegment, datasetSegment, parseRunKey, runPrefix } from '../../electron/engine/storage/layout';
 import { neutraliseFormula, resultFromParquet, resultToCsv, resultToParquet } from '../../electron/engine/storage/result-files';
-import { backoffDelay, withRetry } from '../../electron/engine/storage/retry';
+import { backoffDelay, retryThrown, type RetryPolicy } from '../../electron/engine/retry';
 import { renderChartSvg } from '../../electron/engine/storage/chart-images';
 import { verifySignatureV4 } from '../support/s3-server';
 
@@ -97,7 +97,7 @@ describe('error mapping', () => {
 describe('backoff', () => {
   it('grows and stays under the ceiling', () => {
     for (let attempt = 0; attempt < 12; attempt++) {
-      const d = backoffDelay(attempt, { baseDelayMs: 100, maxDelayMs: 2000 });
+      const d = backoffDelay(attempt, { baseDelayMs: 100, maxDelayMs: 2000, jitter: 'equal' });
       const ceiling = Math.min(2000, 100 * 2 ** attempt);
       expect(d).toBeGreaterThanOrEqual(ceiling / 2);
       expect(d).toBeLessThanOrEqual(ceiling);
@@ -105,25 +105,28 @@ describe('backoff', () => {
   });
 
   it('retries transient errors up to the attempts, not the others', async () => {
+    const policy: RetryPolicy = { attempts: 3, budgetMs: Infinity, baseDelayMs: 1, maxDelayMs: 2, jitter: 'equal' };
     let calls = 0;
     await expect(
-      withRetry(
+      retryThrown(
+        policy,
         async () => {
           calls++;
           throw Object.assign(new Error('reset'), { code: 'ECONNRESET' });
         },
-        { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+        isTransient,
       ),
     ).rejects.toThrow('reset');
     expect(calls).toBe(3);
     calls = 0;
     await expect(
-      withRetry(
+      retryThrown(
+        policy,
         async () => {
           calls++;
           throw Object.assign(new Error('denied'), { code: 'AccessDenied' });
         },
-        { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 },
+        isTransient,
       ),
     ).rejects.toThrow('denied');
     expect(calls).toBe(1);

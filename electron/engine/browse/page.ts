@@ -216,20 +216,3 @@ export async function queryRows(db: Database, text: string, values: unknown[]): 
 function quoteMapName(name: string): string {
   return `"${name}"`; // generated: map_ + hex digits
 }
-
-const browsers = new WeakMap<Database, Browser>();
-
-/** The browser (with its caches) of a database. */
-export function browserFor(db: Database): Browser {
-  let b = browsers.get(db);
-  if (!b) {
-    b = new Browser(db);
-    browsers.set(db, b);
-  }
-  return b;
-}
-
-/** A page of a view: `view` as the contract's `DatasetView` (defaults applied here). */
-export function readPage(db: Database, view: DatasetView, offset: number, limit: number): Promise<DatasetPage> {
-  return browserFor(db).page(datasetView.parse(view), offset, limit);
-}

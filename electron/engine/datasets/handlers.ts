@@ -1,15 +1,23 @@
 import type { datasetMethods } from '../../../shared/contract/dataset';
-import type { EngineContext } from '../engine';
+import type { EngineBase } from '../base';
+import type { Browser } from '../browse/page';
+import type { FileAccess } from '../files/access';
 import type { DomainHandlers } from '../rpc/handlers';
-import { fileAccessFor } from '../files/access';
 import { importCsv } from '../ingest/import';
-import { Catalog } from './catalog';
+import type { Catalog } from './catalog';
 
-export function datasetHandlers(ctx: EngineContext): DomainHandlers<typeof datasetMethods> {
-  const catalog = new Catalog(ctx.db);
+export interface DatasetHandlerContext extends EngineBase {
+  catalog: Catalog;
+  browse: Browser;
+  files: FileAccess;
+  /** Drops the analysis snapshots of deleted version tables. */
+  analysisRuns: { dropSnapshots(tables: readonly string[]): Promise<void> };
+}
+
+export function datasetHandlers(ctx: DatasetHandlerContext): DomainHandlers<typeof datasetMethods> {
+  const catalog = ctx.catalog;
   return {
-    'dataset/import': async (request, job) =>
-      importCsv({ db: ctx.db, home: ctx.home, log: ctx.log, files: fileAccessFor(ctx) }, request, job),
+    'dataset/import': async (request, job) => importCsv({ db: ctx.db, home: ctx.home, log: ctx.log, files: ctx.files }, request, job),
     'dataset/list': async () => catalog.list(),
     'dataset/get': async ({ dataset, version }) => catalog.get(dataset, version),
     'dataset/versions': async ({ dataset }) => catalog.versions(dataset),
@@ -19,13 +27,10 @@ export function datasetHandlers(ctx: EngineContext): DomainHandlers<typeof datas
     },
     'dataset/delete': async ({ dataset }) => {
       const deleted = await catalog.delete(dataset);
-      if (deleted?.tables.length) {
-        const { dropSnapshot } = await import('../analysis/snapshot'); // loads Polars: only when needed
-        for (const table of deleted.tables) dropSnapshot(ctx.home, table);
-      }
+      if (deleted?.tables.length) await ctx.analysisRuns.dropSnapshots(deleted.tables);
       return { deleted: deleted !== null };
     },
-    'dataset/page': async ({ offset, limit, ...view }) => (await import('../browse/page')).browserFor(ctx.db).page(view, offset, limit),
+    'dataset/page': async ({ offset, limit, ...view }) => ctx.browse.page(view, offset, limit),
     'dataset/rejects': async ({ dataset, version, limit }) => catalog.rejects(dataset, version, limit),
   };
 }

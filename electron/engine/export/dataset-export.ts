@@ -19,7 +19,7 @@ import type { z } from 'zod';
 import type { ExportResult, exportMethods } from '../../../shared/contract/export';
 import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
-import { browserFor, viewKey } from '../browse/page';
+import { viewKey, type Browser } from '../browse/page';
 import { jsonSafeTypes, type Cell } from '../browse/values';
 import { literalBinder, parametersBinder, viewSql, type ViewSql } from '../browse/view-sql';
 import { Catalog } from '../datasets/catalog';
@@ -60,7 +60,7 @@ function pickColumns(all: DatasetColumn[], wanted: string[] | undefined): Datase
   });
 }
 
-async function plan(db: Database, request: DatasetExportRequest): Promise<Plan> {
+async function plan(db: Database, browser: Browser, request: DatasetExportRequest): Promise<Plan> {
   const info = await new Catalog(db).get(request.dataset, request.version);
   const columns = pickColumns(info.columns, request.columns);
   const literal = viewSql(
@@ -70,7 +70,6 @@ async function plan(db: Database, request: DatasetExportRequest): Promise<Plan> 
   );
   const params: unknown[] = [];
   const bound = viewSql(info, request, parametersBinder(params));
-  const browser = browserFor(db);
   await browser.stats.analyzed(info);
   const totalRows = await browser.count(viewKey(info, request), info, bound, params);
   const wholeTable =
@@ -342,10 +341,10 @@ function dateStyle(column: DatasetColumn): Partial<ExcelJS.Style> | undefined {
   return undefined;
 }
 
-export async function exportDataset(db: Database, request: DatasetExportRequest, job: JobContext): Promise<ExportResult> {
+export async function exportDataset(db: Database, browser: Browser, request: DatasetExportRequest, job: JobContext): Promise<ExportResult> {
   const started = performance.now();
   job.progress({ phase: 'prepare', message: 'Preparing the view' });
-  const p = await plan(db, request);
+  const p = await plan(db, browser, request);
   job.throwIfCancelled();
   const writers = { csv: exportCsv, jsonl: exportJsonLines, parquet: exportParquet, xlsx: exportXlsx };
   const result = await writers[request.format](db, p, request, job);

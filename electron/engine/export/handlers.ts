@@ -2,9 +2,11 @@ import fs from 'node:fs';
 import type { exportMethods } from '../../../shared/contract/export';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
-import { Catalog } from '../datasets/catalog';
-import { fileAccessFor } from '../files/access';
-import type { EngineContext } from '../engine';
+import type { AnalysisRuns } from '../analysis/runs';
+import type { EngineBase } from '../base';
+import type { Browser } from '../browse/page';
+import type { Catalog } from '../datasets/catalog';
+import type { FileAccess } from '../files/access';
 import type { DomainHandlers } from '../rpc/handlers';
 import { SweepStore } from '../sweep/store';
 import { writeAtomically } from './atomic';
@@ -14,22 +16,29 @@ import { exportResults } from './results-export';
 import { runFor } from './run-source';
 import { loadSample } from './sample';
 
-export function exportHandlers(ctx: EngineContext): DomainHandlers<typeof exportMethods> {
+export interface ExportHandlerContext extends EngineBase {
+  analysisRuns: AnalysisRuns;
+  catalog: Catalog;
+  browse: Browser;
+  files: FileAccess;
+}
+
+export function exportHandlers(ctx: ExportHandlerContext): DomainHandlers<typeof exportMethods> {
   return {
-    'export/dataset': (request, job) => exportDataset(ctx.db, { ...request, path: fileAccessFor(ctx).forWriting(request.path) }, job),
+    'export/dataset': (request, job) => exportDataset(ctx.db, ctx.browse, { ...request, path: ctx.files.forWriting(request.path) }, job),
     'export/results': async (request, job) => {
-      const target = fileAccessFor(ctx).forWriting(request.path);
+      const target = ctx.files.forWriting(request.path);
       return exportResults(await runFor(ctx, request), request.format, target, job, request.analyses, { raw: request.raw });
     },
     'export/report': async (request, job) => {
       const started = performance.now();
-      const target = fileAccessFor(ctx).forWriting(request.path);
+      const target = ctx.files.forWriting(request.path);
       const run = await runFor(ctx, request);
       const only = request.analyses?.length ? new Set(request.analyses) : null;
       const shown = only ? { ...run, results: run.results.filter((r) => only.has(r.id)) } : run;
       let dataset: DatasetVersionInfo | null = null;
       try {
-        dataset = await new Catalog(ctx.db).get(run.dataset, run.version);
+        dataset = await ctx.catalog.get(run.dataset, run.version);
       } catch (err) {
         if (!(err instanceof StudioError && err.code === 'DATASET_NOT_FOUND')) throw err;
       }

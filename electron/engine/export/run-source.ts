@@ -1,14 +1,13 @@
-/** The run an export reads: given whole in the request, or fetched by id through `analysis/get-run`. */
+/** The run an export reads: given whole in the request, or fetched by id from the analysis runs. */
 import type { AnalysisRun } from '../../../shared/contract/analysis';
 import { StudioError } from '../../../shared/errors';
-import { analysisHandlers } from '../analysis/handlers';
-import type { EngineContext } from '../engine';
+import type { AnalysisRuns } from '../analysis/runs';
 
 export async function runFor(
-  ctx: EngineContext,
+  ctx: { analysisRuns: AnalysisRuns },
   request: { runId?: string | undefined; run?: AnalysisRun | undefined },
 ): Promise<AnalysisRun> {
   if (request.run) return request.run;
   if (!request.runId) throw new StudioError('INVALID_REQUEST', 'Give the run to export: runId or run.');
-  return analysisHandlers(ctx)['analysis/get-run']({ runId: request.runId });
+  return ctx.analysisRuns.get(request.runId);
 }

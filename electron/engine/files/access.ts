@@ -13,8 +13,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
-import type { Database } from '../db/database';
-import type { EngineContext, EngineHost } from '../engine';
+import type { EngineBase, EngineHost } from '../base';
 
 export type FileAccessMode = 'read' | 'write';
 
@@ -148,27 +147,18 @@ export class FileAccess {
   }
 }
 
-const instances = new WeakMap<object, FileAccess>();
-
-/** The one FileAccess of an engine context (built on first use from its home, host and environment). */
-export function fileAccessFor(ctx: Pick<EngineContext, 'home' | 'host' | 'env'> & { db?: Database }): FileAccess {
-  let access = instances.get(ctx);
-  if (!access) {
-    const secret = ctx.env[FILE_CAPABILITY_ENV];
-    access = new FileAccess({
-      home: ctx.home,
-      host: ctx.host,
-      key: secret ? Buffer.from(secret, 'hex') : null,
-      isKnownSource: async (file) => {
-        if (!ctx.db) return false;
-        const { rows } = await ctx.db.query<{ one: number }>(
-          'SELECT 1 AS one FROM studio.dataset_versions WHERE source_path = $1 LIMIT 1',
-          [file],
-        );
-        return rows.length > 0;
-      },
-    });
-    instances.set(ctx, access);
-  }
-  return access;
+/** The FileAccess of an engine: its home and host, the capability key from its environment. */
+export function createFileAccess(ctx: Pick<EngineBase, 'home' | 'host' | 'env' | 'db'>): FileAccess {
+  const secret = ctx.env[FILE_CAPABILITY_ENV];
+  return new FileAccess({
+    home: ctx.home,
+    host: ctx.host,
+    key: secret ? Buffer.from(secret, 'hex') : null,
+    isKnownSource: async (file) => {
+      const { rows } = await ctx.db.query<{ one: number }>('SELECT 1 AS one FROM studio.dataset_versions WHERE source_path = $1 LIMIT 1', [
+        file,
+      ]);
+      return rows.length > 0;
+    },
+  });
 }

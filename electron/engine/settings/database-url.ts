@@ -6,9 +6,9 @@
  * spark/config.ts), the only readers of their settings, secrets and environment variables, so what
  * the settings view and doctor report is what publishing and Spark runs will use.
  */
-import type { SecretStore } from './secrets';
-import { EnvBackedSecretStore } from './secrets';
-import { SettingsService, type SettingsContext } from './service';
+import type { Logger } from '../log';
+import { EnvBackedSecretStore, type SecretStore } from './secrets';
+import { SettingsService } from './service';
 
 /** The external database the settings name (password from the secret store), or undefined for the embedded one. */
 export async function settingsDatabaseUrl(service: SettingsService): Promise<string | undefined> {
@@ -21,9 +21,13 @@ export async function settingsDatabaseUrl(service: SettingsService): Promise<str
 }
 
 /** Hosts call this before constructing the Engine; undefined means the embedded server. */
-export async function resolveDatabaseUrl(
-  options: SettingsContext & { commandLineUrl?: string | undefined; secrets?: SecretStore },
-): Promise<string | undefined> {
+export async function resolveDatabaseUrl(options: {
+  home: string;
+  env: NodeJS.ProcessEnv;
+  log: Logger;
+  commandLineUrl?: string | undefined;
+  secrets?: SecretStore;
+}): Promise<string | undefined> {
   if (options.commandLineUrl) return options.commandLineUrl;
   if (options.env.DATABASE_URL) return options.env.DATABASE_URL;
   return settingsDatabaseUrl(new SettingsService(options, options.secrets ?? new EnvBackedSecretStore(options.env)));

@@ -1,12 +1,18 @@
 import pg from 'pg';
 import type { DatabaseTestResult, settingsMethods } from '../../../shared/contract/settings';
 import { describeUrl, pgError } from '../db/database';
-import type { EngineContext } from '../engine';
+import type { EngineBase } from '../base';
 import type { DomainHandlers } from '../rpc/handlers';
 import { settingsDatabaseUrl } from './database-url';
-import { settingsFor } from './service';
+import type { SettingsService } from './service';
 import { updateSettings } from './update';
-import { buildView } from './view';
+import { buildView, type ConnectionsInEffect } from './view';
+
+export interface SettingsHandlerContext extends EngineBase {
+  settings: SettingsService;
+  /** The storage and Databricks status the view shows, from the modules that use them. */
+  connections: { inEffect(): Promise<ConnectionsInEffect> };
+}
 
 /** Connects once, asks the server its version, disconnects. */
 export async function testDatabaseUrl(url: string): Promise<DatabaseTestResult> {
@@ -25,14 +31,14 @@ export async function testDatabaseUrl(url: string): Promise<DatabaseTestResult> 
   }
 }
 
-export function settingsHandlers(ctx: EngineContext): DomainHandlers<typeof settingsMethods> {
+export function settingsHandlers(ctx: SettingsHandlerContext): DomainHandlers<typeof settingsMethods> {
+  const view = async () => buildView(ctx, ctx.settings, await ctx.connections.inEffect());
   return {
-    'settings/get': async () => buildView(ctx, settingsFor(ctx)),
+    'settings/get': view,
     'settings/set': async (patch) => {
-      const service = settingsFor(ctx);
-      await updateSettings(service, patch);
+      await updateSettings(ctx.settings, patch);
       ctx.log.info('settings saved', { sections: Object.keys(patch) });
-      return buildView(ctx, service);
+      return view();
     },
     'settings/test-database': async ({ url, password }) => {
       if (url) {
@@ -40,7 +46,7 @@ export function settingsHandlers(ctx: EngineContext): DomainHandlers<typeof sett
         if (password !== undefined) target.password = encodeURIComponent(password);
         else if (!target.password) {
           // The same server as the saved settings: use the stored password.
-          const saved = await settingsDatabaseUrl(settingsFor(ctx));
+          const saved = await settingsDatabaseUrl(ctx.settings);
           if (saved) {
             const s = new URL(saved);
             if (s.host === target.host && s.username === target.username) target.password = s.password;

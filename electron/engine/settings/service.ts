@@ -1,29 +1,28 @@
 /**
- * One settings service per engine: the settings file of its data folder and the secret store its
- * host provides. The desktop entry installs a host-backed store with `useSecretStore`; every other
- * host (CLI, browser mode, tests) gets environment variables plus an in-memory store.
+ * The settings service of an engine: the settings file of its data folder and the secret store its
+ * host gives the engine when it is built (the desktop app's safeStorage through main; environment
+ * variables plus an in-memory store for the CLI, browser mode and tests).
  */
 import type { SecretName, SecretPersistence } from '../../../shared/contract/settings';
 import type { Logger } from '../log';
-import { EnvBackedSecretStore, type SecretStore } from './secrets';
+import type { SecretStore } from './secrets';
 import type { Settings } from './schema';
 import { SettingsStore, type LoadedSettings } from './store';
 
-/** The part of the engine context settings need (an `EngineContext` fits). */
+/** What code that reads the configuration needs of the engine (an `EngineContext` fits). */
 export interface SettingsContext {
-  home: string;
   env: NodeJS.ProcessEnv;
-  log: Logger;
+  settings: SettingsService;
 }
 
 export class SettingsService {
   readonly store: SettingsStore;
 
   constructor(
-    ctx: SettingsContext,
+    where: { home: string; log: Logger },
     readonly secrets: SecretStore,
   ) {
-    this.store = new SettingsStore(ctx.home, ctx.log);
+    this.store = new SettingsStore(where.home, where.log);
   }
 
   /** The saved settings; secrets an old file carried are moved into the secret store first. */
@@ -40,20 +39,4 @@ export class SettingsService {
   persistence(): Promise<SecretPersistence> {
     return this.secrets.persistence();
   }
-}
-
-const services = new WeakMap<object, SettingsService>();
-
-export function settingsFor(ctx: SettingsContext): SettingsService {
-  let service = services.get(ctx);
-  if (!service) {
-    service = new SettingsService(ctx, new EnvBackedSecretStore(ctx.env));
-    services.set(ctx, service);
-  }
-  return service;
-}
-
-/** Gives an engine the secret store of its host (the desktop app's safeStorage through main). */
-export function useSecretStore(ctx: SettingsContext, store: SecretStore): void {
-  services.set(ctx, new SettingsService(ctx, store));
 }

@@ -4,9 +4,7 @@
  */
 import type { SecretMarker, SecretName, SettingsView } from '../../../shared/contract/settings';
 import { describeUrl } from '../db/database';
-import type { EngineContext } from '../engine';
-import { databricksStatus, describeDatabricks } from '../spark/settings-adapter';
-import { describeStorageConfig } from '../storage/config';
+import type { EngineBase } from '../base';
 import type { Settings } from './schema';
 import type { SettingsService } from './service';
 
@@ -19,7 +17,7 @@ async function marker(service: SettingsService, name: SecretName): Promise<Secre
   return source ? { hasSecret: true, source } : { hasSecret: false };
 }
 
-function databaseSource(ctx: EngineContext, settings: Settings): SettingsView['effective']['database'] {
+function databaseSource(ctx: Pick<EngineBase, 'db' | 'env'>, settings: Settings): SettingsView['effective']['database'] {
   const source = ctx.db.source;
   if (source.kind === 'embedded') return { mode: 'embedded', source: 'default', location: source.home };
   const location = describeUrl(source.url);
@@ -38,11 +36,16 @@ function databaseSource(ctx: EngineContext, settings: Settings): SettingsView['e
   return { mode: 'external', source: origin, location };
 }
 
-export async function buildView(ctx: EngineContext, service: SettingsService): Promise<SettingsView> {
+/** Object storage and Databricks as publishing and Spark runs will use them (asked of their own modules). */
+export type ConnectionsInEffect = Pick<SettingsView['effective'], 'storage' | 'databricks'>;
+
+export async function buildView(
+  ctx: Pick<EngineBase, 'db' | 'env'>,
+  service: SettingsService,
+  connections: ConnectionsInEffect,
+): Promise<SettingsView> {
   const settings = await service.settings();
   const persistence = await service.persistence();
-  // Asked of the modules that use them, so the view says what publishing and Spark runs will do.
-  const [storage, databricks] = await Promise.all([describeStorageConfig(ctx), describeDatabricks(ctx)]);
   const auth = settings.databricks.auth;
   return {
     version: settings.version,
@@ -66,8 +69,7 @@ export async function buildView(ctx: EngineContext, service: SettingsService): P
     secrets: { persistence, message: persistence === 'encrypted' ? ENCRYPTED_MESSAGE : SESSION_ONLY_MESSAGE },
     effective: {
       database: databaseSource(ctx, settings),
-      storage: { configured: storage.configured, source: storage.source, missing: storage.missing },
-      databricks: databricksStatus(databricks),
+      ...connections,
     },
     file: service.store.file,
   };

@@ -4,9 +4,9 @@
  * well before it expires because servers were seen rejecting tokens ~30 s early).
  */
 import { StudioError, throwIfCancelled } from '../../../shared/errors';
-import type { Clock } from './clock';
+import type { Clock } from '../clock';
 import { databricksError, networkError, parseErrorBody } from './databricks-errors';
-import { parseRetryAfter, withRetries, type RetryPolicy } from './retry';
+import { parseRetryAfter, withRetries, type RetryPolicy } from '../retry';
 
 export interface AuthProvider {
   readonly kind: 'token' | 'oauth-m2m';
@@ -105,7 +105,7 @@ export class OAuthM2MAuth implements AuthProvider {
     signal?: AbortSignal,
   ): Promise<T> {
     const { clock } = this.options;
-    return withRetries<T>(
+    return withRetries<T, StudioError>(
       this.options.retry,
       async () => {
         let response: Response;
@@ -149,7 +149,7 @@ export class OAuthM2MAuth implements AuthProvider {
           ? { ok: false, error, decision: { retry: true, afterMs: parseRetryAfter(response.headers.get('retry-after'), clock.now()) } }
           : { ok: false, error, decision: { retry: false } };
       },
-      signal,
+      { signal },
     );
   }
 }

@@ -2,14 +2,12 @@ import os from 'node:os';
 import type { AnalysisRun } from '../../../shared/contract/analysis';
 import type { PolarsTimingRun, SparkConnectionTest, sparkMethods } from '../../../shared/contract/spark';
 import { StudioError, toErrorData } from '../../../shared/errors';
-import { analysisHandlers } from '../analysis/handlers';
-import type { EngineContext } from '../engine';
 import type { DomainHandlers } from '../rpc/handlers';
 import { versions } from '../system/versions';
 import { describeConfig } from './config';
 import { connectDatabricks } from './connect';
 import { localSparkStatus } from './local-spark';
-import { resolveConfig, runOnSpark, type SparkDeps } from './run';
+import { resolveConfig, runOnSpark, type SparkContext, type SparkDeps } from './run';
 import { databricksSettings } from './settings-adapter';
 import { SparkRunStore } from './store';
 
@@ -34,7 +32,7 @@ function toTimingRun(run: AnalysisRun): PolarsTimingRun {
 }
 
 /** Settings are read through the settings store; tests and hosts may give their own reader. */
-export function sparkHandlers(ctx: EngineContext, overrides: Partial<Omit<SparkDeps, 'ctx'>> = {}): DomainHandlers<typeof sparkMethods> {
+export function sparkHandlers(ctx: SparkContext, overrides: Partial<Omit<SparkDeps, 'ctx'>> = {}): DomainHandlers<typeof sparkMethods> {
   const deps: SparkDeps = { ctx, settings: () => databricksSettings(ctx), ...overrides };
   const store = () => new SparkRunStore(ctx.db);
   return {
@@ -48,11 +46,11 @@ export function sparkHandlers(ctx: EngineContext, overrides: Partial<Omit<SparkD
     }),
     'spark/compare': async (params) => {
       const spark = await store().recent(params.dataset, params.limit);
-      const analysis = analysisHandlers(ctx);
+      const runs = ctx.analysisRuns;
       let polars: PolarsTimingRun[] = [];
       try {
-        const summaries = await analysis['analysis/runs']({ ...(params.dataset ? { dataset: params.dataset } : {}), limit: params.limit });
-        polars = (await Promise.all(summaries.map((s) => analysis['analysis/get-run']({ runId: s.runId })))).map(toTimingRun);
+        const summaries = await runs.list(params.dataset, params.limit);
+        polars = (await Promise.all(summaries.map((s) => runs.get(s.runId)))).map(toTimingRun);
       } catch (err) {
         // Polars history is a bonus here: the Spark side stays viewable if it cannot be read.
         ctx.log.warn('polars history unavailable for the comparison', { error: String(err) });

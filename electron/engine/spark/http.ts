@@ -2,12 +2,12 @@
  * One Databricks HTTP call: auth header, JSON or streamed body, tolerant error parsing and
  * retries within the budget. Nothing here logs a header or a body (tokens travel in both).
  */
-import { throwIfCancelled } from '../../../shared/errors';
+import { throwIfCancelled, type StudioError } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { AuthProvider } from './auth';
 import { databricksError, networkError, parseErrorBody } from './databricks-errors';
 import { parseJson, stringifyJson } from './json';
-import { parseRetryAfter, withRetries, type RetryDecision, type RetryPolicy } from './retry';
+import { clockOf, parseRetryAfter, withRetries, type RetryDecision, type RetryPolicy } from '../retry';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'HEAD' | 'DELETE';
 
@@ -66,7 +66,7 @@ export class HttpClient {
     const url = this.url(options);
     const describe = { method: options.method, path: options.path };
     let reauthenticated = false;
-    return withRetries<Response>(
+    return withRetries<Response, StudioError>(
       retry,
       async () => {
         this.attempts++;
@@ -115,9 +115,11 @@ export class HttpClient {
         }
         return { ok: false, error, decision: this.decide(options, response, parsed.errorCode) };
       },
-      options.signal,
-      ({ attempt, waitMs, error }) =>
-        log.info('retrying databricks call', { ...describe, attempt, waitMs: Math.round(waitMs), code: error.code }),
+      {
+        signal: options.signal,
+        onRetry: ({ attempt, waitMs, error }) =>
+          log.info('retrying databricks call', { ...describe, attempt, waitMs: Math.round(waitMs), code: error.code }),
+      },
     );
   }
 
@@ -126,7 +128,7 @@ export class HttpClient {
     if (mode === 'none') return { retry: false };
     const throttledSubmit = options.retryInvalidState && response.status === 400 && errorCode === 'INVALID_STATE';
     if (!RETRY_STATUSES.has(response.status) && !throttledSubmit) return { retry: false };
-    const afterMs = parseRetryAfter(response.headers.get('retry-after'), this.options.retry.clock.now());
+    const afterMs = parseRetryAfter(response.headers.get('retry-after'), clockOf(this.options.retry).now());
     return afterMs === undefined ? { retry: true } : { retry: true, afterMs };
   }
 

@@ -1,11 +1,9 @@
 /**
  * The Polars side of the comparison: the latest Polars run of the same dataset version with the
- * same cleaning and parameters that holds every analysis, or a fresh one through the analyses
- * domain's own handlers (its contract is the stable interface).
+ * same cleaning and parameters that holds every analysis, or a fresh one from the analysis runs.
  */
 import type { AnalysisRun, CleaningOptions } from '../../../shared/contract/analysis';
-import { analysisHandlers } from '../analysis/handlers';
-import type { EngineContext } from '../engine';
+import type { AnalysisRuns } from '../analysis/runs';
 import type { JobContext } from '../jobs/manager';
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -21,11 +19,10 @@ export interface PolarsRequest {
   cleaning: CleaningOptions;
 }
 
-export async function findPolarsRun(ctx: EngineContext, request: PolarsRequest): Promise<AnalysisRun | null> {
-  const handlers = analysisHandlers(ctx);
-  const summaries = await handlers['analysis/runs']({ dataset: request.dataset, limit: 30 });
+export async function findPolarsRun(runs: AnalysisRuns, request: PolarsRequest): Promise<AnalysisRun | null> {
+  const summaries = await runs.list(request.dataset, 30);
   for (const s of summaries.filter((r) => r.version === request.version)) {
-    const run = await handlers['analysis/get-run']({ runId: s.runId });
+    const run = await runs.get(s.runId);
     if (!sameCleaning(run.cleaning, request.cleaning)) continue;
     const covers = request.analyses.every((a) =>
       run.results.some((r) => r.id === a.id && r.status === 'ok' && !r.cached && same(r.params, a.params)),
@@ -36,19 +33,18 @@ export async function findPolarsRun(ctx: EngineContext, request: PolarsRequest):
 }
 
 export async function runPolars(
-  ctx: EngineContext,
+  runs: AnalysisRuns,
   request: PolarsRequest,
   job: JobContext,
   onProgress: (message: string) => void,
 ): Promise<AnalysisRun> {
-  const handlers = analysisHandlers(ctx);
   const sub: JobContext = {
     jobId: job.jobId,
     signal: job.signal,
     throwIfCancelled: () => job.throwIfCancelled(),
     progress: (p) => onProgress(p.message ?? p.phase ?? 'Polars'),
   };
-  return handlers['analysis/run'](
+  return runs.run(
     {
       dataset: request.dataset,
       version: request.version,

@@ -13,10 +13,12 @@ import type { SparkAnalysisRecord, SparkRunRecord, sparkRunRequest } from '../..
 import { StudioError, toErrorData } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import { Catalog } from '../datasets/catalog';
-import type { EngineContext } from '../engine';
+import type { AnalysisRuns } from '../analysis/runs';
+import type { EngineBase } from '../base';
+import type { SettingsContext } from '../settings/service';
 import type { JobContext } from '../jobs/manager';
 import { TERMINAL_STATES, type DatabricksClient, type Run, type SubmitSpec } from './client';
-import { realClock, type Clock } from './clock';
+import { realClock, type Clock } from '../clock';
 import { compareTables } from './compare';
 import { resolveDatabricksConfig, type DatabricksSettings, type ResolvedDatabricksConfig } from './config';
 import { connectDatabricks } from './connect';
@@ -32,8 +34,13 @@ import { SparkRunStore, type StoredAnalysis } from './store';
 
 export type SparkRunRequest = z.output<typeof sparkRunRequest>;
 
+/** What Spark runs need of the engine: its base, the configuration and the Polars runs to compare with. */
+export interface SparkContext extends EngineBase, SettingsContext {
+  analysisRuns: AnalysisRuns;
+}
+
 export interface SparkDeps {
-  ctx: EngineContext;
+  ctx: SparkContext;
   /** The settings store's Databricks section (DESKTOP's store plugs in here). */
   settings?: () => Promise<DatabricksSettings | undefined>;
   clock?: Clock;
@@ -131,10 +138,10 @@ export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job:
         params: request.params,
         cleaning: request.cleaning,
       };
-      polars = await findPolarsRun(ctx, polarsRequest);
+      polars = await findPolarsRun(ctx.analysisRuns, polarsRequest);
       if (!polars) {
         progress('polars', 'Running the same analyses with Polars');
-        polars = await runPolars(ctx, polarsRequest, job, (message) => progress('polars', message));
+        polars = await runPolars(ctx.analysisRuns, polarsRequest, job, (message) => progress('polars', message));
       }
     }
     progress('compare', 'Comparing Spark and Polars results');

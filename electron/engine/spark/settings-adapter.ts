@@ -1,10 +1,10 @@
 /** The settings store's Databricks section (electron/engine/settings) as the Spark side's settings object. */
 import type { SettingsView } from '../../../shared/contract/settings';
-import { settingsFor, type SettingsContext } from '../settings/service';
+import type { SettingsContext } from '../settings/service';
 import { describeConfig, type DatabricksConfigView, type DatabricksSettings } from './config';
 
 export async function databricksSettings(ctx: SettingsContext): Promise<DatabricksSettings | undefined> {
-  const service = settingsFor(ctx);
+  const service = ctx.settings;
   const s = (await service.settings()).databricks;
   const out: DatabricksSettings = {};
   if (s.auth.kind === 'profile') out.profile = s.auth.name;

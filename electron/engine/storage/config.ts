@@ -6,17 +6,11 @@
 import { StudioError } from '../../../shared/errors';
 import type { StorageConfigView } from '../../../shared/contract/storage';
 import { checkCleartextEndpoint, endpointOrigin, insecureHttpAllowedByEnv } from '../settings/endpoints';
-import { settingsFor, type SettingsContext } from '../settings/service';
+import type { RetryPolicy } from '../retry';
+import type { SettingsContext } from '../settings/service';
 
 /** docker-compose.yml's MinIO root user and password (see .env.example). */
 export const COMPOSE_DEFAULTS = { accessKey: 'minioadmin', secretKey: 'minioadmin', bucket: 'sparkpolar', region: 'us-east-1' } as const;
-
-export interface RetryPolicy {
-  /** Tries per request, the first included. */
-  attempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
 
 export interface StorageConfig {
   /** Normalised `http(s)://host:port`. */
@@ -36,7 +30,8 @@ export interface StorageConfig {
 
 export const DEFAULT_PART_SIZE = 64 * 1024 * 1024;
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
-export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 300, maxDelayMs: 5_000 };
+/** Storage requests: a few quick tries each (a longer outage queues the publish instead), equal jitter, no time budget. */
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, budgetMs: Infinity, baseDelayMs: 300, maxDelayMs: 5_000, jitter: 'equal' };
 
 /** Accepts `http://host:9000`, `https://host`, or a bare `host:port` with `useTLS` deciding. */
 export function parseEndpoint(raw: string, useTLS = false): { endpoint: string; host: string; port: number; useTLS: boolean } {
@@ -93,6 +88,7 @@ function tuning(env: NodeJS.ProcessEnv): Pick<StorageConfig, 'partSizeBytes' | '
   return {
     partSizeBytes: Math.max(MIN_PART_SIZE, partMb ? Math.round(partMb * 1024 * 1024) : DEFAULT_PART_SIZE),
     retry: {
+      ...DEFAULT_RETRY,
       attempts: Math.max(1, num('SPARKPOLAR_S3_ATTEMPTS') ?? DEFAULT_RETRY.attempts),
       baseDelayMs: Math.max(1, num('SPARKPOLAR_S3_RETRY_BASE_MS') ?? DEFAULT_RETRY.baseDelayMs),
       maxDelayMs: Math.max(1, num('SPARKPOLAR_S3_RETRY_MAX_MS') ?? DEFAULT_RETRY.maxDelayMs),
@@ -147,7 +143,7 @@ export function configFromFields(
 /** The fields in effect and where they come from, or null when nothing is configured. */
 export async function storageFields(ctx: SettingsContext): Promise<{ fields: StorageFields; source: 'settings' | 'environment' } | null> {
   const env = ctx.env;
-  const service = settingsFor(ctx);
+  const service = ctx.settings;
   const secret = (await service.secrets.get('storage.secretKey')) ?? undefined;
   if (env.MINIO_ENDPOINT) {
     const saved = await service.settings().catch(() => null);

@@ -1,20 +1,23 @@
 /** The storage domain's slice of the contract (shared/contract/storage.ts). */
 import type { storageMethods } from '../../../shared/contract/storage';
-import type { EngineContext } from '../engine';
+import type { FileAccess } from '../files/access';
 import type { DomainHandlers } from '../rpc/handlers';
 import { configFromFields, describeStorageConfig, fieldsToTest, resolveStorageConfig, storageFields } from './config';
 import { ObjectStore } from './object-store';
-import { publishEntry } from './publisher';
+import { publishEntry, type PublishContext } from './publisher';
 import { PublishQueue } from './queue';
-import { queueRunner, retriesOnStart } from './queue-runner';
-import { fileAccessFor } from '../files/access';
+import type { PublishQueueRunner } from './queue-runner';
 import { deleteRemoteRun, downloadRemoteRun, listRemoteRuns, openRemoteRun } from './remote-runs';
 import { loadRun } from './run-source';
 
-export function storageHandlers(ctx: EngineContext): DomainHandlers<typeof storageMethods> {
+export interface StorageHandlerContext extends PublishContext {
+  files: FileAccess;
+  publishQueue: PublishQueueRunner;
+}
+
+export function storageHandlers(ctx: StorageHandlerContext): DomainHandlers<typeof storageMethods> {
   const queue = new PublishQueue(ctx.db);
   const store = async () => new ObjectStore(await resolveStorageConfig(ctx), ctx.log);
-  if (retriesOnStart(ctx)) queueRunner(ctx).kick();
 
   return {
     'storage/publish': async (params, job) => {
@@ -29,18 +32,17 @@ export function storageHandlers(ctx: EngineContext): DomainHandlers<typeof stora
       });
       const result = (await publishEntry(ctx, id, job, 'direct'))!;
       // The CLI exits right after; the app (or the next publish of this run) retries it.
-      if (result.status === 'queued' && ctx.host !== 'cli') queueRunner(ctx).kick();
+      if (result.status === 'queued' && ctx.host !== 'cli') ctx.publishQueue.kick();
       return result;
     },
     'storage/runs': async ({ dataset }) => listRemoteRuns(await store(), dataset),
     'storage/open': async ({ verifyDataset, ...run }, job) => openRemoteRun(await store(), run, job, verifyDataset),
-    'storage/download': async ({ folder, ...run }, job) =>
-      downloadRemoteRun(await store(), run, fileAccessFor(ctx).forWriting(folder), job),
+    'storage/download': async ({ folder, ...run }, job) => downloadRemoteRun(await store(), run, ctx.files.forWriting(folder), job),
     'storage/delete': async (run) => ({ deleted: await deleteRemoteRun(await store(), run) }),
     'storage/queue': async ({ includeDone }) => queue.list(includeDone),
     'storage/queue-retry': async ({ id }) => {
       const scheduled = await queue.retryNow(id);
-      if (scheduled) queueRunner(ctx).kick();
+      if (scheduled) ctx.publishQueue.kick();
       return { scheduled };
     },
     'storage/queue-remove': async ({ id }) => ({ removed: await queue.remove(id) }),

@@ -12,8 +12,8 @@ import type * as Minio from 'minio';
 import { cancelledError, StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { Logger } from '../log';
 import type { StorageConfig } from './config';
-import { answersOnlyTls, isUnparsedAnswer, tlsExpected, toStorageError, type Operation } from './errors';
-import { withRetry } from './retry';
+import { answersOnlyTls, isTransient, isUnparsedAnswer, tlsExpected, toStorageError, type Operation } from './errors';
+import { retryThrown } from '../retry';
 import { lazyModule } from '../lazy-module';
 
 const minio = lazyModule<typeof Minio>('minio');
@@ -63,15 +63,15 @@ export class ObjectStore {
 
   private async call<T>(op: Operation, fn: () => Promise<T>, key?: string, signal?: AbortSignal): Promise<T> {
     try {
-      return await withRetry(fn, this.config.retry, {
-        ...(signal ? { signal } : {}),
-        onRetry: (err, attempt, delayMs) =>
+      return await retryThrown(this.config.retry, fn, isTransient, {
+        signal,
+        onRetry: ({ attempt, waitMs, error }) =>
           this.log.warn('storage request failed; retrying', {
             op,
             key,
             attempt,
-            delayMs,
-            error: err instanceof Error ? err.message : String(err),
+            delayMs: waitMs,
+            error: error instanceof Error ? error.message : String(error),
           }),
       });
     } catch (err) {

@@ -12,7 +12,7 @@ import type { AnalysisRun } from '../../../shared/contract/analysis';
 import { MANIFEST_FORMAT, type ChartImage, type RunManifest, type StoredObject } from '../../../shared/contract/storage';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import { StudioError } from '../../../shared/errors';
-import type { EngineContext } from '../engine';
+import type { EngineBase } from '../base';
 import type { JobContext } from '../jobs/manager';
 import { versions as appVersions } from '../system/versions';
 import { buildReportHtml } from '../export/report';
@@ -61,7 +61,7 @@ function bufferArtifact(key: string, role: StoredObject['role'], contentType: st
 }
 
 /** The run's files, in upload order (small first, the dataset last). Large ones are written under `tmp`. */
-export async function buildArtifacts(ctx: EngineContext, input: PublishInput, tmp: string, job: JobContext): Promise<Artifact[]> {
+export async function buildArtifacts(ctx: EngineBase, input: PublishInput, tmp: string, job: JobContext): Promise<Artifact[]> {
   const { run, prefix } = input;
   const out: Artifact[] = [];
   const given = new Map(input.charts.map((c) => [c.analysisId, c]));
@@ -130,7 +130,7 @@ export async function buildArtifacts(ctx: EngineContext, input: PublishInput, tm
   return out;
 }
 
-function safeRender(ctx: EngineContext, id: string, table: NonNullable<AnalysisRun['results'][number]['table']>): string | null {
+function safeRender(ctx: EngineBase, id: string, table: NonNullable<AnalysisRun['results'][number]['table']>): string | null {
   try {
     return renderChartSvg(id, table);
   } catch (err) {
@@ -200,7 +200,7 @@ export function buildManifest(
 }
 
 /** Uploads the artifacts (skipping identical ones already stored), then the manifest. */
-export async function publishRun(ctx: EngineContext, store: ObjectStore, input: PublishInput, job: JobContext): Promise<PublishOutcome> {
+export async function publishRun(ctx: EngineBase, store: ObjectStore, input: PublishInput, job: JobContext): Promise<PublishOutcome> {
   const tmp = fs.mkdtempSync(path.join(ensureDir(path.join(ctx.home, 'tmp')), 'publish-'));
   try {
     const t0 = performance.now();

@@ -6,37 +6,43 @@
  */
 import type { PublishResult } from '../../../shared/contract/storage';
 import { StudioError, toErrorData } from '../../../shared/errors';
-import type { EngineContext } from '../engine';
+import type { EngineBase } from '../base';
 import type { JobContext } from '../jobs/manager';
+import { backoffDelay, type RetryPolicy } from '../retry';
+import type { SettingsContext } from '../settings/service';
 import { resolveStorageConfig } from './config';
 import { keys, runPrefix } from './layout';
 import { ObjectStore } from './object-store';
 import { publishRun } from './publish';
 import { withLockedEntry } from './queue';
-import { backoffDelay } from './retry';
-import { datasetFacts, loadRun } from './run-source';
+import { datasetFacts, loadRun, type RunSourceContext } from './run-source';
 
-export interface QueuePolicy {
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
+/** How long a queued publish waits after its n-th failure: 15 s doubling up to 10 min, equal jitter. */
+export type QueuePolicy = Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs' | 'jitter'>;
 
 export function queuePolicy(env: NodeJS.ProcessEnv): QueuePolicy {
   const n = (name: string, fallback: number) => {
     const v = Number(env[name]);
     return env[name] && Number.isFinite(v) && v > 0 ? v : fallback;
   };
-  return { baseDelayMs: n('SPARKPOLAR_PUBLISH_RETRY_BASE_MS', 15_000), maxDelayMs: n('SPARKPOLAR_PUBLISH_RETRY_MAX_MS', 10 * 60_000) };
+  return {
+    baseDelayMs: n('SPARKPOLAR_PUBLISH_RETRY_BASE_MS', 15_000),
+    maxDelayMs: n('SPARKPOLAR_PUBLISH_RETRY_MAX_MS', 10 * 60_000),
+    jitter: 'equal',
+  };
 }
 
 export type PublishMode = 'direct' | 'queued';
+
+/** What publishing needs of the engine: its base, the configuration and where runs come from. */
+export interface PublishContext extends EngineBase, SettingsContext, RunSourceContext {}
 
 /**
  * Publishes entry `id`. `direct`: the user is waiting, non-transient errors are thrown and the entry
  * removed. `queued`: a background retry, errors are recorded on the entry. Answers null when
  * another publisher holds the entry.
  */
-export async function publishEntry(ctx: EngineContext, id: number, job: JobContext, mode: PublishMode): Promise<PublishResult | null> {
+export async function publishEntry(ctx: PublishContext, id: number, job: JobContext, mode: PublishMode): Promise<PublishResult | null> {
   const started = performance.now();
   const outcome = await withLockedEntry(ctx.db, id, async (entry, update) => {
     let config;

@@ -1,15 +1,15 @@
 /**
- * Background retries of queued publishes, one loop per engine. The loop is an engine job
- * (`storage/publish-queue`), so closing the engine cancels it cleanly; it exists only while entries
- * wait, sleeping until the next one is due. It starts with the engine (desktop app, browser mode,
- * and tests that configure storage through the environment) and whenever a publish gets queued.
+ * Background retries of queued publishes, one loop per engine (the engine's `publishQueue`
+ * service). The loop is an engine job (`storage/publish-queue`), so closing the engine cancels it
+ * cleanly; it exists only while entries wait, sleeping until the next one is due. It starts with
+ * the engine when its host asks for it (`retryQueueOnStart`: the desktop app, browser mode) and
+ * whenever a publish gets queued.
  */
-import type { EngineContext } from '../engine';
 import type { JobContext } from '../jobs/manager';
 import { storageFields } from './config';
-import { publishEntry } from './publisher';
+import { publishEntry, type PublishContext } from './publisher';
 import { PublishQueue } from './queue';
-import { sleep } from './retry';
+import { realClock } from '../clock';
 
 const MAX_SLEEP_MS = 60_000;
 /** Floor between passes, so an entry another process holds cannot make the loop spin. */
@@ -17,12 +17,12 @@ const MIN_SLEEP_MS = 500;
 const STALLED_SLEEP_MS = 5_000;
 export const QUEUE_JOB = 'storage/publish-queue';
 
-class QueueRunner {
+export class PublishQueueRunner {
   private running = false;
   private again = false;
   private wake: (() => void) | null = null;
 
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly ctx: PublishContext) {}
 
   /** Makes sure the loop runs (and re-checks the queue now if it was sleeping). */
   kick(): void {
@@ -74,26 +74,9 @@ class QueueRunner {
   private async sleepOrWake(ms: number, signal: AbortSignal): Promise<void> {
     const woken = new Promise<void>((resolve) => (this.wake = resolve));
     try {
-      await Promise.race([sleep(ms, signal), woken]);
+      await Promise.race([realClock.sleep(ms, signal), woken]);
     } finally {
       this.wake = null;
     }
   }
-}
-
-const runners = new WeakMap<EngineContext, QueueRunner>();
-
-export function queueRunner(ctx: EngineContext): QueueRunner {
-  let r = runners.get(ctx);
-  if (!r) {
-    r = new QueueRunner(ctx);
-    runners.set(ctx, r);
-  }
-  return r;
-}
-
-/** Whether this engine retries leftovers as soon as it starts. */
-export function retriesOnStart(ctx: EngineContext): boolean {
-  if (ctx.host === 'electron' || ctx.host === 'browser') return true;
-  return ctx.host === 'test' && Boolean(ctx.env.MINIO_ENDPOINT);
 }

@@ -1,10 +1,10 @@
 import type { sweepMethods } from '../../../shared/contract/sweep';
-import type { EngineContext } from '../engine';
 import type { DomainHandlers } from '../rpc/handlers';
+import type { SparkContext } from '../spark/run';
 import { runSweep } from './run';
 import { SweepStore } from './store';
 
-export function sweepHandlers(ctx: EngineContext): DomainHandlers<typeof sweepMethods> {
+export function sweepHandlers(ctx: SparkContext): DomainHandlers<typeof sweepMethods> {
   const store = () => new SweepStore(ctx.db);
   return {
     'sweep/run': (params, job) => runSweep(ctx, params, job),

@@ -10,10 +10,9 @@ import type { SweepEngine, SweepRecord, sweepRequest } from '../../../shared/con
 import { StudioError, toErrorData } from '../../../shared/errors';
 import { planAnalyses } from '../analysis/runner';
 import { Catalog } from '../datasets/catalog';
-import type { EngineContext } from '../engine';
 import type { JobContext } from '../jobs/manager';
 import { localSparkStatus } from '../spark/local-spark';
-import { resolveConfig, type SparkDeps } from '../spark/run';
+import { resolveConfig, type SparkContext, type SparkDeps } from '../spark/run';
 import { databricksSettings } from '../spark/settings-adapter';
 import { answer } from './answer';
 import { polarsPoint, sparkPoint } from './points';
@@ -40,7 +39,7 @@ async function sparkAvailability(deps: SparkDeps, compute: string | undefined): 
 }
 
 export async function runSweep(
-  ctx: EngineContext,
+  ctx: SparkContext,
   request: SweepRequest,
   job: JobContext,
   sparkOverrides: Partial<Omit<SparkDeps, 'ctx'>> = {},

@@ -1,16 +1,20 @@
 import os from 'node:os';
-import type { systemMethods } from '../../../shared/contract/system';
-import type { EngineContext } from '../engine';
+import type { SystemInfo, systemMethods } from '../../../shared/contract/system';
+import type { EngineBase } from '../base';
 import type { DomainHandlers } from '../rpc/handlers';
-import { servicesStatus } from './services';
 import { versions } from './versions';
 
-export function systemHandlers(ctx: EngineContext): DomainHandlers<typeof systemMethods> {
+export interface SystemHandlerContext extends EngineBase {
+  /** Whether object storage and Databricks are configured (doctor). */
+  connections: { summary(): Promise<Pick<SystemInfo, 'storage' | 'databricks'>> };
+}
+
+export function systemHandlers(ctx: SystemHandlerContext): DomainHandlers<typeof systemMethods> {
   return {
     'system/ping': async () => ({ pong: true, at: new Date().toISOString() }),
     'system/info': async () => {
       const v = versions();
-      const services = await servicesStatus(ctx);
+      const services = await ctx.connections.summary();
       return {
         app: v.app,
         node: v.node,

@@ -10,7 +10,6 @@ import { createFileLogger } from '../logging/file-logger';
 import { resolveDatabaseUrl } from '../settings/database-url';
 import { HostSecretStore } from '../settings/host-secrets';
 import { EnvBackedSecretStore } from '../settings/secrets';
-import { useSecretStore } from '../settings/service';
 import { parseEngineArgs, type EngineToMain, type MainToEngine } from './protocol';
 
 /** What the engine needs of Electron's MessagePortMain. */
@@ -128,9 +127,8 @@ export function runUtilityHost(options: UtilityHostOptions): UtilityHost {
       log.warn('settings could not be read; using the embedded database', { error: err instanceof Error ? err.message : String(err) });
       return undefined;
     });
-    const engineOptions: EngineOptions = { home, databaseUrl, host: 'electron', log, env: options.env };
+    const engineOptions: EngineOptions = { home, databaseUrl, host: 'electron', log, env: options.env, secrets, retryQueueOnStart: true };
     const built = options.createEngine ? options.createEngine(engineOptions) : new Engine(engineOptions);
-    useSecretStore(built.ctx, secrets);
     engine = built;
     log.info('engine started', { pid: process.pid, home, database: databaseUrl ? 'external' : 'embedded' });
     post({ type: 'ready', pid: process.pid, home });

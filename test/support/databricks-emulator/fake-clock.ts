@@ -1,5 +1,5 @@
 /** A clock for the Databricks client whose sleeps return at once and are recorded. */
-import type { Clock } from '../../../electron/engine/spark/clock';
+import type { Clock } from '../../../electron/engine/clock';
 
 export interface FakeClock extends Clock {
   sleeps: number[];

@@ -1,8 +1,8 @@
 /**
- * Time as the Databricks client sees it. Injectable so tests can drive retries, token expiry and
- * polling without waiting.
+ * Time as retries, the Databricks client and the publish queue see it. Injectable so tests can
+ * drive retries, token expiry and polling without waiting.
  */
-import { cancelledError, StudioError } from '../../../shared/errors';
+import { cancelledError, StudioError } from '../../shared/errors';
 
 export interface Clock {
   now(): number;
