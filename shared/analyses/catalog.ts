@@ -641,9 +641,7 @@ export const ANALYSES: AnalysisSpec[] = [
     title: 'catalog.analyses.generic-profile.title',
     description: 'catalog.analyses.generic-profile.description',
     requires: [],
-    params: [
-      { name: 'topValues', kind: 'integer', label: 'catalog.params.topValues', default: 3, min: 1, max: 20 },
-    ],
+    params: [{ name: 'topValues', kind: 'integer', label: 'catalog.params.topValues', default: 3, min: 1, max: 20 }],
     resultColumns: [
       { name: 'column', type: 'text' },
       { name: 'type', type: 'text' },

@@ -312,7 +312,10 @@ function seriesData(table: ResultTable, style: ChartStyle, shape: { value: numbe
   const series = kept.map((name) => ({ name, values: xs.map((x) => cells.get(name)!.get(x) ?? 0) }));
   if (names.length > kept.length) {
     const rest = names.slice(kept.length);
-    series.push({ name: strings(style.lang).chart.other, values: xs.map((x) => rest.reduce((sum, s) => sum + (cells.get(s)!.get(x) ?? 0), 0)) });
+    series.push({
+      name: strings(style.lang).chart.other,
+      values: xs.map((x) => rest.reduce((sum, s) => sum + (cells.get(s)!.get(x) ?? 0), 0)),
+    });
   }
   return { xs, series };
 }

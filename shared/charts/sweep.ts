@@ -17,7 +17,6 @@ export interface SweepChartStyle {
   withTitle?: boolean;
 }
 
-
 const COLOURS: Record<SweepEngine, string> = { polars: '#4e79a7', spark: '#f28e2b' };
 const MIB = 2 ** 20;
 

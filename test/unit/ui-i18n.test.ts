@@ -68,7 +68,11 @@ describe('UI strings', () => {
 
   it('defines every literal key the renderer, the charts and the report ask for', () => {
     const known = new Set(enKeys.map((k) => k.replace(/_(one|other)$/, '')));
-    const files = [...sources(path.join(root, 'renderer/src')), ...sources(path.join(root, 'shared')), path.join(root, 'electron/engine/export/report.ts')];
+    const files = [
+      ...sources(path.join(root, 'renderer/src')),
+      ...sources(path.join(root, 'shared')),
+      path.join(root, 'electron/engine/export/report.ts'),
+    ];
     const asked = files.flatMap((file) => keysAskedIn(file).map((key) => ({ file: path.relative(root, file), key })));
     expect(asked.length).toBeGreaterThan(300);
     expect(asked.filter((a) => a.key.startsWith('spark.')).length).toBeGreaterThan(50);
@@ -84,7 +88,9 @@ describe('UI strings', () => {
       ...('rules' in a.op ? a.op.rules.map((r) => r.label) : []),
     ]);
     expect(catalogKeys.length).toBeGreaterThan(2 * ANALYSES.length);
-    const missing = catalogKeys.flatMap((key) => (['en', 'fr'] as const).filter((lang) => !stringAt(lang, key)?.trim()).map((lang) => `${lang}: ${key}`));
+    const missing = catalogKeys.flatMap((key) =>
+      (['en', 'fr'] as const).filter((lang) => !stringAt(lang, key)?.trim()).map((lang) => `${lang}: ${key}`),
+    );
     expect(missing).toEqual([]);
   });
 
@@ -92,7 +98,8 @@ describe('UI strings', () => {
     const i18n = i18next.createInstance();
     await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng: 'en', interpolation: { escapeValue: false } });
     for (const lang of ['en', 'fr'] as Lang[]) {
-      const t = i18n.getFixedT(lang);
+      // Keys here are every key of the tree, as plain strings.
+      const t = i18n.getFixedT(lang) as unknown as (key: string, values: object) => string;
       for (const key of enKeys) {
         const values = Object.fromEntries([...(stringAt('en', key)!.matchAll(/\{\{(\w+)\}\}/g) ?? [])].map((m, i) => [m[1]!, `<${i}>`]));
         expect(translate(lang, key as TKey, values), `${lang}: ${key}`).toBe(t(key, values));

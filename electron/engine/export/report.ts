@@ -66,7 +66,8 @@ function htmlTable(table: ResultTable, lang: Lang, maxRows: number): string {
     .slice(0, maxRows)
     .map((row) => `<tr>${row.map((v) => cell(v, lang)).join('')}</tr>`)
     .join('\n');
-  const note = table.rows.length > maxRows ? `<p class="note">${escapeHtml(interpolate(w.shown, { n: maxRows, of: table.rows.length }))}</p>` : '';
+  const note =
+    table.rows.length > maxRows ? `<p class="note">${escapeHtml(interpolate(w.shown, { n: maxRows, of: table.rows.length }))}</p>` : '';
   return `<table class="result"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>${note}`;
 }
 
@@ -240,7 +241,6 @@ ${run.results.map((r, i) => section(r, i, { lang, dark, maxTableRows })).join('\
 </html>
 `;
 }
-
 
 /** The size sweep: its answer in words, its two charts and its points. */
 function sweepSection(sweep: SweepRecord, lang: Lang, dark: boolean): string {
