@@ -7,16 +7,16 @@
  */
 import type { ColumnType } from '../types';
 import { NUMERIC_TYPES } from '../types';
-import type { AnalysisSpec, ChartKind, ColumnRequirement, Dimension, ParamSpec, ResultColumnSpec, Text } from './types';
+import type { AnalysisSpec, ChartKind, ColumnRequirement, Dimension, ParamSpec, ResultColumnSpec } from './types';
+import type { TKey } from '../i18n/types';
 import { CRASH, ORIGINAL_NULL_DROP_COLUMNS, dimensionColumns, dimensionName } from './crash';
 
 const NUMERIC: ColumnType[] = [...NUMERIC_TYPES];
-const t = (en: string, fr: string): Text => ({ en, fr });
 
 const topN = (value: number): ParamSpec => ({
   name: 'topN',
   kind: 'integer',
-  label: t('Top N (0 = all)', 'N premiers (0 = tous)'),
+  label: 'catalog.params.topN',
   default: value,
   min: 0,
   max: 10_000,
@@ -32,8 +32,8 @@ const groupCountColumns = (names: string[]): ResultColumnSpec[] => [
 
 interface GroupCountDef {
   id: string;
-  title: Text;
-  description: Text;
+  title: TKey;
+  description: TKey;
   dimensions: Dimension[];
   order?: 'count' | 'key';
   topN: number;
@@ -68,8 +68,8 @@ function groupCount(def: GroupCountDef): AnalysisSpec {
 interface TrendDef {
   id: string;
   dimension: Dimension;
-  title: Text;
-  description: Text;
+  title: TKey;
+  description: TKey;
   order?: 'overall-count' | 'key';
   topN: number;
 }
@@ -124,8 +124,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'explore-counts',
     category: 'exploration',
-    title: t('Rows and columns', 'Lignes et colonnes'),
-    description: t('How many rows and columns the dataset has.', 'Nombre de lignes et de colonnes du jeu de données.'),
+    title: 'catalog.analyses.explore-counts.title',
+    description: 'catalog.analyses.explore-counts.description',
     requires: [],
     params: [],
     resultColumns: [
@@ -140,8 +140,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'explore-schema',
     category: 'exploration',
-    title: t('Schema', 'Schéma'),
-    description: t('Each column with its position and inferred type.', 'Chaque colonne avec sa position et son type déduit.'),
+    title: 'catalog.analyses.explore-schema.title',
+    description: 'catalog.analyses.explore-schema.description',
     requires: [],
     params: [],
     resultColumns: [
@@ -157,10 +157,10 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'explore-head',
     category: 'exploration',
-    title: t('First rows', 'Premières lignes'),
-    description: t('The first rows in file order, like show(5).', 'Les premières lignes dans l’ordre du fichier, comme show(5).'),
+    title: 'catalog.analyses.explore-head.title',
+    description: 'catalog.analyses.explore-head.description',
     requires: [],
-    params: [{ name: 'n', kind: 'integer', label: t('Rows', 'Lignes'), default: 5, min: 1, max: 1000 }],
+    params: [{ name: 'n', kind: 'integer', label: 'catalog.params.n', default: 5, min: 1, max: 1000 }],
     resultColumns: 'dataset-columns',
     chart: 'table',
     original: true,
@@ -170,11 +170,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'explore-describe',
     category: 'exploration',
-    title: t('Describe', 'Description statistique'),
-    description: t(
-      'Per column: count, nulls, mean, std, min, quartiles, max; distinct and most frequent value for text.',
-      'Par colonne : effectif, nuls, moyenne, écart-type, min, quartiles, max ; valeurs distinctes et la plus fréquente pour le texte.',
-    ),
+    title: 'catalog.analyses.explore-describe.title',
+    description: 'catalog.analyses.explore-describe.description',
     requires: [],
     params: [],
     resultColumns: [
@@ -202,8 +199,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'clean-nulls',
     category: 'cleaning',
-    title: t('Nulls per column', 'Valeurs nulles par colonne'),
-    description: t('Count and share of empty values in each column.', 'Nombre et part de valeurs vides dans chaque colonne.'),
+    title: 'catalog.analyses.clean-nulls.title',
+    description: 'catalog.analyses.clean-nulls.description',
     requires: [],
     params: [],
     resultColumns: [
@@ -219,11 +216,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'clean-sentinels',
     category: 'cleaning',
-    title: t('Sentinel values per column', 'Valeurs sentinelles par colonne'),
-    description: t(
-      'Placeholder values (Not Entered, Unknown, None, …) and footnoted values ending in * per text column.',
-      'Valeurs de remplissage (Not Entered, Unknown, None, …) et valeurs annotées finissant par * par colonne texte.',
-    ),
+    title: 'catalog.analyses.clean-sentinels.title',
+    description: 'catalog.analyses.clean-sentinels.description',
     requires: [],
     requiresAnyOf: { types: ['text'], min: 1 },
     params: [],
@@ -241,11 +235,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'clean-null-drop',
     category: 'cleaning',
-    title: t('Original null-row drop', 'Suppression des lignes nulles (original)'),
-    description: t(
-      'Rows before and after dropping rows with a null in the original seven columns.',
-      'Lignes avant et après la suppression des lignes ayant un nul dans les sept colonnes d’origine.',
-    ),
+    title: 'catalog.analyses.clean-null-drop.title',
+    description: 'catalog.analyses.clean-null-drop.description',
     requires: ORIGINAL_NULL_DROP_COLUMNS.map((column) => ({ column })),
     params: [],
     resultColumns: [
@@ -261,11 +252,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'clean-duplicates',
     category: 'cleaning',
-    title: t('Duplicate rows', 'Lignes en double'),
-    description: t(
-      'Rows identical in every column (count − distinct count).',
-      'Lignes identiques sur toutes les colonnes (effectif − effectif distinct).',
-    ),
+    title: 'catalog.analyses.clean-duplicates.title',
+    description: 'catalog.analyses.clean-duplicates.description',
     requires: [],
     params: [],
     resultColumns: [
@@ -282,8 +270,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'clean-duplicate-vins',
     category: 'cleaning',
-    title: t('Duplicate VINs', 'VIN en double'),
-    description: t('Partial VIN values that occur on more than one row.', 'Valeurs de VIN partiel présentes sur plusieurs lignes.'),
+    title: 'catalog.analyses.clean-duplicate-vins.title',
+    description: 'catalog.analyses.clean-duplicate-vins.description',
     requires: [{ column: CRASH.vin }],
     params: [],
     resultColumns: [
@@ -300,11 +288,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'clean-out-of-range',
     category: 'cleaning',
-    title: t('Out-of-range values', 'Valeurs hors limites'),
-    description: t(
-      'Vehicle years before 1900 or after the crash year + 1, too many occupants or cylinders.',
-      'Années de véhicule avant 1900 ou après l’année de l’accident + 1, trop d’occupants ou de cylindres.',
-    ),
+    title: 'catalog.analyses.clean-out-of-range.title',
+    description: 'catalog.analyses.clean-out-of-range.description',
     requires: [
       { column: CRASH.year, types: NUMERIC },
       { column: CRASH.vehicleYear, types: NUMERIC },
@@ -312,9 +297,9 @@ export const ANALYSES: AnalysisSpec[] = [
       { column: CRASH.cylinders, types: NUMERIC },
     ],
     params: [
-      { name: 'minVehicleYear', kind: 'integer', label: t('Earliest vehicle year', 'Première année de véhicule'), default: 1900 },
-      { name: 'maxOccupants', kind: 'integer', label: t('Most occupants', 'Nombre maximal d’occupants'), default: 20, min: 0 },
-      { name: 'maxCylinders', kind: 'integer', label: t('Most cylinders', 'Nombre maximal de cylindres'), default: 16, min: 0 },
+      { name: 'minVehicleYear', kind: 'integer', label: 'catalog.params.minVehicleYear', default: 1900 },
+      { name: 'maxOccupants', kind: 'integer', label: 'catalog.params.maxOccupants', default: 20, min: 0 },
+      { name: 'maxCylinders', kind: 'integer', label: 'catalog.params.maxCylinders', default: 16, min: 0 },
     ],
     resultColumns: [
       { name: 'rule', type: 'text' },
@@ -333,7 +318,7 @@ export const ANALYSES: AnalysisSpec[] = [
           column: CRASH.vehicleYear,
           test: 'below',
           limit: 'minVehicleYear',
-          label: t('Vehicle year too old', 'Année de véhicule trop ancienne'),
+          label: 'catalog.rules.vehicle-year-too-old',
         },
         {
           id: 'vehicle-year-after-crash',
@@ -341,35 +326,35 @@ export const ANALYSES: AnalysisSpec[] = [
           test: 'aboveColumnPlus',
           limit: 1,
           otherColumn: CRASH.year,
-          label: t('Vehicle year after crash year + 1', 'Année de véhicule après l’année de l’accident + 1'),
+          label: 'catalog.rules.vehicle-year-after-crash',
         },
         {
           id: 'occupants-negative',
           column: CRASH.occupants,
           test: 'below',
           limit: 0,
-          label: t('Negative occupants', 'Occupants négatifs'),
+          label: 'catalog.rules.occupants-negative',
         },
         {
           id: 'occupants-too-many',
           column: CRASH.occupants,
           test: 'above',
           limit: 'maxOccupants',
-          label: t('Too many occupants', 'Trop d’occupants'),
+          label: 'catalog.rules.occupants-too-many',
         },
         {
           id: 'cylinders-negative',
           column: CRASH.cylinders,
           test: 'below',
           limit: 0,
-          label: t('Negative cylinders', 'Cylindres négatifs'),
+          label: 'catalog.rules.cylinders-negative',
         },
         {
           id: 'cylinders-too-many',
           column: CRASH.cylinders,
           test: 'above',
           limit: 'maxCylinders',
-          label: t('Too many cylinders', 'Trop de cylindres'),
+          label: 'catalog.rules.cylinders-too-many',
         },
       ],
     },
@@ -377,11 +362,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'clean-make-merge',
     category: 'cleaning',
-    title: t('Make codes merged into brands', 'Codes de marque regroupés'),
-    description: t(
-      'Which raw make codes the make merge turns into which brand, with row counts.',
-      'Quels codes de marque bruts le regroupement transforme en quelle marque, avec les effectifs.',
-    ),
+    title: 'catalog.analyses.clean-make-merge.title',
+    description: 'catalog.analyses.clean-make-merge.description',
     requires: [{ column: CRASH.make }],
     params: [],
     resultColumns: [
@@ -396,8 +378,8 @@ export const ANALYSES: AnalysisSpec[] = [
   // ------------------------------------------------------------------ descriptive (the original twelve and more)
   groupCount({
     id: 'desc-body-type',
-    title: t('Vehicle body type', 'Type de carrosserie'),
-    description: t('Vehicles per body type.', 'Véhicules par type de carrosserie.'),
+    title: 'catalog.analyses.desc-body-type.title',
+    description: 'catalog.analyses.desc-body-type.description',
     dimensions: [{ column: CRASH.bodyType }],
     topN: 20,
     chart: 'hbar',
@@ -405,8 +387,8 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-crash-year',
-    title: t('Crash year', 'Année de l’accident'),
-    description: t('Vehicles per crash year, in year order.', 'Véhicules par année d’accident, dans l’ordre des années.'),
+    title: 'catalog.analyses.desc-crash-year.title',
+    description: 'catalog.analyses.desc-crash-year.description',
     dimensions: [{ column: CRASH.year }],
     order: 'key',
     topN: 0,
@@ -415,8 +397,8 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-occupants',
-    title: t('Number of occupants', 'Nombre d’occupants'),
-    description: t('Vehicles per number of occupants.', 'Véhicules par nombre d’occupants.'),
+    title: 'catalog.analyses.desc-occupants.title',
+    description: 'catalog.analyses.desc-occupants.description',
     dimensions: [{ column: CRASH.occupants }],
     topN: 20,
     chart: 'bar',
@@ -424,11 +406,8 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-factor1',
-    title: t('Contributing factor 1', 'Facteur contributif 1'),
-    description: t(
-      'Vehicles per factor 1 category (HUMAN, ENVMT, VEHICLE), as the original grouped them.',
-      'Véhicules par catégorie du facteur 1 (HUMAN, ENVMT, VEHICLE), comme l’original.',
-    ),
+    title: 'catalog.analyses.desc-factor1.title',
+    description: 'catalog.analyses.desc-factor1.description',
     dimensions: [{ column: CRASH.factor1 }],
     topN: 20,
     chart: 'hbar',
@@ -436,22 +415,16 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-factor1-description',
-    title: t('Contributing factor 1 with its description', 'Facteur contributif 1 et sa description'),
-    description: t(
-      'Vehicles per factor 1 category and its description (the factor itself).',
-      'Véhicules par catégorie du facteur 1 et sa description (le facteur lui-même).',
-    ),
+    title: 'catalog.analyses.desc-factor1-description.title',
+    description: 'catalog.analyses.desc-factor1-description.description',
     dimensions: [{ column: CRASH.factor1 }, { column: CRASH.factor1Description }],
     topN: 20,
     chart: 'hbar',
   }),
   groupCount({
     id: 'desc-factor-pair',
-    title: t('Contributing factor 1 × factor 2', 'Facteur contributif 1 × facteur 2'),
-    description: t(
-      'Vehicles per pair of factor categories, as the original grouped them.',
-      'Véhicules par paire de catégories de facteurs, comme l’original.',
-    ),
+    title: 'catalog.analyses.desc-factor-pair.title',
+    description: 'catalog.analyses.desc-factor-pair.description',
     dimensions: [{ column: CRASH.factor1 }, { column: CRASH.factor2 }],
     topN: 20,
     chart: 'heatmap',
@@ -459,16 +432,16 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-factor-pair-descriptions',
-    title: t('Factor 1 × factor 2 descriptions', 'Descriptions des facteurs 1 × 2'),
-    description: t('Vehicles per pair of factor descriptions.', 'Véhicules par paire de descriptions de facteurs.'),
+    title: 'catalog.analyses.desc-factor-pair-descriptions.title',
+    description: 'catalog.analyses.desc-factor-pair-descriptions.description',
     dimensions: [{ column: CRASH.factor1Description }, { column: CRASH.factor2Description }],
     topN: 25,
     chart: 'heatmap',
   }),
   groupCount({
     id: 'desc-state',
-    title: t('State of registration', 'État d’immatriculation'),
-    description: t('Vehicles per registration state.', 'Véhicules par État d’immatriculation.'),
+    title: 'catalog.analyses.desc-state.title',
+    description: 'catalog.analyses.desc-state.description',
     dimensions: [{ column: CRASH.state }],
     topN: 20,
     chart: 'hbar',
@@ -476,8 +449,8 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-direction',
-    title: t('Direction of travel', 'Direction de déplacement'),
-    description: t('Vehicles per direction of travel.', 'Véhicules par direction de déplacement.'),
+    title: 'catalog.analyses.desc-direction.title',
+    description: 'catalog.analyses.desc-direction.description',
     dimensions: [{ column: CRASH.direction }],
     topN: 20,
     chart: 'bar',
@@ -485,16 +458,16 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-vehicle-age',
-    title: t('Vehicle age at the crash', 'Âge du véhicule lors de l’accident'),
-    description: t('Vehicles per age, crash year − vehicle year.', 'Véhicules par âge, année de l’accident − année du véhicule.'),
+    title: 'catalog.analyses.desc-vehicle-age.title',
+    description: 'catalog.analyses.desc-vehicle-age.description',
     dimensions: [{ derived: 'vehicle-age' }],
     topN: 0,
     chart: 'bar',
   }),
   groupCount({
     id: 'desc-vehicle-age-2025',
-    title: t('Vehicle age (2025 − vehicle year, original)', 'Âge du véhicule (2025 − année, original)'),
-    description: t('The original notebook’s age: 2025 − vehicle year.', 'L’âge du notebook d’origine : 2025 − année du véhicule.'),
+    title: 'catalog.analyses.desc-vehicle-age-2025.title',
+    description: 'catalog.analyses.desc-vehicle-age-2025.description',
     dimensions: [{ derived: 'vehicle-age-2025' }],
     topN: 0,
     chart: 'bar',
@@ -502,8 +475,8 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-fuel',
-    title: t('Fuel type', 'Carburant'),
-    description: t('Vehicles per fuel type.', 'Véhicules par type de carburant.'),
+    title: 'catalog.analyses.desc-fuel.title',
+    description: 'catalog.analyses.desc-fuel.description',
     dimensions: [{ column: CRASH.fuel }],
     topN: 20,
     chart: 'hbar',
@@ -511,8 +484,8 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-cylinders',
-    title: t('Engine cylinders', 'Cylindres du moteur'),
-    description: t('Vehicles per number of cylinders.', 'Véhicules par nombre de cylindres.'),
+    title: 'catalog.analyses.desc-cylinders.title',
+    description: 'catalog.analyses.desc-cylinders.description',
     dimensions: [{ column: CRASH.cylinders }],
     topN: 20,
     chart: 'bar',
@@ -520,8 +493,8 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-action',
-    title: t('Action prior to accident', 'Action avant l’accident'),
-    description: t('Vehicles per action before the crash.', 'Véhicules par action avant l’accident.'),
+    title: 'catalog.analyses.desc-action.title',
+    description: 'catalog.analyses.desc-action.description',
     dimensions: [{ column: CRASH.action }],
     topN: 20,
     chart: 'hbar',
@@ -529,8 +502,8 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-event-type',
-    title: t('Event type', 'Type d’événement'),
-    description: t('Vehicles per event type.', 'Véhicules par type d’événement.'),
+    title: 'catalog.analyses.desc-event-type.title',
+    description: 'catalog.analyses.desc-event-type.description',
     dimensions: [{ column: CRASH.eventType }],
     topN: 20,
     chart: 'hbar',
@@ -538,19 +511,16 @@ export const ANALYSES: AnalysisSpec[] = [
   }),
   groupCount({
     id: 'desc-make',
-    title: t('Vehicle make', 'Marque du véhicule'),
-    description: t(
-      'Vehicles per make code (or brand, with the make merge).',
-      'Véhicules par code de marque (ou marque, avec le regroupement).',
-    ),
+    title: 'catalog.analyses.desc-make.title',
+    description: 'catalog.analyses.desc-make.description',
     dimensions: [{ column: CRASH.make }],
     topN: 25,
     chart: 'hbar',
   }),
   groupCount({
     id: 'desc-registration-class',
-    title: t('Registration class', 'Catégorie d’immatriculation'),
-    description: t('Vehicles per registration class.', 'Véhicules par catégorie d’immatriculation.'),
+    title: 'catalog.analyses.desc-registration-class.title',
+    description: 'catalog.analyses.desc-registration-class.description',
     dimensions: [{ column: CRASH.registrationClass }],
     topN: 20,
     chart: 'hbar',
@@ -560,85 +530,79 @@ export const ANALYSES: AnalysisSpec[] = [
     id: 'trend-body-type',
     dimension: { column: CRASH.bodyType },
     topN: 8,
-    title: t('Body type by crash year', 'Carrosserie par année'),
-    description: t('Main body types per crash year.', 'Principaux types de carrosserie par année d’accident.'),
+    title: 'catalog.analyses.trend-body-type.title',
+    description: 'catalog.analyses.trend-body-type.description',
   }),
   trend({
     id: 'trend-registration-class',
     dimension: { column: CRASH.registrationClass },
     topN: 8,
-    title: t('Registration class by crash year', 'Catégorie d’immatriculation par année'),
-    description: t('Main registration classes per crash year.', 'Principales catégories d’immatriculation par année d’accident.'),
+    title: 'catalog.analyses.trend-registration-class.title',
+    description: 'catalog.analyses.trend-registration-class.description',
   }),
   trend({
     id: 'trend-action',
     dimension: { column: CRASH.action },
     topN: 8,
-    title: t('Action prior to accident by crash year', 'Action avant l’accident par année'),
-    description: t('Main actions per crash year.', 'Principales actions par année d’accident.'),
+    title: 'catalog.analyses.trend-action.title',
+    description: 'catalog.analyses.trend-action.description',
   }),
   trend({
     id: 'trend-direction',
     dimension: { column: CRASH.direction },
     topN: 8,
-    title: t('Direction of travel by crash year', 'Direction par année'),
-    description: t('Directions of travel per crash year.', 'Directions de déplacement par année d’accident.'),
+    title: 'catalog.analyses.trend-direction.title',
+    description: 'catalog.analyses.trend-direction.description',
   }),
   trend({
     id: 'trend-fuel',
     dimension: { column: CRASH.fuel },
     topN: 8,
-    title: t('Fuel type by crash year', 'Carburant par année'),
-    description: t('Fuel types per crash year.', 'Types de carburant par année d’accident.'),
+    title: 'catalog.analyses.trend-fuel.title',
+    description: 'catalog.analyses.trend-fuel.description',
   }),
   trend({
     id: 'trend-state',
     dimension: { column: CRASH.state },
     topN: 8,
-    title: t('State of registration by crash year', 'État d’immatriculation par année'),
-    description: t('Main registration states per crash year.', 'Principaux États d’immatriculation par année d’accident.'),
+    title: 'catalog.analyses.trend-state.title',
+    description: 'catalog.analyses.trend-state.description',
   }),
   trend({
     id: 'trend-make',
     dimension: { column: CRASH.make },
     topN: 10,
-    title: t('Vehicle make by crash year', 'Marque par année'),
-    description: t('Main makes per crash year.', 'Principales marques par année d’accident.'),
+    title: 'catalog.analyses.trend-make.title',
+    description: 'catalog.analyses.trend-make.description',
   }),
   trend({
     id: 'trend-factor1-description',
     dimension: { column: CRASH.factor1Description },
     topN: 10,
-    title: t('Contributing factor by crash year', 'Facteur contributif par année'),
-    description: t('Main factor 1 descriptions per crash year.', 'Principales descriptions du facteur 1 par année d’accident.'),
+    title: 'catalog.analyses.trend-factor1-description.title',
+    description: 'catalog.analyses.trend-factor1-description.description',
   }),
   trend({
     id: 'trend-event-type',
     dimension: { column: CRASH.eventType },
     topN: 8,
-    title: t('Event type by crash year', 'Type d’événement par année'),
-    description: t('Main event types per crash year.', 'Principaux types d’événement par année d’accident.'),
+    title: 'catalog.analyses.trend-event-type.title',
+    description: 'catalog.analyses.trend-event-type.description',
   }),
   trend({
     id: 'trend-vehicle-age',
     dimension: { derived: 'vehicle-age' },
     order: 'key',
     topN: 0,
-    title: t('Vehicle age by crash year', 'Âge du véhicule par année'),
-    description: t(
-      'Distribution of vehicle age (crash year − vehicle year) per crash year.',
-      'Distribution de l’âge du véhicule (année de l’accident − année du véhicule) par année.',
-    ),
+    title: 'catalog.analyses.trend-vehicle-age.title',
+    description: 'catalog.analyses.trend-vehicle-age.description',
   }),
   // ------------------------------------------------------------------ correlations
   {
     id: 'corr-pearson',
     category: 'correlations',
-    title: t('Pearson correlation', 'Corrélation de Pearson'),
-    description: t(
-      'Linear correlation between the numeric crash columns.',
-      'Corrélation linéaire entre les colonnes numériques des accidents.',
-    ),
+    title: 'catalog.analyses.corr-pearson.title',
+    description: 'catalog.analyses.corr-pearson.description',
     requires: CORRELATION_NUMERIC.map((column) => ({ column, types: NUMERIC })),
     params: [],
     resultColumns: pairColumns,
@@ -649,11 +613,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'corr-spearman',
     category: 'correlations',
-    title: t('Spearman correlation', 'Corrélation de Spearman'),
-    description: t(
-      'Rank correlation between the numeric crash columns.',
-      'Corrélation des rangs entre les colonnes numériques des accidents.',
-    ),
+    title: 'catalog.analyses.corr-spearman.title',
+    description: 'catalog.analyses.corr-spearman.description',
     requires: CORRELATION_NUMERIC.map((column) => ({ column, types: NUMERIC })),
     params: [],
     resultColumns: pairColumns,
@@ -664,8 +625,8 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'corr-cramers-v',
     category: 'correlations',
-    title: t('Cramér’s V between categories', 'V de Cramér entre catégories'),
-    description: t('Association between the main categorical columns.', 'Association entre les principales colonnes catégorielles.'),
+    title: 'catalog.analyses.corr-cramers-v.title',
+    description: 'catalog.analyses.corr-cramers-v.description',
     requires: CRAMERS_COLUMNS.map((column) => ({ column })),
     params: [],
     resultColumns: pairColumns,
@@ -677,15 +638,10 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'generic-profile',
     category: 'generic',
-    title: t('Column profile', 'Profil des colonnes'),
-    description: t(
-      'Per column: type, nulls, distinct, min, max, mean, std, quantiles and top values.',
-      'Par colonne : type, nuls, distinctes, min, max, moyenne, écart-type, quantiles et valeurs fréquentes.',
-    ),
+    title: 'catalog.analyses.generic-profile.title',
+    description: 'catalog.analyses.generic-profile.description',
     requires: [],
-    params: [
-      { name: 'topValues', kind: 'integer', label: t('Top values listed', 'Valeurs fréquentes listées'), default: 3, min: 1, max: 20 },
-    ],
+    params: [{ name: 'topValues', kind: 'integer', label: 'catalog.params.topValues', default: 3, min: 1, max: 20 }],
     resultColumns: [
       { name: 'column', type: 'text' },
       { name: 'type', type: 'text' },
@@ -711,13 +667,13 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'generic-histogram',
     category: 'generic',
-    title: t('Histogram', 'Histogramme'),
-    description: t('Equal-width bins of a numeric column.', 'Classes de largeur égale d’une colonne numérique.'),
+    title: 'catalog.analyses.generic-histogram.title',
+    description: 'catalog.analyses.generic-histogram.description',
     requires: [],
     requiresAnyOf: { types: NUMERIC, min: 1 },
     params: [
-      { name: 'column', kind: 'column', label: t('Column', 'Colonne'), default: null, columnTypes: NUMERIC },
-      { name: 'bins', kind: 'integer', label: t('Bins', 'Classes'), default: 20, min: 1, max: 500 },
+      { name: 'column', kind: 'column', label: 'catalog.params.column', default: null, columnTypes: NUMERIC },
+      { name: 'bins', kind: 'integer', label: 'catalog.params.bins', default: 20, min: 1, max: 500 },
     ],
     resultColumns: [
       { name: 'bin', type: 'integer' },
@@ -732,11 +688,11 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'generic-value-counts',
     category: 'generic',
-    title: t('Value counts', 'Effectifs par valeur'),
-    description: t('How often each value of a column occurs.', 'Fréquence de chaque valeur d’une colonne.'),
+    title: 'catalog.analyses.generic-value-counts.title',
+    description: 'catalog.analyses.generic-value-counts.description',
     requires: [],
     requiresAnyOf: { types: ['integer', 'bigint', 'double', 'numeric', 'boolean', 'date', 'timestamp', 'text'], min: 1 },
-    params: [{ name: 'column', kind: 'column', label: t('Column', 'Colonne'), default: null }, topN(50)],
+    params: [{ name: 'column', kind: 'column', label: 'catalog.params.column', default: null }, topN(50)],
     resultColumns: groupCountColumns(['value']),
     chart: 'hbar',
     stage: 'cleaned',
@@ -745,24 +701,21 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'generic-group-by',
     category: 'generic',
-    title: t('Group by', 'Regroupement'),
-    description: t(
-      'One or two dimensions, a measure and count/sum/mean/min/max/median, with an optional filter.',
-      'Une ou deux dimensions, une mesure et effectif/somme/moyenne/min/max/médiane, avec un filtre facultatif.',
-    ),
+    title: 'catalog.analyses.generic-group-by.title',
+    description: 'catalog.analyses.generic-group-by.description',
     requires: [],
     requiresAnyOf: { types: ['integer', 'bigint', 'double', 'numeric', 'boolean', 'date', 'timestamp', 'text'], min: 1 },
     params: [
-      { name: 'dimensions', kind: 'columns', label: t('Dimensions (1 or 2)', 'Dimensions (1 ou 2)'), default: null, min: 1, max: 2 },
+      { name: 'dimensions', kind: 'columns', label: 'catalog.params.dimensions', default: null, min: 1, max: 2 },
       {
         name: 'aggregate',
         kind: 'enum',
-        label: t('Aggregate', 'Agrégat'),
+        label: 'catalog.params.aggregate',
         default: 'count',
         options: ['count', 'sum', 'mean', 'min', 'max', 'median'],
       },
-      { name: 'measure', kind: 'column', label: t('Measure', 'Mesure'), default: null, columnTypes: NUMERIC, optional: true },
-      { name: 'filter', kind: 'filter', label: t('Filter', 'Filtre'), default: null, optional: true },
+      { name: 'measure', kind: 'column', label: 'catalog.params.measure', default: null, columnTypes: NUMERIC, optional: true },
+      { name: 'filter', kind: 'filter', label: 'catalog.params.filter', default: null, optional: true },
       topN(50),
     ],
     resultColumns: [
@@ -778,16 +731,13 @@ export const ANALYSES: AnalysisSpec[] = [
   {
     id: 'generic-correlation',
     category: 'generic',
-    title: t('Numeric correlation matrix', 'Matrice de corrélation numérique'),
-    description: t(
-      'Pearson or Spearman correlation between numeric columns.',
-      'Corrélation de Pearson ou de Spearman entre colonnes numériques.',
-    ),
+    title: 'catalog.analyses.generic-correlation.title',
+    description: 'catalog.analyses.generic-correlation.description',
     requires: [],
     requiresAnyOf: { types: NUMERIC, min: 2 },
     params: [
-      { name: 'method', kind: 'enum', label: t('Method', 'Méthode'), default: 'pearson', options: ['pearson', 'spearman'] },
-      { name: 'columns', kind: 'columns', label: t('Columns', 'Colonnes'), default: null, columnTypes: NUMERIC, min: 2, max: 50 },
+      { name: 'method', kind: 'enum', label: 'catalog.params.method', default: 'pearson', options: ['pearson', 'spearman'] },
+      { name: 'columns', kind: 'columns', label: 'catalog.params.columns', default: null, columnTypes: NUMERIC, min: 2, max: 50 },
     ],
     resultColumns: pairColumns,
     chart: 'heatmap',

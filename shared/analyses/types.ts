@@ -5,15 +5,12 @@
  */
 import type { ColumnType } from '../types';
 import type { ResultCellType } from '../contract/analysis';
+import type { TKey } from '../i18n/types';
 
 export type AnalysisCategory = 'exploration' | 'cleaning' | 'descriptive' | 'trends' | 'correlations' | 'generic';
 /** How a result is shown; `shared/charts` draws each kind (a KPI as a table of figures). */
 export const CHART_KINDS = ['bar', 'hbar', 'line', 'heatmap', 'histogram', 'stacked-bar', 'table', 'kpi'] as const;
 export type ChartKind = (typeof CHART_KINDS)[number];
-export interface Text {
-  en: string;
-  fr: string;
-}
 
 /**
  * Which frame an analysis reads:
@@ -35,7 +32,7 @@ export type ParamKind = 'integer' | 'number' | 'boolean' | 'enum' | 'column' | '
 export interface ParamSpec {
   name: string;
   kind: ParamKind;
-  label: Text;
+  label: TKey;
   /** `null` for a column parameter means "resolved at run time" (see `resolveParams`). */
   default: unknown;
   min?: number;
@@ -72,7 +69,7 @@ export interface OutOfRangeRule {
   /** A number, or the name of a parameter of the analysis giving it. */
   limit: number | string;
   otherColumn?: string;
-  label: Text;
+  label: TKey;
 }
 
 /** What the analysis computes; engines switch on `kind`. */
@@ -101,8 +98,8 @@ export type AnalysisOp =
 export interface AnalysisSpec {
   id: string;
   category: AnalysisCategory;
-  title: Text;
-  description: Text;
+  title: TKey;
+  description: TKey;
   requires: ColumnRequirement[];
   /** Extra applicability: at least `min` columns of these types (generic analyses). */
   requiresAnyOf?: { types: ColumnType[]; min: number };

@@ -11,6 +11,7 @@
  */
 import type { ChartKind } from '../analyses/types';
 import type { ResultTable } from '../contract/analysis';
+import { strings, translate, type Lang, type TKey } from '../i18n';
 
 /** What is drawn for a catalog chart kind: a KPI is shown as a table of figures. */
 export type DrawnKind = Exclude<ChartKind, 'kpi'>;
@@ -34,14 +35,15 @@ export interface ChartHints {
 /** The part of a catalog analysis (shared/analyses.ts) the charts need. */
 export interface ChartableSpec {
   id: string;
-  title?: string | { en: string; fr: string };
+  /** The key of its title in the resource tree (shared/i18n). */
+  title?: TKey;
   /** The catalog's chart kind, or full hints. */
   chart?: ChartKind | string | Partial<ChartHints> | null;
 }
 
 export interface ChartStyle {
   dark: boolean;
-  lang: 'en' | 'fr';
+  lang: Lang;
   /** Draw the title inside the chart (images on their own: report, MinIO); panels show it outside. */
   withTitle?: boolean;
   /** Off for server-side rendering and tests. */
@@ -53,10 +55,6 @@ type Cell = string | number | boolean | null;
 export type ChartOption = Record<string, unknown>;
 
 const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
-const WORDS = {
-  en: { other: 'Other', otherBucket: '(other)', empty: '(empty)' },
-  fr: { other: 'Autres', otherBucket: '(autres)', empty: '(vide)' },
-} as const;
 /** The label the engine gives its own top-N remainder (OTHER_LABEL in shared/analyses.ts). */
 const OTHER = '(other)';
 
@@ -82,9 +80,8 @@ function normaliseKind(kind: string): DrawnKind {
   return 'bar';
 }
 
-export function titleOf(spec: ChartableSpec, lang: 'en' | 'fr'): string {
-  if (!spec.title) return spec.id;
-  return typeof spec.title === 'string' ? spec.title : spec.title[lang] || spec.title.en;
+export function titleOf(spec: ChartableSpec, lang: Lang): string {
+  return spec.title ? translate(lang, spec.title) : spec.id;
 }
 
 /** Whether the result can be drawn (a chart kind, and rows of the shape it needs). */
@@ -127,9 +124,9 @@ function columnIndex(table: ResultTable, name: string | undefined): number {
   return table.columns.findIndex((c) => c.name === name);
 }
 
-function label(cell: Cell, lang: 'en' | 'fr'): string {
-  if (cell === null || cell === '') return WORDS[lang].empty;
-  if (cell === OTHER) return WORDS[lang].otherBucket;
+function label(cell: Cell, lang: Lang): string {
+  if (cell === null || cell === '') return strings(lang).chart.empty;
+  if (cell === OTHER) return strings(lang).chart.otherBucket;
   return String(cell);
 }
 
@@ -219,7 +216,7 @@ function barBody(
   shape: { value: number; dims: number[] },
   histogram: boolean,
 ): ChartOption | null {
-  const words = WORDS[style.lang];
+  const words = strings(style.lang).chart;
   const lower = table.columns.findIndex((c) => /^(bin_?start|lower|from|bin_?min)$/i.test(c.name));
   const upper = table.columns.findIndex((c) => /^(bin_?end|upper|to|bin_?max)$/i.test(c.name));
   const binned = histogram && lower >= 0 && upper >= 0;
@@ -315,7 +312,10 @@ function seriesData(table: ResultTable, style: ChartStyle, shape: { value: numbe
   const series = kept.map((name) => ({ name, values: xs.map((x) => cells.get(name)!.get(x) ?? 0) }));
   if (names.length > kept.length) {
     const rest = names.slice(kept.length);
-    series.push({ name: WORDS[style.lang].other, values: xs.map((x) => rest.reduce((sum, s) => sum + (cells.get(s)!.get(x) ?? 0), 0)) });
+    series.push({
+      name: strings(style.lang).chart.other,
+      values: xs.map((x) => rest.reduce((sum, s) => sum + (cells.get(s)!.get(x) ?? 0), 0)),
+    });
   }
   return { xs, series };
 }
@@ -367,7 +367,7 @@ function stackedBody(
         .map((e) => e.i),
     );
     data = {
-      xs: [...current.xs.filter((_, i) => keep.has(i)), WORDS[style.lang].other],
+      xs: [...current.xs.filter((_, i) => keep.has(i)), strings(style.lang).chart.other],
       series: current.series.map((s) => ({
         name: s.name,
         values: [...s.values.filter((_, i) => keep.has(i)), s.values.reduce((sum, v, i) => (keep.has(i) ? sum : sum + v), 0)],

@@ -3,32 +3,25 @@
  * bars with their share, the range and series of a trend, the extremes of a heatmap). Read from the
  * option itself, so the words always match the picture; the panel's table has every number.
  */
+import { interpolate, strings, type Lang } from '../i18n';
 import type { ChartOption } from './index';
 
 const SHOWN = 5;
 
-const WORDS = {
-  en: {
-    colon: ': ',
-    more: (n: number) => `and ${n} more`,
-    bars: (n: number) => `${n} bars`,
-    from: (a: string, b: string) => `from ${a} to ${b}`,
-    series: (n: number, names: string) => `${n} series: ${names}`,
-    highest: 'highest',
-    lowest: 'lowest',
-    matrix: (rows: number, cols: number) => `${rows} × ${cols} cells`,
-  },
-  fr: {
-    colon: '\u202f: ',
-    more: (n: number) => `et ${n} autres`,
-    bars: (n: number) => `${n} barres`,
-    from: (a: string, b: string) => `de ${a} à ${b}`,
-    series: (n: number, names: string) => `${n} séries\u202f: ${names}`,
-    highest: 'le plus haut',
-    lowest: 'le plus bas',
-    matrix: (rows: number, cols: number) => `${rows} × ${cols} cellules`,
-  },
-} as const;
+/** The summary's words in `lang`, placeholders filled. */
+function wordsFor(lang: Lang) {
+  const w = strings(lang).chart.summary;
+  return {
+    colon: w.colon,
+    more: (n: number) => interpolate(w.more, { n }),
+    bars: (n: number) => interpolate(w.bars, { n }),
+    from: (from: string, to: string) => interpolate(w.from, { from, to }),
+    series: (n: number, names: string) => interpolate(w.series, { n, names }),
+    highest: w.highest,
+    lowest: w.lowest,
+    matrix: (rows: number, cols: number) => interpolate(w.matrix, { rows, cols }),
+  };
+}
 
 interface Axis {
   type?: string;
@@ -44,8 +37,8 @@ const asArray = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[
 const numberOf = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
 
 /** "Title: A 40 %, B 25 %, … and 7 more" for the chart `option` draws, in `lang`. */
-export function chartSummary(option: ChartOption, title: string, lang: 'en' | 'fr'): string {
-  const words = WORDS[lang];
+export function chartSummary(option: ChartOption, title: string, lang: Lang): string {
+  const words = wordsFor(lang);
   const locale = lang === 'fr' ? 'fr-FR' : 'en-US';
   const number = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
   const percent = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });

@@ -8,46 +8,14 @@
  * renderer's trimmed ECharts build draws them.
  */
 import type { SweepEngine, SweepPoint, SweepRecord, TimeFit } from '../contract/sweep';
+import { strings, type Lang } from '../i18n';
 import type { ChartOption } from './index';
 
 export interface SweepChartStyle {
   dark: boolean;
-  lang: 'en' | 'fr';
+  lang: Lang;
   withTitle?: boolean;
 }
-
-const WORDS = {
-  en: {
-    timeTitle: 'Time against rows (log-log)',
-    memoryTitle: 'Peak memory against rows (Polars)',
-    rows: 'Rows',
-    time: 'Load + compute (ms)',
-    memory: 'Peak resident memory (MiB)',
-    spread: 'spread',
-    fit: 'fit',
-    emulated: 'emulated',
-    crossover: 'Crossover',
-    machine: 'This machine',
-    usable: 'Usable',
-    limit: 'Beyond this, use Spark',
-    projection: 'projection',
-  },
-  fr: {
-    timeTitle: 'Temps selon les lignes (log-log)',
-    memoryTitle: 'Mémoire maximale selon les lignes (Polars)',
-    rows: 'Lignes',
-    time: 'Chargement + calcul (ms)',
-    memory: 'Mémoire résidente maximale (Mio)',
-    spread: 'dispersion',
-    fit: 'ajustement',
-    emulated: 'émulé',
-    crossover: 'Croisement',
-    machine: 'Cette machine',
-    usable: 'Utilisable',
-    limit: 'Au-delà, utilisez Spark',
-    projection: 'projection',
-  },
-} as const;
 
 const COLOURS: Record<SweepEngine, string> = { polars: '#4e79a7', spark: '#f28e2b' };
 const MIB = 2 ** 20;
@@ -80,9 +48,9 @@ function frame(style: SweepChartStyle, title: string, x: Record<string, unknown>
   };
 }
 
-export function engineLabel(engine: SweepEngine, emulated: boolean, lang: 'en' | 'fr'): string {
+export function engineLabel(engine: SweepEngine, emulated: boolean, lang: Lang): string {
   const name = engine === 'polars' ? 'Polars' : 'Spark';
-  return emulated ? `${name} (${WORDS[lang].emulated})` : name;
+  return emulated ? `${name} (${strings(lang).chart.sweep.emulated})` : name;
 }
 
 /** Groups an engine's points by whether they are emulated (never mixed in one series). */
@@ -101,7 +69,7 @@ function fitLine(fit: TimeFit, from: number, to: number): Array<[number, number]
 }
 
 export function sweepTimeOption(sweep: SweepRecord, style: SweepChartStyle): ChartOption {
-  const w = WORDS[style.lang];
+  const w = strings(style.lang).chart.sweep;
   const c = theme(style.dark);
   const rows = sweep.points.map((p) => p.rows);
   const lo = Math.min(...rows);
@@ -166,7 +134,7 @@ export function sweepTimeOption(sweep: SweepRecord, style: SweepChartStyle): Cha
 }
 
 export function sweepMemoryOption(sweep: SweepRecord, style: SweepChartStyle): ChartOption {
-  const w = WORDS[style.lang];
+  const w = strings(style.lang).chart.sweep;
   const c = theme(style.dark);
   const measured = sweep.points.filter((p) => p.engine === 'polars' && p.peakRssBytes !== undefined).sort((a, b) => a.rows - b.rows);
   const lo = Math.min(...measured.map((p) => p.rows));

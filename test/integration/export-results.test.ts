@@ -11,6 +11,7 @@ import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalysisResult, AnalysisRun, ResultTable } from '../../shared/contract/analysis';
 import { ANALYSES } from '../../shared/analyses';
+import { translate } from '../../shared/i18n';
 import { generateCrashCsv } from '../../electron/engine/generate';
 import { startTestEngine, type TestEngine } from '../support/pg';
 
@@ -134,7 +135,7 @@ describe('export/results', () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.readFile(file);
     const titles = ['desc-body-type', 'desc-crash-year', 'desc-state'].map((id) =>
-      ANALYSES.find((a) => a.id === id)!.title.en.slice(0, 31),
+      translate('en', ANALYSES.find((a) => a.id === id)!.title).slice(0, 31),
     );
     expect(book.worksheets.map((w) => w.name)).toEqual(['Run', ...titles.map((s) => s.replace(/[[\]:*?/\\]/g, ' ').trim())]);
     const sheet = book.worksheets[1]!;
@@ -190,7 +191,7 @@ describe('export/report', () => {
     expect(html).toContain('=cmd|calc');
     expect(html).toContain('boom: not enough numeric columns');
     expect((html.match(/<svg[\s>]/g) ?? []).length).toBeGreaterThanOrEqual(3);
-    expect(html).toContain(ANALYSES.find((a) => a.id === 'desc-body-type')!.title.en);
+    expect(html).toContain(translate('en', ANALYSES.find((a) => a.id === 'desc-body-type')!.title));
     // The source file by name, never where it lives on this disk.
     expect(html).toContain('>crash.csv<');
     expect(html).not.toContain(t.home);
@@ -202,6 +203,6 @@ describe('export/report', () => {
     const html = fs.readFileSync(file, 'utf8');
     expect(html).toContain('<html lang="fr"');
     expect(html).toContain('Options de nettoyage');
-    expect(html).toContain(ANALYSES.find((a) => a.id === 'desc-body-type')!.title.fr);
+    expect(html).toContain(translate('fr', ANALYSES.find((a) => a.id === 'desc-body-type')!.title));
   });
 });

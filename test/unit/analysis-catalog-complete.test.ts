@@ -11,6 +11,7 @@ import { OPS } from '../../electron/engine/analysis/ops';
 import { CALIBRATION } from '../../electron/engine/generate/calibration';
 import { ANALYSES, CHART_KINDS } from '../../shared/analyses';
 import { hintsFor } from '../../shared/charts';
+import { stringAt } from '../../shared/i18n';
 import type { DatasetColumn } from '../../shared/types';
 import { buildOriginalPlan, ORIGINAL_IDS } from '../../tools/bench/peers/original-sql';
 
@@ -63,7 +64,7 @@ describe('every catalog analysis has all its implementations', () => {
   it('has its title and description in English and French', () => {
     const missing = ANALYSES.flatMap((a) =>
       (['title', 'description'] as const).flatMap((field) =>
-        (['en', 'fr'] as const).filter((lang) => !a[field][lang]?.trim()).map((lang) => `${a.id}.${field}.${lang}`),
+        (['en', 'fr'] as const).filter((lang) => !stringAt(lang, a[field])?.trim()).map((lang) => `${a.id}.${field}.${lang}`),
       ),
     );
     expect(missing).toEqual([]);

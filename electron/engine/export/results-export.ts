@@ -11,6 +11,7 @@ import { ANALYSES } from '../../../shared/analyses';
 import type { AnalysisResult, AnalysisRun, ResultTable } from '../../../shared/contract/analysis';
 import type { ExportResult, ResultExportFormat } from '../../../shared/contract/export';
 import { StudioError } from '../../../shared/errors';
+import { translate, type Lang } from '../../../shared/i18n';
 import type { JobContext } from '../jobs/manager';
 import { asFileFailure, syncToDisk, tempPathFor, writeAtomically } from './atomic';
 import { csvLine } from './csv';
@@ -33,8 +34,9 @@ export function tabledResults(run: AnalysisRun, only?: string[]): TabledResult[]
   return run.results.filter((r): r is TabledResult => r.table !== null && r.status === 'ok' && (!wanted || wanted.has(r.id)));
 }
 
-export function analysisTitle(id: string, lang: 'en' | 'fr' = 'en'): string {
-  return ANALYSES.find((a) => a.id === id)?.title[lang] ?? id;
+export function analysisTitle(id: string, lang: Lang = 'en'): string {
+  const spec = ANALYSES.find((a) => a.id === id);
+  return spec ? translate(lang, spec.title) : id;
 }
 
 /** A file name from an analysis id: safe on every OS. */

@@ -7,6 +7,7 @@ import type { JobProgress } from '../../../shared/api';
 import type { StudioClient } from '../../../shared/client';
 import type { DatasetExportFormat, ResultExportFormat } from '../../../shared/contract/export';
 import { StudioError } from '../../../shared/errors';
+import type { Lang } from '../../../shared/i18n';
 import type { RendererHost, SaveKind } from '../host/types';
 import type { BrowseView } from '../state/app';
 
@@ -30,7 +31,7 @@ export interface ExportArgs {
   dataset: string;
   view: BrowseView;
   runId: string | undefined;
-  lang: 'en' | 'fr';
+  lang: Lang;
   dark: boolean;
   signal: AbortSignal;
   onProgress: (p: JobProgress) => void;

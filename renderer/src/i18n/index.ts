@@ -1,13 +1,16 @@
 /**
- * English and French for every string. The language follows the OS / browser (navigator.languages)
- * until the user picks one, which is remembered.
+ * The renderer's side of the one resource tree (shared/i18n): i18next with react-i18next serves it
+ * to components (`useTranslation`, re-render on a language change, plurals by `count`), all pages
+ * in one namespace loaded at start, nothing registered during render. The language follows the OS /
+ * browser (navigator.languages) until the user picks one, which is remembered.
  */
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { en } from './en';
-import { fr } from './fr';
+import type { Lang } from '../../../shared/i18n';
+import { en } from '../../../shared/i18n/en';
+import { fr } from '../../../shared/i18n/fr';
 
-export type Lang = 'en' | 'fr';
+export type { Lang };
 const KEY = 'sparkpolar.lang';
 
 export function systemLanguage(): Lang {

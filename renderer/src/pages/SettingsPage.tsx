@@ -2,6 +2,7 @@ import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SparkConnectionTest } from '../../../shared/contract/spark';
 import type { DatabricksCompute, DatabricksUpload, SecretMarker, SettingsPatch, SettingsView } from '../../../shared/contract/settings';
+import type { Resources } from '../../../shared/i18n';
 import { ErrorBox } from '../components/ErrorBox';
 import { useCall, useClient } from '../hooks/studio';
 import { currentLang, savedLanguage, setLanguage, type Lang } from '../i18n';
@@ -161,10 +162,12 @@ function useSave(onSaved: (v: SettingsView) => void) {
 
 function Effective({ configured, source, missing }: { configured: boolean; source: string | null; missing: string[] }) {
   const { t } = useTranslation();
+  // The engine names where a setting came from; the tree has a word for each of its sources.
+  const from = (source ?? 'settings') as keyof Resources['settings']['source'];
   return (
     <span className={configured ? 'badge badge-ok' : 'badge'}>
       {configured
-        ? t('settings.configuredFrom', { source: t(`settings.source.${source ?? 'settings'}`) })
+        ? t('settings.configuredFrom', { source: t(`settings.source.${from}`) })
         : missing.length
           ? t('settings.missing', { fields: missing.join(', ') })
           : t('settings.notConfigured')}

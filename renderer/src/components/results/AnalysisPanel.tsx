@@ -40,7 +40,7 @@ export function AnalysisPanel({
   const option = useMemo(() => (table ? chartOption(spec, table, { dark, lang, animation: true }) : null), [spec, table, dark, lang]);
   const [mode, setMode] = useState<'chart' | 'table'>('chart');
   const showChart = option !== null && mode === 'chart';
-  const title = spec.title[lang];
+  const title = t(spec.title);
   const summary = useMemo(() => (option ? chartSummary(option, title, lang) : undefined), [option, title, lang]);
   // Enter on a chart opens its table and puts the keyboard in it.
   const section = useRef<HTMLElement>(null);
@@ -100,7 +100,7 @@ export function AnalysisPanel({
       <header className="panel-header">
         <div className="panel-titles">
           <h3 id={`panel-${spec.id}`}>{title}</h3>
-          <p className="panel-description">{spec.description[lang]}</p>
+          <p className="panel-description">{t(spec.description)}</p>
         </div>
         <div className="panel-tools">
           {option ? (

@@ -13,7 +13,6 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatDateTime, formatNumber } from '../../format';
 import { useCall, useClient, useJob } from '../../hooks/studio';
 import { useApp } from '../../state/app';
-import { registerRunsStrings, RUNS_NS } from './i18n';
 
 const PREVIEW_ROWS = 20;
 const QUEUE_POLL_MS = 4000;
@@ -21,8 +20,7 @@ const QUEUE_POLL_MS = 4000;
 type Confirm = { run: RemoteRun } | null;
 
 export default function RunsPanel({ dataset }: { dataset?: string }) {
-  registerRunsStrings();
-  const { t } = useTranslation(RUNS_NS);
+  const { t } = useTranslation(undefined, { keyPrefix: 'runs' });
   const client = useClient();
   const app = useApp();
   const config = useCall('storage/config', {});
@@ -320,7 +318,7 @@ export default function RunsPanel({ dataset }: { dataset?: string }) {
 }
 
 function OpenedRunView({ opened, onClose }: { opened: OpenedRun; onClose: () => void }) {
-  const { t } = useTranslation(RUNS_NS);
+  const { t } = useTranslation(undefined, { keyPrefix: 'runs' });
   const { manifest } = opened;
   return (
     <article className="card opened-run" aria-label={`${manifest.dataset.name} ${manifest.run.runId}`}>

@@ -10,6 +10,7 @@ import { ANALYSES } from '../../../../shared/analyses';
 import type { SparkConnectionTest, SparkRunRecord } from '../../../../shared/contract/spark';
 import { chartSummary } from '../../../../shared/charts';
 import { isEmulatorHost } from '../../../../shared/contract/sweep';
+import { translate } from '../../../../shared/i18n';
 import { EChart } from '../../charts/EChart';
 import { chartPngBlob } from '../../charts/exportChart';
 import { DatasetPicker } from '../../components/DatasetPicker';
@@ -20,7 +21,6 @@ import { formatBytes, formatDateTime, formatMs, formatNumber } from '../../forma
 import { saveBlob } from '../../host/files';
 import { useCall, useClient, useJob } from '../../hooks/studio';
 import { useApp } from '../../state/app';
-import { registerSparkStrings, SPARK_NS } from './i18n';
 import './spark.css';
 import { SweepPanel } from './sweep/SweepPanel';
 import {
@@ -39,8 +39,7 @@ type ComputeChoice = 'serverless' | 'cluster' | 'local';
 const LIFE_CYCLE = ['QUEUED', 'PENDING', 'RUNNING', 'TERMINATING', 'TERMINATED'] as const;
 
 export default function SparkVsPolarsPage() {
-  registerSparkStrings();
-  const { t, i18n } = useTranslation(SPARK_NS);
+  const { t, i18n } = useTranslation(undefined, { keyPrefix: 'spark' });
   const app = useApp();
   const client = useClient();
   const dataset = app.dataset;
@@ -65,7 +64,7 @@ export default function SparkVsPolarsPage() {
   // The engine repeats the last life-cycle facts (state, phase durations, run page) in every event.
   const phases: Record<string, unknown> = job.progress?.details ?? {};
 
-  const titles = useMemo(() => Object.fromEntries(ANALYSES.map((a) => [a.id, a.title[lang]])), [lang]);
+  const titles = useMemo(() => Object.fromEntries(ANALYSES.map((a) => [a.id, translate(lang, a.title)])), [lang]);
   const labels: ChartLabels = useMemo(
     () => ({
       spark: t('spark'),
@@ -420,7 +419,7 @@ function ConnectionCard({
   testing: boolean;
   test: SparkConnectionTest | null;
 }) {
-  const { t } = useTranslation(SPARK_NS);
+  const { t } = useTranslation(undefined, { keyPrefix: 'spark' });
   const app = useApp();
   const config = useCall('spark/config', {});
   const info = config.data;
@@ -472,7 +471,7 @@ function ConnectionCard({
 
 /** The life-cycle states as steps, with each phase's duration once Databricks reports it. */
 function LifeCycle({ phases, current }: { phases: Record<string, unknown>; current: string | null }) {
-  const { t } = useTranslation(SPARK_NS);
+  const { t } = useTranslation(undefined, { keyPrefix: 'spark' });
   const state = typeof phases.lifeCycleState === 'string' ? phases.lifeCycleState : current;
   const reached = Math.max(LIFE_CYCLE.indexOf((state ?? '') as (typeof LIFE_CYCLE)[number]), -1);
   const duration: Record<string, unknown> = {
@@ -504,7 +503,7 @@ function RunDetails({
   machine: { os: string; arch: string; cpus: number; memoryBytes: number; node: string; polars: string } | null;
   polarsVersions: Record<string, string>;
 }) {
-  const { t } = useTranslation(SPARK_NS);
+  const { t } = useTranslation(undefined, { keyPrefix: 'spark' });
   const kv = (o: Record<string, unknown>) =>
     Object.entries(o)
       .filter(([, v]) => v !== null && v !== undefined && v !== '')
@@ -583,7 +582,7 @@ function BenchmarkCard({
   labels: ChartLabels;
   dark: boolean;
 }) {
-  const { t } = useTranslation(SPARK_NS);
+  const { t } = useTranslation(undefined, { keyPrefix: 'spark' });
   const input = useRef<HTMLInputElement>(null);
   return (
     <section className="card" aria-label={t('bench')}>

@@ -15,7 +15,6 @@ import { formatBytes, formatDateTime, formatMs, formatNumber } from '../../../fo
 import { saveBlob } from '../../../host/files';
 import { useCall, useJob } from '../../../hooks/studio';
 import { useApp } from '../../../state/app';
-import { SPARK_NS } from '../i18n';
 
 const splitList = (text: string) =>
   text
@@ -24,7 +23,7 @@ const splitList = (text: string) =>
     .filter(Boolean);
 
 export function SweepPanel({ dataset, sparkAvailable }: { dataset: string | null; sparkAvailable: boolean }) {
-  const { t, i18n } = useTranslation(SPARK_NS);
+  const { t, i18n } = useTranslation(undefined, { keyPrefix: 'spark' });
   const lang = i18n.language?.startsWith('fr') ? 'fr' : 'en';
   const app = useApp();
   const job = useJob('sweep/run');
@@ -175,7 +174,7 @@ export function SweepPanel({ dataset, sparkAvailable }: { dataset: string | null
 }
 
 function Answer({ sweep }: { sweep: SweepRecord }) {
-  const { t } = useTranslation(SPARK_NS);
+  const { t } = useTranslation(undefined, { keyPrefix: 'spark' });
   const fitText = (engine: 'Polars' | 'Spark', fit: TimeFit) =>
     fit.stderrLog10 === null
       ? t('sweep.fitLineNoError', { engine, slope: formatNumber(fit.slope, 2), perMillion: formatMs(fit.msPerMillionRows) })
@@ -226,7 +225,7 @@ function Answer({ sweep }: { sweep: SweepRecord }) {
 }
 
 function PointsTable({ points }: { points: SweepPoint[] }) {
-  const { t } = useTranslation(SPARK_NS);
+  const { t } = useTranslation(undefined, { keyPrefix: 'spark' });
   return (
     <table className="data-table compact" data-testid="sweep-points">
       <caption className="visually-hidden">{t('sweep.points')}</caption>

@@ -1,0 +1,31 @@
+/** The charts' own words (shared/charts: the "other" bucket, the text alternative, the size sweep). */
+export const chartEn = {
+  other: 'Other',
+  otherBucket: '(other)',
+  empty: '(empty)',
+  summary: {
+    colon: ': ',
+    more: 'and {{n}} more',
+    bars: '{{n}} bars',
+    from: 'from {{from}} to {{to}}',
+    series: '{{n}} series: {{names}}',
+    highest: 'highest',
+    lowest: 'lowest',
+    matrix: '{{rows}} × {{cols}} cells',
+  },
+  sweep: {
+    timeTitle: 'Time against rows (log-log)',
+    memoryTitle: 'Peak memory against rows (Polars)',
+    rows: 'Rows',
+    time: 'Load + compute (ms)',
+    memory: 'Peak resident memory (MiB)',
+    spread: 'spread',
+    fit: 'fit',
+    emulated: 'emulated',
+    crossover: 'Crossover',
+    machine: 'This machine',
+    usable: 'Usable',
+    limit: 'Beyond this, use Spark',
+    projection: 'projection',
+  },
+};
