@@ -41,7 +41,8 @@ describe('hostile objects in a bucket', () => {
     await t.client.run('dataset/import', { path: REAL_4401, name: 'crashes' });
     run = await t.client.run('analysis/run', { dataset: 'crashes', analyses: ['desc-body-type', 'desc-crash-year'] });
     const published = await t.client.run('storage/publish', { dataset: 'crashes', runId: run.runId, includeDataset: true });
-    expect(published.status).toBe('published');
+    // The whole answer, so a failure says why the publish did not go through.
+    expect(published).toMatchObject({ status: 'published' });
     prefix = `crashes/${run.version}/${run.runId}/`;
     manifest = JSON.parse((await server.read(BUCKET, `${prefix}manifest.json`)).body.toString('utf8')) as RunManifest;
   });

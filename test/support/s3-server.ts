@@ -203,6 +203,14 @@ export class S3TestServer {
   async tamper(bucket: string, key: string, body: Buffer): Promise<void> {
     const res = await fetch(this.objectUrl(bucket, key), { method: 'PUT', body: new Uint8Array(body) });
     if (!res.ok) throw new Error(`tamper failed: ${res.status}`);
+    // s3rver can answer a PUT before a read sees the new file (seen on a loaded machine: an object
+    // put back read as 0 bytes). The test must start from the bytes it asked for, so wait for them.
+    for (let attempt = 0; ; attempt++) {
+      const stored = (await this.read(bucket, key)).body;
+      if (stored.equals(body)) return;
+      if (attempt === 50) throw new Error(`tamper: ${key} still reads ${stored.length} bytes, not the ${body.length} put`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
