@@ -1,7 +1,9 @@
 /**
  * browse: latency of a sorted and filtered page of 200 rows (`dataset/page`, what the grid asks
  * for while scrolling) at random offsets of the filtered view, p50 and p95 over every page; and
- * the first page of each view on its first request (what a click on a column header costs).
+ * the first page of each view on its first request, as the grid asks for it (`total: 'later'`:
+ * what a click on a column header costs before rows show), then the view's count as the grid asks
+ * for it next (context: the scrollbar's length arrives then).
  */
 import { StudioError } from '../../../shared/errors';
 import type { DatasetView } from '../../../shared/contract/dataset';
@@ -65,18 +67,24 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
     const random = mulberry32(20180101);
     const samples: number[] = [];
     const firstPage: number[] = [];
+    const firstTotal: number[] = [];
     const facts: Array<{ view: string; totalRows: number; pages: number }> = [];
     for (const { name, view } of views) {
-      const page = (offset: number) =>
-        product('dataset/page', () => ctx.client.call('dataset/page', { ...view, offset, limit: PAGE_ROWS }));
-      const timed = async (offset: number) => {
+      const page = (offset: number, total: 'wait' | 'later' = 'wait', limit = PAGE_ROWS) =>
+        product('dataset/page', () => ctx.client.call('dataset/page', { ...view, offset, limit, total }));
+      const timed = async (offset: number, total: 'wait' | 'later' = 'wait', limit = PAGE_ROWS) => {
         const started = process.hrtime.bigint();
-        const result = await page(offset);
+        const result = await page(offset, total, limit);
         return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result };
       };
-      const first = await timed(0);
+      const first = await timed(0, 'later');
       firstPage.push(first.seconds);
-      const total = first.result.totalRows;
+      if (first.result.rows.length !== Math.min(PAGE_ROWS, first.result.totalRows))
+        throw new Error(`the first page has ${first.result.rows.length} rows`);
+      // What the grid does next when the count was not known: the same view's count, one row.
+      const counted = first.result.totalPending ? await timed(0, 'wait', 1) : { seconds: first.seconds, result: first.result };
+      firstTotal.push(first.seconds + counted.seconds);
+      const total = counted.result.totalRows;
       const offsets = () => Math.floor(random() * Math.max(1, total - PAGE_ROWS + 1));
       for (let i = 0; i < ctx.options.protocol.warmup; i++) await page(offsets());
       for (let i = 0; i < ctx.options.browsePages; i++) {
@@ -92,7 +100,10 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
     }
     const measurements: Measurement[] = [
       fromSamples(id, label, samples, { warmup: ctx.options.protocol.warmup, rows: PAGE_ROWS, notes: { views: facts } }),
-      fromSamples('browse.first_page', 'dataset/page: first page of each new view (its first request: count and sort)', firstPage, {
+      fromSamples('browse.first_page', "dataset/page: first page of each new view (its first request, total: 'later')", firstPage, {
+        rows: PAGE_ROWS,
+      }),
+      fromSamples('browse.first_total', 'dataset/page: first page of each new view, then its row count (the next request)', firstTotal, {
         rows: PAGE_ROWS,
       }),
     ];
