@@ -121,6 +121,8 @@ export class Browser {
     const page = { dataset: info.dataset, version: info.version, columns: info.columns, offset, rows };
     if (!total) {
       counted.catch(() => undefined); // its failure reaches the request that waits for it
+      const now = this.knownCount(key, info, sql, mapName); // a deep page may have waited for the map
+      if (now !== undefined) return { ...page, totalRows: now };
       // A short page ends the view: its end is the count.
       if (rows.length < limit && (rows.length > 0 || offset === 0)) return { ...page, totalRows: offset + rows.length };
       return { ...page, totalRows: offset + rows.length, totalPending: true };
