@@ -1,7 +1,7 @@
 /**
  * A page is the same whichever path serves it: the first page of a new view (a top-N of row ids,
- * `total: 'later'`), the pages read ahead with it, a deeper direct page, and the view's row map
- * once built; on generated rows (ties, nulls) and on the real rows. The oracle is PostgreSQL
+ * `total: 'later'`, or a walk of a broader view's map), the pages read ahead with it, a deeper
+ * direct page, and the view's row map once built; on generated rows (ties, nulls) and on the real rows. The oracle is PostgreSQL
  * itself on whole rows: `SELECT * … WHERE … ORDER BY keys, ctid OFFSET … LIMIT …` and `count(*)`,
  * written here from the test's own SQL for each view.
  */
@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { datasetView, type ColumnFilter, type DatasetPage } from '../../shared/contract/dataset';
 import type { DatasetColumn, DatasetVersionInfo } from '../../shared/types';
 import { generateCrashCsv } from '../../electron/engine/generate';
-import { Browser, DIRECT_WINDOW, jsonSafeTypes, rowMapName, viewKey } from '../../electron/engine/browse';
+import { Browser, DIRECT_WINDOW, jsonSafeTypes, parametersBinder, rowMapName, viewKey, viewSql } from '../../electron/engine/browse';
+import { walkBroaderMap } from '../../electron/engine/browse/refine';
 import { startTestEngine, type TestEngine } from '../support/pg';
 import { REAL_31, REAL_4401 } from '../support/real-data';
 
@@ -194,6 +195,85 @@ describe('first pages of new views', () => {
       for (const direction of ['asc', 'desc'] as const)
         await checkPaths('real31', { sort: [{ column, direction }], filters: [], where: '' }, [10]);
     }
+  });
+
+  it("a filter added to a sorted view: its first rows walked from the broader view's map, the same as the oracle", async () => {
+    const year = id('crash', 'Vehicle Year');
+    const state = id('crash', 'State of Registration');
+    const occupants = id('crash', 'Number of Occupants');
+    const info = datasets.get('crash')!;
+    const broad: Case = {
+      sort: [{ column: year, direction: 'desc' }],
+      filters: [{ column: state, op: 'equals', value: 'NY' }],
+      where: `${q(state)} = 'NY'`,
+    };
+    const refined: Case = {
+      sort: broad.sort,
+      filters: [...broad.filters, { column: occupants, op: 'range', min: 1, max: 2 }],
+      where: `${broad.where} AND ${q(occupants)} >= 1 AND ${q(occupants)} <= 2`,
+    };
+    const none: Case = {
+      sort: broad.sort,
+      filters: [...broad.filters, { column: occupants, op: 'equals', value: 2.5 }],
+      where: 'FALSE',
+    };
+    const browser = new Browser(t.engine.ctx.db);
+    await browser.prepare({ dataset: 'crash', sort: broad.sort, filters: broad.filters });
+    const map = { name: rowMapName(await mapOid('crash'), viewKey(info, broad)), rows: (await oracle('crash', broad, 0, 1)).total };
+
+    // The walk itself serves these views (not the scan), with the oracle's rows.
+    const params: unknown[] = [];
+    const walked = await walkBroaderMap(t.engine.ctx.db, map, viewSql(info, refined, parametersBinder(params)), params, 1_000);
+    expect(walked).not.toBeNull();
+    const ctids = await admin.query<{ rid: string }>(
+      `SELECT ctid::text AS rid FROM data.${q(info.table)} WHERE ${refined.where} ORDER BY ${q(year)} DESC, ctid LIMIT 1000`,
+    );
+    expect(walked!.rids).toEqual(ctids.rows.map((r) => r.rid));
+    expect(walked!.complete).toBe(false);
+    const noParams: unknown[] = [];
+    expect(await walkBroaderMap(t.engine.ctx.db, map, viewSql(info, none, parametersBinder(noParams)), noParams, 1_000)).toEqual({
+      rids: [],
+      complete: true,
+    });
+
+    // Through the browser that holds the broader map: every path, the same rows and totals.
+    for (const c of [refined, none]) {
+      const first = await ask(browser, 'crash', c, 0, 200, 'later');
+      expect(first.rows).toEqual((await oracle('crash', c, 0, 200)).rows);
+      for (const offset of [200, 800, 3_000, DIRECT_WINDOW + 200]) {
+        const want = await oracle('crash', c, offset, 200);
+        const got = await ask(browser, 'crash', c, offset, 200);
+        expect(got.rows, `at ${offset}`).toEqual(want.rows);
+        expect(got.totalRows).toBe(want.total);
+      }
+    }
+  });
+
+  it('a broader map found emptied is not walked: the first page is scanned, and right', async () => {
+    const make = id('crash', 'Vehicle Make');
+    const occupants = id('crash', 'Number of Occupants');
+    const info = datasets.get('crash')!;
+    const broad: Case = {
+      sort: [{ column: make, direction: 'desc' }],
+      filters: [{ column: make, op: 'notNull' }],
+      where: `${q(make)} IS NOT NULL`,
+    };
+    const refined: Case = {
+      sort: broad.sort,
+      filters: [...broad.filters, { column: occupants, op: 'notNull' }],
+      where: `${broad.where} AND ${q(occupants)} IS NOT NULL`,
+    };
+    const browser = new Browser(t.engine.ctx.db);
+    await browser.prepare({ dataset: 'crash', sort: broad.sort, filters: broad.filters });
+    const name = rowMapName(await mapOid('crash'), viewKey(info, broad));
+    await admin.query(`TRUNCATE browse.${q(name)}`); // what an unclean stop does to an unlogged table
+    const params: unknown[] = [];
+    const map = { name, rows: (await oracle('crash', broad, 0, 1)).total };
+    expect(await walkBroaderMap(t.engine.ctx.db, map, viewSql(info, refined, parametersBinder(params)), params, 1_000)).toBeNull();
+    const first = await ask(browser, 'crash', refined, 0, 200, 'later');
+    expect(first.rows).toEqual((await oracle('crash', refined, 0, 200)).rows);
+    const next = await ask(browser, 'crash', refined, 600, 200);
+    expect(next.rows).toEqual((await oracle('crash', refined, 600, 200)).rows);
   });
 
   it('the count arrives with the next request, and from the cache after', async () => {

@@ -9,6 +9,8 @@
  *   map is ready, pages near the top are answered directly from a top-N query of row ids only
  *   (`SELECT ctid … ORDER BY keys, ctid LIMIT n`, the map's order, n at least five pages), kept
  *   for the next pages, then a TID scan for the rows; deep pages wait for the map.
+ * - A view that adds filters to a sorted view whose map is built (same sort) is not sorted again:
+ *   its first rows are walked from that map in order (refine.ts), in milliseconds.
  * - Unsorted views near the top (offset + limit ≤ DIRECT_WINDOW) are read in physical order with
  *   no sort at all; deeper pages use the row map too.
  * - The row count is computed once per view and cached, so scrolling never recounts; an
@@ -31,6 +33,7 @@ import type { DatasetVersionInfo } from '../../../shared/types';
 import { Catalog } from '../datasets/catalog';
 import { pgError, type Database } from '../db/database';
 import { rowMapName, RowMaps, type MapSource, type RowMap } from './row-maps';
+import { MapLineage, walkBroaderMap } from './refine';
 import { TableStats } from './stats';
 import { jsonSafeTypes, type Cell } from './values';
 import { parametersBinder, selectList, viewSql, type ValidView, type ViewSql } from './view-sql';
@@ -80,6 +83,8 @@ export class Browser {
   private readonly finished = new Map<string, number>();
   /** Row ids of the first rows of sorted views (`topRows`), most recently used last. */
   private readonly tops = new Map<string, Promise<TopRows>>();
+  /** Which view each built map holds, so a refined view's first rows can be walked from it. */
+  private readonly lineage = new MapLineage();
 
   constructor(private readonly db: Database) {
     this.catalog = new Catalog(db);
@@ -107,7 +112,7 @@ export class Browser {
       const useMap = this.maps.isReady(mapName) || offset + limit > DIRECT_WINDOW;
       rows = useMap
         ? await this.fromMap(mapName, source, info, sql, params, offset, limit)
-        : await this.direct(mapName, sql, params, offset, limit);
+        : await this.direct(mapName, info, sql, params, offset, limit);
     } catch (err) {
       total?.catch(() => undefined);
       requestError(err);
@@ -148,8 +153,12 @@ export class Browser {
 
   /** The view's map, built on first use once the table has statistics (the sort's plan needs them). */
   private async mapFor(name: string, source: MapSource, info: DatasetVersionInfo, sql: ViewSql, params: unknown[]): Promise<RowMap> {
-    if (!this.maps.isReady(name)) await this.stats.analyzed(info);
-    return this.maps.get(name, source, sql, params);
+    if (this.maps.isReady(name)) return this.maps.get(name, source, sql, params);
+    await this.stats.analyzed(info);
+    const map = await this.maps.get(name, source, sql, params);
+    this.lineage.prune((n) => this.maps.isReady(n));
+    this.lineage.record(name, info, sql, map.rows);
+    return map;
   }
 
   /** The view's count if known without a query (no filter, a ready map, a finished count). */
@@ -187,15 +196,22 @@ export class Browser {
     return count;
   }
 
-  private async direct(mapName: string, sql: ViewSql, params: unknown[], offset: number, limit: number): Promise<Cell[][]> {
+  private async direct(
+    mapName: string,
+    info: DatasetVersionInfo,
+    sql: ViewSql,
+    params: unknown[],
+    offset: number,
+    limit: number,
+  ): Promise<Cell[][]> {
     if (sql.sort.length) {
-      const top = await this.topRows(mapName, sql, params, offset + limit);
+      const top = await this.topRows(mapName, info, sql, params, offset + limit);
       try {
         return await this.rowsById(sql, top.rids.slice(offset, offset + limit));
       } catch (err) {
         if (!(err instanceof StaleRowMap)) throw err;
         this.tops.delete(mapName); // ids read from another table of the same OID: read them again
-        const again = await this.topRows(mapName, sql, params, offset + limit);
+        const again = await this.topRows(mapName, info, sql, params, offset + limit, false);
         return this.rowsById(sql, again.rids.slice(offset, offset + limit));
       }
     }
@@ -224,11 +240,20 @@ export class Browser {
 
   /**
    * The row ids of at least the first `rows` rows of a sorted view, in its order (`ORDER BY keys,
-   * ctid LIMIT …`: the map's order). Only the ids and sort keys go through PostgreSQL's top-N sort,
-   * not whole rows: half the cost of sorting the rows themselves. A few pages more than asked are
-   * kept, so the next pages near the top cost no scan while the view's map is being built.
+   * ctid LIMIT …`: the map's order). Walked from the map of a broader view (same sort, fewer
+   * filters) when there is one (refine.ts); otherwise only the ids and sort keys go through
+   * PostgreSQL's top-N sort, not whole rows: half the CPU of sorting the rows themselves. A few
+   * pages more than asked are kept, so the next pages near the top cost nothing more while the
+   * view's map is being built.
    */
-  private async topRows(mapName: string, sql: ViewSql, params: unknown[], rows: number): Promise<TopRows> {
+  private async topRows(
+    mapName: string,
+    info: DatasetVersionInfo,
+    sql: ViewSql,
+    params: unknown[],
+    rows: number,
+    walk = true,
+  ): Promise<TopRows> {
     const cached = this.tops.get(mapName);
     if (cached) {
       const top = await cached.catch(() => undefined);
@@ -241,12 +266,16 @@ export class Browser {
     }
     const want = Math.min(DIRECT_WINDOW, Math.max(rows, TOP_ROWS));
     const n = params.length;
-    const query = this.db
-      .query<{ rid: string }>(`SELECT ctid::text AS rid FROM ${sql.table} ${sql.where} ORDER BY ${sql.orderBy} LIMIT $${n + 1}`, [
-        ...params,
-        want,
-      ])
-      .then(({ rows: found }) => ({ rids: found.map((r) => r.rid), complete: found.length < want }));
+    const broader = walk ? this.lineage.broader(info, sql, (name) => this.maps.isReady(name)) : null;
+    const query = (async (): Promise<TopRows> => {
+      const walked = broader && (await walkBroaderMap(this.db, broader, sql, params, want).catch(() => null));
+      if (walked) return walked;
+      const { rows: found } = await this.db.query<{ rid: string }>(
+        `SELECT ctid::text AS rid FROM ${sql.table} ${sql.where} ORDER BY ${sql.orderBy} LIMIT $${n + 1}`,
+        [...params, want],
+      );
+      return { rids: found.map((r) => r.rid), complete: found.length < want };
+    })();
     query.catch(() => {
       if (this.tops.get(mapName) === query) this.tops.delete(mapName);
     });
