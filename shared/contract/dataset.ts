@@ -63,8 +63,10 @@ export interface DatasetPage {
   offset: number;
   /** Cell values in column order; dates and timestamps as ISO strings, int8/numeric as numbers. */
   rows: Array<Array<string | number | boolean | null>>;
-  /** Rows in the whole filtered view. */
+  /** Rows in the whole filtered view (with `totalPending`: only those known so far, a lower bound). */
   totalRows: number;
+  /** Asked with `total: 'later'` before the view's count was known: ask again with `total: 'wait'` for it. */
+  totalPending?: true;
 }
 
 export const datasetMethods = {
@@ -90,7 +92,12 @@ export const datasetMethods = {
   'dataset/delete': request<{ deleted: boolean }>()(z.object({ dataset: datasetName })),
   /** A page of the sorted and filtered view. */
   'dataset/page': request<DatasetPage>()(
-    datasetView.extend({ offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(5000).default(200) }),
+    datasetView.extend({
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(5000).default(200),
+      /** 'wait': the answer carries the exact count; 'later': the rows at once, the count when known (`totalPending`). */
+      total: z.enum(['wait', 'later']).default('wait'),
+    }),
   ),
   /** The first rejected rows of a version's rejects file. */
   'dataset/rejects': request<{ rows: Array<{ line: number; reason: string; text: string }>; total: number }>()(

@@ -182,6 +182,7 @@ export const en = {
     rows_one: '{{n}} row',
     rows_other: '{{n}} rows',
     rowsFiltered: '{{shown}} of {{total}} rows match the filters',
+    counting: 'At least {{n}} rows match; counting…',
     noMatch: 'No row matches these filters.',
     noRows: 'This dataset has no rows.',
     sortBy: 'Sort by {{name}}',

@@ -213,6 +213,7 @@ export const fr: Translation = {
     rows_one: '{{n}} ligne',
     rows_other: '{{n}} lignes',
     rowsFiltered: '{{shown}} lignes sur {{total}} correspondent aux filtres',
+    counting: 'Au moins {{n}} lignes correspondent ; comptage…',
     noMatch: 'Aucune ligne ne correspond à ces filtres.',
     noRows: 'Ce jeu de données n’a aucune ligne.',
     sortBy: 'Trier par {{name}}',

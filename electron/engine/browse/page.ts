@@ -4,19 +4,26 @@
  * Order: the sort keys, ties broken by ctid (file order: imported tables never change), so the
  * order is total and the same on every request. Unsorted views are in file order.
  *
- * - Sorted views are served from the view's row map (row-maps.ts), built in the background on the
- *   view's first request: one sort of the view, then any page anywhere is two index lookups.
- *   Until the map is ready, pages near the top are answered directly (`ORDER BY keys, ctid
- *   OFFSET … LIMIT …`, the same order) and deep pages wait for it.
+ * - Sorted views are served from the view's row map (row-maps.ts), built in the background after
+ *   the view's count: one sort of the view, then any page anywhere is two index lookups. Until the
+ *   map is ready, pages near the top are answered directly from a top-N query of row ids only
+ *   (`SELECT ctid … ORDER BY keys, ctid LIMIT n`, the map's order, n at least five pages), kept
+ *   for the next pages, then a TID scan for the rows; deep pages wait for the map.
+ * - A view that adds filters to a sorted view whose map is built (same sort) is not sorted again:
+ *   its first rows are walked from that map in order (refine.ts), in milliseconds.
  * - Unsorted views near the top (offset + limit ≤ DIRECT_WINDOW) are read in physical order with
  *   no sort at all; deeper pages use the row map too.
- * - Why not an index per sorted column: with a ctid tie-break, an index on a column with few
- *   distinct values (Vehicle Year: ~50) still needs a sort of each group of equal keys (~100,000
- *   rows here), and a backward index walk does not return equal keys in reverse ctid order (checked
- *   on PostgreSQL 18), so the index cannot give a stable order for descending sorts.
- * - The row count is computed once per view (in parallel with its first page) and cached, so
- *   scrolling never recounts; an unfiltered view takes it from the catalog, a view with a map
- *   from the map.
+ * - The row count is computed once per view and cached, so scrolling never recounts; an
+ *   unfiltered view takes it from the catalog, a view with a map from the map. Asked with
+ *   `total: 'later'` (the grid's first page), the rows do not wait for it: the count starts after
+ *   the answer and the grid asks for it with a second request.
+ * - Why not an index per sorted column (measured at 3.3 M rows, load ≈ 10 on 2 cores): building
+ *   one takes 6–7 s per column, ×19 columns against an import of ≈ 10 s; and with a ctid
+ *   tie-break a first page still sorts the whole first group of equal keys (the 308,688 nulls
+ *   that come first in a descending sort of Vehicle Year: 390–440 ms). A backward index walk does
+ *   not return equal keys in reverse ctid order either (checked on PostgreSQL 18).
+ * - The first page never waits for ANALYZE (a top-N scan has one plan whatever the statistics);
+ *   the map build, whose sort does, analyses first.
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -25,7 +32,8 @@ import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import { Catalog } from '../datasets/catalog';
 import { pgError, type Database } from '../db/database';
-import { rowMapName, RowMaps, type MapSource } from './row-maps';
+import { rowMapName, RowMaps, type MapSource, type RowMap } from './row-maps';
+import { MapLineage, walkBroaderMap } from './refine';
 import { TableStats } from './stats';
 import { jsonSafeTypes, type Cell } from './values';
 import { parametersBinder, selectList, viewSql, type ValidView, type ViewSql } from './view-sql';
@@ -35,6 +43,15 @@ export const DIRECT_WINDOW = 10_000;
 export const FILE_ORDER_SETTINGS =
   'SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off; SET LOCAL enable_indexscan = off; SET LOCAL enable_indexonlyscan = off';
 const COUNT_CACHE_SIZE = 500;
+/** Row ids a first page of a sorted view reads ahead (5 pages of the grid), and how many views keep them. */
+const TOP_ROWS = 1_000;
+const TOP_CACHE_SIZE = 20;
+
+interface TopRows {
+  rids: string[];
+  /** Fewer than asked: these are all the view's rows. */
+  complete: boolean;
+}
 
 /**
  * Stable identity of a view of one version's table (the cache key of counts and row maps). The
@@ -46,7 +63,7 @@ export function viewKey(info: Pick<DatasetVersionInfo, 'table' | 'importedAt'>, 
     .digest('hex');
 }
 
-/** A page asked of a map that does not hold what it promised (emptied by a crash, or stale). */
+/** Row ids that are not (or no longer) rows of the table: a map emptied by a crash, or stale. */
 class StaleRowMap extends Error {}
 
 /** PostgreSQL's "invalid input" errors on filter values are the caller's to fix. */
@@ -62,6 +79,12 @@ export class Browser {
   readonly stats: TableStats;
   readonly maps: RowMaps;
   private readonly counts = new Map<string, Promise<number>>();
+  /** The settled values of `counts` (same keys). */
+  private readonly finished = new Map<string, number>();
+  /** Row ids of the first rows of sorted views (`topRows`), most recently used last. */
+  private readonly tops = new Map<string, Promise<TopRows>>();
+  /** Which view each built map holds, so a refined view's first rows can be walked from it. */
+  private readonly lineage = new MapLineage();
 
   constructor(private readonly db: Database) {
     this.catalog = new Catalog(db);
@@ -69,27 +92,47 @@ export class Browser {
     this.maps = new RowMaps(db);
   }
 
-  async page(view: ValidView, offset: number, limit: number): Promise<DatasetPage> {
+  /**
+   * A page of the view. With `total: 'later'` the rows do not wait for the view's count: a count
+   * not known yet is computed after the answer (it would compete with this page for the CPU), and
+   * the answer says so (`totalPending`, `totalRows` then the rows known so far).
+   */
+  async page(view: ValidView & { total?: 'wait' | 'later' }, offset: number, limit: number): Promise<DatasetPage> {
     const info = await this.catalog.get(view.dataset, view.version);
     const params: unknown[] = [];
     const sql = viewSql(info, view, parametersBinder(params));
     const key = viewKey(info, view);
-    const source = { oid: await this.stats.analyzed(info), importedAt: info.importedAt };
+    const source = { oid: await this.stats.oid(info), importedAt: info.importedAt };
     const mapName = rowMapName(source.oid, key);
-    const total = this.count(key, info, sql, params, mapName);
+    const known = this.knownCount(key, info, sql, mapName);
+    const later = view.total === 'later' && known === undefined;
+    const total = later ? null : this.count(key, info, sql, params, mapName);
     let rows: Cell[][];
     try {
       const useMap = this.maps.isReady(mapName) || offset + limit > DIRECT_WINDOW;
-      rows = useMap ? await this.fromMap(mapName, source, sql, params, offset, limit) : await this.direct(sql, params, offset, limit);
+      rows = useMap
+        ? await this.fromMap(mapName, source, info, sql, params, offset, limit)
+        : await this.direct(mapName, info, sql, params, offset, limit);
     } catch (err) {
-      total.catch(() => undefined);
+      total?.catch(() => undefined);
       requestError(err);
     }
-    const totalRows = await total.catch(requestError);
-    // After the answer, not before: the build would compete with this first page for the CPU.
-    // Starts (or joins) the view's map build; a failure is retried by the next request.
-    if (view.sort.length && !this.maps.isReady(mapName)) this.maps.get(mapName, source, sql, params).catch(() => undefined);
-    return { dataset: info.dataset, version: info.version, columns: info.columns, offset, rows, totalRows };
+    const counted = total ?? this.count(key, info, sql, params, mapName);
+    // After the answer, not before: the count and the map build would compete with this page for
+    // the CPU. The map is built once the count is known (the grid scrolls no deeper before); the
+    // build starts (or joins) in the background, and a failure is retried by the next request.
+    if (view.sort.length && !this.maps.isReady(mapName))
+      counted.then(() => this.mapFor(mapName, source, info, sql, params)).catch(() => undefined);
+    const page = { dataset: info.dataset, version: info.version, columns: info.columns, offset, rows };
+    if (!total) {
+      counted.catch(() => undefined); // its failure reaches the request that waits for it
+      const now = this.knownCount(key, info, sql, mapName); // a deep page may have waited for the map
+      if (now !== undefined) return { ...page, totalRows: now };
+      // A short page ends the view: its end is the count.
+      if (rows.length < limit && (rows.length > 0 || offset === 0)) return { ...page, totalRows: offset + rows.length };
+      return { ...page, totalRows: offset + rows.length, totalPending: true };
+    }
+    return { ...page, totalRows: await total.catch(requestError) };
   }
 
   /**
@@ -102,10 +145,26 @@ export class Browser {
     const params: unknown[] = [];
     const sql = viewSql(info, valid, parametersBinder(params));
     const key = viewKey(info, valid);
-    const oid = await this.stats.analyzed(info);
+    const oid = await this.stats.oid(info);
     const mapName = rowMapName(oid, key);
-    if (valid.sort.length) await this.maps.get(mapName, { oid, importedAt: info.importedAt }, sql, params);
+    if (valid.sort.length) await this.mapFor(mapName, { oid, importedAt: info.importedAt }, info, sql, params);
     return { totalRows: await this.count(key, info, sql, params, mapName) };
+  }
+
+  /** The view's map, built on first use once the table has statistics (the sort's plan needs them). */
+  private async mapFor(name: string, source: MapSource, info: DatasetVersionInfo, sql: ViewSql, params: unknown[]): Promise<RowMap> {
+    if (this.maps.isReady(name)) return this.maps.get(name, source, sql, params);
+    await this.stats.analyzed(info);
+    const map = await this.maps.get(name, source, sql, params);
+    this.lineage.prune((n) => this.maps.isReady(n));
+    this.lineage.record(name, info, sql, map.rows);
+    return map;
+  }
+
+  /** The view's count if known without a query (no filter, a ready map, a finished count). */
+  private knownCount(key: string, info: DatasetVersionInfo, sql: ViewSql, mapName: string): number | undefined {
+    if (!sql.where) return info.rows;
+    return this.maps.readyRows(mapName) ?? this.finished.get(key);
   }
 
   /** The view's row count, cached (`key` from `viewKey`; a ready row map of the view answers it too). */
@@ -122,17 +181,42 @@ export class Browser {
     count = this.db
       .query<{ n: number }>(`SELECT count(*) AS n FROM ${sql.table} ${sql.where}`, [...params])
       .then((r) => Number(r.rows[0]!.n));
-    count.catch(() => this.counts.delete(key));
+    count.then(
+      (n) => {
+        if (this.counts.has(key)) this.finished.set(key, n);
+      },
+      () => this.counts.delete(key),
+    );
     this.counts.set(key, count);
-    if (this.counts.size > COUNT_CACHE_SIZE) this.counts.delete(this.counts.keys().next().value as string);
+    if (this.counts.size > COUNT_CACHE_SIZE) {
+      const oldest = this.counts.keys().next().value as string;
+      this.counts.delete(oldest);
+      this.finished.delete(oldest);
+    }
     return count;
   }
 
-  private async direct(sql: ViewSql, params: unknown[], offset: number, limit: number): Promise<Cell[][]> {
-    const all = [...params, offset, limit];
+  private async direct(
+    mapName: string,
+    info: DatasetVersionInfo,
+    sql: ViewSql,
+    params: unknown[],
+    offset: number,
+    limit: number,
+  ): Promise<Cell[][]> {
+    if (sql.sort.length) {
+      const top = await this.topRows(mapName, info, sql, params, offset + limit);
+      try {
+        return await this.rowsById(sql, top.rids.slice(offset, offset + limit));
+      } catch (err) {
+        if (!(err instanceof StaleRowMap)) throw err;
+        this.tops.delete(mapName); // ids read from another table of the same OID: read them again
+        const again = await this.topRows(mapName, info, sql, params, offset + limit, false);
+        return this.rowsById(sql, again.rids.slice(offset, offset + limit));
+      }
+    }
     const n = params.length;
     const select = `SELECT ${selectList(sql.columns)} FROM ${sql.table} ${sql.where}`;
-    if (sql.sort.length) return queryRows(this.db, `${select} ORDER BY ${sql.orderBy} OFFSET $${n + 1} LIMIT $${n + 2}`, all);
     // Unsorted: physical (file) order without sorting. Only scans that return rows in physical
     // order are allowed (sequential, bitmap), and without synchronised or parallel scans.
     return this.db.withClient(async (client: pg.PoolClient) => {
@@ -141,7 +225,7 @@ export class Browser {
         await client.query(FILE_ORDER_SETTINGS);
         const result = await client.query({
           text: `${select} OFFSET $${n + 1} LIMIT $${n + 2}`,
-          values: all,
+          values: [...params, offset, limit],
           rowMode: 'array',
           types: jsonSafeTypes,
         });
@@ -155,6 +239,67 @@ export class Browser {
   }
 
   /**
+   * The row ids of at least the first `rows` rows of a sorted view, in its order (`ORDER BY keys,
+   * ctid LIMIT …`: the map's order). Walked from the map of a broader view (same sort, fewer
+   * filters) when there is one (refine.ts); otherwise only the ids and sort keys go through
+   * PostgreSQL's top-N sort, not whole rows: half the CPU of sorting the rows themselves. A few
+   * pages more than asked are kept, so the next pages near the top cost nothing more while the
+   * view's map is being built.
+   */
+  private async topRows(
+    mapName: string,
+    info: DatasetVersionInfo,
+    sql: ViewSql,
+    params: unknown[],
+    rows: number,
+    walk = true,
+  ): Promise<TopRows> {
+    const cached = this.tops.get(mapName);
+    if (cached) {
+      const top = await cached.catch(() => undefined);
+      if (top && (top.complete || top.rids.length >= rows)) {
+        this.tops.delete(mapName); // most recently used last
+        this.tops.set(mapName, cached);
+        return top;
+      }
+      if (this.tops.get(mapName) === cached) this.tops.delete(mapName);
+    }
+    const want = Math.min(DIRECT_WINDOW, Math.max(rows, TOP_ROWS));
+    const n = params.length;
+    const broader = walk ? this.lineage.broader(info, sql, (name) => this.maps.isReady(name)) : null;
+    const query = (async (): Promise<TopRows> => {
+      const walked = broader && (await walkBroaderMap(this.db, broader, sql, params, want).catch(() => null));
+      if (walked) return walked;
+      const { rows: found } = await this.db.query<{ rid: string }>(
+        `SELECT ctid::text AS rid FROM ${sql.table} ${sql.where} ORDER BY ${sql.orderBy} LIMIT $${n + 1}`,
+        [...params, want],
+      );
+      return { rids: found.map((r) => r.rid), complete: found.length < want };
+    })();
+    query.catch(() => {
+      if (this.tops.get(mapName) === query) this.tops.delete(mapName);
+    });
+    this.tops.set(mapName, query);
+    if (this.tops.size > TOP_CACHE_SIZE) this.tops.delete(this.tops.keys().next().value as string);
+    return query;
+  }
+
+  /** The rows of these row ids, in this order (a TID scan). A row id that is not a row fails the read. */
+  private async rowsById(sql: ViewSql, wanted: string[]): Promise<Cell[][]> {
+    if (!wanted.length) return [];
+    const rows = await queryRows(this.db, `SELECT ctid::text, ${selectList(sql.columns)} FROM ${sql.table} WHERE ctid = ANY($1::tid[])`, [
+      wanted,
+    ]);
+    const byRid = new Map<string, Cell[]>();
+    for (const row of rows) byRid.set(row[0] as string, row.slice(1));
+    return wanted.map((rid) => {
+      const row = byRid.get(rid);
+      if (!row) throw new StaleRowMap();
+      return row;
+    });
+  }
+
+  /**
    * A page through the view's map. The map is checked on every read at no extra cost: the n range
    * must give exactly the rows the map promised, and every row id must still be a row of the
    * table. A map that fails (emptied by an unclean PostgreSQL stop, dropped by another engine) is
@@ -163,13 +308,14 @@ export class Browser {
   private async fromMap(
     name: string,
     source: MapSource,
+    info: DatasetVersionInfo,
     sql: ViewSql,
     params: unknown[],
     offset: number,
     limit: number,
   ): Promise<Cell[][]> {
     for (let attempt = 0; ; attempt++) {
-      const map = await this.maps.get(name, source, sql, params);
+      const map = await this.mapFor(name, source, info, sql, params);
       if (offset >= map.rows) return [];
       try {
         const rids = await this.db.query<{ rid: string }>(
@@ -178,18 +324,7 @@ export class Browser {
         );
         const wanted = rids.rows.map((r) => r.rid);
         if (wanted.length !== Math.min(limit, map.rows - offset)) throw new StaleRowMap();
-        const rows = await queryRows(
-          this.db,
-          `SELECT ctid::text, ${selectList(sql.columns)} FROM ${sql.table} WHERE ctid = ANY($1::tid[])`,
-          [wanted],
-        );
-        const byRid = new Map<string, Cell[]>();
-        for (const row of rows) byRid.set(row[0] as string, row.slice(1));
-        return wanted.map((rid) => {
-          const row = byRid.get(rid);
-          if (!row) throw new StaleRowMap();
-          return row;
-        });
+        return await this.rowsById(sql, wanted);
       } catch (err) {
         const vanished = (err as { details?: { sqlstate?: string } }).details?.sqlstate === '42P01';
         if (!(vanished || err instanceof StaleRowMap)) throw err;

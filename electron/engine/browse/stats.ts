@@ -11,8 +11,26 @@ import type { Database } from '../db/database';
 
 export class TableStats {
   private readonly done = new Map<string, Promise<number>>();
+  private readonly oids = new Map<string, Promise<number>>();
 
   constructor(private readonly db: Database) {}
+
+  /**
+   * The version's table OID, without analysing it: what a first page needs (its plan, a scan with
+   * a top-N sort, does not depend on statistics), so the first page never waits for ANALYZE.
+   */
+  oid(info: Pick<DatasetVersionInfo, 'dataset' | 'version' | 'table' | 'importedAt'>): Promise<number> {
+    const key = `${info.table}\u0000${info.importedAt}`;
+    let promise = this.oids.get(key);
+    if (!promise) {
+      promise = this.db
+        .query<{ oid: number | null }>(`SELECT to_regclass($1)::int8 AS oid`, [qualifiedTable(info.table)])
+        .then(({ rows }) => Number(present(info, rows[0]?.oid)));
+      promise.catch(() => this.oids.delete(key));
+      this.oids.set(key, promise);
+    }
+    return promise;
+  }
 
   /** Analyses the version's table if needed and answers its OID. */
   analyzed(info: Pick<DatasetVersionInfo, 'dataset' | 'version' | 'table' | 'importedAt'>): Promise<number> {
@@ -25,12 +43,7 @@ export class TableStats {
            FROM (SELECT to_regclass($1) AS oid) c LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid`,
           [qualifiedTable(info.table)],
         );
-        const oid = rows[0]?.oid;
-        if (oid === null || oid === undefined)
-          throw new StudioError('DATASET_NOT_FOUND', `The table of "${info.dataset}" version ${info.version} is gone.`, {
-            dataset: info.dataset,
-            version: info.version,
-          });
+        const oid = present(info, rows[0]?.oid);
         if (!rows[0]?.analyzed) await this.db.query(`ANALYZE ${qualifiedTable(info.table)}`);
         return Number(oid);
       })().catch((err: unknown) => {
@@ -41,4 +54,13 @@ export class TableStats {
     }
     return promise;
   }
+}
+
+function present(info: Pick<DatasetVersionInfo, 'dataset' | 'version'>, oid: number | null | undefined): number {
+  if (oid === null || oid === undefined)
+    throw new StudioError('DATASET_NOT_FOUND', `The table of "${info.dataset}" version ${info.version} is gone.`, {
+      dataset: info.dataset,
+      version: info.version,
+    });
+  return oid;
 }

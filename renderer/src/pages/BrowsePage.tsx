@@ -158,9 +158,11 @@ export function BrowsePage() {
           <span className="row-count" role="status" aria-live="polite" data-testid="row-count">
             {total === null
               ? t('common.loading')
-              : filtered
-                ? t('browse.rowsFiltered', { shown: formatNumber(total), total: formatNumber(info.data?.rows) })
-                : t('browse.rows', { count: total, n: formatNumber(total) })}
+              : rows.counting
+                ? t('browse.counting', { n: formatNumber(total) })
+                : filtered
+                  ? t('browse.rowsFiltered', { shown: formatNumber(total), total: formatNumber(info.data?.rows) })
+                  : t('browse.rows', { count: total, n: formatNumber(total) })}
           </span>
           <button type="button" disabled={!selected || selected.col < 0} onClick={() => copySelection(false)}>
             {t('browse.copyCell')}

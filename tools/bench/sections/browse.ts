@@ -1,10 +1,13 @@
 /**
  * browse: latency of a sorted and filtered page of 200 rows (`dataset/page`, what the grid asks
  * for while scrolling) at random offsets of the filtered view, p50 and p95 over every page; and
- * the first page of each view on its first request (what a click on a column header costs).
+ * the first page of each view on its first request, as the grid asks for it (`total: 'later'`:
+ * what a click on a column header costs before rows show), then the view's count as the grid asks
+ * for it next (context: the scrollbar's length arrives then); and, after a view's pages, the first
+ * page of the same view with one more filter (context: the user refining what they sorted).
  */
 import { StudioError } from '../../../shared/errors';
-import type { DatasetView } from '../../../shared/contract/dataset';
+import type { ColumnFilter, DatasetView } from '../../../shared/contract/dataset';
 import { NUMERIC_TYPES, type DatasetColumn, type DatasetVersionInfo } from '../../../shared/types';
 import { qualifiedTable } from '../../../electron/engine/datasets/catalog';
 import { quoteIdent } from '../../../electron/engine/db/sql';
@@ -55,6 +58,15 @@ export async function browseViews(ctx: BenchContext, dataset: DatasetVersionInfo
   return views;
 }
 
+/** One more filter for a view, on a column it does not filter yet: occupants 1–2, else a text column not null. */
+function refinement(dataset: DatasetVersionInfo, view: DatasetView): ColumnFilter | null {
+  const filtered = new Set((view.filters ?? []).map((f) => f.column));
+  const occupants = dataset.columns.find((c) => c.name === 'Number of Occupants');
+  if (occupants && !filtered.has(occupants.identifier)) return { column: occupants.identifier, op: 'range', min: 1, max: 2 };
+  const text = dataset.columns.find((c) => c.type === 'text' && !filtered.has(c.identifier));
+  return text ? { column: text.identifier, op: 'notNull' } : null;
+}
+
 export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
   const id = 'browse.page';
   const label = `dataset/page: ${PAGE_ROWS} sorted + filtered rows at a random offset`;
@@ -65,18 +77,25 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
     const random = mulberry32(20180101);
     const samples: number[] = [];
     const firstPage: number[] = [];
+    const firstTotal: number[] = [];
+    const firstRefined: number[] = [];
     const facts: Array<{ view: string; totalRows: number; pages: number }> = [];
     for (const { name, view } of views) {
-      const page = (offset: number) =>
-        product('dataset/page', () => ctx.client.call('dataset/page', { ...view, offset, limit: PAGE_ROWS }));
-      const timed = async (offset: number) => {
+      const page = (offset: number, total: 'wait' | 'later' = 'wait', limit = PAGE_ROWS) =>
+        product('dataset/page', () => ctx.client.call('dataset/page', { ...view, offset, limit, total }));
+      const timed = async (offset: number, total: 'wait' | 'later' = 'wait', limit = PAGE_ROWS) => {
         const started = process.hrtime.bigint();
-        const result = await page(offset);
+        const result = await page(offset, total, limit);
         return { seconds: Number(process.hrtime.bigint() - started) / 1e9, result };
       };
-      const first = await timed(0);
+      const first = await timed(0, 'later');
       firstPage.push(first.seconds);
-      const total = first.result.totalRows;
+      if (first.result.rows.length !== Math.min(PAGE_ROWS, first.result.totalRows))
+        throw new Error(`the first page has ${first.result.rows.length} rows`);
+      // What the grid does next when the count was not known: the same view's count, one row.
+      const counted = first.result.totalPending ? await timed(0, 'wait', 1) : { seconds: first.seconds, result: first.result };
+      firstTotal.push(first.seconds + counted.seconds);
+      const total = counted.result.totalRows;
       const offsets = () => Math.floor(random() * Math.max(1, total - PAGE_ROWS + 1));
       for (let i = 0; i < ctx.options.protocol.warmup; i++) await page(offsets());
       for (let i = 0; i < ctx.options.browsePages; i++) {
@@ -87,12 +106,31 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
           throw new Error(`page at ${offset} has ${result.rows.length} rows`);
         samples.push(seconds);
       }
+      // The user's next step: one more filter on the view just scrolled (its map is built by now).
+      const extra = refinement(dataset, view);
+      if (extra) {
+        const refined = { ...view, filters: [...(view.filters ?? []), extra] };
+        const started = process.hrtime.bigint();
+        await product('dataset/page', () => ctx.client.call('dataset/page', { ...refined, offset: 0, limit: PAGE_ROWS, total: 'later' }));
+        firstRefined.push(Number(process.hrtime.bigint() - started) / 1e9);
+      }
       facts.push({ view: name, totalRows: total, pages: ctx.options.browsePages });
       ctx.log(`  ${name}: ${total} rows in view, ${ctx.options.browsePages} pages`);
     }
     const measurements: Measurement[] = [
       fromSamples(id, label, samples, { warmup: ctx.options.protocol.warmup, rows: PAGE_ROWS, notes: { views: facts } }),
-      fromSamples('browse.first_page', 'dataset/page: first page of each new view (its first request: count and sort)', firstPage, {
+      fromSamples('browse.first_page', "dataset/page: first page of each new view (its first request, total: 'later')", firstPage, {
+        rows: PAGE_ROWS,
+      }),
+      fromSamples(
+        'browse.first_page_refined',
+        'dataset/page: first page of each view with one more filter (after its pages)',
+        firstRefined,
+        {
+          rows: PAGE_ROWS,
+        },
+      ),
+      fromSamples('browse.first_total', 'dataset/page: first page of each new view, then its row count (the next request)', firstTotal, {
         rows: PAGE_ROWS,
       }),
     ];

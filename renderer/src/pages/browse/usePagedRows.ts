@@ -17,6 +17,8 @@ interface View {
 /**
  * Rows of a sorted and filtered view, fetched from the engine a page at a time as the grid
  * scrolls to them. A change of view drops every page and answers to older views are ignored.
+ * The first page does not wait for the view's count (`total: 'later'`): its rows show at once,
+ * and while the engine counts (`counting`) the total is the rows known so far.
  */
 export function usePagedRows(view: View | null) {
   const { client, epoch } = useStudio();
@@ -24,9 +26,10 @@ export function usePagedRows(view: View | null) {
   const generation = `${key} ${epoch}`;
   const pages = useRef({ generation: '', map: new Map<number, Row[]>(), inflight: new Set<number>() });
   /** Total rows and last error, tagged with the view generation they belong to. */
-  const [status, setStatus] = useState<{ generation: string; totalRows: number | null; error: unknown }>({
+  const [status, setStatus] = useState<{ generation: string; totalRows: number | null; counting: boolean; error: unknown }>({
     generation: '',
     totalRows: null,
+    counting: false,
     error: null,
   });
   const [, redraw] = useReducer((x: number) => x + 1, 0);
@@ -40,7 +43,11 @@ export function usePagedRows(view: View | null) {
       if (map.has(index) || inflight.has(index)) return;
       inflight.add(index);
       const v = JSON.parse(key) as View;
-      client.call('dataset/page', { ...v, offset: index * PAGE_SIZE, limit: PAGE_SIZE }).then(
+      const failed = (error: unknown) => {
+        if (pages.current.map !== map) return;
+        setStatus((s) => ({ generation, totalRows: s.generation === generation ? s.totalRows : null, counting: false, error }));
+      };
+      client.call('dataset/page', { ...v, offset: index * PAGE_SIZE, limit: PAGE_SIZE, total: index === 0 ? 'later' : 'wait' }).then(
         (page) => {
           inflight.delete(index);
           if (pages.current.map !== map) return;
@@ -49,13 +56,29 @@ export function usePagedRows(view: View | null) {
             const far = [...map.keys()].sort((a, b) => Math.abs(b - index) - Math.abs(a - index));
             for (const p of far.slice(0, map.size - MAX_PAGES)) map.delete(p);
           }
-          setStatus({ generation, totalRows: page.totalRows, error: null });
+          const counting = page.totalPending === true;
+          // A count still to come never shrinks a total already known.
+          setStatus((s) =>
+            counting && s.generation === generation && s.totalRows !== null && !s.counting
+              ? s
+              : { generation, totalRows: page.totalRows, counting, error: null },
+          );
           redraw();
+          if (counting) {
+            client.call('dataset/page', { ...v, offset: 0, limit: 1, total: 'wait' }).then((counted) => {
+              if (pages.current.map !== map) return;
+              setStatus((s) => ({
+                generation,
+                totalRows: counted.totalRows,
+                counting: false,
+                error: s.generation === generation ? s.error : null,
+              }));
+            }, failed);
+          }
         },
         (error: unknown) => {
           inflight.delete(index);
-          if (pages.current.map !== map) return;
-          setStatus((s) => ({ generation, totalRows: s.generation === generation ? s.totalRows : null, error }));
+          failed(error);
         },
       );
     },
@@ -66,7 +89,7 @@ export function usePagedRows(view: View | null) {
     fetchPage(0);
   }, [fetchPage]);
 
-  const current = status.generation === generation ? status : { totalRows: null, error: null };
+  const current = status.generation === generation ? status : { totalRows: null, counting: false, error: null };
 
   const row = useCallback(
     (index: number): Row | undefined =>
@@ -87,5 +110,5 @@ export function usePagedRows(view: View | null) {
     fetchPage(0);
   }, [fetchPage, generation]);
 
-  return { totalRows: current.totalRows, error: current.error, row, ensure, reload };
+  return { totalRows: current.totalRows, counting: current.counting, error: current.error, row, ensure, reload };
 }
