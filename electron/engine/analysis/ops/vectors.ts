@@ -7,6 +7,8 @@
  */
 import pl from 'nodejs-polars';
 import type { Dictionaries } from '../dictionary';
+import { nullCount, typedValues } from './read';
+import { px } from './expr';
 
 /** Each column once (a Polars select cannot name two outputs alike). */
 const unique = (ids: string[]) => [...new Set(ids)];
@@ -20,13 +22,13 @@ export interface NumericVector {
 /** The columns (frame identifiers) as numeric vectors, in one select. */
 export function numericVectors(frame: pl.DataFrame, ids: string[]): NumericVector[] {
   if (!ids.length) return [];
-  const withNulls = ids.filter((id) => frame.getColumn(id).nullCount() > 0);
-  const exprs = [pl.cols(unique(ids)).cast(pl.Float64).fillNull(0).prefix('v:')];
-  if (withNulls.length) exprs.push(pl.cols(unique(withNulls)).isNotNull().cast(pl.UInt8).prefix('m:'));
+  const withNulls = ids.filter((id) => nullCount(frame, id) > 0);
+  const exprs = [px.cols(unique(ids)).cast(pl.Float64).fillNull(0).prefix('v:')];
+  if (withNulls.length) exprs.push(px.cols(unique(withNulls)).isNotNull().cast(pl.UInt8).prefix('m:'));
   const df = frame.select(...exprs);
   return ids.map((id) => ({
-    values: df.getColumn(`v:${id}`).toTypedArray() as Float64Array,
-    valid: withNulls.includes(id) ? (df.getColumn(`m:${id}`).toTypedArray() as Uint8Array) : null,
+    values: typedValues(df, `v:${id}`) as Float64Array,
+    valid: withNulls.includes(id) ? (typedValues(df, `m:${id}`) as Uint8Array) : null,
   }));
 }
 
@@ -38,10 +40,10 @@ export interface SortOrder {
 
 export function sortOrders(frame: pl.DataFrame, ids: string[]): SortOrder[] {
   if (!ids.length) return [];
-  const df = frame.select(pl.cols(unique(ids)).argSort({ descending: false, nullsLast: true }).prefix('o:'));
+  const df = frame.select(px.cols(unique(ids)).argSort({ descending: false, nullsLast: true }).prefix('o:'));
   return ids.map((id) => ({
-    order: df.getColumn(`o:${id}`).toTypedArray() as Uint32Array,
-    valid: frame.height - frame.getColumn(id).nullCount(),
+    order: typedValues(df, `o:${id}`) as Uint32Array,
+    valid: frame.height - nullCount(frame, id),
   }));
 }
 
@@ -131,11 +133,11 @@ export function codeVectors(frame: pl.DataFrame, ids: string[], dictionaries: Di
   const coded = unique(ids).filter((id) => dictionaries[id]);
   const other = unique(ids).filter((id) => !dictionaries[id]);
   const exprs: pl.Expr[] = [];
-  if (coded.length) exprs.push(pl.cols(coded).cast(pl.UInt32).add(1).fillNull(0).prefix('c:'));
-  if (other.length) exprs.push(pl.cols(other).rank('dense').fillNull(0).cast(pl.UInt32).prefix('c:'));
+  if (coded.length) exprs.push(px.cols(coded).cast(pl.UInt32).add(1).fillNull(0).prefix('c:'));
+  if (other.length) exprs.push(px.cols(other).rank('dense').fillNull(0).cast(pl.UInt32).prefix('c:'));
   const df = frame.select(...exprs);
   return ids.map((id) => {
-    const codes = df.getColumn(`c:${id}`).toTypedArray() as Uint32Array;
+    const codes = typedValues(df, `c:${id}`) as Uint32Array;
     let levels = dictionaries[id]?.length ?? 0;
     if (!dictionaries[id]) for (let r = 0; r < codes.length; r++) if (codes[r]! > levels) levels = codes[r]!;
     return { codes, levels };
