@@ -12,8 +12,8 @@
  * API stays available and behaves as it always did.
  */
 import pl from 'nodejs-polars';
-import native from 'nodejs-polars/bin/internals/polars_internal';
-import { _Expr, exprToLitOrExpr } from 'nodejs-polars/bin/lazy/expr';
+import native from 'nodejs-polars/bin/internals/polars_internal.js';
+import { _Expr, exprToLitOrExpr } from 'nodejs-polars/bin/lazy/expr/index.js';
 
 /** The native expression handle (nodejs-polars' `JsExpr`); typed loosely, as the library does. */
 type NativeExpr = Record<string, (...args: unknown[]) => NativeExpr>;

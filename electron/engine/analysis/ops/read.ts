@@ -5,7 +5,7 @@
  * call does exactly what the library's method of the same name does.
  */
 import type pl from 'nodejs-polars';
-import { DataType } from 'nodejs-polars/bin/datatypes/datatype';
+import { DataType } from 'nodejs-polars/bin/datatypes/datatype.js';
 
 interface NativeSeries {
   dtype: string;
