@@ -131,7 +131,7 @@ export function decodeColumns(coded: CodedFrame): pl.DataFrame {
     .filter(([c]) => coded.frame.columns.includes(c))
     .map(([c, labels]) =>
       labels.length
-        ? pl
+        ? px
             .col(c)
             .replaceStrict(
               labels.map((_, i) => i),

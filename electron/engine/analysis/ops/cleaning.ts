@@ -42,7 +42,7 @@ export async function sentinelsOp(ctx: OpContext): Promise<ResultTable> {
         .lazy()
         .select(px.col(c.identifier).alias('value'))
         .filter(
-          pl
+          px
             .col('value')
             .isIn([...SENTINELS])
             .or(px.col('value').str.endsWith('*')),

@@ -103,7 +103,7 @@ export async function histogramOp(ctx: OpContext): Promise<ResultTable> {
   if (lo === hi) return { columns, rows: [[0, lo, hi, n]] };
   const counts = await lf
     .select(
-      pl
+      px
         .col('v')
         .sub(px.lit(lo))
         .mul(px.lit(bins).cast(pl.Float64))

@@ -50,7 +50,8 @@ const unary = (name: string): Method =>
   function (this: LightExpr) {
     return light(this._expr[name]!());
   };
-const binary = (name: string, stringIsLiteral = true): Method =>
+/** `stringIsLiteral`: as the library has it per method (comparisons and arithmetic read a string as a column name). */
+const binary = (name: string, stringIsLiteral: boolean): Method =>
   function (this: LightExpr, other: unknown) {
     return light(this._expr[name]!(operand(other, stringIsLiteral)));
   };
@@ -85,24 +86,35 @@ const methods: Record<string, Method> = {
   hash(this: LightExpr, k0 = 0, k1 = 1, k2 = 2, k3 = 3) {
     return light(this._expr.hash!(BigInt(k0), BigInt(k1), BigInt(k2), BigInt(k3)));
   },
+  quantile(this: LightExpr, quantile: unknown, interpolation = 'nearest') {
+    return light(this._expr.quantile!(isExpr(quantile) ? quantile._expr : internal.lit(quantile), interpolation));
+  },
+  any(this: LightExpr, ignoreNulls = true) {
+    return light(this._expr.any!(ignoreNulls));
+  },
+  clip(this: LightExpr, min: unknown, max: unknown) {
+    if (typeof min !== 'number') return heavy(this).clip(min as never, max as never);
+    return light(this._expr.clip!(operand(min), operand(max)));
+  },
   and: binary('and', false),
-  or: binary('or'),
-  eq: binary('eq'),
-  neq: binary('neq'),
-  gt: binary('gt'),
-  gtEq: binary('gtEq'),
-  lt: binary('lt'),
-  ltEq: binary('ltEq'),
-  add: binary('add'),
-  sub: binary('sub'),
-  mul: binary('mul'),
-  div: binary('div'),
-  filter: binary('filter'),
+  or: binary('or', true),
+  eq: binary('eq', false),
+  neq: binary('neq', false),
+  gt: binary('gt', false),
+  gtEq: binary('gtEq', false),
+  lt: binary('lt', false),
+  ltEq: binary('ltEq', false),
+  add: binary('add', false),
+  sub: binary('sub', false),
+  mul: binary('mul', false),
+  div: binary('div', false),
+  filter: binary('filter', true),
 };
 for (const name of [
   'isNull',
   'isNotNull',
   'isNan',
+  'floor',
   'not',
   'count',
   'nullCount',

@@ -40,7 +40,7 @@ export async function valueRuns(
     .withColumns(px.col('h').neq(px.col('h').shift(1)).fillNull(true).alias('start'))
     .collect();
   const clash = sorted.select(
-    pl
+    px
       .col('start')
       .not()
       .and(px.col('v').neq(px.col('v').shift(1)))
