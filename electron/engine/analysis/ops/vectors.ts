@@ -6,7 +6,7 @@
  * millisecond each in nodejs-polars, whatever the row count) and, for Spearman, a sort per pair.
  */
 import pl from 'nodejs-polars';
-import type { Dictionaries } from '../dictionary';
+import { codeType, type Dictionaries } from '../dictionary';
 import { nullCount, typedValues } from './read';
 import { px } from './expr';
 
@@ -123,7 +123,8 @@ export function jointValidity(a: Uint8Array | null, b: Uint8Array | null): Uint8
 
 /** Each column as codes 1…k in value order (0 = null) and its k, in one select. */
 export interface CodeVector {
-  codes: Uint32Array;
+  /** As narrow as the levels allow: at 10 M rows a `Uint32Array` per column was most of Cramér's V's memory. */
+  codes: Uint8Array | Uint16Array | Uint32Array;
   levels: number;
 }
 
@@ -133,11 +134,17 @@ export function codeVectors(frame: pl.DataFrame, ids: string[], dictionaries: Di
   const coded = unique(ids).filter((id) => dictionaries[id]);
   const other = unique(ids).filter((id) => !dictionaries[id]);
   const exprs: pl.Expr[] = [];
-  if (coded.length) exprs.push(px.cols(coded).cast(pl.UInt32).add(1).fillNull(0).prefix('c:'));
+  // Codes 1…k need a type that holds k (one more value than the dictionary's codes). The literals
+  // are cast too: a plain JavaScript number is a Float64 literal, which made every code a double.
+  for (const id of coded) {
+    const type = codeType(dictionaries[id]!.length + 1);
+    const lit = (n: number) => px.lit(n).cast(type);
+    exprs.push(px.col(id).cast(type).add(lit(1)).fillNull(lit(0)).alias(`c:${id}`));
+  }
   if (other.length) exprs.push(px.cols(other).rank('dense').fillNull(0).cast(pl.UInt32).prefix('c:'));
   const df = frame.select(...exprs);
   return ids.map((id) => {
-    const codes = typedValues(df, `c:${id}`) as Uint32Array;
+    const codes = typedValues(df, `c:${id}`) as CodeVector['codes'];
     let levels = dictionaries[id]?.length ?? 0;
     if (!dictionaries[id]) for (let r = 0; r < codes.length; r++) if (codes[r]! > levels) levels = codes[r]!;
     return { codes, levels };
