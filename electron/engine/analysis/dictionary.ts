@@ -14,6 +14,8 @@ import pl, { type DataType } from 'nodejs-polars';
 import type { ResultCell } from '../../../shared/contract/analysis';
 import type { ColumnType } from '../../../shared/types';
 import { compareText, toCell } from './result-table';
+import { columnValues, dtypeOf } from './ops/read';
+import { px } from './ops/expr';
 
 /** Distinct values of one column, sorted by UTF-8 bytes; code `i` stands for `labels[i]`. */
 export type Labels = readonly string[];
@@ -93,13 +95,13 @@ export function encodeColumns(frame: pl.DataFrame, columns: string[]): CodedFram
   if (!columns.length) return { frame, dictionaries: {} };
   // What each column's values are matched by: a categorical cast to UInt32 gives its physical
   // ids without a copy (`toPhysical()` copies them); other text is matched as strings.
-  const keyOf = (c: string) => pl.col(c).cast(frame.getColumn(c).dtype.equals(pl.Categorical) ? pl.UInt32 : pl.Utf8);
+  const keyOf = (c: string) => px.col(c).cast(dtypeOf(frame, c).equals(pl.Categorical) ? pl.UInt32 : pl.Utf8);
   // One select computes every column's distinct values in parallel.
   const distinct = frame.select(...columns.map((c) => keyOf(c).unique().implode().alias(c)));
   const dictionaries: Record<string, Labels> = {};
   const exprs: pl.Expr[] = [];
   for (const c of columns) {
-    const keys = (distinct.select(pl.col(c).explode()).getColumn(c).toArray() as Array<number | string | null>).filter((v) => v !== null);
+    const keys = (columnValues(distinct.select(px.col(c).explode()), c) as Array<number | string | null>).filter((v) => v !== null);
     const text =
       typeof keys[0] === 'number'
         ? (pl.Series('ids', keys, pl.UInt32).cast(pl.Categorical).cast(pl.Utf8).toArray() as string[])
@@ -107,7 +109,7 @@ export function encodeColumns(frame: pl.DataFrame, columns: string[]): CodedFram
     const labels = [...text].sort(compareText);
     dictionaries[c] = labels;
     // Only nulls: an empty dictionary.
-    if (!keys.length) exprs.push(pl.lit(null).cast(pl.UInt8).alias(c));
+    if (!keys.length) exprs.push(px.lit(null).cast(pl.UInt8).alias(c));
     else
       exprs.push(
         keyOf(c)
@@ -129,7 +131,7 @@ export function decodeColumns(coded: CodedFrame): pl.DataFrame {
     .filter(([c]) => coded.frame.columns.includes(c))
     .map(([c, labels]) =>
       labels.length
-        ? pl
+        ? px
             .col(c)
             .replaceStrict(
               labels.map((_, i) => i),
@@ -138,7 +140,7 @@ export function decodeColumns(coded: CodedFrame): pl.DataFrame {
               pl.Utf8,
             )
             .alias(c)
-        : pl.col(c).cast(pl.Utf8).alias(c),
+        : px.col(c).cast(pl.Utf8).alias(c),
     );
   return exprs.length ? coded.frame.withColumns(...exprs) : coded.frame;
 }

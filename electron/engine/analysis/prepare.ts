@@ -19,6 +19,8 @@ import {
 import type { DatasetColumn } from '../../../shared/types';
 import { CARDINALITY_SAMPLE_ROWS, isCategoryLike } from './columns';
 import { codesWhere, encodeColumns, recode, type CodedFrame, type Dictionaries } from './dictionary';
+import { distinctCount } from './ops/read';
+import { px } from './ops/expr';
 
 export interface StageFrames {
   raw: pl.DataFrame;
@@ -76,7 +78,7 @@ export function encodeText(coded: CodedFrame, columns: DatasetColumn[]): CodedFr
   const text = columns.filter((c) => c.type === 'text' && frame.columns.includes(c.identifier) && !(c.identifier in dictionaries));
   if (!text.length) return coded;
   const sample = frame.head(CARDINALITY_SAMPLE_ROWS);
-  const ids = text.filter((c) => isCategoryLike(sample.getColumn(c.identifier).nUnique(), sample.height)).map((c) => c.identifier);
+  const ids = text.filter((c) => isCategoryLike(distinctCount(sample, c.identifier), sample.height)).map((c) => c.identifier);
   const added = encodeColumns(frame, ids);
   return { frame: added.frame, dictionaries: { ...dictionaries, ...added.dictionaries } };
 }
@@ -95,11 +97,11 @@ export function stageFrames(coded: CodedFrame, columns: DatasetColumn[], cleanin
     const merge = cleaning.mergeMakes && make?.identifier === id;
     if (!cleaning.sentinelsAsNull && !merge) continue;
     const dictionary = coded.dictionaries[id];
-    let e: pl.Expr = pl.col(id);
+    let e: pl.Expr = px.col(id);
     if (dictionary) {
       if (cleaning.sentinelsAsNull) {
         const sentinels = codesWhere(dictionary, (l) => SENTINELS.includes(l));
-        if (sentinels.length) e = pl.when(e.isIn(sentinels)).then(pl.lit(null)).otherwise(e);
+        if (sentinels.length) e = pl.when(e.isIn(sentinels)).then(px.lit(null)).otherwise(e);
       }
       if (merge) {
         const merged = recode(e, dictionary, brandOf);
@@ -110,7 +112,7 @@ export function stageFrames(coded: CodedFrame, columns: DatasetColumn[], cleanin
       if (cleaning.sentinelsAsNull)
         e = pl
           .when(e.isIn([...SENTINELS]))
-          .then(pl.lit(null).cast(pl.Utf8))
+          .then(px.lit(null).cast(pl.Utf8))
           .otherwise(e);
       if (merge) e = e.replace(Object.keys(MAKE_BRANDS), Object.values(MAKE_BRANDS));
     }
@@ -121,7 +123,7 @@ export function stageFrames(coded: CodedFrame, columns: DatasetColumn[], cleanin
   let cleaned = prepared;
   if (drop) {
     const ids = ORIGINAL_NULL_DROP_COLUMNS.map((n) => columns.find((c) => c.name === n)!.identifier);
-    const keep = ids.map((id) => pl.col(id).isNotNull()).reduce((a, b) => a.and(b));
+    const keep = ids.map((id) => px.col(id).isNotNull()).reduce((a, b) => a.and(b));
     cleaned = prepared.filter(keep);
   }
   return { raw, prepared, cleaned, dropped: drop, labels: { raw: coded.dictionaries, prepared: labels, cleaned: labels } };

@@ -6,6 +6,8 @@ import { compareKeys, compareText } from '../result-table';
 import { cellOf, codesWhere } from '../dictionary';
 import { codeCounts, col, columnDim, declaredColumns, sharedGroupCounts, type OpContext } from './context';
 import { isPlainText, valueRuns } from './value-runs';
+import { columnValues } from './read';
+import { px } from './expr';
 
 export async function nullsOp(ctx: OpContext): Promise<ResultTable> {
   const counts = ctx.frame.nullCount().toRecords()[0]!;
@@ -38,18 +40,18 @@ export async function sentinelsOp(ctx: OpContext): Promise<ResultTable> {
       }
       const df = await ctx.frame
         .lazy()
-        .select(pl.col(c.identifier).alias('value'))
+        .select(px.col(c.identifier).alias('value'))
         .filter(
-          pl
+          px
             .col('value')
             .isIn([...SENTINELS])
-            .or(pl.col('value').str.endsWith('*')),
+            .or(px.col('value').str.endsWith('*')),
         )
-        .groupBy('value')
-        .agg(pl.len().alias('n'))
+        .groupBy(px.col('value'))
+        .agg(px.len().alias('n'))
         .collect();
-      const values = (df.getColumn('value').toArray() as unknown[]).map((x) => cellOf(x, 'text', labels) as string);
-      const counts = df.getColumn('n').toArray() as number[];
+      const values = (columnValues(df, 'value') as unknown[]).map((x) => cellOf(x, 'text', labels) as string);
+      const counts = columnValues(df, 'n') as number[];
       return values
         .map((value, i) => ({ value, count: Number(counts[i]) }))
         .sort((a, b) => b.count - a.count || compareText(a.value, b.value));
@@ -69,8 +71,8 @@ export async function sentinelsOp(ctx: OpContext): Promise<ResultTable> {
 export async function nullDropOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
   if (op.kind !== 'null-drop') throw new Error('not a null drop');
-  const keep = op.columns.map((n) => pl.col(col(ctx, n).identifier).isNotNull()).reduce((a, b) => a.and(b));
-  const after = Number((await ctx.frame.lazy().filter(keep).select(pl.len().alias('n')).collect()).getColumn('n').get(0));
+  const keep = op.columns.map((n) => px.col(col(ctx, n).identifier).isNotNull()).reduce((a, b) => a.and(b));
+  const after = Number(columnValues(await ctx.frame.lazy().filter(keep).select(px.len().alias('n')).collect(), 'n')[0]);
   const before = ctx.frame.height;
   return {
     columns: declaredColumns(ctx),
@@ -101,13 +103,13 @@ async function distinctRows(frame: pl.DataFrame): Promise<number> {
     .DataFrame([hashes])
     .lazy()
     .sort('__h')
-    .filter(pl.col('__h').eq(pl.col('__h').shift(1)))
+    .filter(px.col('__h').eq(px.col('__h').shift(1)))
     .unique()
     .collect();
   if (!shared.height) return frame.height;
   const candidates = withHash.join(shared, { on: '__h', how: 'semi' }).drop('__h');
-  const exact = await candidates.lazy().unique().select(pl.len().alias('n')).collect();
-  return frame.height - candidates.height + Number(exact.getColumn('n').get(0));
+  const exact = await candidates.lazy().unique().select(px.len().alias('n')).collect();
+  return frame.height - candidates.height + Number(columnValues(exact, 'n')[0]);
 }
 
 export async function duplicateValuesOp(ctx: OpContext): Promise<ResultTable> {
@@ -117,13 +119,18 @@ export async function duplicateValuesOp(ctx: OpContext): Promise<ResultTable> {
   const runs = isPlainText(ctx.frame, c.identifier) ? await valueRuns(ctx.frame, c.identifier, { value: 'v', count: 'n' }) : null;
   const counts = runs
     ? runs.lazy()
-    : ctx.frame.lazy().select(pl.col(c.identifier).alias('v')).filter(pl.col('v').isNotNull()).groupBy('v').agg(pl.len().alias('n'));
+    : ctx.frame
+        .lazy()
+        .select(px.col(c.identifier).alias('v'))
+        .filter(px.col('v').isNotNull())
+        .groupBy(px.col('v'))
+        .agg(px.len().alias('n'));
   const stats = await counts
     .select(
-      pl.col('n').sum().alias('withValue'),
-      pl.len().alias('distinct'),
-      pl.col('n').gt(1).sum().alias('duplicated'),
-      pl.col('n').filter(pl.col('n').gt(1)).sum().alias('rowsDuplicated'),
+      px.col('n').sum().alias('withValue'),
+      px.len().alias('distinct'),
+      px.col('n').gt(1).sum().alias('duplicated'),
+      px.col('n').filter(px.col('n').gt(1)).sum().alias('rowsDuplicated'),
     )
     .collect();
   const [withValue, distinct, duplicated, rowsDuplicated] = stats.rows()[0]!.map((x) => Number(x ?? 0)) as [number, number, number, number];
@@ -138,14 +145,14 @@ export async function outOfRangeOp(ctx: OpContext): Promise<ResultTable> {
   if (op.kind !== 'out-of-range') throw new Error('not an out-of-range');
   const limitOf = (limit: number | string) => (typeof limit === 'number' ? limit : Number(ctx.params[limit]));
   const exprs = op.rules.map((r, i) => {
-    const v = pl.col(col(ctx, r.column).identifier).cast(pl.Float64);
+    const v = px.col(col(ctx, r.column).identifier).cast(pl.Float64);
     const limit = limitOf(r.limit);
     const test =
       r.test === 'below'
-        ? v.lt(pl.lit(limit))
+        ? v.lt(px.lit(limit))
         : r.test === 'above'
-          ? v.gt(pl.lit(limit))
-          : v.gt(pl.col(col(ctx, r.otherColumn!).identifier).cast(pl.Float64).add(pl.lit(limit)));
+          ? v.gt(px.lit(limit))
+          : v.gt(px.col(col(ctx, r.otherColumn!).identifier).cast(pl.Float64).add(px.lit(limit)));
     return test.fillNull(false).cast(pl.Int64).sum().alias(`r${i}`);
   });
   const row = (

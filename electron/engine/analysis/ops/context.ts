@@ -9,6 +9,8 @@ import { cellOf, type Dictionaries, type Labels } from '../dictionary';
 import type { StageFrames } from '../prepare';
 import { resultType, type Group } from '../result-table';
 import { isPlainText, valueRuns } from './value-runs';
+import { columnValues, nullCount, valueCounts } from './read';
+import { px } from './expr';
 
 export interface OpContext {
   spec: AnalysisSpec;
@@ -50,9 +52,9 @@ export function dimension(ctx: OpContext, d: Dimension): Dim {
     const c = col(ctx, d.column);
     return columnDim(c, name, ctx.labels[c.identifier]);
   }
-  const vy = pl.col(col(ctx, CRASH.vehicleYear).identifier).cast(pl.Int64);
+  const vy = px.col(col(ctx, CRASH.vehicleYear).identifier).cast(pl.Int64);
   const expr =
-    d.derived === 'vehicle-age' ? pl.col(col(ctx, CRASH.year).identifier).cast(pl.Int64).sub(vy) : pl.lit(2025).cast(pl.Int64).sub(vy);
+    d.derived === 'vehicle-age' ? px.col(col(ctx, CRASH.year).identifier).cast(pl.Int64).sub(vy) : px.lit(2025).cast(pl.Int64).sub(vy);
   return { expr: expr.alias(name), name, type: 'bigint' };
 }
 
@@ -68,7 +70,7 @@ export interface Dim {
 
 /** A plain column as a dimension named `name` (`labels` when it holds codes). */
 export function columnDim(c: DatasetColumn, name: string, labels?: Labels): Dim {
-  const dim: Dim = { expr: pl.col(c.identifier).alias(name), name, type: c.type, source: c.identifier };
+  const dim: Dim = { expr: px.col(c.identifier).alias(name), name, type: c.type, source: c.identifier };
   if (labels) dim.labels = labels;
   return dim;
 }
@@ -88,10 +90,10 @@ export async function groupCounts(frame: pl.DataFrame, dims: Dim[]): Promise<Gro
   const df = await frame
     .lazy()
     .groupBy(dims.map((d) => d.expr))
-    .agg(pl.len().alias('__count'))
+    .agg(px.len().alias('__count'))
     .collect();
-  const keys = dims.map((d) => df.getColumn(d.name).toArray());
-  const counts = df.getColumn('__count').toArray() as number[];
+  const keys = dims.map((d) => columnValues(df, d.name));
+  const counts = columnValues(df, '__count') as number[];
   const out: Group[] = new Array(df.height);
   for (let i = 0; i < df.height; i++) out[i] = { keys: keys.map((k, j) => keyCell(k[i], dims[j]!)), count: Number(counts[i]) };
   return out;
@@ -123,24 +125,24 @@ export async function orderedGroups(
   if (runs) g = runs.lazy();
   else {
     let lf = frame.lazy().select(...dims.map((d) => d.expr));
-    if (options.dropNullKeys) lf = lf.filter(names.map((n) => pl.col(n).isNotNull()).reduce((a, b) => a.and(b)));
-    g = lf.groupBy(names).agg(pl.len().alias('__count'));
+    if (options.dropNullKeys) lf = lf.filter(names.map((n) => px.col(n).isNotNull()).reduce((a, b) => a.and(b)));
+    g = lf.groupBy(names.map((n) => px.col(n))).agg(px.len().alias('__count'));
   }
-  g = g.withColumns(pl.len().alias('__groups'));
+  g = g.withColumns(px.len().alias('__groups'));
   if (order === 'count' && topN > 0) {
     // Only groups that can make the top N are decoded and sorted (a VIN column has millions).
     // `head(n).last()`, not `.min()`: this Polars simplifies sort → head → min into a plain min.
-    g = g.filter(pl.col('__count').gtEq(pl.col('__count').sort({ descending: true }).head(topN).last()));
+    g = g.filter(px.col('__count').gtEq(px.col('__count').sort({ descending: true }).head(topN).last()));
   }
   // Codes sort as their text does (sorted dictionaries); other text is compared as strings.
-  g = g.withColumns(...dims.filter((d) => d.type === 'text' && !d.labels).map((d) => pl.col(d.name).cast(pl.Utf8)));
+  g = g.withColumns(...dims.filter((d) => d.type === 'text' && !d.labels).map((d) => px.col(d.name).cast(pl.Utf8)));
   const by = order === 'count' ? ['__count', ...names] : names;
-  g = g.sort({ by, descending: by.map((b) => b === '__count'), nullsLast: true });
+  g = g.sort({ by: by.map((n) => px.col(n)), descending: by.map((b) => b === '__count'), nullsLast: true });
   if (topN > 0) g = g.head(topN + 1);
   const df = await g.collect();
-  const groupCount = df.height ? Number(df.getColumn('__groups').get(0)) : 0;
-  const keys = names.map((n) => df.getColumn(n).toArray());
-  const counts = df.getColumn('__count').toArray() as number[];
+  const groupCount = df.height ? Number(columnValues(df, '__groups')[0]) : 0;
+  const keys = names.map((n) => columnValues(df, n));
+  const counts = columnValues(df, '__count') as number[];
   const n = topN > 0 ? Math.min(df.height, topN) : df.height;
   const groups: Group[] = new Array(n);
   for (let i = 0; i < n; i++) groups[i] = { keys: keys.map((k, j) => keyCell(k[i], dims[j]!)), count: Number(counts[i]) };
@@ -163,9 +165,11 @@ export function codeCounts(frame: pl.DataFrame, column: string, levels: number):
   if (!cached) {
     const counts = new Float64Array(levels);
     let nulls = 0;
-    for (const [code, n] of frame.getColumn(column).valueCounts(false, false, '__count').rows()) {
-      if (code === null || code === undefined) nulls = Number(n);
-      else counts[Number(code)] = Number(n);
+    const { values, counts: n } = valueCounts(frame, column);
+    for (let i = 0; i < values.length; i++) {
+      const code = values[i];
+      if (code === null || code === undefined) nulls = Number(n[i]);
+      else counts[Number(code)] = Number(n[i]);
     }
     byColumn.set(column, (cached = { counts, nulls }));
   }
@@ -200,7 +204,7 @@ async function plainTextRuns(frame: pl.DataFrame, dims: Dim[], dropNullKeys: boo
   if (!source || !isPlainText(frame, source)) return null;
   const runs = await valueRuns(frame, source, { value: dims[0]!.name, count: '__count' });
   if (!runs) return null;
-  const nulls = frame.getColumn(source).nullCount();
+  const nulls = nullCount(frame, source);
   if (dropNullKeys || !nulls) return runs;
   const nullGroup = pl.DataFrame({
     [dims[0]!.name]: pl.Series(dims[0]!.name, [null], pl.Utf8),

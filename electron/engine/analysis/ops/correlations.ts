@@ -3,6 +3,8 @@ import pl from 'nodejs-polars';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import { col, declaredColumns, type OpContext } from './context';
 import { centredSums, codeVectors, cramersVOf, jointValidity, numericVectors, ranksWithin, sortOrders, type PairSums } from './vectors';
+import { columnValues, dtypeOf } from './read';
+import { px } from './expr';
 
 /**
  * Every ordered pair (a, b), diagonal included, over the rows where both are non-null. Spearman
@@ -48,16 +50,16 @@ export async function correlationMatrix(ctx: OpContext, names: string[], method:
 }
 
 /** A value correlations and histograms use: not null and not NaN (the rule of every engine). */
-const present = (id: string) => pl.col(id).isNotNull().and(pl.col(id).cast(pl.Float64).isNan().not());
+const present = (id: string) => px.col(id).isNotNull().and(px.col(id).cast(pl.Float64).isNan().not());
 
 /** The frame with NaN as null in the float columns among `ids`, so the vector code sees one kind of missing. */
 function nanAsNull(frame: pl.DataFrame, ids: string[]): pl.DataFrame {
   const floats = [...new Set(ids)].filter((id) => {
-    const dtype = frame.getColumn(id).dtype;
+    const dtype = dtypeOf(frame, id);
     return dtype.equals(pl.Float64) || dtype.equals(pl.Float32);
   });
   if (!floats.length) return frame;
-  return frame.withColumns(...floats.map((id) => pl.when(pl.col(id).isNan()).then(pl.lit(null)).otherwise(pl.col(id)).alias(id)));
+  return frame.withColumns(...floats.map((id) => pl.when(px.col(id).isNan()).then(px.lit(null)).otherwise(px.col(id)).alias(id)));
 }
 
 export async function correlationOp(ctx: OpContext): Promise<ResultTable> {
@@ -92,31 +94,31 @@ export async function cramersVOp(ctx: OpContext): Promise<ResultTable> {
 export async function histogramOp(ctx: OpContext): Promise<ResultTable> {
   const c = col(ctx, String(ctx.params.column));
   const bins = Number(ctx.params.bins ?? 20);
-  const v = pl.col(c.identifier).cast(pl.Float64);
+  const v = px.col(c.identifier).cast(pl.Float64);
   const lf = ctx.frame.lazy().select(v.alias('v')).filter(present('v'));
-  const mm = (await lf.select(pl.col('v').min().alias('lo'), pl.col('v').max().alias('hi'), pl.len().alias('n')).collect()).rows()[0]!;
+  const mm = (await lf.select(px.col('v').min().alias('lo'), px.col('v').max().alias('hi'), px.len().alias('n')).collect()).rows()[0]!;
   const [lo, hi, n] = [mm[0] as number | null, mm[1] as number | null, Number(mm[2])];
   const columns = declaredColumns(ctx);
   if (!n || lo === null || hi === null) return { columns, rows: [] };
   if (lo === hi) return { columns, rows: [[0, lo, hi, n]] };
   const counts = await lf
     .select(
-      pl
+      px
         .col('v')
-        .sub(pl.lit(lo))
-        .mul(pl.lit(bins).cast(pl.Float64))
-        .div(pl.lit(hi - lo))
+        .sub(px.lit(lo))
+        .mul(px.lit(bins).cast(pl.Float64))
+        .div(px.lit(hi - lo))
         .floor()
         .cast(pl.Int64)
         .clip(0, bins - 1)
         .alias('bin'),
     )
-    .groupBy('bin')
-    .agg(pl.len().alias('count'))
+    .groupBy(px.col('bin'))
+    .agg(px.len().alias('count'))
     .collect();
   const byBin = new Map<number, number>();
-  const bv = counts.getColumn('bin').toArray() as number[];
-  const cv = counts.getColumn('count').toArray() as number[];
+  const bv = columnValues(counts, 'bin') as number[];
+  const cv = columnValues(counts, 'count') as number[];
   bv.forEach((b, i) => byBin.set(Number(b), Number(cv[i])));
   const width = hi - lo;
   const rows: ResultCell[][] = [];

@@ -6,6 +6,7 @@ import { isNumeric } from '../columns';
 import { resultType, toCell, type Group } from '../result-table';
 import { cellOf, type Dictionaries } from '../dictionary';
 import { columnDim, declaredColumns, orderedGroups, type OpContext } from './context';
+import { px } from './expr';
 
 export async function countsOp(ctx: OpContext): Promise<ResultTable> {
   return {
@@ -66,14 +67,14 @@ async function columnStats(
   const numeric = ids(isNumeric);
   const distinct = ids(distinctFor);
   const minMax = options.otherMinMax ? all : numeric;
-  const exprs: pl.Expr[] = [pl.cols(all).count().prefix('count:'), pl.cols(all).nullCount().prefix('nulls:')];
-  if (distinct.length) exprs.push(pl.cols(distinct).dropNulls().nUnique().prefix('distinct:'));
+  const exprs: pl.Expr[] = [px.cols(all).count().prefix('count:'), px.cols(all).nullCount().prefix('nulls:')];
+  if (distinct.length) exprs.push(px.cols(distinct).dropNulls().nUnique().prefix('distinct:'));
   if (numeric.length) {
-    const f = pl.cols(numeric).cast(pl.Float64);
+    const f = px.cols(numeric).cast(pl.Float64);
     exprs.push(f.mean().prefix('mean:'), f.std().prefix('std:'), ...quantiles.map((q, j) => f.quantile(q, 'linear').prefix(`q${j}:`)));
   }
   // Codes order as their text (sorted dictionaries): the extreme codes decode to the extreme values.
-  if (minMax.length) exprs.push(pl.cols(minMax).min().prefix('min:'), pl.cols(minMax).max().prefix('max:'));
+  if (minMax.length) exprs.push(px.cols(minMax).min().prefix('min:'), px.cols(minMax).max().prefix('max:'));
   const record = (
     await frame
       .lazy()

@@ -17,6 +17,8 @@ import {
   type Dim,
   type OpContext,
 } from './context';
+import { columnValues } from './read';
+import { px } from './expr';
 
 export async function groupCountOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
@@ -93,9 +95,9 @@ export async function trendOp(ctx: OpContext): Promise<ResultTable> {
 
 /** The filter of the group-by builder as a Polars predicate (SQL semantics: nulls never match). */
 export function filterExpr(filter: GroupByFilter, column: DatasetColumn, labels?: Labels): pl.Expr {
-  const c = pl.col(column.identifier);
+  const c = px.col(column.identifier);
   // Compared with null, no row matches, in every engine (a null in an `in` list matches nothing).
-  if (filter.op !== 'isNull' && filter.op !== 'notNull' && filter.op !== 'in' && (filter.value ?? null) === null) return pl.lit(false);
+  if (filter.op !== 'isNull' && filter.op !== 'notNull' && filter.op !== 'in' && (filter.value ?? null) === null) return px.lit(false);
   if (filter.op === 'in') filter = { ...filter, values: (filter.values ?? []).filter((v) => v !== null && v !== undefined) };
   if (labels) return codedFilterExpr(filter, c, labels);
   const numeric = resultType(column.type) === 'integer' || resultType(column.type) === 'float';
@@ -109,17 +111,17 @@ export function filterExpr(filter: GroupByFilter, column: DatasetColumn, labels?
     case 'in':
       return target.isIn((filter.values ?? []).map(value));
     case 'eq':
-      return target.eq(pl.lit(value(filter.value)));
+      return target.eq(px.lit(value(filter.value)));
     case 'ne':
-      return target.neq(pl.lit(value(filter.value)));
+      return target.neq(px.lit(value(filter.value)));
     case 'gt':
-      return target.gt(pl.lit(value(filter.value)));
+      return target.gt(px.lit(value(filter.value)));
     case 'ge':
-      return target.gtEq(pl.lit(value(filter.value)));
+      return target.gtEq(px.lit(value(filter.value)));
     case 'lt':
-      return target.lt(pl.lit(value(filter.value)));
+      return target.lt(px.lit(value(filter.value)));
     case 'le':
-      return target.ltEq(pl.lit(value(filter.value)));
+      return target.ltEq(px.lit(value(filter.value)));
   }
 }
 
@@ -129,7 +131,7 @@ export function filterExpr(filter: GroupByFilter, column: DatasetColumn, labels?
  * every non-null (`ne`).
  */
 function codedFilterExpr(filter: GroupByFilter, c: pl.Expr, labels: Labels): pl.Expr {
-  const nothing = pl.lit(false);
+  const nothing = px.lit(false);
   const code = () => codeOf(labels, String(filter.value));
   // First code whose text is ≥ the value, and whether that text is the value itself.
   const bound = () => {
@@ -146,27 +148,27 @@ function codedFilterExpr(filter: GroupByFilter, c: pl.Expr, labels: Labels): pl.
       return codes.length ? c.isIn(codes) : nothing;
     }
     case 'eq':
-      return code() >= 0 ? c.eq(pl.lit(code())) : nothing;
+      return code() >= 0 ? c.eq(px.lit(code())) : nothing;
     case 'ne':
-      return code() >= 0 ? c.neq(pl.lit(code())) : c.isNotNull();
+      return code() >= 0 ? c.neq(px.lit(code())) : c.isNotNull();
     case 'gt': {
       const { i, equal } = bound();
-      return c.gtEq(pl.lit(equal ? i + 1 : i));
+      return c.gtEq(px.lit(equal ? i + 1 : i));
     }
     case 'ge':
-      return c.gtEq(pl.lit(bound().i));
+      return c.gtEq(px.lit(bound().i));
     case 'lt':
-      return c.lt(pl.lit(bound().i));
+      return c.lt(px.lit(bound().i));
     case 'le': {
       const { i, equal } = bound();
-      return c.lt(pl.lit(equal ? i + 1 : i));
+      return c.lt(px.lit(equal ? i + 1 : i));
     }
   }
 }
 
 function aggregateExpr(aggregate: string, measure: string | null): pl.Expr {
-  if (aggregate === 'count') return measure ? pl.col(measure).count() : pl.len();
-  const m = pl.col(measure!);
+  if (aggregate === 'count') return measure ? px.col(measure).count() : px.len();
+  const m = px.col(measure!);
   const any = m.count().gt(0);
   const value = (() => {
     switch (aggregate) {
@@ -183,15 +185,15 @@ function aggregateExpr(aggregate: string, measure: string | null): pl.Expr {
     }
   })();
   // An aggregate over no values is null (Polars' sum would say 0).
-  return pl.when(any).then(value.cast(pl.Float64)).otherwise(pl.lit(null).cast(pl.Float64));
+  return pl.when(any).then(value.cast(pl.Float64)).otherwise(px.lit(null).cast(pl.Float64));
 }
 
 function keyEquals(dim: Dim, key: ResultCell): pl.Expr {
-  const c = pl.col(dim.name);
+  const c = px.col(dim.name);
   if (key === null) return c.isNull();
-  if (dim.labels) return c.eq(pl.lit(codeOf(dim.labels, String(key)))).fillNull(false);
+  if (dim.labels) return c.eq(px.lit(codeOf(dim.labels, String(key)))).fillNull(false);
   const text = dim.type === 'text' || dim.type === 'date';
-  return (text ? c.cast(pl.Utf8) : c).eq(pl.lit(key)).fillNull(false);
+  return (text ? c.cast(pl.Utf8) : c).eq(px.lit(key)).fillNull(false);
 }
 
 export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
@@ -208,12 +210,12 @@ export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
   const withDims = lf.withColumns(...dims.map((d) => d.expr));
   const names = dims.map((d) => d.name);
   const grouped = await withDims
-    .groupBy(names)
-    .agg(aggregateExpr(aggregate, measure).cast(pl.Float64).alias('__value'), pl.len().alias('__rows'))
+    .groupBy(names.map((n) => px.col(n)))
+    .agg(aggregateExpr(aggregate, measure).cast(pl.Float64).alias('__value'), px.len().alias('__rows'))
     .collect();
-  const keyCols = names.map((n) => grouped.getColumn(n).toArray());
-  const values = grouped.getColumn('__value').toArray() as Array<number | null>;
-  const counts = grouped.getColumn('__rows').toArray() as number[];
+  const keyCols = names.map((n) => columnValues(grouped, n));
+  const values = columnValues(grouped, '__value') as Array<number | null>;
+  const counts = columnValues(grouped, '__rows') as number[];
   type G = { keys: ResultCell[]; value: number | null; rows: number; index: number };
   const groups: G[] = [];
   for (let i = 0; i < grouped.height; i++) {
@@ -240,9 +242,9 @@ export async function groupByOp(ctx: OpContext): Promise<ResultTable> {
     const inTop = shown.map((g) => g.keys.map((k, j) => keyEquals(dims[j]!, k)).reduce((a, b) => a.and(b))).reduce((a, b) => a.or(b));
     const o = await withDims
       .filter(inTop.not())
-      .select(aggregateExpr(aggregate, measure).cast(pl.Float64).alias('__value'), pl.len().alias('__rows'))
+      .select(aggregateExpr(aggregate, measure).cast(pl.Float64).alias('__value'), px.len().alias('__rows'))
       .collect();
-    rows.push([...names.map(() => null), toCell(o.getColumn('__value').get(0)), Number(o.getColumn('__rows').get(0)), true]);
+    rows.push([...names.map(() => null), toCell(columnValues(o, '__value')[0]), Number(columnValues(o, '__rows')[0]), true]);
   }
   return {
     columns: [

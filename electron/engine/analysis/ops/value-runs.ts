@@ -8,6 +8,8 @@
  * Only worth it for columns left as strings (near-unique); coded text (../dictionary) groups faster.
  */
 import pl from 'nodejs-polars';
+import { columnValues, dtypeOf } from './read';
+import { px } from './expr';
 
 /** Fixed seeds: the order of runs is the same from one run to the next. */
 const SEEDS = [0x5eed, 0x5a7c, 0x2f91, 0x44c3] as const;
@@ -15,7 +17,7 @@ const hash64 = (e: pl.Expr): pl.Expr => e.hash(...SEEDS);
 
 /** Whether a frame column is plain text (String), where `valueRuns` pays off. */
 export function isPlainText(frame: pl.DataFrame, column: string): boolean {
-  return frame.getColumn(column).dtype.equals(pl.String);
+  return dtypeOf(frame, column).equals(pl.String);
 }
 
 /**
@@ -30,29 +32,29 @@ export async function valueRuns(
 ): Promise<pl.DataFrame | null> {
   const sorted = await frame
     .lazy()
-    .select(pl.col(column).alias('v'))
-    .filter(pl.col('v').isNotNull())
-    .withColumns(hashOf(pl.col('v')).alias('h'))
+    .select(px.col(column).alias('v'))
+    .filter(px.col('v').isNotNull())
+    .withColumns(hashOf(px.col('v')).alias('h'))
     .sort('h')
     .withRowIndex('i')
-    .withColumns(pl.col('h').neq(pl.col('h').shift(1)).fillNull(true).alias('start'))
+    .withColumns(px.col('h').neq(px.col('h').shift(1)).fillNull(true).alias('start'))
     .collect();
   const clash = sorted.select(
-    pl
+    px
       .col('start')
       .not()
-      .and(pl.col('v').neq(pl.col('v').shift(1)))
+      .and(px.col('v').neq(px.col('v').shift(1)))
       .any()
       .alias('x'),
   );
-  if (clash.getColumn('x').toArray()[0] === true) return null;
+  if (columnValues(clash, 'x')[0] === true) return null;
   const rows = sorted.height;
   return sorted
     .lazy()
-    .filter(pl.col('start'))
+    .filter(px.col('start'))
     .select(
-      pl.col('v').alias(names.value),
-      pl.col('i').shift(-1).fillNull(rows).cast(pl.Int64).sub(pl.col('i').cast(pl.Int64)).alias(names.count),
+      px.col('v').alias(names.value),
+      px.col('i').shift(-1).fillNull(rows).cast(pl.Int64).sub(px.col('i').cast(pl.Int64)).alias(names.count),
     )
     .collect();
 }

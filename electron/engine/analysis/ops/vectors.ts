@@ -6,7 +6,9 @@
  * millisecond each in nodejs-polars, whatever the row count) and, for Spearman, a sort per pair.
  */
 import pl from 'nodejs-polars';
-import type { Dictionaries } from '../dictionary';
+import { codeType, type Dictionaries } from '../dictionary';
+import { nullCount, typedValues } from './read';
+import { px } from './expr';
 
 /** Each column once (a Polars select cannot name two outputs alike). */
 const unique = (ids: string[]) => [...new Set(ids)];
@@ -20,13 +22,13 @@ export interface NumericVector {
 /** The columns (frame identifiers) as numeric vectors, in one select. */
 export function numericVectors(frame: pl.DataFrame, ids: string[]): NumericVector[] {
   if (!ids.length) return [];
-  const withNulls = ids.filter((id) => frame.getColumn(id).nullCount() > 0);
-  const exprs = [pl.cols(unique(ids)).cast(pl.Float64).fillNull(0).prefix('v:')];
-  if (withNulls.length) exprs.push(pl.cols(unique(withNulls)).isNotNull().cast(pl.UInt8).prefix('m:'));
+  const withNulls = ids.filter((id) => nullCount(frame, id) > 0);
+  const exprs = [px.cols(unique(ids)).cast(pl.Float64).fillNull(0).prefix('v:')];
+  if (withNulls.length) exprs.push(px.cols(unique(withNulls)).isNotNull().cast(pl.UInt8).prefix('m:'));
   const df = frame.select(...exprs);
   return ids.map((id) => ({
-    values: df.getColumn(`v:${id}`).toTypedArray() as Float64Array,
-    valid: withNulls.includes(id) ? (df.getColumn(`m:${id}`).toTypedArray() as Uint8Array) : null,
+    values: typedValues(df, `v:${id}`) as Float64Array,
+    valid: withNulls.includes(id) ? (typedValues(df, `m:${id}`) as Uint8Array) : null,
   }));
 }
 
@@ -38,10 +40,10 @@ export interface SortOrder {
 
 export function sortOrders(frame: pl.DataFrame, ids: string[]): SortOrder[] {
   if (!ids.length) return [];
-  const df = frame.select(pl.cols(unique(ids)).argSort({ descending: false, nullsLast: true }).prefix('o:'));
+  const df = frame.select(px.cols(unique(ids)).argSort({ descending: false, nullsLast: true }).prefix('o:'));
   return ids.map((id) => ({
-    order: df.getColumn(`o:${id}`).toTypedArray() as Uint32Array,
-    valid: frame.height - frame.getColumn(id).nullCount(),
+    order: typedValues(df, `o:${id}`) as Uint32Array,
+    valid: frame.height - nullCount(frame, id),
   }));
 }
 
@@ -121,7 +123,8 @@ export function jointValidity(a: Uint8Array | null, b: Uint8Array | null): Uint8
 
 /** Each column as codes 1…k in value order (0 = null) and its k, in one select. */
 export interface CodeVector {
-  codes: Uint32Array;
+  /** As narrow as the levels allow: at 10 M rows a `Uint32Array` per column was most of Cramér's V's memory. */
+  codes: Uint8Array | Uint16Array | Uint32Array;
   levels: number;
 }
 
@@ -131,11 +134,17 @@ export function codeVectors(frame: pl.DataFrame, ids: string[], dictionaries: Di
   const coded = unique(ids).filter((id) => dictionaries[id]);
   const other = unique(ids).filter((id) => !dictionaries[id]);
   const exprs: pl.Expr[] = [];
-  if (coded.length) exprs.push(pl.cols(coded).cast(pl.UInt32).add(1).fillNull(0).prefix('c:'));
-  if (other.length) exprs.push(pl.cols(other).rank('dense').fillNull(0).cast(pl.UInt32).prefix('c:'));
+  // Codes 1…k need a type that holds k (one more value than the dictionary's codes). The literals
+  // are cast too: a plain JavaScript number is a Float64 literal, which made every code a double.
+  for (const id of coded) {
+    const type = codeType(dictionaries[id]!.length + 1);
+    const lit = (n: number) => px.lit(n).cast(type);
+    exprs.push(px.col(id).cast(type).add(lit(1)).fillNull(lit(0)).alias(`c:${id}`));
+  }
+  if (other.length) exprs.push(px.cols(other).rank('dense').fillNull(0).cast(pl.UInt32).prefix('c:'));
   const df = frame.select(...exprs);
   return ids.map((id) => {
-    const codes = df.getColumn(`c:${id}`).toTypedArray() as Uint32Array;
+    const codes = typedValues(df, `c:${id}`) as CodeVector['codes'];
     let levels = dictionaries[id]?.length ?? 0;
     if (!dictionaries[id]) for (let r = 0; r < codes.length; r++) if (codes[r]! > levels) levels = codes[r]!;
     return { codes, levels };
