@@ -8,10 +8,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedInput, type BenchInput } from '../../tools/bench/data';
+import { computeRatios } from '../../tools/bench/ratios';
 import { renderReport } from '../../tools/bench/report';
 import { runBenchmark, type RunBenchmarkOptions } from '../../tools/bench/run';
 import { SECTION_NAMES, type AvailableMeasurement, type BenchReport, type Measurement, type RatioFormula } from '../../tools/bench/types';
 import { writeReport } from '../../tools/bench/write';
+import { findChromium } from '../e2e/support/chromium';
 import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -163,6 +165,8 @@ describe('benchmark harness', () => {
       'small_toggle_ms',
       'catalog_compute_seconds',
       'catalog_engine_peak_rss_mb',
+      'ui_drop_vs_engine_drop',
+      'renderer_initial_js_kb',
     ]) {
       expect(names).toContain(name);
     }
@@ -182,6 +186,59 @@ describe('benchmark harness', () => {
       else expect(r.met, r.name).toBe(r.comparison === '>=' ? expected >= r.target : expected <= r.target);
     }
     expect(computed).toBeGreaterThan(0);
+  });
+
+  it('times the browser drop against the engine’s own drop of the same run, and says why when either is missing', () => {
+    const byId = new Map(reread.sections.flatMap((s) => s.measurements).map((m) => [m.id, m]));
+    const ratio = reread.ratios.find((r) => r.name === 'ui_drop_vs_engine_drop')!;
+    expect(ratio.formula).toEqual({ kind: 'time', product: 'ui.drop_to_charts', peer: 'drop.product' });
+    expect(ratio).toMatchObject({ target: 1.2, comparison: '<=' });
+    const ui = byId.get('ui.drop_to_charts')!;
+    const drop = byId.get('drop.product')!;
+    // Where CI runs it (Chromium installed, renderer built), the browser drop must really be measured.
+    if (findChromium() && fs.existsSync(path.join(repoRoot, 'out', 'renderer', 'index.html')))
+      expect(ui.available ? 'measured' : ui.reason).toBe('measured');
+    if (ui.available && drop.available) {
+      expect(ratio.value).toBeCloseTo(middle(ui.samples) / middle(drop.samples), 12);
+      // Each sample is the page's own time from the drop event to the last original chart drawn.
+      const runs = (ui.notes as { runs: Array<{ lastOriginalMs: number; firstOriginalMs: number }> }).runs;
+      expect(runs.map((r) => r.lastOriginalMs / 1000)).toEqual(ui.samples);
+      for (const r of runs) expect(r.firstOriginalMs).toBeLessThanOrEqual(r.lastOriginalMs);
+    } else {
+      expect(ratio.value).toBeNull();
+      expect(ratio.reason).toMatch(/not available|failed/);
+    }
+    // A run without the drop section names what is missing instead of dropping the ratio.
+    const withoutDrop = computeRatios(reread.sections.filter((s) => s.name !== 'drop').flatMap((s) => s.measurements));
+    expect(withoutDrop.find((r) => r.name === 'ui_drop_vs_engine_drop')).toMatchObject({
+      value: null,
+      met: null,
+      reason: expect.stringMatching(/^not available: drop\.product is not measured in this run \(.*--only drop,ui\)$/),
+    });
+  });
+
+  it('measures the renderer’s initial JavaScript as the built entry script and its static imports, no lazy chunk', () => {
+    const m = reread.sections.find((s) => s.name === 'ui')!.measurements.find((x) => x.id === 'ui.renderer_initial_js')!;
+    const rendererDir = path.join(repoRoot, 'out', 'renderer');
+    if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+      expect(!m.available && m.reason).toMatch(/^not available: the renderer is not built/);
+      return;
+    }
+    expect(m.available).toBe(true);
+    if (!m.available) return;
+    const files = (m.notes as { files: Array<{ file: string; bytes: number }> }).files.map((f) => f.file);
+    const onDisk = files.reduce((sum, f) => sum + fs.statSync(path.join(rendererDir, f)).size, 0);
+    expect(m.samples).toEqual([onDisk / 1000]);
+    expect(reread.ratios.find((r) => r.name === 'renderer_initial_js_kb')!.value).toBe(onDisk / 1000);
+    // Everything index.html loads itself is in; ECharts, which only a dynamic import() reaches, is not.
+    const html = fs.readFileSync(path.join(rendererDir, 'index.html'), 'utf8');
+    const listed = [...html.matchAll(/(?:src|href)="\.\/(assets\/[^"]+\.js)"/g)].map((x) => x[1]!);
+    expect(listed.length).toBeGreaterThan(0);
+    for (const f of listed) expect(files).toContain(f);
+    const assets = fs.readdirSync(path.join(rendererDir, 'assets')).filter((f) => f.endsWith('.js'));
+    const echarts = assets.filter((f) => fs.readFileSync(path.join(rendererDir, 'assets', f), 'utf8').includes('renderToSVGString'));
+    expect(echarts.length).toBeGreaterThan(0);
+    for (const f of echarts) expect(files).not.toContain(`assets/${f}`);
   });
 
   it('reports a missing peer as not available, in the measurements, the ratios and the table', () => {

@@ -16,6 +16,7 @@ function formatNumber(value: number, unit: string): string {
   if (unit === 'rows/s') return `${Math.round(value).toLocaleString('en-US')} rows/s`;
   if (unit === 'ms') return `${value.toFixed(1)} ms`;
   if (unit === 'MB') return `${value.toFixed(0)} MB`;
+  if (unit === 'kB') return `${value.toFixed(0)} kB`;
   if (unit === 's') return `${value < 1 ? value.toFixed(3) : value.toFixed(2)} s`;
   return `${value.toFixed(2)}×`;
 }
@@ -29,7 +30,7 @@ export function ratioLine(r: Ratio): string[] {
 
 function measurementLine(m: Measurement): string[] {
   if (!m.available) return [m.id, '', '', '', m.reason];
-  const unit = m.unit === 'MB' ? 'MB' : 's';
+  const unit = m.unit;
   const rate = m.rows && m.unit === 's' && m.rows > 1000 ? `${Math.round(m.rows / m.median).toLocaleString('en-US')} rows/s` : '';
   return [m.id, formatNumber(m.median, unit), formatNumber(m.min, unit), String(m.samples.length), rate];
 }

@@ -23,6 +23,7 @@ import { loadSection } from './sections/load';
 import { memorySection } from './sections/memory';
 import { smallSection } from './sections/small';
 import { startupSection } from './sections/startup';
+import { uiSection } from './sections/ui';
 import { SECTION_NAMES, type BenchReport, type SectionName, type SectionResult } from './types';
 
 export interface RunBenchmarkOptions extends BenchOptions {
@@ -43,6 +44,7 @@ const RUNNERS: Record<SectionName, (ctx: BenchContext) => Promise<SectionResult>
   small: smallSection,
   catalog: catalogSection,
   drop: dropSection,
+  ui: uiSection,
   browse: browseSection,
   export: exportSection,
   memory: memorySection,

@@ -3,10 +3,22 @@
  * the measurements it is computed from, so anyone can recompute it from the recorded samples.
  */
 
-export const SECTION_NAMES = ['import', 'load', 'analyze', 'drop', 'small', 'catalog', 'browse', 'export', 'memory', 'startup'] as const;
+export const SECTION_NAMES = [
+  'import',
+  'load',
+  'analyze',
+  'drop',
+  'ui',
+  'small',
+  'catalog',
+  'browse',
+  'export',
+  'memory',
+  'startup',
+] as const;
 export type SectionName = (typeof SECTION_NAMES)[number];
 
-export type Unit = 's' | 'MB';
+export type Unit = 's' | 'MB' | 'kB';
 
 /** One timed thing (the product or a peer), with every sample kept. */
 export type Measurement =
@@ -15,7 +27,7 @@ export type Measurement =
       label: string;
       available: true;
       unit: Unit;
-      /** Seconds (or MB) per repetition, warm-up excluded, in the order they ran. */
+      /** Seconds (or MB, kB) per repetition, warm-up excluded, in the order they ran. */
       samples: number[];
       min: number;
       median: number;
@@ -41,7 +53,7 @@ export type AvailableMeasurement = Extract<Measurement, { available: true }>;
  * - `throughput`: (product.rows / median(product)) / (peer.rows / median(peer)). Higher is better.
  * - `time`: median(product) / median(peer). Lower is better.
  * - `rate`: of.rows / median(of), rows per second. Higher is better.
- * - `median`: median(of) in its unit (seconds, MB). Lower is better.
+ * - `median`: median(of) in its unit (seconds, MB, kB). Lower is better.
  * - `median-ms`: median(of) of a measurement in seconds, in milliseconds. Lower is better.
  * - `p95` / `p50`: that percentile of of's samples, in milliseconds. Lower is better.
  * - `sum-time`: sum of medians of `product` / sum of medians of `peer`. Lower is better.
@@ -64,7 +76,7 @@ export interface Ratio {
   /** `>=`: value must be at least target; `<=`: at most. */
   comparison: '>=' | '<=';
   met: boolean | null;
-  unit: 'x' | 's' | 'ms' | 'MB' | 'rows/s';
+  unit: 'x' | 's' | 'ms' | 'MB' | 'kB' | 'rows/s';
   formula: RatioFormula;
   description: string;
   /** Why value is null. */

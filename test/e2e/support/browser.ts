@@ -9,17 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startBrowserServer, type BrowserServer } from '../../../electron/serve/server';
 import { startTestEngine, tempHome, type TestEngine } from '../../support/pg';
+import { CHROMIUM_ARGS, chromiumPath } from './chromium';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const rendererDir = path.join(repoRoot, 'out', 'renderer');
 export const resultsDir = path.join(repoRoot, 'test-results');
-
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => !!p);
-  const found = candidates.find((p) => fs.existsSync(p));
-  if (!found) throw new Error(`Chromium not found (tried ${candidates.join(', ')}): apt-get install -y chromium, or set CHROMIUM_PATH.`);
-  return found;
-}
 
 export interface BrowserMode {
   t: TestEngine;
@@ -43,14 +37,7 @@ export async function startBrowserMode(
   const browser = await chromium.launch({
     executablePath: chromiumPath(),
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: CHROMIUM_ARGS,
   });
   const context = await browser.newContext({
     locale: options.locale ?? 'en-US',
