@@ -176,6 +176,12 @@ async function loadOnce(
     throw pgError(err);
   });
   let broken = false;
+  // A connection lost mid-import (server restart, terminated backend) fails the import's query;
+  // without a listener the client's own 'error' event would also crash the engine.
+  const onClientError = () => {
+    broken = true;
+  };
+  client.on('error', onClientError);
   const rejects = new RejectsWriter(deps.home);
   let loader: CopyLoader | null = null;
   let early: EarlyRun | null = null;
@@ -356,6 +362,7 @@ async function loadOnce(
     throw mapLoadError(err, job);
   } finally {
     job.signal.removeEventListener('abort', onAbort);
+    client.off('error', onClientError);
     client.release(broken ? true : undefined);
   }
 }
