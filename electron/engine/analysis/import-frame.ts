@@ -53,6 +53,8 @@ interface Offered {
   /** Resolves once the proof has answered and, when it held, the snapshot is on disk. */
   settled: Promise<boolean>;
   isSettled: boolean;
+  /** The proof's answer, once it has answered. */
+  verdict?: boolean;
 }
 
 /** A proven frame is written as the snapshot a moment later, after the run that follows the import. */
@@ -123,6 +125,7 @@ export function offerImportFrame(
     return true;
   });
   const entry: Offered = { coded, info, proven, early, settled, isSettled: false };
+  void proven.then((ok) => (entry.verdict = ok));
   void settled.finally(() => (entry.isSettled = true));
   offered.set(key, entry);
   return proven;
@@ -154,18 +157,22 @@ async function proveFrame(deps: ImportFrameDeps, info: DatasetVersionInfo, coded
   }
 }
 
-/** The offered frame of this version with these columns, while it is held in memory; else null. */
+/**
+ * The offered frame of this version with these columns, while it is held in memory; else null.
+ * `proven` is there while the proof has not answered (the run's results are provisional until then).
+ */
 export function takeImportFrame(
   home: string,
   info: DatasetVersionInfo,
   columns: string[],
-): (CodedFrame & { proven: Promise<boolean>; early: EarlyRun | null }) | null {
+): (CodedFrame & { proven?: Promise<boolean>; early: EarlyRun | null }) | null {
   const entry = offered.get(keyOf(home, info.table));
   if (!entry || entry.info.importedAt !== info.importedAt || columns.some((c) => !entry.coded.frame.columns.includes(c))) return null;
   return {
     frame: entry.coded.frame.select(...columns),
     dictionaries: pickDictionaries(entry.coded.dictionaries, columns),
-    proven: entry.proven,
+    // Only a pending proof makes the run's results provisional.
+    ...(entry.verdict === undefined ? { proven: entry.proven } : {}),
     early: entry.early,
   };
 }
