@@ -52,15 +52,15 @@ interface Offered {
   early: EarlyRun | null;
   /** Resolves once the proof has answered and, when it held, the snapshot is on disk. */
   settled: Promise<boolean>;
+  /** Writes the proven frame as the snapshot and drops it from memory. */
+  release: () => void;
   isSettled: boolean;
   /** The proof's answer, once it has answered. */
   verdict?: boolean;
 }
 
-/** A proven frame is written as the snapshot a moment later, after the run that follows the import. */
+/** A proven frame no run has taken is written as the snapshot this long after the proof. */
 const SNAPSHOT_DELAY_MS = 1_000;
-/** How long a proven frame (and its early results) stays in memory for the runs that follow. */
-const KEEP_MS = 30_000;
 
 /** Frames of committed imports, by data folder and table. */
 const offered = new Map<string, Offered>();
@@ -106,27 +106,44 @@ export function offerImportFrame(
   const key = keyOf(deps.home, info.table);
   const early = options.early ?? null;
   const proven = proveFrame(deps, info, coded, options.proof);
-  const settled = proven.then(async (ok) => {
+  let released = false;
+  let wrote: () => void = () => undefined;
+  const written = new Promise<void>((resolve) => (wrote = resolve));
+  const entry: Offered = {
+    coded,
+    info,
+    proven,
+    early,
+    isSettled: false,
+    settled: proven.then(async (ok) => {
+      if (ok) await written;
+      return ok;
+    }),
+    // The snapshot replaces the frame in memory: written once, then the entry goes.
+    release: () => {
+      if (entry.verdict !== true || released) return;
+      released = true;
+      try {
+        writeSnapshot(deps.home, info, coded);
+      } catch {
+        // A snapshot is an optimisation: a full disk or a read-only folder must not fail anything.
+      }
+      if (offered.get(key) === entry) offered.delete(key);
+      wrote();
+    },
+  };
+  void proven.then((ok) => {
+    entry.verdict = ok;
     if (!ok) {
       early?.discard();
-      if (offered.get(key)?.proven === proven) offered.delete(key);
-      return false;
+      if (offered.get(key) === entry) offered.delete(key);
+      return;
     }
-    // Written a moment later, so the run that follows the import does not wait for the file.
-    await new Promise((resolve) => setTimeout(resolve, SNAPSHOT_DELAY_MS));
-    try {
-      writeSnapshot(deps.home, info, coded);
-    } catch {
-      // A snapshot is an optimisation: a full disk or a read-only folder must not fail anything.
-    }
-    setTimeout(() => {
-      if (offered.get(key)?.proven === proven) offered.delete(key);
-    }, KEEP_MS).unref();
-    return true;
+    // Unless a run takes the frame first (and releases it once it has answered), it is written
+    // a moment later: the run that follows an import never waits for the Parquet file.
+    setTimeout(entry.release, SNAPSHOT_DELAY_MS);
   });
-  const entry: Offered = { coded, info, proven, early, settled, isSettled: false };
-  void proven.then((ok) => (entry.verdict = ok));
-  void settled.finally(() => (entry.isSettled = true));
+  void entry.settled.finally(() => (entry.isSettled = true));
   offered.set(key, entry);
   return proven;
 }
@@ -165,7 +182,7 @@ export function takeImportFrame(
   home: string,
   info: DatasetVersionInfo,
   columns: string[],
-): (CodedFrame & { proven?: Promise<boolean>; early: EarlyRun | null }) | null {
+): (CodedFrame & { proven?: Promise<boolean>; early: EarlyRun | null; release: () => void }) | null {
   const entry = offered.get(keyOf(home, info.table));
   if (!entry || entry.info.importedAt !== info.importedAt || columns.some((c) => !entry.coded.frame.columns.includes(c))) return null;
   return {
@@ -174,6 +191,7 @@ export function takeImportFrame(
     // Only a pending proof makes the run's results provisional.
     ...(entry.verdict === undefined ? { proven: entry.proven } : {}),
     early: entry.early,
+    release: entry.release,
   };
 }
 

@@ -63,6 +63,7 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
   });
   const cachedCount = ready.length;
   let provisional = false;
+  let releaseImportFrame: (() => void) | undefined;
   let current: string | undefined;
   let step: JobProgress = { phase: 'load', message: 'Loading the dataset into Polars', done: 0, total: info.rows, unit: 'rows' };
   const report = (next?: JobProgress) => {
@@ -122,6 +123,8 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
       });
     report();
     const first = await load();
+    // The import's frame becomes the snapshot once this run has answered.
+    if (first.release) releaseImportFrame = first.release;
     let results = await compute(first);
     current = undefined;
     if (first.proven) {
@@ -167,6 +170,7 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
     versions: runVersions(),
   };
   await saveRun(deps.db, run);
+  if (releaseImportFrame) setImmediate(releaseImportFrame);
   return run;
 }
 

@@ -18,6 +18,8 @@ export interface DatasetFrame extends CodedFrame {
   proven?: Promise<boolean>;
   /** Import frames only: the original analyses computed on the frame before the import committed. */
   early?: EarlyRun | null;
+  /** Import frames only: call once the run is over; the frame then becomes the snapshot. */
+  release?: () => void;
 }
 
 export interface SourceDeps {
