@@ -17,6 +17,12 @@ import { PlainTextHashes } from '../analysis/snapshot-proof';
 import type { Delimiter, LineEnding } from './dialect';
 
 const BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Wider files build no frame: its proof and the early run are on the import's path before its
+ * COMMIT, and their per-column costs (one Polars expression per column and figure) grow to many
+ * seconds at 1,600 columns. Those files load from PostgreSQL as before.
+ */
+export const MAX_FRAME_COLUMNS = 256;
 const LF = 0x0a;
 
 /** Parse types Polars reads exactly as PostgreSQL stored them (dates arrive as ISO text). */
@@ -54,7 +60,7 @@ export class FrameSink {
 
   /** Null when the file has a column type or line ending the sink does not handle. */
   static create(columns: DatasetColumn[], delimiter: Delimiter, lineEnding: LineEnding, batchBytes = BATCH_BYTES): FrameSink | null {
-    if (lineEnding === 'CR' || columns.some((c) => parseType(c, false) === null)) return null;
+    if (lineEnding === 'CR' || columns.length > MAX_FRAME_COLUMNS || columns.some((c) => parseType(c, false) === null)) return null;
     return new FrameSink(columns, delimiter, batchBytes);
   }
 
