@@ -11,10 +11,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudioError } from '../../shared/errors';
 import type { JobProgress } from '../../shared/contract/jobs';
 import { analysisRunProgress } from '../../shared/contract/analysis';
-import { ANALYSES } from '../../shared/analyses';
+import { ANALYSES, ORIGINAL_CLEANING } from '../../shared/analyses';
 import { compareResults } from '../../shared/results-compare';
 import { decodeColumns } from '../../electron/engine/analysis/dictionary';
-import { offerImportFrame, pendingImportFrames } from '../../electron/engine/analysis/import-frame';
+import { offerImportFrame, pendingImportFrames, startEarlyRun } from '../../electron/engine/analysis/import-frame';
+import { planAnalyses, runAnalyses } from '../../electron/engine/analysis/runner';
+import { frameChecksums, tableChecksums } from '../../electron/engine/analysis/snapshot-proof';
 import { loadFromPostgres } from '../../electron/engine/analysis/load';
 import { hashText } from '../../electron/engine/analysis/pg-hash';
 import { readSnapshot, snapshotColumns, snapshotDir } from '../../electron/engine/analysis/snapshot';
@@ -268,5 +270,173 @@ describe('streaming a run', () => {
     const firstOther = streamed.findIndex((id) => !original.has(id));
     expect(streamed.slice(firstOther).some((id) => original.has(id))).toBe(false);
     expect(progress.some((p) => p.provisional)).toBe(true);
+  });
+});
+
+const ORIGINAL_IDS = ANALYSES.filter((s) => s.original).map((s) => s.id);
+
+/** The original analyses computed over the committed table as PostgreSQL sends it back. */
+async function originalsFromTable(name: string) {
+  const info = await new Catalog(db()).get(name);
+  const loaded = await loadFromPostgres(db(), info, { streams: 1 });
+  const ran = await runAnalyses({
+    columns: info.columns,
+    frame: loaded.frame,
+    dictionaries: loaded.dictionaries,
+    plan: planAnalyses(info.columns, ORIGINAL_IDS),
+    cleaning: { ...ORIGINAL_CLEANING },
+  });
+  return new Map(ran.results.map((r) => [r.id, r]));
+}
+
+/**
+ * Holds an uncommitted dataset row of this name, so an import of the same name waits in its
+ * catalog step: after its COPY, its frame and the start of its early run, before its COMMIT.
+ */
+async function holdCatalogName(name: string) {
+  const holder = new pg.Client({ connectionString: t.databaseUrl });
+  await holder.connect();
+  await holder.query('BEGIN');
+  await holder.query('INSERT INTO studio.datasets (name) VALUES ($1)', [name]);
+  const waitingImport = async () => {
+    for (let i = 0; i < 1200; i++) {
+      const { rows } = await holder.query<{ pid: number }>(
+        `SELECT pid FROM pg_stat_activity WHERE pg_backend_pid() = ANY (pg_blocking_pids(pid))`,
+      );
+      if (rows[0]) return rows[0].pid;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the import never reached its catalog step');
+  };
+  return { holder, waitingImport, release: async () => holder.query('ROLLBACK').then(() => holder.end()) };
+}
+
+function jobFor(controller: AbortController): JobContext {
+  return {
+    jobId: 'early',
+    signal: controller.signal,
+    progress: () => undefined,
+    throwIfCancelled: () => {
+      if (controller.signal.aborted) throw new StudioError('CANCELLED', 'Cancelled by the user.');
+    },
+  };
+}
+
+async function leftBehind(name: string) {
+  const { rows } = await db().query<{ datasets: number; runs: number; tables: number }>(
+    `SELECT (SELECT count(*)::int FROM studio.datasets WHERE name = $1) AS datasets,
+            (SELECT count(*)::int FROM studio.analysis_runs WHERE dataset = $1) AS runs,
+            (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'data') AS tables`,
+    [name],
+  );
+  return rows[0]!;
+}
+
+describe('the original analyses start before the import commits', () => {
+  it('a run after the import answers the originals from the frame, equal to the results over the table', async () => {
+    await t.client.run('dataset/import', { path: REAL_4401, name: 'early' });
+    const reports: Array<{ ids: string[]; current?: string | undefined }> = [];
+    const run = await t.client.run(
+      'analysis/run',
+      { dataset: 'early', analyses: ORIGINAL_IDS, fresh: true },
+      {
+        onProgress: (p) => {
+          const r = analysisRunProgress(p.details);
+          if (r?.results.length) reports.push({ ids: r.results.map((x) => x.id), current: r.current });
+        },
+      },
+    );
+    await Promise.all(pendingImportFrames(t.home));
+    expect(run.loadSource).toBe('import');
+    // Computed before the run started: the first report already holds every original, none computing.
+    const ok = run.results.filter((r) => r.status === 'ok').map((r) => r.id);
+    expect(ok.length).toBeGreaterThan(10);
+    expect([...reports[0]!.ids].sort()).toEqual([...ok].sort());
+    expect(reports[0]!.current).toBeUndefined();
+    const expected = await originalsFromTable('early');
+    for (const r of run.results) expect(compareResults(r.table!, expected.get(r.id)!.table!).match, r.id).toBe(true);
+  });
+
+  it('cancelled after its early run started: nothing offered, nothing kept, no version', { timeout: 120_000 }, async () => {
+    const before = fs.existsSync(snapshotDir(t.home)) ? fs.readdirSync(snapshotDir(t.home)) : [];
+    const tablesBefore = (await leftBehind('early-cancelled')).tables;
+    const held = await holdCatalogName('early-cancelled');
+    const controller = new AbortController();
+    const request = {
+      path: REAL_4401,
+      name: 'early-cancelled',
+      onError: 'skip' as const,
+      typeMismatch: 'widen' as const,
+      deleteSourceAfter: false,
+    };
+    const importing = importCsv({ db: db(), home: t.home, log: silentLogger }, request, jobFor(controller)).catch((e: unknown) => e);
+    await held.waitingImport();
+    controller.abort();
+    await held.release();
+    expect(await importing).toMatchObject({ code: 'CANCELLED' });
+    expect(pendingImportFrames(t.home)).toEqual([]);
+    expect(fs.existsSync(snapshotDir(t.home)) ? fs.readdirSync(snapshotDir(t.home)) : []).toEqual(before);
+    expect(await leftBehind('early-cancelled')).toEqual({ datasets: 0, runs: 0, tables: tablesBefore });
+  });
+
+  it(
+    'failing after its early run started (connection lost before COMMIT): nothing offered, nothing kept',
+    { timeout: 120_000 },
+    async () => {
+      const before = fs.existsSync(snapshotDir(t.home)) ? fs.readdirSync(snapshotDir(t.home)) : [];
+      const tablesBefore = (await leftBehind('early-failed')).tables;
+      const held = await holdCatalogName('early-failed');
+      const request = {
+        path: REAL_4401,
+        name: 'early-failed',
+        onError: 'skip' as const,
+        typeMismatch: 'widen' as const,
+        deleteSourceAfter: false,
+      };
+      const importing = importCsv({ db: db(), home: t.home, log: silentLogger }, request, jobFor(new AbortController())).catch(
+        (e: unknown) => e,
+      );
+      const pid = await held.waitingImport();
+      await held.holder.query('SELECT pg_terminate_backend($1)', [pid]);
+      await held.release();
+      const err = await importing;
+      expect(err).toBeInstanceOf(Error);
+      expect(err).not.toMatchObject({ code: 'CANCELLED' });
+      expect(pendingImportFrames(t.home)).toEqual([]);
+      expect(fs.existsSync(snapshotDir(t.home)) ? fs.readdirSync(snapshotDir(t.home)) : []).toEqual(before);
+      expect(await leftBehind('early-failed')).toEqual({ datasets: 0, runs: 0, tables: tablesBefore });
+    },
+  );
+
+  it('a frame that differs from the table: its early results are thrown away, the run computes from PostgreSQL', async () => {
+    await t.client.run('dataset/import', { path: REAL_4401, name: 'early-mismatch' });
+    await Promise.all(pendingImportFrames(t.home));
+    const info = await new Catalog(db()).get('early-mismatch');
+    dropSnapshotFiles(info.table);
+    const good = await loadFromPostgres(db(), info, { streams: 1 });
+    const id = info.columns.find((c) => c.name === 'Vehicle Year')!.identifier;
+    const year = good.frame.getColumn(id).toArray() as number[];
+    year[17] = 1950;
+    const bad = { frame: good.frame.withColumns(pl.Series(id, year, pl.Int32)), dictionaries: good.dictionaries };
+    const early = startEarlyRun(info.columns, bad, silentLogger);
+    const proof = { table: await tableChecksums(db(), info, info.columns), frame: frameChecksums(bad, info.columns) };
+    const warnings: string[] = [];
+    const log: Logger = { ...silentLogger, warn: (message) => void warnings.push(message) };
+    expect(await offerImportFrame({ db: db(), home: t.home, log }, info, bad, { proof, early })).toBe(false);
+    expect(warnings).toHaveLength(1);
+
+    const run = await t.client.run('analysis/run', { dataset: 'early-mismatch', analyses: ORIGINAL_IDS, fresh: true });
+    expect(run.loadSource).toBe('postgres');
+    const expected = await originalsFromTable('early-mismatch');
+    for (const r of run.results) expect(compareResults(r.table!, expected.get(r.id)!.table!).match, r.id).toBe(true);
+    // Results over the changed frame differ, so the run's, equal to the table's, are not the early ones.
+    const overBad = await runAnalyses({
+      columns: info.columns,
+      frame: bad.frame,
+      dictionaries: bad.dictionaries,
+      plan: planAnalyses(info.columns, ORIGINAL_IDS),
+      cleaning: { ...ORIGINAL_CLEANING },
+    });
+    expect(overBad.results.some((r) => r.status === 'ok' && !compareResults(r.table!, expected.get(r.id)!.table!).match)).toBe(true);
   });
 });

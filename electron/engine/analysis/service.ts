@@ -63,6 +63,7 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
   });
   const cachedCount = ready.length;
   let provisional = false;
+  let releaseImportFrame: (() => void) | undefined;
   let current: string | undefined;
   let step: JobProgress = { phase: 'load', message: 'Loading the dataset into Polars', done: 0, total: info.rows, unit: 'rows' };
   const report = (next?: JobProgress) => {
@@ -88,24 +89,31 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
       rows = loaded.frame.height;
       provisional = loaded.proven !== undefined;
       job.throwIfCancelled();
-      const ran = await runAnalyses({
-        columns: info.columns,
-        frame: loaded.frame,
-        dictionaries: loaded.dictionaries,
-        plan: ordered,
-        cleaning,
-        signal: job.signal,
-        onResult: (r) => {
-          ready.push(r);
-          report();
-        },
-        onProgress: (p) => {
-          current = p.id || undefined;
-          report({ phase: 'analyze', message: p.id ? `Running ${p.id}` : 'Done', done: p.done, total: p.total, unit: 'analyses' });
-        },
-      });
+      // The originals the import already computed on this frame (same cleaning, same parameters).
+      const early = await earlyResults(loaded, ordered, cleaning);
+      for (const r of early.values()) ready.push(r);
+      if (early.size) report();
+      const rest = ordered.filter((p) => !early.has(p.spec.id));
+      const ran = rest.length
+        ? await runAnalyses({
+            columns: info.columns,
+            frame: loaded.frame,
+            dictionaries: loaded.dictionaries,
+            plan: rest,
+            cleaning,
+            signal: job.signal,
+            onResult: (r) => {
+              ready.push(r);
+              report();
+            },
+            onProgress: (p) => {
+              current = p.id || undefined;
+              report({ phase: 'analyze', message: p.id ? `Running ${p.id}` : 'Done', done: p.done, total: p.total, unit: 'analyses' });
+            },
+          })
+        : { results: [], prepareMs: 0 };
       prepareMs = ran.prepareMs;
-      return ran.results;
+      return [...early.values(), ...ran.results];
     };
     const load = () =>
       loadDataset(deps, info, ids, {
@@ -115,6 +123,8 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
       });
     report();
     const first = await load();
+    // The import's frame becomes the snapshot once this run has answered.
+    if (first.release) releaseImportFrame = first.release;
     let results = await compute(first);
     current = undefined;
     if (first.proven) {
@@ -160,7 +170,29 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
     versions: runVersions(),
   };
   await saveRun(deps.db, run);
+  if (releaseImportFrame) setImmediate(releaseImportFrame);
   return run;
+}
+
+/** The early run's results that answer these planned analyses, by id (none for other cleaning options). */
+async function earlyResults(
+  loaded: DatasetFrame,
+  plan: PlannedAnalysis[],
+  cleaning: CleaningOptions,
+): Promise<Map<string, AnalysisResult>> {
+  const out = new Map<string, AnalysisResult>();
+  if (!loaded.early || !sameCleaning(loaded.early.cleaning, cleaning)) return out;
+  const results = await loaded.early.results;
+  if (!results) return out;
+  for (const p of plan) {
+    const r = results.find((x) => x.id === p.spec.id);
+    if (r?.status === 'ok' && JSON.stringify(r.params) === JSON.stringify(p.params)) out.set(p.spec.id, r);
+  }
+  return out;
+}
+
+function sameCleaning(a: CleaningOptions, b: CleaningOptions): boolean {
+  return a.sentinelsAsNull === b.sentinelsAsNull && a.mergeMakes === b.mergeMakes && a.dropOriginalNulls === b.dropOriginalNulls;
 }
 
 function notRun(p: PlannedAnalysis): AnalysisResult {

@@ -5,6 +5,13 @@
  * (hashed here once per distinct value, times its count). Whole numbers and dates: count, sum,
  * min and max, exactly. Floating-point: count, min and max exactly, the sum within 1e-9 relative
  * (the two sides add in different orders).
+ *
+ * The table side is one scan with every column's figures. It may run inside the import's own
+ * transaction, just before COMMIT: the table was created by that transaction, so nobody else can
+ * see or change it, and what the scan sees is exactly what commits. The frame side of a plain
+ * (uncoded) text column — a hash per row, the costly part — is summed batch by batch while the
+ * import parses (`PlainTextHashes`); everything else is summed over the final frame, which is
+ * cheap (coded text is hashed once per dictionary value).
  */
 import pl from 'nodejs-polars';
 import type { ColumnType, DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
@@ -59,13 +66,22 @@ const float = (v: unknown): number | null => (v === null || v === undefined ? nu
 
 /** The checksums of the committed table (one scan). */
 export async function tableChecksums(db: Database, info: DatasetVersionInfo, columns: DatasetColumn[]): Promise<Checksums> {
+  const { rows } = await db.query<Record<string, string | null>>(tableChecksumsSql(qualifiedTable(info.table), columns));
+  return tableChecksumsFrom(rows[0]!, columns);
+}
+
+/** The one query that computes a table's checksums (quoted, schema-qualified name). */
+export function tableChecksumsSql(table: string, columns: DatasetColumn[]): string {
   const selects = ['count(*) AS "rows"'];
   columns.forEach((c, i) => {
     for (const [name, sql] of Object.entries(sqlFigures(c.type, quoteIdent(c.identifier))))
       selects.push(`(${sql})::text AS "c${i}_${name}"`);
   });
-  const { rows } = await db.query<Record<string, string | null>>(`SELECT ${selects.join(', ')} FROM ${qualifiedTable(info.table)}`);
-  const row = rows[0]!;
+  return `SELECT ${selects.join(', ')} FROM ${table}`;
+}
+
+/** The checksums from the row `tableChecksumsSql` returns. */
+export function tableChecksumsFrom(row: Record<string, string | null>, columns: DatasetColumn[]): Checksums {
   const out: Checksums = { rows: Number(row.rows), columns: {} };
   columns.forEach((c, i) => {
     const figures: ColumnChecksum = {};
@@ -79,8 +95,11 @@ export async function tableChecksums(db: Database, info: DatasetVersionInfo, col
   return out;
 }
 
-/** The same checksums over a frame (coded text decoded through its dictionary). */
-export function frameChecksums(coded: CodedFrame, columns: DatasetColumn[]): Checksums {
+/**
+ * The same checksums over a frame (coded text decoded through its dictionary). `plainText`: the
+ * hash sums of uncoded text columns already summed while the frame was built (PlainTextHashes).
+ */
+export function frameChecksums(coded: CodedFrame, columns: DatasetColumn[], plainText: Readonly<Record<string, string>> = {}): Checksums {
   const { frame, dictionaries } = coded;
   const out: Checksums = { rows: frame.height, columns: {} };
   const aggs: pl.Expr[] = [];
@@ -104,7 +123,11 @@ export function frameChecksums(coded: CodedFrame, columns: DatasetColumn[]): Che
     const p = `c${i}_`;
     const n = Number(row[`${p}n`]);
     if (c.type === 'text') {
-      out.columns[c.identifier] = { n: String(n), hash: n ? textHashSum(frame, c.identifier, dictionaries[c.identifier]) : null };
+      const labels = dictionaries[c.identifier];
+      const hash = labels
+        ? codedHashSum(frame, c.identifier, labels)
+        : (plainText[c.identifier] ?? plainHashSum(frame.getColumn(c.identifier)));
+      out.columns[c.identifier] = { n: String(n), hash: n ? hash : null };
     } else if (c.type === 'double' || c.type === 'numeric') {
       out.columns[c.identifier] = {
         n: String(n),
@@ -133,24 +156,69 @@ export function frameChecksums(coded: CodedFrame, columns: DatasetColumn[]): Che
   return out;
 }
 
-/** Σ hashtext(value) over the non-null values of a text column, one hash per distinct value. */
-function textHashSum(frame: pl.DataFrame, column: string, labels: readonly string[] | undefined): string {
-  const counts = frame.select(column).groupBy(column).agg(pl.len().alias('n'));
-  const keys = counts.getColumn(column).toArray() as Array<string | number | null>;
-  const ns = counts.getColumn('n').toArray() as number[];
-  let sum = 0n;
-  // Partial sums stay exact in a double up to 2^53; flush them into the bigint well before.
-  let partial = 0;
-  for (let k = 0; k < keys.length; k++) {
-    const key = keys[k];
-    if (key === null || key === undefined) continue;
-    partial += hashText(labels ? labels[key as number]! : (key as string)) * ns[k]!;
-    if (Math.abs(partial) > 2 ** 52) {
-      sum += BigInt(partial);
-      partial = 0;
+/** Adds hashes into an exact sum: partial sums stay exact in a double up to 2^53, flushed well before. */
+class HashSum {
+  private sum = 0n;
+  private partial = 0;
+
+  add(hash: number, times = 1): void {
+    this.partial += hash * times;
+    if (Math.abs(this.partial) > 2 ** 52) {
+      this.sum += BigInt(this.partial);
+      this.partial = 0;
     }
   }
-  return (sum + BigInt(partial)).toString();
+
+  total(): bigint {
+    return this.sum + BigInt(this.partial);
+  }
+}
+
+/**
+ * Σ hashtext(value) over the non-null values of a coded column: the codes are counted in one
+ * pass over a typed array (a group-by per column cost more than the rest of the proof), then
+ * each dictionary value is hashed once.
+ */
+function codedHashSum(frame: pl.DataFrame, column: string, labels: readonly string[]): string {
+  const series = frame.getColumn(column);
+  const withoutNulls = series.nullCount() ? frame.select(pl.col(column).cast(pl.Int32).fillNull(pl.lit(-1))).getColumn(column) : series;
+  const codes = withoutNulls.toTypedArray() as ArrayLike<number>;
+  const counts = new Float64Array(labels.length);
+  for (let i = 0; i < codes.length; i++) {
+    const code = codes[i]!;
+    if (code >= 0) counts[code]!++;
+  }
+  const sum = new HashSum();
+  counts.forEach((n, code) => {
+    if (n) sum.add(hashText(labels[code]!), n);
+  });
+  return sum.total().toString();
+}
+
+/** Σ hashtext(value) over the non-null values of a plain text column: one hash per row. */
+function plainHashSum(series: pl.Series): string {
+  const sum = new HashSum();
+  addPlainHashes(series, sum);
+  return sum.total().toString();
+}
+
+function addPlainHashes(series: pl.Series, sum: HashSum): void {
+  for (const v of series.toArray() as Array<string | null>) if (v !== null && v !== undefined) sum.add(hashText(v));
+}
+
+/** The hash sums of plain text columns, added batch by batch as an import parses them. */
+export class PlainTextHashes {
+  private readonly sums = new Map<string, HashSum>();
+
+  add(column: string, series: pl.Series): void {
+    let sum = this.sums.get(column);
+    if (!sum) this.sums.set(column, (sum = new HashSum()));
+    addPlainHashes(series, sum);
+  }
+
+  result(): Record<string, string> {
+    return Object.fromEntries([...this.sums].map(([c, s]) => [c, s.total().toString()]));
+  }
 }
 
 /** The figures that differ, as `column.figure` (empty when the frame equals the table). */

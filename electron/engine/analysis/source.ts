@@ -7,7 +7,7 @@ import pl from 'nodejs-polars';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { pickDictionaries, type CodedFrame } from './dictionary';
-import { takeImportFrame } from './import-frame';
+import { takeImportFrame, type EarlyRun } from './import-frame';
 import { loadFromPostgres, type LoadOptions } from './load';
 import { readSnapshot, snapshotColumns, writeSnapshot } from './snapshot';
 
@@ -16,6 +16,10 @@ export interface DatasetFrame extends CodedFrame {
   loadMs: number;
   /** Import frames only: resolves true once the frame is proven equal to the committed table. */
   proven?: Promise<boolean>;
+  /** Import frames only: the original analyses computed on the frame before the import committed. */
+  early?: EarlyRun | null;
+  /** Import frames only: call once the run is over; the frame then becomes the snapshot. */
+  release?: () => void;
 }
 
 export interface SourceDeps {

@@ -6,15 +6,23 @@
  * PostgreSQL works on its side of the COPY. Anything Polars cannot read the way PostgreSQL did
  * makes the sink give up quietly (`finish()` → null): the analyses then load from PostgreSQL as
  * before, and whatever it does build is proven equal to the table before it is trusted
- * (analysis/import-frame.ts).
+ * (analysis/import-frame.ts). The costly part of that proof on the frame's side, hashing every
+ * value of the text columns that stay plain text, is done here batch by batch, during the import.
  */
 import pl, { type DataType } from 'nodejs-polars';
 import type { DatasetColumn } from '../../../shared/types';
 import { CARDINALITY_SAMPLE_ROWS, isCategoryLike } from '../analysis/columns';
 import { encodeColumns, type CodedFrame } from '../analysis/dictionary';
+import { PlainTextHashes } from '../analysis/snapshot-proof';
 import type { Delimiter, LineEnding } from './dialect';
 
 const BATCH_BYTES = 16 * 1024 * 1024;
+/**
+ * Wider files build no frame: its proof and the early run are on the import's path before its
+ * COMMIT, and their per-column costs (one Polars expression per column and figure) grow to many
+ * seconds at 1,600 columns. Those files load from PostgreSQL as before.
+ */
+export const MAX_FRAME_COLUMNS = 256;
 const LF = 0x0a;
 
 /** Parse types Polars reads exactly as PostgreSQL stored them (dates arrive as ISO text). */
@@ -37,8 +45,14 @@ function parseType(column: DatasetColumn, categorical: boolean): DataType | null
   }
 }
 
+/** What the sink built: the coded frame, and the hash sums of its plain text columns. */
+export interface SinkFrame extends CodedFrame {
+  plainTextHashes: Record<string, string>;
+}
+
 export class FrameSink {
   private pieces: Uint8Array[] = [];
+  private hashes = new PlainTextHashes();
   private pieceBytes = 0;
   private frames: pl.DataFrame[] = [];
   private categorical: Set<string> | null = null;
@@ -46,7 +60,7 @@ export class FrameSink {
 
   /** Null when the file has a column type or line ending the sink does not handle. */
   static create(columns: DatasetColumn[], delimiter: Delimiter, lineEnding: LineEnding, batchBytes = BATCH_BYTES): FrameSink | null {
-    if (lineEnding === 'CR' || columns.some((c) => parseType(c, false) === null)) return null;
+    if (lineEnding === 'CR' || columns.length > MAX_FRAME_COLUMNS || columns.some((c) => parseType(c, false) === null)) return null;
     return new FrameSink(columns, delimiter, batchBytes);
   }
 
@@ -82,6 +96,9 @@ export class FrameSink {
         const casts = [...this.categorical].map((c) => pl.col(c).cast(pl.Categorical));
         if (casts.length) df = df.withColumns(...casts);
       }
+      for (const c of this.columns) {
+        if (c.type === 'text' && !this.categorical.has(c.identifier)) this.hashes.add(c.identifier, df.getColumn(c.identifier));
+      }
       this.frames.push(df);
     } catch {
       this.giveUp();
@@ -101,10 +118,11 @@ export class FrameSink {
     this.pieces = [];
     this.pieceBytes = 0;
     this.frames = [];
+    this.hashes = new PlainTextHashes();
   }
 
   /** The coded frame of every record added, or null when the sink gave up. */
-  finish(): CodedFrame | null {
+  finish(): SinkFrame | null {
     this.parseBatch();
     if (this.failed) return null;
     try {
@@ -116,7 +134,7 @@ export class FrameSink {
       this.frames = [];
       const dates = this.columns.filter((c) => c.type === 'date').map((c) => pl.col(c.identifier).str.strptime(pl.Date, '%Y-%m-%d'));
       if (dates.length) frame = frame.withColumns(...dates);
-      return encodeColumns(frame, [...(this.categorical ?? [])]);
+      return { ...encodeColumns(frame, [...(this.categorical ?? [])]), plainTextHashes: this.hashes.result() };
     } catch {
       this.giveUp();
       return null;

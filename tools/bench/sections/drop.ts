@@ -1,7 +1,8 @@
 /**
  * drop: the loop a user lives with, from a CSV file to every original result ready. The product
- * imports the file (committed in PostgreSQL, rejects kept) and runs the original analyses on the
- * frame its import built, proven equal to the table before the run answers. Peers, each from the
+ * imports the file (committed in PostgreSQL, rejects kept; the import starts the original
+ * analyses on the frame it built before its COMMIT and proves that frame equal to the table), then
+ * runs the original analyses, which takes those results once the frame is proven. Peers, each from the
  * same file: DuckDB straight on the CSV (`read_csv` into a table typed like the product's, then
  * the same queries), and nodejs-polars straight on the CSV (`readCSV` with the same types, then
  * the product's own ops through `runAnalyses`, no PostgreSQL).
