@@ -11,7 +11,7 @@ import { AnalysisRuns } from './analysis/runs';
 import type { EngineBase } from './base';
 import { Browser } from './browse/page';
 import { connectionsOf, type Connections } from './connections';
-import { Catalog } from './datasets/catalog';
+import { Catalog } from './catalog/catalog';
 import { createFileAccess, type FileAccess } from './files/access';
 import type { SecretStore } from './settings/secrets';
 import { SettingsService } from './settings/service';

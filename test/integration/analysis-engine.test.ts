@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import pl from 'nodejs-polars';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYSES } from '../../shared/analyses';
-import { Catalog } from '../../electron/engine/datasets/catalog';
+import { Catalog } from '../../electron/engine/catalog/catalog';
 import { codeType, decodeColumns } from '../../electron/engine/analysis/dictionary';
 import { loadFromPostgres } from '../../electron/engine/analysis/load';
 import { planAnalyses, planColumns, runAnalyses } from '../../electron/engine/analysis/runner';

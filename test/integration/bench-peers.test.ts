@@ -8,7 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYSES } from '../../shared/analyses';
 import type { DatasetVersionInfo } from '../../shared/types';
-import { qualifiedTable } from '../../electron/engine/datasets/catalog';
+import { qualifiedTable } from '../../electron/engine/catalog/catalog';
 import { quoteIdent } from '../../electron/engine/db/sql';
 import { generatedInput } from '../../tools/bench/data';
 import { DUCK_TABLE, DuckPeer } from '../../tools/bench/peers/duckdb';

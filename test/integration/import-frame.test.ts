@@ -20,7 +20,7 @@ import { frameChecksums, tableChecksums } from '../../electron/engine/analysis/s
 import { loadFromPostgres } from '../../electron/engine/analysis/load';
 import { hashText } from '../../electron/engine/analysis/pg-hash';
 import { readSnapshot, snapshotColumns, snapshotDir } from '../../electron/engine/analysis/snapshot';
-import { Catalog } from '../../electron/engine/datasets/catalog';
+import { Catalog } from '../../electron/engine/catalog/catalog';
 import { importCsv } from '../../electron/engine/ingest/import';
 import type { JobContext } from '../../electron/engine/jobs/manager';
 import { silentLogger, type Logger } from '../../electron/engine/log';

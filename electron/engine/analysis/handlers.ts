@@ -1,6 +1,6 @@
 import { ANALYSES, missingRequirements } from '../../../shared/analyses';
 import type { analysisMethods } from '../../../shared/contract/analysis';
-import type { Catalog } from '../datasets/catalog';
+import type { Catalog } from '../catalog/catalog';
 import type { DomainHandlers } from '../rpc/handlers';
 import type { AnalysisRuns } from './runs';
 

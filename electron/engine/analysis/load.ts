@@ -17,7 +17,7 @@ import { cancelledError, StudioError, throwIfCancelled } from '../../../shared/e
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { pgError } from '../db/database';
-import { qualifiedTable } from '../datasets/catalog';
+import { qualifiedTable } from '../catalog/catalog';
 import { quoteIdent } from '../db/sql';
 import { CARDINALITY_SAMPLE_ROWS, isCategoryLike, wireColumn, type WireColumn } from './columns';
 import { CopyOut } from './copy-out';

@@ -10,7 +10,7 @@ import type { AnalysisResult, AnalysisRun, AnalysisRunProgress, CleaningOptions 
 import type { JobProgress } from '../../../shared/contract/jobs';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
-import { Catalog } from '../datasets/catalog';
+import { Catalog } from '../catalog/catalog';
 import type { JobContext } from '../jobs/manager';
 import { versions } from '../system/versions';
 import { planAnalyses, planColumns, runAnalyses, type PlannedAnalysis } from './runner';

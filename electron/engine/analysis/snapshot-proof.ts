@@ -17,7 +17,7 @@ import pl from 'nodejs-polars';
 import type { ColumnType, DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { quoteIdent } from '../db/sql';
-import { qualifiedTable } from '../datasets/catalog';
+import { qualifiedTable } from '../catalog/catalog';
 import type { CodedFrame } from './dictionary';
 import { hashText } from './pg-hash';
 

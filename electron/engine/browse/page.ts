@@ -30,7 +30,7 @@ import type pg from 'pg';
 import { datasetView, type DatasetPage, type DatasetView } from '../../../shared/contract/dataset';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
-import { Catalog } from '../datasets/catalog';
+import { Catalog } from '../catalog/catalog';
 import { pgError, type Database } from '../db/database';
 import { rowMapName, RowMaps, type MapSource, type RowMap } from './row-maps';
 import { MapLineage, walkBroaderMap } from './refine';

@@ -6,7 +6,7 @@
  */
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
-import { qualifiedTable } from '../datasets/catalog';
+import { qualifiedTable } from '../catalog/catalog';
 import type { Database } from '../db/database';
 
 export class TableStats {

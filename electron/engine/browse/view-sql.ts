@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { datasetView, type ColumnFilter } from '../../../shared/contract/dataset';
 import { StudioError } from '../../../shared/errors';
 import { NUMERIC_TYPES, PG_TYPES, type ColumnType, type DatasetColumn, type DatasetVersionInfo } from '../../../shared/types';
-import { qualifiedTable } from '../datasets/catalog';
+import { qualifiedTable } from '../catalog/catalog';
 import { quoteIdent } from '../db/sql';
 
 export type ValidView = z.output<typeof datasetView>;

@@ -8,8 +8,6 @@ import { StudioError } from '../../../shared/errors';
 import type { DatasetColumn, DatasetSummary, DatasetVersionInfo } from '../../../shared/types';
 import type { Database } from '../db/database';
 import { quoteIdent } from '../db/sql';
-import { readRejects, type RejectedRow } from '../ingest/rejects';
-import { dropRowMaps } from '../browse/row-maps';
 
 interface VersionRow {
   name: string;
@@ -114,18 +112,6 @@ export class Catalog {
     await client.query('UPDATE studio.datasets SET current_version = $2 WHERE id = $1', [v.datasetId, v.version]);
   }
 
-  /** The first rejected rows of a version (the current one by default), and how many there are. */
-  async rejects(name: string, version: number | undefined, limit: number): Promise<{ rows: RejectedRow[]; total: number }> {
-    const info = await this.get(name, version);
-    if (!info.rejectsPath || !info.rejected) return { rows: [], total: info.rejected };
-    if (!fs.existsSync(info.rejectsPath)) {
-      throw new StudioError('NOT_FOUND', `The rejects file of "${name}" version ${info.version} is gone: ${info.rejectsPath}`, {
-        path: info.rejectsPath,
-      });
-    }
-    return { rows: await readRejects(info.rejectsPath, limit), total: info.rejected };
-  }
-
   async list(): Promise<DatasetSummary[]> {
     const { rows } = await this.db.query<VersionRow & { versions: number }>(
       `${SELECT_VERSION.replace('SELECT', 'SELECT (SELECT count(*) FROM studio.dataset_versions x WHERE x.dataset_id = d.id)::int AS versions,')}
@@ -169,11 +155,12 @@ export class Catalog {
   }
 
   /**
-   * Drops every version's table, its browse row maps and the catalog entries, in one transaction;
-   * rejects files after. Answers the dropped tables (their snapshots are the caller's to remove),
-   * or null when there is no such dataset.
+   * Drops every version's table, what other domains keep about those tables (`dropDerived`, given
+   * the tables' OIDs: the browse row maps) and the catalog entries, in one transaction; rejects
+   * files after. Answers the dropped tables (their snapshots are the caller's to remove), or null
+   * when there is no such dataset.
    */
-  async delete(name: string): Promise<{ tables: string[] } | null> {
+  async delete(name: string, dropDerived: (client: pg.PoolClient, oids: number[]) => Promise<void>): Promise<{ tables: string[] } | null> {
     const removedFiles: string[] = [];
     const deleted = await this.db.transaction(async (client: pg.PoolClient) => {
       const { rows } = await client.query<{ id: number; table_name: string | null; oid: number | null; rejects_path: string | null }>(
@@ -191,7 +178,7 @@ export class Catalog {
         if (r.rejects_path) removedFiles.push(r.rejects_path);
       }
       // After the tables: DROP TABLE waited for any map build still reading them, so its map is found too.
-      await dropRowMaps(
+      await dropDerived(
         client,
         rows.flatMap((r) => (r.oid === null ? [] : [Number(r.oid)])),
       );

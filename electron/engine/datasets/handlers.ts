@@ -4,7 +4,9 @@ import type { Browser } from '../browse/page';
 import type { FileAccess } from '../files/access';
 import type { DomainHandlers } from '../rpc/handlers';
 import { importCsv } from '../ingest/import';
-import type { Catalog } from './catalog';
+import type { Catalog } from '../catalog/catalog';
+import { dropRowMaps } from '../browse/row-maps';
+import { versionRejects } from '../ingest/rejects';
 
 export interface DatasetHandlerContext extends EngineBase {
   catalog: Catalog;
@@ -26,11 +28,11 @@ export function datasetHandlers(ctx: DatasetHandlerContext): DomainHandlers<type
       return { dataset: to };
     },
     'dataset/delete': async ({ dataset }) => {
-      const deleted = await catalog.delete(dataset);
+      const deleted = await catalog.delete(dataset, dropRowMaps);
       if (deleted?.tables.length) await ctx.analysisRuns.dropSnapshots(deleted.tables);
       return { deleted: deleted !== null };
     },
     'dataset/page': async ({ offset, limit, ...view }) => ctx.browse.page(view, offset, limit),
-    'dataset/rejects': async ({ dataset, version, limit }) => catalog.rejects(dataset, version, limit),
+    'dataset/rejects': async ({ dataset, version, limit }) => versionRejects(catalog, dataset, version, limit),
   };
 }

@@ -22,7 +22,7 @@ import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import { viewKey, type Browser } from '../browse/page';
 import { jsonSafeTypes, type Cell } from '../browse/values';
 import { literalBinder, parametersBinder, viewSql, type ViewSql } from '../browse/view-sql';
-import { Catalog } from '../datasets/catalog';
+import { Catalog } from '../catalog/catalog';
 import { pgError, type Database } from '../db/database';
 import { quoteIdent } from '../db/sql';
 import type { JobContext } from '../jobs/manager';

@@ -5,7 +5,7 @@ import type { DatasetVersionInfo } from '../../../shared/types';
 import type { AnalysisRuns } from '../analysis/runs';
 import type { EngineBase } from '../base';
 import type { Browser } from '../browse/page';
-import type { Catalog } from '../datasets/catalog';
+import type { Catalog } from '../catalog/catalog';
 import type { FileAccess } from '../files/access';
 import type { DomainHandlers } from '../rpc/handlers';
 import { SweepStore } from '../sweep/store';

@@ -20,7 +20,7 @@ import { pgError } from '../db/database';
 import { quoteIdent } from '../db/sql';
 import type { JobContext } from '../jobs/manager';
 import type { Logger } from '../log';
-import { Catalog, qualifiedTable } from '../datasets/catalog';
+import { Catalog, qualifiedTable } from '../catalog/catalog';
 import { isUploadOf, type FileAccess } from '../files/access';
 import type { CodedFrame } from '../analysis/dictionary';
 import { offerImportFrame, startEarlyRun, type EarlyRun, type Proof } from '../analysis/import-frame';

@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
+import { StudioError } from '../../../shared/errors';
+import type { Catalog } from '../catalog/catalog';
 
 export interface RejectedRow {
   line: number;
@@ -91,4 +93,21 @@ export async function readRejects(file: string, limit: number): Promise<Rejected
     }
   }
   return rows;
+}
+
+/** The first rejected rows of a dataset version (the current one by default), and how many there are. */
+export async function versionRejects(
+  catalog: Catalog,
+  name: string,
+  version: number | undefined,
+  limit: number,
+): Promise<{ rows: RejectedRow[]; total: number }> {
+  const info = await catalog.get(name, version);
+  if (!info.rejectsPath || !info.rejected) return { rows: [], total: info.rejected };
+  if (!fs.existsSync(info.rejectsPath)) {
+    throw new StudioError('NOT_FOUND', `The rejects file of "${name}" version ${info.version} is gone: ${info.rejectsPath}`, {
+      path: info.rejectsPath,
+    });
+  }
+  return { rows: await readRejects(info.rejectsPath, limit), total: info.rejected };
 }

@@ -12,7 +12,7 @@ import type { AnalysisRun } from '../../../shared/contract/analysis';
 import type { SparkAnalysisRecord, SparkRunRecord, sparkRunRequest } from '../../../shared/contract/spark';
 import { StudioError, toErrorData } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
-import { Catalog } from '../datasets/catalog';
+import { Catalog } from '../catalog/catalog';
 import type { AnalysisRuns } from '../analysis/runs';
 import type { EngineBase } from '../base';
 import type { SettingsContext } from '../settings/service';

@@ -6,7 +6,7 @@ import type { AnalysisRun } from '../../../shared/contract/analysis';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { AnalysisRuns } from '../analysis/runs';
-import type { Catalog } from '../datasets/catalog';
+import type { Catalog } from '../catalog/catalog';
 
 export interface RunSourceContext {
   analysisRuns: AnalysisRuns;

@@ -9,7 +9,7 @@ import type { z } from 'zod';
 import type { SweepEngine, SweepRecord, sweepRequest } from '../../../shared/contract/sweep';
 import { StudioError, toErrorData } from '../../../shared/errors';
 import { planAnalyses } from '../analysis/runner';
-import { Catalog } from '../datasets/catalog';
+import { Catalog } from '../catalog/catalog';
 import type { JobContext } from '../jobs/manager';
 import { localSparkStatus } from '../spark/local-spark';
 import { resolveConfig, type SparkContext, type SparkDeps } from '../spark/run';

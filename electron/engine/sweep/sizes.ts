@@ -11,7 +11,7 @@ import path from 'node:path';
 import { datasetMethods } from '../../../shared/contract/dataset';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
-import { Catalog, qualifiedTable } from '../datasets/catalog';
+import { Catalog, qualifiedTable } from '../catalog/catalog';
 import type { Database } from '../db/database';
 import { CRASH_HEADER, generateCrashCsv } from '../generate';
 import { importCsv, type ImportDeps } from '../ingest/import';

@@ -6,7 +6,7 @@
  * load is measured on its own, PostgreSQL's table is already there.
  */
 import type { AnalysisRun } from '../../../shared/contract/analysis';
-import { qualifiedTable } from '../../../electron/engine/datasets/catalog';
+import { qualifiedTable } from '../../../electron/engine/catalog/catalog';
 import { ensureDataset, product, type BenchContext } from '../context';
 import { DUCK_TABLE, DuckPeer } from '../peers/duckdb';
 import { buildOriginalPlan, ORIGINAL_IDS } from '../peers/original-sql';

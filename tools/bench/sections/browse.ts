@@ -9,7 +9,7 @@
 import { StudioError } from '../../../shared/errors';
 import type { ColumnFilter, DatasetView } from '../../../shared/contract/dataset';
 import { NUMERIC_TYPES, type DatasetColumn, type DatasetVersionInfo } from '../../../shared/types';
-import { qualifiedTable } from '../../../electron/engine/datasets/catalog';
+import { qualifiedTable } from '../../../electron/engine/catalog/catalog';
 import { quoteIdent } from '../../../electron/engine/db/sql';
 import { ensureDataset, product, type BenchContext } from '../context';
 import { fromSamples, unavailable } from '../protocol';

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { qualifiedTable } from '../../../electron/engine/datasets/catalog';
+import { qualifiedTable } from '../../../electron/engine/catalog/catalog';
 import { quoteIdent } from '../../../electron/engine/db/sql';
 import { connection, ensureDataset, type BenchContext } from '../context';
 import { copyOutCommand, Psql } from '../peers/psql';

@@ -3,7 +3,7 @@
  * off) vs `psql \copy (SELECT …) to /dev/null` as CSV; then the reload of the same, unchanged
  * dataset version from its columnar snapshot (written by an untimed first load).
  */
-import { qualifiedTable } from '../../../electron/engine/datasets/catalog';
+import { qualifiedTable } from '../../../electron/engine/catalog/catalog';
 import { quoteIdent } from '../../../electron/engine/db/sql';
 import { loadDataset } from '../../../electron/engine/analysis/source';
 import { connection, ensureDataset, type BenchContext } from '../context';
