@@ -102,7 +102,7 @@ export function AnalysesPage() {
   };
 
   return (
-    <div className="page analyses-page">
+    <div className="page analyses-page" data-dataset={dataset}>
       <header className="page-header">
         <h1>
           {t('analyses.title')} <span className="muted">· {dataset}</span>

@@ -41,18 +41,23 @@ export const RECORD = 'window.__uiBench';
 
 /**
  * Records when each original analysis's result is first drawn, from mutations of the DOM (so the
- * time does not depend on how often the driver polls). Drawn: the panel's status is `ok` and its
+ * time does not depend on how often the driver polls), once the Analyses page shows the dropped
+ * dataset (the window opens on the dataset it knew, whose results are already on screen). Drawn: the panel's status is `ok` and its
  * body holds an ECharts SVG with at least one shape (the SVG exists, empty, as soon as the chart
  * is created), or, for analyses shown as figures or a table, the KPI list or the table.
  */
-export function watchOriginalCharts(ids: readonly string[]): string {
+export function watchOriginalCharts(ids: readonly string[], dataset: string): string {
   return `(() => {
   const ids = ${JSON.stringify(ids)};
+  const dataset = ${JSON.stringify(dataset)};
   const record = { dropAt: 0, drawnAt: {}, problems: {}, done: false };
   window.__uiBench = record;
   new MutationObserver(() => {
     if (!record.dropAt || record.done) return;
     const now = performance.now() - record.dropAt;
+    // Until the page shows the dropped dataset, its panels are another dataset's results.
+    const page = document.querySelector('.analyses-page');
+    if (!page || page.getAttribute('data-dataset') !== dataset) return;
     for (const id of ids) {
       if (id in record.drawnAt) continue;
       const panel = document.querySelector('.panel[data-analysis="' + CSS.escape(id) + '"]');

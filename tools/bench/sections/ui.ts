@@ -97,7 +97,7 @@ async function dropToCharts(ctx: BenchContext): Promise<Measurement[]> {
       page.on('pageerror', (err) => pageErrors.push(err.message));
       await page.goto(server!.url);
       await page.getByTestId('drop-zone').waitFor({ timeout: 60_000 });
-      await page.evaluate(watchOriginalCharts(ORIGINAL_IDS));
+      await page.evaluate(watchOriginalCharts(ORIGINAL_IDS, name));
     },
     run: async () => {
       const p = page!;
