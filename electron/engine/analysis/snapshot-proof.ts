@@ -162,7 +162,12 @@ class HashSum {
   private partial = 0;
 
   add(hash: number, times = 1): void {
-    this.partial += hash * times;
+    // A hash times a count passes 2^53 from a few million rows on: that product is made exactly.
+    if (times !== 1) {
+      this.sum += BigInt(hash) * BigInt(times);
+      return;
+    }
+    this.partial += hash;
     if (Math.abs(this.partial) > 2 ** 52) {
       this.sum += BigInt(this.partial);
       this.partial = 0;

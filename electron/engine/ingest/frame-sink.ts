@@ -100,8 +100,8 @@ export class FrameSink {
         if (c.type === 'text' && !this.categorical.has(c.identifier)) this.hashes.add(c.identifier, df.getColumn(c.identifier));
       }
       this.frames.push(df);
-    } catch {
-      this.giveUp();
+    } catch (err) {
+      this.giveUp(err);
     }
   }
 
@@ -113,7 +113,11 @@ export class FrameSink {
     return new Set(text.filter((c) => isCategoryLike(Number(distinct.getColumn(c).get(0)), sample.height)));
   }
 
-  private giveUp(): void {
+  /** Why the sink gave up (the import logs it), or null while it has not. */
+  givenUpBecause: string | null = null;
+
+  private giveUp(err: unknown): void {
+    this.givenUpBecause ??= err instanceof Error ? err.message : String(err);
     this.failed = true;
     this.pieces = [];
     this.pieceBytes = 0;
@@ -135,8 +139,8 @@ export class FrameSink {
       const dates = this.columns.filter((c) => c.type === 'date').map((c) => pl.col(c.identifier).str.strptime(pl.Date, '%Y-%m-%d'));
       if (dates.length) frame = frame.withColumns(...dates);
       return { ...encodeColumns(frame, [...(this.categorical ?? [])]), plainTextHashes: this.hashes.result() };
-    } catch {
-      this.giveUp();
+    } catch (err) {
+      this.giveUp(err);
       return null;
     }
   }

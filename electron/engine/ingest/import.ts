@@ -371,7 +371,11 @@ async function loadOnce(
 function completeFrame(deps: ImportDeps, frames: FrameSink, columns: DatasetColumn[]): { coded: CodedFrame; checksums: Checksums } | null {
   try {
     const built = frames.finish();
-    return built ? { coded: built, checksums: frameChecksums(built, columns, built.plainTextHashes) } : null;
+    if (!built) {
+      deps.log.info('the import built no frame: the analyses will read PostgreSQL', { reason: frames.givenUpBecause });
+      return null;
+    }
+    return { coded: built, checksums: frameChecksums(built, columns, built.plainTextHashes) };
   } catch (err) {
     deps.log.warn('the import frame could not be completed', { error: (err as Error).message });
     return null;
