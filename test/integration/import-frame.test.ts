@@ -163,6 +163,56 @@ describe('the frame an import builds', () => {
     ]);
   });
 
+  it('booleans, timestamps and dates in every spelling the import accepts: a frame, proven, equal to the table', async () => {
+    const file = path.join(dir, 'typed.csv');
+    fs.writeFileSync(
+      file,
+      [
+        'id,flag,at,day,us',
+        '1,true,2020-01-02 03:04:05,2020-01-02,12/31/2020 11:59 PM',
+        '2,FALSE,2020-01-02T03:04:05Z,2020-1-2,1/2/2021 3:04 AM',
+        '3,t,2020-1-2 3:04,1999-12-31,2/29/2024 12:00 AM',
+        '4,F,2020-01-02,2000-02-29,7/4/1976 12:30 PM',
+        '5,Yes,2020-01-02 03:04:05.123456,"2020-03-04","3/4/2020 1:02:03 PM"',
+        '6,no,2021-12-31T23:59:59.5,,',
+        '7,,"",,""',
+        '8,"","2022-06-30 00:00:00",2022-6-30,6/30/2022 0:00',
+        '',
+      ].join('\n'),
+    );
+    const { result, offered, proven } = await importAndProve(file, 'typed');
+    expect(Object.fromEntries(result.columns.map((c) => [c.identifier, c.type]))).toEqual({
+      id: 'integer',
+      flag: 'boolean',
+      at: 'timestamp',
+      day: 'date',
+      us: 'timestamp',
+    });
+    expect(result.rejected).toBe(0);
+    expect(offered).toBe(1);
+    expect(proven).toBe(true);
+    const { decoded } = await expectSnapshotEqualsTable('typed');
+    expect(decoded.getColumn('flag').toArray()).toEqual([true, false, true, false, true, false, null, null]);
+    expect(
+      decoded
+        .getColumn('at')
+        .cast(pl.Int64)
+        .toArray()
+        .map((us) => (us === null ? null : new Date(Number(us) / 1000).toISOString())),
+    ).toEqual([
+      '2020-01-02T03:04:05.000Z',
+      '2020-01-02T03:04:05.000Z',
+      '2020-01-02T03:04:00.000Z',
+      '2020-01-02T00:00:00.000Z',
+      '2020-01-02T03:04:05.123Z',
+      '2021-12-31T23:59:59.500Z',
+      null,
+      '2022-06-30T00:00:00.000Z',
+    ]);
+    // The microseconds, which a Date cannot show.
+    expect(String(decoded.getColumn('at').cast(pl.Int64).toArray()[4])).toBe('1577934245123456');
+  });
+
   it('cancelled mid-import: no frame offered, no snapshot, no run, no cached result', { timeout: 120_000 }, async () => {
     const file = path.join(dir, 'cancel.csv');
     await writeCsv(file, ['id', 'label'], 400_000, (i) => [String(i), `row ${i} ${'y'.repeat(40)}`]);

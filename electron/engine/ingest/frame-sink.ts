@@ -15,6 +15,7 @@ import { CARDINALITY_SAMPLE_ROWS, isCategoryLike } from '../analysis/columns';
 import { encodeColumns, type CodedFrame } from '../analysis/dictionary';
 import { PlainTextHashes } from '../analysis/snapshot-proof';
 import type { Delimiter, LineEnding } from './dialect';
+import { FALSE_WORDS, TRUE_WORDS } from './values';
 
 const BATCH_BYTES = 16 * 1024 * 1024;
 /**
@@ -25,7 +26,11 @@ const BATCH_BYTES = 16 * 1024 * 1024;
 export const MAX_FRAME_COLUMNS = 256;
 const LF = 0x0a;
 
-/** Parse types Polars reads exactly as PostgreSQL stored them (dates arrive as ISO text). */
+/**
+ * Parse types Polars reads exactly as PostgreSQL stored them. Dates, timestamps and booleans
+ * arrive as text and are converted in `finish` (`converted`): the import sends dates and
+ * timestamps in one ISO form (ingest/values.ts), and booleans in the six spellings it accepts.
+ */
 function parseType(column: DatasetColumn, categorical: boolean): DataType | null {
   switch (column.type) {
     case 'integer':
@@ -36,11 +41,40 @@ function parseType(column: DatasetColumn, categorical: boolean): DataType | null
     case 'numeric':
       return pl.Float64;
     case 'date':
+    case 'timestamp':
+    case 'boolean':
       return pl.Utf8;
     case 'text':
       return categorical ? pl.Categorical : pl.Utf8;
     default:
-      // Booleans take a dozen spellings and timestamps many forms in PostgreSQL: left to the reload.
+      return null;
+  }
+}
+
+/**
+ * The typed column from its text, or null for a column read as it is. A quoted empty value of a
+ * typed column is NULL in PostgreSQL (`FORCE_NULL`) and becomes null here too: the non-strict
+ * parse gives null for it, as would any value Polars read differently, which the proof then sees.
+ */
+function converted(column: DatasetColumn): pl.Expr | null {
+  const text = pl.col(column.identifier);
+  switch (column.type) {
+    case 'date':
+      return text.str.strptime(pl.Date, '%Y-%m-%d');
+    case 'timestamp':
+      // nodejs-polars takes only Datetime('ms') here; the parse keeps the microseconds of %.f.
+      return text.str.strptime(pl.Datetime('ms'), '%Y-%m-%d %H:%M:%S%.f').cast(pl.Datetime('us'));
+    case 'boolean': {
+      const word = text.str.toLowerCase();
+      return pl
+        .when(word.isIn(TRUE_WORDS))
+        .then(pl.lit(true))
+        .when(word.isIn(FALSE_WORDS))
+        .then(pl.lit(false))
+        .otherwise(pl.lit(null))
+        .cast(pl.Bool);
+    }
+    default:
       return null;
   }
 }
@@ -136,8 +170,8 @@ export class FrameSink {
           : pl.concat(this.frames, { how: 'vertical', rechunk: true })
         : pl.DataFrame(Object.fromEntries(this.columns.map((c) => [c.identifier, pl.Series(c.identifier, [], parseType(c, false)!)])));
       this.frames = [];
-      const dates = this.columns.filter((c) => c.type === 'date').map((c) => pl.col(c.identifier).str.strptime(pl.Date, '%Y-%m-%d'));
-      if (dates.length) frame = frame.withColumns(...dates);
+      const typed = this.columns.flatMap((c) => converted(c)?.alias(c.identifier) ?? []);
+      if (typed.length) frame = frame.withColumns(...typed);
       return { ...encodeColumns(frame, [...(this.categorical ?? [])]), plainTextHashes: this.hashes.result() };
     } catch (err) {
       this.giveUp(err);

@@ -14,7 +14,7 @@ import { createTranscoder, type TextEncoding } from './encoding';
 import type { Delimiter } from './dialect';
 import type { RejectsWriter } from './rejects';
 import { FieldKind, RecordScanner, ScanStatus, RecordFlaw } from './scanner';
-import { FORMATS, WIDENING, type FormatName } from './values';
+import { FORMATS, WIDENING, type FormatName, type ValueFormat } from './values';
 
 export const CHUNK_BYTES = 1 << 20;
 /** A record longer than this stops the import: it is almost always an unclosed quote. */
@@ -99,6 +99,7 @@ export class LoadPass {
   private readonly ncols: number;
   private typed: number[] = [];
   private rewriteCols: number[] = [];
+  private formats: ValueFormat[] = [];
   private checks: Array<(b: Uint8Array, s: number, e: number) => boolean> = [];
   private mode: 'load' | 'survey';
   private line = 1;
@@ -121,9 +122,10 @@ export class LoadPass {
   }
 
   private refreshColumns(): void {
-    const formats = this.o.formats.map((f) => FORMATS[f]);
+    const formats: ValueFormat[] = this.o.formats.map((f) => FORMATS[f]);
+    this.formats = formats;
     this.typed = formats.flatMap((f, i) => (f.type === 'text' ? [] : [i]));
-    this.rewriteCols = formats.flatMap((f, i) => ('rewrite' in f && f.rewrite ? [i] : []));
+    this.rewriteCols = formats.flatMap((f, i) => (f.rewrite ? [i] : []));
     this.checks = formats.map((f) => f.check);
   }
 
@@ -356,7 +358,9 @@ export class LoadPass {
   private needsRewrite(buf: Buffer, start: number, recordEnd: number): boolean {
     const sc = this.scanner;
     for (const col of this.rewriteCols) {
-      if (sc.ends[col]! > sc.starts[col]!) return true;
+      const s = sc.starts[col]!;
+      const e = sc.ends[col]!;
+      if (e > s && !this.formats[col]!.canonical?.(buf, s, e)) return true;
     }
     // `\.` alone on a line ends COPY data for servers before PostgreSQL 18.
     return this.ncols === 1 && recordEnd - start === 2 && buf[start] === 0x5c && buf[start + 1] === 0x2e;
@@ -371,8 +375,8 @@ export class LoadPass {
       const s = sc.starts[f]!;
       const e = sc.ends[f]!;
       const kind = sc.kinds[f]!;
-      const format = FORMATS[this.o.formats[f]!];
-      if (s !== e && 'rewrite' in format && format.rewrite) parts.push(Buffer.from(format.rewrite(buf, s, e)));
+      const format = this.formats[f]!;
+      if (s !== e && format.rewrite && !format.canonical?.(buf, s, e)) parts.push(Buffer.from(format.rewrite(buf, s, e)));
       else if (kind === PLAIN)
         parts.push(this.ncols === 1 && e - s === 2 && buf[s] === 0x5c && buf[s + 1] === 0x2e ? Buffer.from('"\\."') : buf.subarray(s, e));
       else if (kind === QUOTED || kind === QUOTED_ESCAPED) parts.push(buf.subarray(s - 1, e + 1));

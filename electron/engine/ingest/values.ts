@@ -132,7 +132,10 @@ export function isDouble(b: Bytes, s: number, e: number): boolean {
   return Number.isFinite(v) && (v !== 0 || significant === 0);
 }
 
-const BOOL_WORDS = ['true', 'false', 't', 'f', 'yes', 'no'];
+/** The boolean spellings the import accepts (any case), each read by PostgreSQL as that value. */
+export const TRUE_WORDS = ['true', 't', 'yes'];
+export const FALSE_WORDS = ['false', 'f', 'no'];
+const BOOL_WORDS = [...TRUE_WORDS, ...FALSE_WORDS];
 
 /** Case-insensitive: true/false, t/f, yes/no. */
 export function isBoolean(b: Bytes, s: number, e: number): boolean {
@@ -245,9 +248,38 @@ export function parseDateTime(b: Bytes, s: number, e: number, order: DateOrder, 
   return time ? { y, m, d, time } : null;
 }
 
-function isoText(p: ParsedDateTime): string {
+/** `YYYY-MM-DD`, and for a timestamp always ` HH:MM:SS[.f]` too (midnight when the value has no time). */
+function isoText(p: ParsedDateTime, type: 'date' | 'timestamp'): string {
   const date = `${String(p.y).padStart(4, '0')}-${String(p.m).padStart(2, '0')}-${String(p.d).padStart(2, '0')}`;
-  return p.time ? `${date} ${p.time}` : date;
+  return type === 'timestamp' ? `${date} ${p.time ?? '00:00:00'}` : date;
+}
+
+/** `d` digits at `i` (all within `e`). */
+function digitsFrom(b: Bytes, i: number, d: number, e: number): boolean {
+  if (i + d > e) return false;
+  for (let k = i; k < i + d; k++) if (!isDigit(b[k])) return false;
+  return true;
+}
+
+/** Already `YYYY-MM-DD` (a checked date). */
+function isIsoDateText(b: Bytes, s: number, e: number): boolean {
+  return (
+    e - s === 10 &&
+    b[s + 4] === MINUS &&
+    b[s + 7] === MINUS &&
+    digitsFrom(b, s, 4, e) &&
+    digitsFrom(b, s + 5, 2, e) &&
+    digitsFrom(b, s + 8, 2, e)
+  );
+}
+
+/** Already `YYYY-MM-DD HH:MM:SS[.f{1,6}]` (a checked timestamp). */
+function isIsoTimestampText(b: Bytes, s: number, e: number): boolean {
+  if (e - s < 19 || !isIsoDateText(b, s, s + 10) || b[s + 10] !== SPACE) return false;
+  if (b[s + 13] !== COLON || b[s + 16] !== COLON) return false;
+  if (!digitsFrom(b, s + 11, 2, e) || !digitsFrom(b, s + 14, 2, e) || !digitsFrom(b, s + 17, 2, e)) return false;
+  if (e - s === 19) return true;
+  return b[s + 19] === DOT && e - s >= 21 && e - s <= 26 && digitsFrom(b, s + 20, e - s - 20, e);
 }
 
 /** How one column's values are checked and, if needed, rewritten for PostgreSQL. */
@@ -256,8 +288,10 @@ export interface ValueFormat {
   /** `iso`, `mdy`, `dmy` for dates and timestamps; `comma` for decimal commas; else `plain`. */
   format: 'plain' | 'comma' | DateOrder;
   check(b: Bytes, s: number, e: number): boolean;
-  /** Present when PostgreSQL cannot read the value as written: the text to send instead. */
+  /** Present when PostgreSQL (or the analyses' frame) cannot read the value as written: the text to send instead. */
   rewrite?(b: Bytes, s: number, e: number): string;
+  /** With `rewrite`: the value is already in the form `rewrite` gives, and is sent as it is. */
+  canonical?(b: Bytes, s: number, e: number): boolean;
 }
 
 function dateFormat(type: 'date' | 'timestamp', order: DateOrder): ValueFormat {
@@ -267,8 +301,11 @@ function dateFormat(type: 'date' | 'timestamp', order: DateOrder): ValueFormat {
     format: order,
     check: (b, s, e) => parseDateTime(b, s, e, order, allowTime) !== null,
   };
-  // ISO timestamps with `T` or `Z` are read by PostgreSQL as they are; other orders are rewritten.
-  if (order !== 'iso') fmt.rewrite = (b, s, e) => isoText(parseDateTime(b, s, e, order, allowTime)!);
+  // PostgreSQL reads every ISO spelling (`T`, `Z`, one-digit fields), but the import's frame is
+  // parsed with one fixed format, so any other spelling is sent in that form: the same value for
+  // PostgreSQL, whose `timestamp` ignores a `Z`. Values already in that form go as they are.
+  fmt.rewrite = (b, s, e) => isoText(parseDateTime(b, s, e, order, allowTime)!, type);
+  if (order === 'iso') fmt.canonical = allowTime ? isIsoTimestampText : isIsoDateText;
   return fmt;
 }
 
