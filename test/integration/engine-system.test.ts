@@ -26,6 +26,24 @@ describe('engine over the wire protocol', () => {
     expect(tables.rows[0]?.t).toBe('studio.dataset_versions');
   });
 
+  it('survives a connection lost between two statements of a checked-out client, and keeps serving', async () => {
+    const db = t.engine.ctx.db;
+    const next = await db.withClient(async (client) => {
+      const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      // Waits on 'end', not 'error': a listener of the test's own on 'error' would hide the crash.
+      const ended = new Promise((resolve) => client.once('end', resolve));
+      await db.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+      await ended;
+      return client.query('SELECT 1').then(
+        () => null,
+        (err: unknown) => err,
+      );
+    });
+    expect(next).toBeInstanceOf(Error);
+    const { rows } = await db.query<{ n: number }>('SELECT 1 AS n');
+    expect(rows[0]?.n).toBe(1);
+  });
+
   it('rejects an invalid request with INVALID_REQUEST and an unknown method with UNKNOWN_METHOD', async () => {
     await expect(t.client.call('job/cancel', { jobId: '' })).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
     const err = await (t.client.call as (m: string, p: unknown) => Promise<unknown>)('nope/nothing', {}).catch((e: unknown) => e);

@@ -70,6 +70,11 @@ export class Database {
     }
     const pool = new pg.Pool({ ...config, max: 8, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
     pool.on('error', (err) => this.log.warn('idle PostgreSQL connection failed', { error: err.message }));
+    // The pool listens to a client's 'error' only while the client is idle. A connection lost
+    // while checked out but between two statements (server stopped, backend terminated) would
+    // emit an unhandled 'error' and crash the engine. The loss reaches the caller through its
+    // next statement, and the pool drops the client when it is released.
+    pool.on('connect', (client) => client.on('error', (err) => this.log.warn('PostgreSQL connection lost', { error: err.message })));
     try {
       await migrate(pool, this.log);
     } catch (err) {
