@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AnalysisRun } from './analysis';
 import { datasetView } from './dataset';
 import { job } from './define';
+import { LANGS } from '../i18n/types';
 
 export const DATASET_EXPORT_FORMATS = ['csv', 'parquet', 'jsonl', 'xlsx'] as const;
 export const RESULT_EXPORT_FORMATS = ['csv', 'json', 'parquet', 'xlsx'] as const;
@@ -75,7 +76,7 @@ export const exportMethods = {
   ),
   /** A self-contained, print-ready HTML report of a run: dataset facts, cleaning, timings, tables and SVG charts. */
   'export/report': job<ExportResult>()(
-    z.object({ ...runSource, path: z.string().min(1), lang: z.enum(['en', 'fr']).default('en'), dark: z.boolean().default(false) }),
+    z.object({ ...runSource, path: z.string().min(1), lang: z.enum(LANGS).default('en'), dark: z.boolean().default(false) }),
   ),
   /** "Load sample dataset": generates calibrated crash rows and imports them. */
   'dataset/sample': job<SampleResult>()(

@@ -6,7 +6,9 @@
 import type { ERROR_CODES } from '../errors';
 import type { en } from './en';
 
-export type Lang = 'en' | 'fr';
+/** The languages of the app, the report and the charts. */
+export const LANGS = ['en', 'fr'] as const;
+export type Lang = (typeof LANGS)[number];
 
 export type Resources = typeof en;
 

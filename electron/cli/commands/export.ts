@@ -3,6 +3,7 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { ColumnFilter } from '../../../shared/contract/dataset';
 import { DATASET_EXPORT_FORMATS, RESULT_EXPORT_FORMATS, type ExportResult } from '../../../shared/contract/export';
 import { StudioError } from '../../../shared/errors';
+import { LANGS, type Lang } from '../../../shared/i18n/types';
 import type { DatasetColumn } from '../../../shared/types';
 import { withEngine } from '../context';
 import { progressPrinter } from '../progress';
@@ -17,7 +18,7 @@ interface ExportOptions {
   columns?: string;
   bom: boolean;
   raw?: boolean;
-  lang: 'en' | 'fr';
+  lang: Lang;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -82,7 +83,7 @@ export function registerExport(program: Command): void {
     .option('--columns <list>', 'comma-separated columns to write, in order')
     .option('--no-bom', 'CSV without the UTF-8 byte order mark')
     .option('--raw', "CSV text as it is, without the ' that stops spreadsheets running formulas (for tools that are not spreadsheets)")
-    .addOption(new Option('--lang <lang>', 'report language').choices(['en', 'fr']).default('en'))
+    .addOption(new Option('--lang <lang>', 'report language').choices(LANGS).default('en'))
     .action(async (dataset: string, options: ExportOptions, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
         const progress = progressPrinter(json);

@@ -6,8 +6,9 @@
 import { analysisById } from '../../../shared/analyses';
 import { renderChartSvg as renderSvg } from '../../../shared/charts/ssr';
 import type { ResultTable } from '../../../shared/contract/analysis';
+import type { Lang } from '../../../shared/i18n/types';
 
-export function renderChartSvg(analysisId: string, table: ResultTable | null, lang: 'en' | 'fr' = 'en'): string | null {
+export function renderChartSvg(analysisId: string, table: ResultTable | null, lang: Lang = 'en'): string | null {
   const spec = analysisById(analysisId) ?? { id: analysisId, chart: null };
   const svg = renderSvg(spec, table, { lang, withTitle: true, width: 900, height: 520 });
   return svg === null ? null : stableIds(svg);
