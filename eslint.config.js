@@ -79,6 +79,24 @@ export default tseslint.config(
     },
   },
   {
+    // Heavy modules are loaded on first use (lazy-module.ts, shared/charts/ssr.ts), so a command
+    // that draws no chart and writes no workbook (`sparkpolar datasets`) does not load them: a
+    // static import anywhere in the engine's graph would load them for every command.
+    files: ['electron/engine/**/*.ts', 'electron/cli/**/*.ts', 'electron/serve/**/*.ts', 'shared/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['echarts', 'exceljs', 'minio'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: `${name} takes long to load: import its types only, and the module on first use (lazyModule).`,
+          })),
+        },
+      ],
+    },
+  },
+  {
     // shared/ is imported by every side, so it imports none of them.
     files: ['shared/**/*.ts'],
     rules: {

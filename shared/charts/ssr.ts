@@ -26,12 +26,12 @@ export function renderChartSvg(spec: ChartableSpec, table: ResultTable | null | 
     animation: false,
   });
   if (!option) return null;
-  const chart = echarts().init(null, null, {
-    renderer: 'svg',
-    ssr: true,
-    width: options.width ?? 720,
-    height: options.height ?? suggestedHeight(option, 420),
-  });
+  return optionSvg(option, options.width ?? 720, options.height ?? suggestedHeight(option, 420));
+}
+
+/** Any ECharts option drawn as SVG text. */
+export function optionSvg(option: Record<string, unknown>, width: number, height: number): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption(option);
     return chart.renderToSVGString();
