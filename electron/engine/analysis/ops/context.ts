@@ -8,7 +8,7 @@ import { columnByName } from '../columns';
 import { cellOf, type Dictionaries, type Labels } from '../dictionary';
 import type { StageFrames } from '../prepare';
 import { resultType, type Group } from '../result-table';
-import { isPlainText, valueRuns } from './value-runs';
+import { CLASH, clashed, isPlainText, valueRunsLazy } from './value-runs';
 import { columnValues, nullCount, valueCounts } from './read';
 import { px } from './expr';
 
@@ -108,21 +108,22 @@ export function sharedGroupCounts(ctx: OpContext, stage: 'raw' | 'prepared' | 'c
  * Group counts ordered in Polars (count desc then keys ascending, or keys only; text by UTF-8
  * bytes, nulls last) and cut to the first `topN` (0 = all): only the kept groups reach
  * JavaScript, so a column with millions of distinct values stays cheap. `more` says whether
- * groups were left out (their rows form the "other" bucket).
+ * groups were left out (their rows form the "other" bucket). `noRuns`: never through hash runs
+ * (the retry after a hash collision).
  */
 export async function orderedGroups(
   frame: pl.DataFrame,
   dims: Dim[],
   order: 'count' | 'key',
   topN: number,
-  options: { dropNullKeys?: boolean } = {},
+  options: { dropNullKeys?: boolean; noRuns?: boolean } = {},
 ): Promise<{ groups: Group[]; more: boolean; groupCount: number }> {
   const coded = dims.length === 1 && dims[0]!.labels && dims[0]!.source ? dims[0]! : null;
   if (coded) return codedGroups(frame, coded, order, topN, options.dropNullKeys ?? false);
   const names = dims.map((d) => d.name);
-  const runs = order === 'count' && topN > 0 ? await plainTextRuns(frame, dims, options.dropNullKeys ?? false) : null;
+  const runs = order === 'count' && topN > 0 && !options.noRuns ? plainTextRuns(frame, dims, options.dropNullKeys ?? false) : null;
   let g: pl.LazyDataFrame;
-  if (runs) g = runs.lazy();
+  if (runs) g = runs;
   else {
     let lf = frame.lazy().select(...dims.map((d) => d.expr));
     if (options.dropNullKeys) lf = lf.filter(names.map((n) => px.col(n).isNotNull()).reduce((a, b) => a.and(b)));
@@ -140,6 +141,8 @@ export async function orderedGroups(
   g = g.sort({ by: by.map((n) => px.col(n)), descending: by.map((b) => b === '__count'), nullsLast: true });
   if (topN > 0) g = g.head(topN + 1);
   const df = await g.collect();
+  // Two values shared a hash: counted again by a plain group-by.
+  if (runs && clashed(df)) return orderedGroups(frame, dims, order, topN, { ...options, noRuns: true });
   const groupCount = df.height ? Number(columnValues(df, '__groups')[0]) : 0;
   const keys = names.map((n) => columnValues(df, n));
   const counts = columnValues(df, '__count') as number[];
@@ -199,18 +202,18 @@ function codedGroups(
 }
 
 /** Counts of one near-unique text column from sorted hash runs (see ./value-runs), nulls as a group unless dropped. */
-async function plainTextRuns(frame: pl.DataFrame, dims: Dim[], dropNullKeys: boolean): Promise<pl.DataFrame | null> {
+function plainTextRuns(frame: pl.DataFrame, dims: Dim[], dropNullKeys: boolean): pl.LazyDataFrame | null {
   const source = dims.length === 1 ? dims[0]!.source : undefined;
   if (!source || !isPlainText(frame, source)) return null;
-  const runs = await valueRuns(frame, source, { value: dims[0]!.name, count: '__count' });
-  if (!runs) return null;
+  const runs = valueRunsLazy(frame, source, { value: dims[0]!.name, count: '__count' });
   const nulls = nullCount(frame, source);
   if (dropNullKeys || !nulls) return runs;
   const nullGroup = pl.DataFrame({
     [dims[0]!.name]: pl.Series(dims[0]!.name, [null], pl.Utf8),
     __count: pl.Series('__count', [nulls], pl.Int64),
+    [CLASH]: pl.Series(CLASH, [false], pl.Bool),
   });
-  return pl.concat([runs, nullGroup], { how: 'vertical' });
+  return pl.concat([runs, nullGroup.lazy()], { how: 'vertical' });
 }
 
 export function dimKey(d: Dimension): string {
