@@ -5,7 +5,7 @@ import type { ResultCell, ResultTable } from '../../../../shared/contract/analys
 import { compareKeys, compareText } from '../result-table';
 import { cellOf, codesWhere } from '../dictionary';
 import { codeCounts, col, columnDim, declaredColumns, sharedGroupCounts, type OpContext } from './context';
-import { CLASH, clashed, isPlainText, valueRunsLazy } from './value-runs';
+import { clashed, hashRuns, isPlainText } from './value-runs';
 import { columnValues } from './read';
 import { px } from './expr';
 
@@ -116,26 +116,23 @@ export async function duplicateValuesOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
   if (op.kind !== 'duplicate-values') throw new Error('not a duplicate-values');
   const c = col(ctx, op.column);
-  const statsOf = (counts: pl.LazyDataFrame, runs: boolean) =>
-    counts
-      .select(
-        px.col('n').sum().alias('withValue'),
-        px.len().alias('distinct'),
-        px.col('n').gt(1).sum().alias('duplicated'),
-        px.col('n').filter(px.col('n').gt(1)).sum().alias('rowsDuplicated'),
-        ...(runs ? [px.col(CLASH).any().alias(CLASH)] : []),
-      )
-      .collect();
+  const statsOf = (counts: pl.LazyDataFrame) =>
+    counts.select(
+      px.col('n').sum().alias('withValue'),
+      px.len().alias('distinct'),
+      px.col('n').gt(1).sum().alias('duplicated'),
+      px.col('n').filter(px.col('n').gt(1)).sum().alias('rowsDuplicated'),
+    );
   let stats: pl.DataFrame | null = null;
   if (isPlainText(ctx.frame, c.identifier)) {
-    stats = await statsOf(valueRunsLazy(ctx.frame, c.identifier, { value: 'v', count: 'n' }), true);
+    const { runs, clash } = hashRuns(ctx.frame, c.identifier);
+    stats = await statsOf(runs).join(clash, { how: 'cross' }).collect();
     // Two values shared a hash: counted again by a plain group-by.
     if (clashed(stats)) stats = null;
   }
   stats ??= await statsOf(
     ctx.frame.lazy().select(px.col(c.identifier).alias('v')).filter(px.col('v').isNotNull()).groupBy(px.col('v')).agg(px.len().alias('n')),
-    false,
-  );
+  ).collect();
   const [withValue, distinct, duplicated, rowsDuplicated] = stats
     .rows()[0]!
     .slice(0, 4)

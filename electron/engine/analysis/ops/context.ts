@@ -8,7 +8,7 @@ import { columnByName } from '../columns';
 import { cellOf, type Dictionaries, type Labels } from '../dictionary';
 import type { StageFrames } from '../prepare';
 import { resultType, type Group } from '../result-table';
-import { CLASH, clashed, isPlainText, valueRunsLazy } from './value-runs';
+import { clashed, isPlainText, topRunsLazy } from './value-runs';
 import { columnValues, nullCount, valueCounts } from './read';
 import { px } from './expr';
 
@@ -121,19 +121,22 @@ export async function orderedGroups(
   const coded = dims.length === 1 && dims[0]!.labels && dims[0]!.source ? dims[0]! : null;
   if (coded) return codedGroups(frame, coded, order, topN, options.dropNullKeys ?? false);
   const names = dims.map((d) => d.name);
-  const runs = order === 'count' && topN > 0 && !options.noRuns ? plainTextRuns(frame, dims, options.dropNullKeys ?? false) : null;
+  const runs = order === 'count' && topN > 0 && !options.noRuns ? plainTextRuns(frame, dims, topN, options.dropNullKeys ?? false) : null;
+  // Hash runs give only the groups that can make the top N, with the group count.
   let g: pl.LazyDataFrame;
   if (runs) g = runs;
   else {
     let lf = frame.lazy().select(...dims.map((d) => d.expr));
     if (options.dropNullKeys) lf = lf.filter(names.map((n) => px.col(n).isNotNull()).reduce((a, b) => a.and(b)));
-    g = lf.groupBy(names.map((n) => px.col(n))).agg(px.len().alias('__count'));
-  }
-  g = g.withColumns(px.len().alias('__groups'));
-  if (order === 'count' && topN > 0) {
-    // Only groups that can make the top N are decoded and sorted (a VIN column has millions).
-    // `head(n).last()`, not `.min()`: this Polars simplifies sort → head → min into a plain min.
-    g = g.filter(px.col('__count').gtEq(px.col('__count').sort({ descending: true }).head(topN).last()));
+    g = lf
+      .groupBy(names.map((n) => px.col(n)))
+      .agg(px.len().alias('__count'))
+      .withColumns(px.len().alias('__groups'));
+    if (order === 'count' && topN > 0) {
+      // Only groups that can make the top N are decoded and sorted (a VIN column has millions).
+      // `head(n).last()`, not `.min()`: this Polars simplifies sort → head → min into a plain min.
+      g = g.filter(px.col('__count').gtEq(px.col('__count').sort({ descending: true }).head(topN).last()));
+    }
   }
   // Codes sort as their text does (sorted dictionaries); other text is compared as strings.
   g = g.withColumns(...dims.filter((d) => d.type === 'text' && !d.labels).map((d) => px.col(d.name).cast(pl.Utf8)));
@@ -201,19 +204,12 @@ function codedGroups(
   return { groups, more: entries.length > n, groupCount: entries.length };
 }
 
-/** Counts of one near-unique text column from sorted hash runs (see ./value-runs), nulls as a group unless dropped. */
-function plainTextRuns(frame: pl.DataFrame, dims: Dim[], dropNullKeys: boolean): pl.LazyDataFrame | null {
+/** The top-N candidates of one near-unique text column from sorted hash runs (see ./value-runs), nulls as a group unless dropped. */
+function plainTextRuns(frame: pl.DataFrame, dims: Dim[], topN: number, dropNullKeys: boolean): pl.LazyDataFrame | null {
   const source = dims.length === 1 ? dims[0]!.source : undefined;
   if (!source || !isPlainText(frame, source)) return null;
-  const runs = valueRunsLazy(frame, source, { value: dims[0]!.name, count: '__count' });
-  const nulls = nullCount(frame, source);
-  if (dropNullKeys || !nulls) return runs;
-  const nullGroup = pl.DataFrame({
-    [dims[0]!.name]: pl.Series(dims[0]!.name, [null], pl.Utf8),
-    __count: pl.Series('__count', [nulls], pl.Int64),
-    [CLASH]: pl.Series(CLASH, [false], pl.Bool),
-  });
-  return pl.concat([runs, nullGroup.lazy()], { how: 'vertical' });
+  const names = { value: dims[0]!.name, count: '__count', groups: '__groups' };
+  return topRunsLazy(frame, source, names, topN, dropNullKeys ? 0 : nullCount(frame, source));
 }
 
 export function dimKey(d: Dimension): string {
