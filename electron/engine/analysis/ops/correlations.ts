@@ -2,7 +2,7 @@
 import pl from 'nodejs-polars';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import { col, declaredColumns, type OpContext } from './context';
-import { codeVectors, cramersVOf, numericCodes, pearsonSums, spearmanSums } from './vectors';
+import { codeVectors, cramersVOf, numericCodes, pearsonSums, spearmanSums, type NumericCodes } from './vectors';
 import { columnValues } from './read';
 import { px } from './expr';
 
@@ -14,8 +14,18 @@ import { px } from './expr';
  */
 export async function correlationMatrix(ctx: OpContext, names: string[], method: 'pearson' | 'spearman'): Promise<ResultTable> {
   const ids = names.map((n) => col(ctx, n).identifier);
+  // Per column, so the matrices of a run share a column's codes; the columns not coded yet are
+  // coded together (the memo calls `compute` at once, so they are all listed before the batch runs).
+  const missing: string[] = [];
+  let batch: Promise<NumericCodes[]> | undefined;
   const codes = await Promise.all(
-    ids.map((id) => ctx.memo(`numeric-codes:${ctx.spec.stage}:${id}`, async () => numericCodes(ctx.frame, id))),
+    ids.map((id) =>
+      ctx.memo(`numeric-codes:${ctx.spec.stage}:${id}`, () => {
+        missing.push(id);
+        batch ??= Promise.resolve().then(() => numericCodes(ctx.frame, missing));
+        return batch.then((all) => all[missing.indexOf(id)]!);
+      }),
+    ),
   );
   const value = new Map<string, { value: number | null; n: number }>();
   for (let i = 0; i < ids.length; i++)

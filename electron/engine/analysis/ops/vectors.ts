@@ -7,16 +7,16 @@
  */
 import pl from 'nodejs-polars';
 import { codeType, type Dictionaries } from '../dictionary';
-import { dtypeOf, typedValues } from './read';
+import { columnValues, dtypeOf, typedValues } from './read';
 import { px } from './expr';
 
 /** Each column once (a Polars select cannot name two outputs alike). */
 const unique = (ids: string[]) => [...new Set(ids)];
 
 /**
- * A numeric column as dense codes: 1…k in value order (equal values share a code), 0 where the
- * value is null or NaN, and `values[c]` the value (as Float64) of code c. The crash columns have
- * a few hundred distinct values, so a row takes one or two bytes where Float64 values, a
+ * A numeric column as codes: 1, 2, … in value order (equal values share a code; a code may have
+ * no row), 0 where the value is null or NaN, and `values[c]` the value (as Float64) of code c. The
+ * crash columns span a few hundred values, so a row takes one or two bytes where Float64 values, a
  * validity mask, a sort order and a Spearman rank array took 21, and the codes are all Spearman
  * needs: a code's average rank within any set of rows follows from counting codes (see
  * `spearmanSums`), with no sort and no rank array per row.
@@ -45,29 +45,63 @@ function correlationValue(frame: pl.DataFrame, id: string): pl.Expr {
     .otherwise(pl.when(v.eq(zero)).then(zero).otherwise(v));
 }
 
-/** Above this many distinct values a column is coded by a dense rank (a sort) rather than a lookup. */
-const LOOKUP_CODES = 0xffff;
+/** Integer columns whose values span at most this many are coded by their offset from the minimum. */
+const OFFSET_CODES = 0xffff;
 
-/** One column (frame identifier) as numeric codes: its sorted distinct values, then each row's code. */
-export function numericCodes(frame: pl.DataFrame, id: string): NumericCodes {
-  const v = correlationValue(frame, id);
-  const distinct = frame.select(v.dropNulls().unique().sort().alias('v'));
-  const k = distinct.height;
-  const values = new Float64Array(k + 1);
-  if (!k) return { codes: new Uint8Array(frame.height), values };
-  values.set(typedValues(distinct.select(px.col('v').cast(pl.Float64)), 'v') as Float64Array, 1);
-  const type = codeType(k + 1);
-  const code =
-    k <= LOOKUP_CODES
-      ? v.replaceStrict(
-          Array.from(values.subarray(1)),
-          Array.from({ length: k }, (_, i) => i + 1),
-          undefined,
-          type,
-        )
-      : v.rank('dense').cast(type);
-  // The cast again: replaceStrict gives the type of its replacement values (JavaScript numbers: Float64).
-  return { codes: typedValues(frame.select(code.fillNull(0).cast(type).alias('c')), 'c') as NumericCodes['codes'], values };
+/**
+ * The columns (frame identifiers) as numeric codes. An integer column with a short span of values
+ * (the crash columns: years, occupants, cylinders) is coded by its offset from its minimum, one
+ * subtraction: codes need not be dense, only ordered like the values, with `values` holding every
+ * integer of the span (codes no row has count nothing). Any other column is coded by its dense rank,
+ * with its sorted distinct values as the table. Three selects in all, whatever the column count.
+ */
+export function numericCodes(frame: pl.DataFrame, ids: string[]): NumericCodes[] {
+  if (!ids.length) return [];
+  const exprs = ids.map((id) => correlationValue(frame, id));
+  const integer = ids.map((id) => {
+    const dtype = dtypeOf(frame, id);
+    return EXACT_INTEGERS.some((t) => dtype.equals(t));
+  });
+  const bounds = integer.some(Boolean)
+    ? frame.select(
+        ...ids.flatMap((id, i) =>
+          integer[i] ? [px.col(id).min().cast(pl.Float64).alias(`lo${i}`), px.col(id).max().cast(pl.Float64).alias(`hi${i}`)] : [],
+        ),
+      )
+    : null;
+  const span = (i: number): { lo: number; hi: number } | null => {
+    if (!integer[i]) return null;
+    const lo = columnValues(bounds!, `lo${i}`)[0] as number | null;
+    const hi = columnValues(bounds!, `hi${i}`)[0] as number | null;
+    return lo === null || hi === null || hi - lo + 1 > OFFSET_CODES ? null : { lo, hi };
+  };
+  const spans = ids.map((_, i) => span(i));
+  const ranked = ids.map((_, i) => i).filter((i) => !spans[i]);
+  const lists = ranked.length
+    ? frame.select(...ranked.map((i) => exprs[i]!.dropNulls().unique().sort().cast(pl.Float64).implode().alias(`u${i}`)))
+    : null;
+  const tables = ids.map((_, i) => {
+    const s = spans[i];
+    if (s) return Float64Array.from({ length: s.hi - s.lo + 2 }, (_, c) => (c ? s.lo + c - 1 : 0));
+    const distinct = lists!.select(px.col(`u${i}`).explode().dropNulls());
+    const values = new Float64Array(distinct.height + 1);
+    if (distinct.height) values.set(typedValues(distinct, `u${i}`) as Float64Array, 1);
+    return values;
+  });
+  const coded: pl.Expr[] = [];
+  exprs.forEach((v, i) => {
+    if (tables[i]!.length < 2) return;
+    const s = spans[i];
+    const code = s ? v.sub(px.lit(s.lo - 1)) : v.rank('dense');
+    // Cast last: a fill with a JavaScript number (a Float64 literal) turns codes into doubles.
+    coded.push(code.fillNull(0).cast(codeType(tables[i]!.length)).alias(`c${i}`));
+  });
+  const df = coded.length ? frame.select(...coded) : null;
+  return ids.map((_, i) => ({
+    // A column with no value at all is all zeros.
+    codes: tables[i]!.length > 1 ? (typedValues(df!, `c${i}`) as NumericCodes['codes']) : new Uint8Array(frame.height),
+    values: tables[i]!,
+  }));
 }
 
 /** Sums of a pair over the rows where both are set, centred on their means (two passes: stable for years). */
