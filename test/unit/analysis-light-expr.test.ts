@@ -61,7 +61,7 @@ describe('light expressions equal the library’s', () => {
     ]);
   });
 
-  it('for element-wise work: comparisons, arithmetic, nulls, NaN, casts, shifts, hashes and sort orders', () => {
+  it('for element-wise work: comparisons, arithmetic, nulls, NaN, casts, shifts, hashes, sort orders, ranks and strict replacements', () => {
     same(({ col, lit }) => [
       col('n').add(1).sub(col('c')).mul(lit(2)).div(3).alias('arith'),
       col('n').eq(1).alias('eq'),
@@ -86,13 +86,19 @@ describe('light expressions equal the library’s', () => {
       lit('x').alias('text'),
       lit(2025).cast(pl.Int64).sub(col('n')).alias('age'),
       col('t').explode().alias('exploded'),
+      col('n').rank('dense').alias('dense rank'),
+      col('f').rank().alias('average rank'),
+      col('n').replaceStrict([3, 1, 4, 5], [1, 2, 3, 4], undefined, pl.UInt8).alias('replaced strictly'),
+      col('c').replaceStrict([0, 1, 2], ['x', 'y', 'z'], 'none', pl.Utf8).alias('replaced with a default'),
     ]);
   });
 
-  it('through the library for the methods not written here (str, rank, replace, isIn, strategies)', () => {
+  it('through the library for the methods not written here (str, rank options, replace, isIn, strategies)', () => {
     same(({ col, lit }) => [
       col('t').str.endsWith('*').alias('star'),
-      col('n').rank('dense').alias('rank'),
+      col('n')
+        .rank({ method: 'dense', descending: true } as never)
+        .alias('rank'),
       col('t').replace(['b', 'c*'], ['B', 'C']).alias('replaced'),
       col('t').isIn(['a', 'b']).alias('in'),
       col('n').fillNull('forward').alias('forward'),

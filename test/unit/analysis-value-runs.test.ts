@@ -1,12 +1,13 @@
 /**
  * Sorted hash runs (electron/engine/analysis/ops/value-runs.ts) give the same counts as a plain
- * group-by, and a hash collision is detected rather than merging two values.
+ * group-by, and a hash collision is detected rather than merging two values, whether it falls
+ * among the top N or under a hash seen more than once outside it.
  */
 import pl from 'nodejs-polars';
 import { describe, expect, it } from 'vitest';
 import { encodeColumns } from '../../electron/engine/analysis/dictionary';
 import { orderedGroups, type Dim } from '../../electron/engine/analysis/ops/context';
-import { isPlainText, valueRuns } from '../../electron/engine/analysis/ops/value-runs';
+import { clashed, hashRuns, isPlainText, topRunsLazy } from '../../electron/engine/analysis/ops/value-runs';
 
 function groupByCounts(frame: pl.DataFrame, column: string): Map<string, number> {
   const g = frame.lazy().filter(pl.col(column).isNotNull()).groupBy(column).agg(pl.len().alias('n')).collectSync();
@@ -21,8 +22,12 @@ function runCounts(runs: pl.DataFrame): Map<string, number> {
   return new Map(values.map((v, i) => [v, Number(counts[i])]));
 }
 
-describe('valueRuns', () => {
-  it('counts every distinct non-null value exactly like a group-by (near-unique text with repeats, nulls, empty strings)', async () => {
+const NAMES = { value: 'value', count: 'count', groups: 'groups' };
+/** String length as the "hash": values of one length collide. */
+const byLength = (e: pl.Expr) => e.str.lengths();
+
+describe('hash runs', () => {
+  it('count every distinct non-null value exactly like a group-by (near-unique text with repeats, nulls, empty strings)', async () => {
     // A deterministic mix: mostly unique codes, some repeated many times, nulls and "".
     const values: Array<string | null> = [];
     for (let i = 0; i < 20_000; i++) {
@@ -33,27 +38,30 @@ describe('valueRuns', () => {
     }
     const frame = pl.DataFrame({ vin: pl.Series('vin', values, pl.Utf8) });
     expect(isPlainText(frame, 'vin')).toBe(true);
-    const runs = await valueRuns(frame, 'vin');
-    expect(runs).not.toBeNull();
     const expected = groupByCounts(frame, 'vin');
-    expect(runs!.height).toBe(expected.size);
-    expect(runCounts(runs!)).toEqual(expected);
-    expect(Number(runs!.getColumn('count').sum())).toBe(values.filter((v) => v !== null).length);
+    // A top N as large as the number of groups keeps every group.
+    const all = await topRunsLazy(frame, 'vin', NAMES, expected.size, 0).collect();
+    expect(clashed(all)).toBe(false);
+    expect(all.height).toBe(expected.size);
+    expect(runCounts(all)).toEqual(expected);
+    expect(Number(all.getColumn('groups').toArray()[0])).toBe(expected.size);
+    const runs = await hashRuns(frame, 'vin').runs.collect();
+    expect(Number(runs.getColumn('n').sum())).toBe(values.filter((v) => v !== null).length);
   });
 
-  it('reports a collision (two values with one hash) instead of merging them', async () => {
-    const frame = pl.DataFrame({ v: pl.Series('v', ['ab', 'cd', 'ab', 'xyz'], pl.Utf8) });
-    // String length as the "hash": "ab" and "cd" collide.
-    const byLength = (e: pl.Expr) => e.str.lengths();
-    expect(await valueRuns(frame, 'v', { value: 'value', count: 'count' }, byLength)).toBeNull();
-    // Without a collision the weak hash still counts right.
-    const clean = pl.DataFrame({ v: pl.Series('v', ['ab', 'xyz', 'ab', null], pl.Utf8) });
-    expect(runCounts((await valueRuns(clean, 'v', { value: 'value', count: 'count' }, byLength))!)).toEqual(
-      new Map([
-        ['ab', 2],
-        ['xyz', 1],
-      ]),
-    );
+  it('report a collision (two values with one hash) instead of merging them', async () => {
+    // "ab" and "cd" collide, and their shared hash makes the top 1.
+    const top = pl.DataFrame({ v: pl.Series('v', ['ab', 'cd', 'ab', 'xyz'], pl.Utf8) });
+    expect(clashed(await topRunsLazy(top, 'v', NAMES, 1, 0, byLength).collect())).toBe(true);
+    // Outside the top 1 ("aaa", 3 rows) the shared hash would still undercount the groups.
+    const outside = pl.DataFrame({ v: pl.Series('v', ['aaa', 'aaa', 'aaa', 'ab', 'cd'], pl.Utf8) });
+    expect(clashed(await topRunsLazy(outside, 'v', NAMES, 1, 0, byLength).collect())).toBe(true);
+    expect(clashed(await hashRuns(outside, 'v', byLength).clash.collect())).toBe(true);
+    // Without a collision the weak hash still counts right, and the null group joins the count.
+    const clean = pl.DataFrame({ v: pl.Series('v', ['ab', 'xyz', 'ab', null, 'q'], pl.Utf8) });
+    const df = await topRunsLazy(clean, 'v', NAMES, 1, 1, byLength).collect();
+    expect(clashed(df)).toBe(false);
+    expect(df.select('value', 'count', 'groups').toRecords()).toEqual([{ value: 'ab', count: 2, groups: 4 }]);
   });
 
   it('gives orderedGroups the same top N, ties, null group and group count as the group-by over codes', async () => {

@@ -59,16 +59,20 @@ export async function runChecked(command: string, args: string[], options: RunPr
 
 /**
  * A Node `--import` hook (as a data: URL, so no file ships for it) that writes the process's peak
- * resident memory, in KB, to $SPARKPOLAR_BENCH_RSS_FILE when the process exits.
+ * resident memory, in KB, to $SPARKPOLAR_BENCH_RSS_FILE when the process exits. On Linux it is the
+ * VmHWM of /proc/self/status: getrusage's maxRSS survives exec, so a child spawned (forked) by a
+ * benchmark process holding gigabytes reported that process's size, not its own (5.3 GB at 10 M
+ * rows for the catalog's engine child, which peaked at 2.9–3.8 GB run on its own).
  */
 const PEAK_RSS_HOOK =
   'data:text/javascript,' +
   encodeURIComponent(
     "import fs from 'node:fs';const f=process.env.SPARKPOLAR_BENCH_RSS_FILE;" +
-      "if(f)process.on('exit',()=>{try{fs.writeFileSync(f,String(process.resourceUsage().maxRSS))}catch{}});",
+      'const hwm=()=>{try{return Number(/VmHWM:\\s*(\\d+)/.exec(fs.readFileSync("/proc/self/status","utf8"))[1])}catch{return process.resourceUsage().maxRSS}};' +
+      "if(f)process.on('exit',()=>{try{fs.writeFileSync(f,String(hwm()))}catch{}});",
   );
 
-/** Runs a Node script as a child and reports its peak resident memory (maxRSS, MB). */
+/** Runs a Node script as a child and reports its own peak resident memory (VmHWM, else maxRSS; MB). */
 export async function runNodeWithPeakRss(script: string, args: string[], options: RunProcessOptions = {}): Promise<ProcessResult> {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sparkpolar-bench-rss-')), 'maxrss');
   try {

@@ -5,7 +5,7 @@ import type { ResultCell, ResultTable } from '../../../../shared/contract/analys
 import { compareKeys, compareText } from '../result-table';
 import { cellOf, codesWhere } from '../dictionary';
 import { codeCounts, col, columnDim, declaredColumns, sharedGroupCounts, type OpContext } from './context';
-import { isPlainText, valueRuns } from './value-runs';
+import { clashed, hashRuns, isPlainText } from './value-runs';
 import { columnValues } from './read';
 import { px } from './expr';
 
@@ -116,24 +116,27 @@ export async function duplicateValuesOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;
   if (op.kind !== 'duplicate-values') throw new Error('not a duplicate-values');
   const c = col(ctx, op.column);
-  const runs = isPlainText(ctx.frame, c.identifier) ? await valueRuns(ctx.frame, c.identifier, { value: 'v', count: 'n' }) : null;
-  const counts = runs
-    ? runs.lazy()
-    : ctx.frame
-        .lazy()
-        .select(px.col(c.identifier).alias('v'))
-        .filter(px.col('v').isNotNull())
-        .groupBy(px.col('v'))
-        .agg(px.len().alias('n'));
-  const stats = await counts
-    .select(
+  const statsOf = (counts: pl.LazyDataFrame) =>
+    counts.select(
       px.col('n').sum().alias('withValue'),
       px.len().alias('distinct'),
       px.col('n').gt(1).sum().alias('duplicated'),
       px.col('n').filter(px.col('n').gt(1)).sum().alias('rowsDuplicated'),
-    )
-    .collect();
-  const [withValue, distinct, duplicated, rowsDuplicated] = stats.rows()[0]!.map((x) => Number(x ?? 0)) as [number, number, number, number];
+    );
+  let stats: pl.DataFrame | null = null;
+  if (isPlainText(ctx.frame, c.identifier)) {
+    const { runs, clash } = hashRuns(ctx.frame, c.identifier);
+    stats = await statsOf(runs).join(clash, { how: 'cross' }).collect();
+    // Two values shared a hash: counted again by a plain group-by.
+    if (clashed(stats)) stats = null;
+  }
+  stats ??= await statsOf(
+    ctx.frame.lazy().select(px.col(c.identifier).alias('v')).filter(px.col('v').isNotNull()).groupBy(px.col('v')).agg(px.len().alias('n')),
+  ).collect();
+  const [withValue, distinct, duplicated, rowsDuplicated] = stats
+    .rows()[0]!
+    .slice(0, 4)
+    .map((x) => Number(x ?? 0)) as [number, number, number, number];
   return {
     columns: declaredColumns(ctx),
     rows: [[withValue, distinct, duplicated, rowsDuplicated, withValue - distinct]],

@@ -8,7 +8,7 @@ import { columnByName } from '../columns';
 import { cellOf, type Dictionaries, type Labels } from '../dictionary';
 import type { StageFrames } from '../prepare';
 import { resultType, type Group } from '../result-table';
-import { isPlainText, valueRuns } from './value-runs';
+import { clashed, isPlainText, topRunsLazy } from './value-runs';
 import { columnValues, nullCount, valueCounts } from './read';
 import { px } from './expr';
 
@@ -108,31 +108,35 @@ export function sharedGroupCounts(ctx: OpContext, stage: 'raw' | 'prepared' | 'c
  * Group counts ordered in Polars (count desc then keys ascending, or keys only; text by UTF-8
  * bytes, nulls last) and cut to the first `topN` (0 = all): only the kept groups reach
  * JavaScript, so a column with millions of distinct values stays cheap. `more` says whether
- * groups were left out (their rows form the "other" bucket).
+ * groups were left out (their rows form the "other" bucket). `noRuns`: never through hash runs
+ * (the retry after a hash collision).
  */
 export async function orderedGroups(
   frame: pl.DataFrame,
   dims: Dim[],
   order: 'count' | 'key',
   topN: number,
-  options: { dropNullKeys?: boolean } = {},
+  options: { dropNullKeys?: boolean; noRuns?: boolean } = {},
 ): Promise<{ groups: Group[]; more: boolean; groupCount: number }> {
   const coded = dims.length === 1 && dims[0]!.labels && dims[0]!.source ? dims[0]! : null;
   if (coded) return codedGroups(frame, coded, order, topN, options.dropNullKeys ?? false);
   const names = dims.map((d) => d.name);
-  const runs = order === 'count' && topN > 0 ? await plainTextRuns(frame, dims, options.dropNullKeys ?? false) : null;
+  const runs = order === 'count' && topN > 0 && !options.noRuns ? plainTextRuns(frame, dims, topN, options.dropNullKeys ?? false) : null;
+  // Hash runs give only the groups that can make the top N, with the group count.
   let g: pl.LazyDataFrame;
-  if (runs) g = runs.lazy();
+  if (runs) g = runs;
   else {
     let lf = frame.lazy().select(...dims.map((d) => d.expr));
     if (options.dropNullKeys) lf = lf.filter(names.map((n) => px.col(n).isNotNull()).reduce((a, b) => a.and(b)));
-    g = lf.groupBy(names.map((n) => px.col(n))).agg(px.len().alias('__count'));
-  }
-  g = g.withColumns(px.len().alias('__groups'));
-  if (order === 'count' && topN > 0) {
-    // Only groups that can make the top N are decoded and sorted (a VIN column has millions).
-    // `head(n).last()`, not `.min()`: this Polars simplifies sort → head → min into a plain min.
-    g = g.filter(px.col('__count').gtEq(px.col('__count').sort({ descending: true }).head(topN).last()));
+    g = lf
+      .groupBy(names.map((n) => px.col(n)))
+      .agg(px.len().alias('__count'))
+      .withColumns(px.len().alias('__groups'));
+    if (order === 'count' && topN > 0) {
+      // Only groups that can make the top N are decoded and sorted (a VIN column has millions).
+      // `head(n).last()`, not `.min()`: this Polars simplifies sort → head → min into a plain min.
+      g = g.filter(px.col('__count').gtEq(px.col('__count').sort({ descending: true }).head(topN).last()));
+    }
   }
   // Codes sort as their text does (sorted dictionaries); other text is compared as strings.
   g = g.withColumns(...dims.filter((d) => d.type === 'text' && !d.labels).map((d) => px.col(d.name).cast(pl.Utf8)));
@@ -140,6 +144,8 @@ export async function orderedGroups(
   g = g.sort({ by: by.map((n) => px.col(n)), descending: by.map((b) => b === '__count'), nullsLast: true });
   if (topN > 0) g = g.head(topN + 1);
   const df = await g.collect();
+  // Two values shared a hash: counted again by a plain group-by.
+  if (runs && clashed(df)) return orderedGroups(frame, dims, order, topN, { ...options, noRuns: true });
   const groupCount = df.height ? Number(columnValues(df, '__groups')[0]) : 0;
   const keys = names.map((n) => columnValues(df, n));
   const counts = columnValues(df, '__count') as number[];
@@ -198,19 +204,12 @@ function codedGroups(
   return { groups, more: entries.length > n, groupCount: entries.length };
 }
 
-/** Counts of one near-unique text column from sorted hash runs (see ./value-runs), nulls as a group unless dropped. */
-async function plainTextRuns(frame: pl.DataFrame, dims: Dim[], dropNullKeys: boolean): Promise<pl.DataFrame | null> {
+/** The top-N candidates of one near-unique text column from sorted hash runs (see ./value-runs), nulls as a group unless dropped. */
+function plainTextRuns(frame: pl.DataFrame, dims: Dim[], topN: number, dropNullKeys: boolean): pl.LazyDataFrame | null {
   const source = dims.length === 1 ? dims[0]!.source : undefined;
   if (!source || !isPlainText(frame, source)) return null;
-  const runs = await valueRuns(frame, source, { value: dims[0]!.name, count: '__count' });
-  if (!runs) return null;
-  const nulls = nullCount(frame, source);
-  if (dropNullKeys || !nulls) return runs;
-  const nullGroup = pl.DataFrame({
-    [dims[0]!.name]: pl.Series(dims[0]!.name, [null], pl.Utf8),
-    __count: pl.Series('__count', [nulls], pl.Int64),
-  });
-  return pl.concat([runs, nullGroup], { how: 'vertical' });
+  const names = { value: dims[0]!.name, count: '__count', groups: '__groups' };
+  return topRunsLazy(frame, source, names, topN, dropNullKeys ? 0 : nullCount(frame, source));
 }
 
 export function dimKey(d: Dimension): string {

@@ -2,41 +2,35 @@
 import pl from 'nodejs-polars';
 import type { ResultCell, ResultTable } from '../../../../shared/contract/analysis';
 import { col, declaredColumns, type OpContext } from './context';
-import { centredSums, codeVectors, cramersVOf, jointValidity, numericVectors, ranksWithin, sortOrders, type PairSums } from './vectors';
-import { columnValues, dtypeOf } from './read';
+import { codeVectors, cramersVOf, numericCodes, pearsonSums, spearmanSums, type NumericCodes } from './vectors';
+import { columnValues } from './read';
 import { px } from './expr';
 
 /**
- * Every ordered pair (a, b), diagonal included, over the rows where both are non-null. Spearman
- * ranks (ties averaged) within those rows; a pair with fewer than two rows or no variance is null.
- * Each column is fetched (and, for Spearman, sorted) once; every pair is then a linear pass.
+ * Every ordered pair (a, b), diagonal included, over the rows where both are non-null (and not
+ * NaN). Spearman ranks (ties averaged) within those rows; a pair with fewer than two rows or no
+ * variance is null. Each column is coded once per run and stage (see ./vectors), shared by the
+ * matrices that read it; every pair is then a linear pass or two.
  */
 export async function correlationMatrix(ctx: OpContext, names: string[], method: 'pearson' | 'spearman'): Promise<ResultTable> {
   const ids = names.map((n) => col(ctx, n).identifier);
-  const frame = nanAsNull(ctx.frame, ids);
-  const vectors = numericVectors(frame, ids);
-  const orders = method === 'spearman' ? sortOrders(frame, ids) : [];
-  // Ranks of a column within a set of rows; pairs over the same rows (all of them, when no column
-  // has nulls) share them.
-  const ranks = new Map<string, Float64Array>();
-  const rankOf = (i: number, rows: Uint8Array | null, rowsKey: string) => {
-    const key = `${i}|${rowsKey}`;
-    let r = ranks.get(key);
-    if (!r) ranks.set(key, (r = ranksWithin(vectors[i]!.values, orders[i]!, rows)));
-    return r;
-  };
+  // Per column, so the matrices of a run share a column's codes; the columns not coded yet are
+  // coded together (the memo calls `compute` at once, so they are all listed before the batch runs).
+  const missing: string[] = [];
+  let batch: Promise<NumericCodes[]> | undefined;
+  const codes = await Promise.all(
+    ids.map((id) =>
+      ctx.memo(`numeric-codes:${ctx.spec.stage}:${id}`, () => {
+        missing.push(id);
+        batch ??= Promise.resolve().then(() => numericCodes(ctx.frame, missing));
+        return batch.then((all) => all[missing.indexOf(id)]!);
+      }),
+    ),
+  );
   const value = new Map<string, { value: number | null; n: number }>();
   for (let i = 0; i < ids.length; i++)
     for (let j = i; j < ids.length; j++) {
-      const a = vectors[i]!;
-      const b = vectors[j]!;
-      let s: PairSums;
-      if (method === 'pearson') s = centredSums(a.values, b.values, a.valid, b.valid);
-      else {
-        const both = jointValidity(a.valid, b.valid);
-        const rowsKey = !both ? 'all' : both === a.valid ? `v${i}` : both === b.valid ? `v${j}` : `${i},${j}`;
-        s = centredSums(rankOf(i, both, rowsKey), rankOf(j, both, rowsKey), both, null);
-      }
+      const s = method === 'pearson' ? pearsonSums(codes[i]!, codes[j]!) : spearmanSums(codes[i]!, codes[j]!);
       value.set(`${i}:${j}`, { value: s.n >= 2 && s.sxx > 0 && s.syy > 0 ? s.sxy / Math.sqrt(s.sxx * s.syy) : null, n: s.n });
     }
   const rows: ResultCell[][] = [];
@@ -51,16 +45,6 @@ export async function correlationMatrix(ctx: OpContext, names: string[], method:
 
 /** A value correlations and histograms use: not null and not NaN (the rule of every engine). */
 const present = (id: string) => px.col(id).isNotNull().and(px.col(id).cast(pl.Float64).isNan().not());
-
-/** The frame with NaN as null in the float columns among `ids`, so the vector code sees one kind of missing. */
-function nanAsNull(frame: pl.DataFrame, ids: string[]): pl.DataFrame {
-  const floats = [...new Set(ids)].filter((id) => {
-    const dtype = dtypeOf(frame, id);
-    return dtype.equals(pl.Float64) || dtype.equals(pl.Float32);
-  });
-  if (!floats.length) return frame;
-  return frame.withColumns(...floats.map((id) => pl.when(px.col(id).isNan()).then(px.lit(null)).otherwise(px.col(id)).alias(id)));
-}
 
 export async function correlationOp(ctx: OpContext): Promise<ResultTable> {
   const op = ctx.spec.op;

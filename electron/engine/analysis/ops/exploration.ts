@@ -99,13 +99,28 @@ async function columnStats(
   });
 }
 
+/** From this many rows, `inTurn` runs its two parts one after the other. */
+const IN_TURN_ROWS = 1_000_000;
+
+/**
+ * Both parts of describe or profile: at once on a small frame (they finish sooner), one after the
+ * other on a large one, where the quantile sorts and a near-unique column's top values each hold
+ * hundreds of megabytes while they run (at 10 M rows, together they made the run's peak).
+ */
+async function inTurn<A, B>(frame: pl.DataFrame, a: () => Promise<A>, b: () => Promise<B>): Promise<[A, B]> {
+  if (frame.height < IN_TURN_ROWS) return Promise.all([a(), b()]);
+  const first = await a();
+  return [first, await b()];
+}
+
 export async function describeOp(ctx: OpContext): Promise<ResultTable> {
   const text = ctx.columns.filter((c) => c.type === 'text');
   // Text columns get their distinct count from the group-by that finds their top value.
-  const [stats, tops] = await Promise.all([
-    columnStats(ctx.frame, ctx.columns, [0.25, 0.5, 0.75], ctx.labels, { distinctFor: (c) => c.type !== 'text' }),
-    Promise.all(text.map((c) => topValues(ctx, c, 1))),
-  ]);
+  const [stats, tops] = await inTurn(
+    ctx.frame,
+    () => columnStats(ctx.frame, ctx.columns, [0.25, 0.5, 0.75], ctx.labels, { distinctFor: (c) => c.type !== 'text' }),
+    () => Promise.all(text.map((c) => topValues(ctx, c, 1))),
+  );
   const rows: ResultCell[][] = ctx.columns.map((c, i) => {
     const s = stats[i]!;
     if (isNumeric(c))
@@ -157,10 +172,17 @@ export function valueText(v: ResultCell): string | null {
 
 export async function profileOp(ctx: OpContext): Promise<ResultTable> {
   const k = Number(ctx.params.topValues ?? 3);
-  const [stats, tops] = await Promise.all([
-    columnStats(ctx.frame, ctx.columns, [0.05, 0.25, 0.5, 0.75, 0.95], ctx.labels, { otherMinMax: true }),
-    Promise.all(ctx.columns.map((c) => topValues(ctx, c, k))),
-  ]);
+  // As in describe: text columns' distinct counts come with their top values (a near-unique
+  // column's distinct count from its own hash table took seconds and hundreds of megabytes).
+  const [stats, tops] = await inTurn(
+    ctx.frame,
+    () =>
+      columnStats(ctx.frame, ctx.columns, [0.05, 0.25, 0.5, 0.75, 0.95], ctx.labels, {
+        otherMinMax: true,
+        distinctFor: (c) => c.type !== 'text',
+      }),
+    () => Promise.all(ctx.columns.map((c) => topValues(ctx, c, k))),
+  );
   const rowsTotal = ctx.frame.height;
   const rows: ResultCell[][] = ctx.columns.map((c, i) => {
     const s = stats[i]!;
@@ -171,7 +193,7 @@ export async function profileOp(ctx: OpContext): Promise<ResultTable> {
       rowsTotal,
       s.nulls,
       rowsTotal ? s.nulls / rowsTotal : null,
-      s.distinct,
+      c.type === 'text' ? tops[i]!.groupCount : s.distinct,
       valueText(s.min),
       valueText(s.max),
       s.mean,

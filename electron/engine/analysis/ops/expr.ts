@@ -92,6 +92,17 @@ const methods: Record<string, Method> = {
   any(this: LightExpr, ignoreNulls = true) {
     return light(this._expr.any!(ignoreNulls));
   },
+  rank(this: LightExpr, method: unknown = 'average', descending = false) {
+    if (typeof method !== 'string') return heavy(this).rank(method as never, descending);
+    return light(this._expr.rank!(method, descending));
+  },
+  replaceStrict(this: LightExpr, old: unknown, value: unknown, fallback?: unknown, returnDtype?: unknown) {
+    // The mapping-object form goes through the library.
+    if (old && typeof old === 'object' && !Array.isArray(old))
+      return heavy(this).replaceStrict(old as never, value as never, fallback as never, returnDtype as never);
+    // As the library: a falsy default means none.
+    return light(this._expr.replaceStrict!(operand(old), operand(value), fallback ? operand(fallback) : undefined, returnDtype));
+  },
   clip(this: LightExpr, min: unknown, max: unknown) {
     if (typeof min !== 'number') return heavy(this).clip(min as never, max as never);
     return light(this._expr.clip!(operand(min), operand(max)));

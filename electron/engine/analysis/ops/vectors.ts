@@ -1,53 +1,108 @@
 /**
  * Pairwise statistics over a few columns (correlation matrices, Cramér's V) computed on typed
- * arrays: Polars fetches each column once, already reduced (numbers as Float64, categories as
- * dense codes, each column's sort order for ranks), and every pair is then one linear loop here.
+ * arrays: Polars fetches each column once, already reduced to dense codes (numbers with a table
+ * of their values, categories as they are coded), and every pair is then a linear loop or two here.
  * Expressed as Polars expressions instead, each pair costs dozens of expression objects (about a
  * millisecond each in nodejs-polars, whatever the row count) and, for Spearman, a sort per pair.
  */
 import pl from 'nodejs-polars';
 import { codeType, type Dictionaries } from '../dictionary';
-import { nullCount, typedValues } from './read';
+import { columnValues, dtypeOf, typedValues } from './read';
 import { px } from './expr';
 
 /** Each column once (a Polars select cannot name two outputs alike). */
 const unique = (ids: string[]) => [...new Set(ids)];
 
-/** A numeric column as Float64 values (0 where null) and its validity (null when it has no nulls). */
-export interface NumericVector {
+/**
+ * A numeric column as codes: 1, 2, … in value order (equal values share a code; a code may have
+ * no row), 0 where the value is null or NaN, and `values[c]` the value (as Float64) of code c. The
+ * crash columns span a few hundred values, so a row takes one or two bytes where Float64 values, a
+ * validity mask, a sort order and a Spearman rank array took 21, and the codes are all Spearman
+ * needs: a code's average rank within any set of rows follows from counting codes (see
+ * `spearmanSums`), with no sort and no rank array per row.
+ */
+export interface NumericCodes {
+  codes: Uint8Array | Uint16Array | Uint32Array;
   values: Float64Array;
-  valid: Uint8Array | null;
 }
 
-/** The columns (frame identifiers) as numeric vectors, in one select. */
-export function numericVectors(frame: pl.DataFrame, ids: string[]): NumericVector[] {
+/** Integer types whose every value is exactly a Float64, in the same order: coded as they are. */
+const EXACT_INTEGERS = [pl.Int8, pl.Int16, pl.Int32, pl.UInt8, pl.UInt16, pl.UInt32];
+
+/**
+ * A column's values as correlations read them: Float64 (the narrow integer types as they are,
+ * which code alike), NaN as null, −0 as 0 (so equal values share one code).
+ */
+function correlationValue(frame: pl.DataFrame, id: string): pl.Expr {
+  const dtype = dtypeOf(frame, id);
+  if (EXACT_INTEGERS.some((t) => dtype.equals(t))) return px.col(id);
+  const v = px.col(id).cast(pl.Float64);
+  if (!dtype.equals(pl.Float64) && !dtype.equals(pl.Float32)) return v;
+  const zero = px.lit(0).cast(pl.Float64);
+  return pl
+    .when(v.isNan())
+    .then(px.lit(null).cast(pl.Float64))
+    .otherwise(pl.when(v.eq(zero)).then(zero).otherwise(v));
+}
+
+/** Integer columns whose values span at most this many are coded by their offset from the minimum. */
+const OFFSET_CODES = 0xffff;
+
+/**
+ * The columns (frame identifiers) as numeric codes. An integer column with a short span of values
+ * (the crash columns: years, occupants, cylinders) is coded by its offset from its minimum, one
+ * subtraction: codes need not be dense, only ordered like the values, with `values` holding every
+ * integer of the span (codes no row has count nothing). Any other column is coded by its dense rank,
+ * with its sorted distinct values as the table. Three selects in all, whatever the column count.
+ */
+export function numericCodes(frame: pl.DataFrame, ids: string[]): NumericCodes[] {
   if (!ids.length) return [];
-  const withNulls = ids.filter((id) => nullCount(frame, id) > 0);
-  const exprs = [px.cols(unique(ids)).cast(pl.Float64).fillNull(0).prefix('v:')];
-  if (withNulls.length) exprs.push(px.cols(unique(withNulls)).isNotNull().cast(pl.UInt8).prefix('m:'));
-  const df = frame.select(...exprs);
-  return ids.map((id) => ({
-    values: typedValues(df, `v:${id}`) as Float64Array,
-    valid: withNulls.includes(id) ? (typedValues(df, `m:${id}`) as Uint8Array) : null,
+  const exprs = ids.map((id) => correlationValue(frame, id));
+  const integer = ids.map((id) => {
+    const dtype = dtypeOf(frame, id);
+    return EXACT_INTEGERS.some((t) => dtype.equals(t));
+  });
+  const bounds = integer.some(Boolean)
+    ? frame.select(
+        ...ids.flatMap((id, i) =>
+          integer[i] ? [px.col(id).min().cast(pl.Float64).alias(`lo${i}`), px.col(id).max().cast(pl.Float64).alias(`hi${i}`)] : [],
+        ),
+      )
+    : null;
+  const span = (i: number): { lo: number; hi: number } | null => {
+    if (!integer[i]) return null;
+    const lo = columnValues(bounds!, `lo${i}`)[0] as number | null;
+    const hi = columnValues(bounds!, `hi${i}`)[0] as number | null;
+    return lo === null || hi === null || hi - lo + 1 > OFFSET_CODES ? null : { lo, hi };
+  };
+  const spans = ids.map((_, i) => span(i));
+  const ranked = ids.map((_, i) => i).filter((i) => !spans[i]);
+  const lists = ranked.length
+    ? frame.select(...ranked.map((i) => exprs[i]!.dropNulls().unique().sort().cast(pl.Float64).implode().alias(`u${i}`)))
+    : null;
+  const tables = ids.map((_, i) => {
+    const s = spans[i];
+    if (s) return Float64Array.from({ length: s.hi - s.lo + 2 }, (_, c) => (c ? s.lo + c - 1 : 0));
+    const distinct = lists!.select(px.col(`u${i}`).explode().dropNulls());
+    const values = new Float64Array(distinct.height + 1);
+    if (distinct.height) values.set(typedValues(distinct, `u${i}`) as Float64Array, 1);
+    return values;
+  });
+  const coded: pl.Expr[] = [];
+  exprs.forEach((v, i) => {
+    if (tables[i]!.length < 2) return;
+    const s = spans[i];
+    const code = s ? v.sub(px.lit(s.lo - 1)) : v.rank('dense');
+    // Cast last: a fill with a JavaScript number (a Float64 literal) turns codes into doubles.
+    coded.push(code.fillNull(0).cast(codeType(tables[i]!.length)).alias(`c${i}`));
+  });
+  const df = coded.length ? frame.select(...coded) : null;
+  return ids.map((_, i) => ({
+    // A column with no value at all is all zeros.
+    codes: tables[i]!.length > 1 ? (typedValues(df!, `c${i}`) as NumericCodes['codes']) : new Uint8Array(frame.height),
+    values: tables[i]!,
   }));
 }
-
-/** Each column's row order by value, nulls last, and how many rows are non-null. */
-export interface SortOrder {
-  order: Uint32Array;
-  valid: number;
-}
-
-export function sortOrders(frame: pl.DataFrame, ids: string[]): SortOrder[] {
-  if (!ids.length) return [];
-  const df = frame.select(px.cols(unique(ids)).argSort({ descending: false, nullsLast: true }).prefix('o:'));
-  return ids.map((id) => ({
-    order: typedValues(df, `o:${id}`) as Uint32Array,
-    valid: frame.height - nullCount(frame, id),
-  }));
-}
-
-const bothValid = (a: Uint8Array | null, b: Uint8Array | null, i: number) => (!a || a[i] === 1) && (!b || b[i] === 1);
 
 /** Sums of a pair over the rows where both are set, centred on their means (two passes: stable for years). */
 export interface PairSums {
@@ -57,15 +112,21 @@ export interface PairSums {
   syy: number;
 }
 
-export function centredSums(x: Float64Array, y: Float64Array, vx: Uint8Array | null, vy: Uint8Array | null): PairSums {
+/**
+ * Pearson's sums of two columns over the rows where both are set, each row's value looked up by
+ * its code. `xOf`/`yOf` give each code's value; the rows are summed in row order.
+ */
+function centredSums(a: NumericCodes['codes'], b: NumericCodes['codes'], xOf: ArrayLike<number>, yOf: ArrayLike<number>): PairSums {
   let n = 0;
   let mx = 0;
   let my = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (!bothValid(vx, vy, i)) continue;
+  for (let i = 0; i < a.length; i++) {
+    const ca = a[i]!;
+    const cb = b[i]!;
+    if (!ca || !cb) continue;
     n++;
-    mx += x[i]!;
-    my += y[i]!;
+    mx += xOf[ca]!;
+    my += yOf[cb]!;
   }
   if (!n) return { n, sxy: 0, sxx: 0, syy: 0 };
   mx /= n;
@@ -73,10 +134,12 @@ export function centredSums(x: Float64Array, y: Float64Array, vx: Uint8Array | n
   let sxy = 0;
   let sxx = 0;
   let syy = 0;
-  for (let i = 0; i < x.length; i++) {
-    if (!bothValid(vx, vy, i)) continue;
-    const dx = x[i]! - mx;
-    const dy = y[i]! - my;
+  for (let i = 0; i < a.length; i++) {
+    const ca = a[i]!;
+    const cb = b[i]!;
+    if (!ca || !cb) continue;
+    const dx = xOf[ca]! - mx;
+    const dy = yOf[cb]! - my;
     sxy += dx * dy;
     sxx += dx * dx;
     syy += dy * dy;
@@ -84,41 +147,41 @@ export function centredSums(x: Float64Array, y: Float64Array, vx: Uint8Array | n
   return { n, sxy, sxx, syy };
 }
 
-/**
- * Average ranks (1-based, ties share the mean of their positions) of one column among the rows
- * where `keep` is set, written at those rows. One walk along the column's sort order, so ranking
- * a column for every pair costs one sort in all.
- */
-export function ranksWithin(values: Float64Array, sorted: SortOrder, keep: Uint8Array | null): Float64Array {
-  const ranks = new Float64Array(values.length);
-  let rows = sorted.order;
-  let m = sorted.valid;
-  if (keep) {
-    rows = new Uint32Array(sorted.valid);
-    m = 0;
-    for (let k = 0; k < sorted.valid; k++) {
-      const row = sorted.order[k]!;
-      if (keep[row] === 1) rows[m++] = row;
-    }
-  }
-  for (let start = 0; start < m;) {
-    let end = start + 1;
-    const v = values[rows[start]!]!;
-    while (end < m && values[rows[end]!] === v) end++;
-    const rank = (start + end + 1) / 2;
-    for (let k = start; k < end; k++) ranks[rows[k]!] = rank;
-    start = end;
-  }
-  return ranks;
+/** Pearson's sums of a pair (see `centredSums`). */
+export function pearsonSums(a: NumericCodes, b: NumericCodes): PairSums {
+  return centredSums(a.codes, b.codes, a.values, b.values);
 }
 
-/** Rows where both validities hold (null when neither column has nulls). */
-export function jointValidity(a: Uint8Array | null, b: Uint8Array | null): Uint8Array | null {
-  if (!a) return b;
-  if (!b) return a;
-  const out = new Uint8Array(a.length);
-  for (let i = 0; i < a.length; i++) out[i] = a[i]! & b[i]!;
-  return out;
+/**
+ * Spearman's sums of a pair: Pearson's on the average ranks (ties share the mean of their
+ * positions) of each column within the rows where both are set. A code's rank there is the count
+ * of those rows with a smaller code plus (its own count + 1) / 2, so one counting pass gives every
+ * rank. The ranks are kept doubled, as integers: scaling every value by two scales each rounded
+ * sum, mean and product exactly, so the coefficient is bit for bit the one of the plain ranks.
+ */
+export function spearmanSums(a: NumericCodes, b: NumericCodes): PairSums {
+  const ra = new Uint32Array(a.values.length);
+  const rb = new Uint32Array(b.values.length);
+  for (let i = 0; i < a.codes.length; i++) {
+    const ca = a.codes[i]!;
+    const cb = b.codes[i]!;
+    if (!ca || !cb) continue;
+    ra[ca]!++;
+    rb[cb]!++;
+  }
+  doubledRanks(ra);
+  doubledRanks(rb);
+  return centredSums(a.codes, b.codes, ra, rb);
+}
+
+/** Counts per code → twice each code's average rank (2 · before + count + 1), in place. */
+function doubledRanks(counts: Uint32Array): void {
+  let before = 0;
+  for (let c = 1; c < counts.length; c++) {
+    const count = counts[c]!;
+    counts[c] = 2 * before + count + 1;
+    before += count;
+  }
 }
 
 /** Each column as codes 1…k in value order (0 = null) and its k, in one select. */
