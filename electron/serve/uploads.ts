@@ -21,6 +21,14 @@ export interface UploadLimits {
   maxBytes: number;
   /** Free bytes on the disk of `dir` (injected by tests; statfs otherwise). */
   freeBytes?(dir: string): number | null;
+  /** Told when an accepted upload starts and ends (the benchmark's timeline; epoch milliseconds). */
+  observe?(event: UploadEvent): void;
+}
+
+export interface UploadEvent {
+  phase: 'start' | 'end' | 'failed';
+  bytes: number;
+  at: number;
 }
 
 function statfsFree(dir: string): number | null {
@@ -85,12 +93,15 @@ export async function receiveUpload(
       code: 'DISK_FULL',
     });
   const target = path.join(dir, `${randomUUID()}-${name}`);
+  limits.observe?.({ phase: 'start', bytes: length, at: Date.now() });
   try {
     await pipeline(req, fs.createWriteStream(target, { flags: 'wx' }));
     // A client that stops early (closed tab, broken connection) leaves a short file: not an upload.
     if (fs.statSync(target).size !== length) throw new Error('the upload ended before its Content-Length');
+    limits.observe?.({ phase: 'end', bytes: length, at: Date.now() });
     answer(res, 200, headers, { path: target, name });
   } catch (err) {
+    limits.observe?.({ phase: 'failed', bytes: length, at: Date.now() });
     fs.rmSync(target, { force: true });
     const code = (err as NodeJS.ErrnoException).code;
     answer(res, code === 'ENOSPC' ? 507 : 400, headers, {
