@@ -5,6 +5,7 @@
  * The charted numbers are checked against an independent parse of the file.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import { dropFile, screenshot, startBrowserMode, type BrowserMode } from './supp
 
 const records: Record<string, string>[] = parse(fs.readFileSync(REAL_4401), { bom: true, columns: true, skip_empty_lines: true });
 const ORIGINAL = ANALYSES.filter((s) => s.original).map((s) => s.id);
+const DATASET = path.basename(REAL_4401, '.csv');
 
 async function goTo(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
@@ -105,6 +107,30 @@ describe('drop → every chart, with no click', () => {
     await page.getByTestId('run-facts').waitFor({ timeout: 170_000 });
     await expect.poll(() => page.locator('.panel[data-status="ok"]').count(), { timeout: 60_000 }).toBeGreaterThan(30);
     await expect(page.getByRole('checkbox', { name: /Merge make codes/i }).isChecked()).resolves.toBe(true);
+    expect(b.consoleErrors).toEqual([]);
+  });
+
+  it('does not show a deleted dataset’s results for a new import under the same name', async () => {
+    const { page } = b;
+    const { client } = b.t;
+    const runsBefore = await client.call('analysis/runs', { dataset: DATASET });
+    expect(runsBefore.length).toBeGreaterThanOrEqual(2);
+    // Deleted and imported again elsewhere (the CLI, another window): version 1 again, with no run.
+    await client.call('dataset/delete', { dataset: DATASET });
+    const again = await client.run('dataset/import', { path: REAL_4401, name: DATASET });
+    expect(again.version).toBe(1);
+    await page.reload();
+    await goTo(page, 'Analyses');
+    // The runs kept under the name (version 1, the last one with merged makes) are not this data's:
+    // the page runs the catalog for it by itself, with the notebook's cleaning.
+    await expect
+      .poll(async () => (await client.call('analysis/runs', { dataset: DATASET })).length, { timeout: 170_000 })
+      .toBe(runsBefore.length + 1);
+    await page.getByTestId('run-facts').waitFor({ timeout: 170_000 });
+    await expect(page.getByRole('checkbox', { name: /Merge make codes/i }).isChecked()).resolves.toBe(false);
+    const info = await client.call('dataset/get', { dataset: DATASET });
+    const [latest] = await client.call('analysis/runs', { dataset: DATASET, limit: 1 });
+    expect(Date.parse(latest!.startedAt)).toBeGreaterThanOrEqual(Date.parse(info.importedAt));
     expect(b.consoleErrors).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { useTranslation } from 'react-i18next';
 import { ORIGINAL_CLEANING } from '../../../shared/analyses';
 import type { AnalysisResult, AnalysisRun, CleaningOptions, JobEvent, JobProgress } from '../../../shared/api';
+import type { DatasetVersionInfo } from '../../../shared/types';
 import { analysisRunProgress } from '../../../shared/contract/analysis';
 import { StudioError } from '../../../shared/errors';
 import { announce } from '../components/LiveRegion';
@@ -41,6 +42,18 @@ interface Live {
 }
 
 const IDLE: Live = { dataset: null, jobId: null, running: false, progress: null, error: null };
+
+/**
+ * A run of this very version: the same number, begun after the version was imported. Runs are
+ * kept by dataset name, so a dataset deleted and imported again under its name (version 1
+ * again) would otherwise show the deleted data's results as its own.
+ */
+export function runOfVersion(
+  run: { version: number; startedAt: string },
+  info: Pick<DatasetVersionInfo, 'version' | 'importedAt'>,
+): boolean {
+  return run.version === info.version && Date.parse(run.startedAt) >= Date.parse(info.importedAt);
+}
 const CatalogRunContext = createContext<CatalogRun | null>(null);
 
 export function CatalogRunProvider({ children }: { children: ReactNode }) {
@@ -125,6 +138,8 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
   // A run for the dataset in use: follow the one going on, else start one when its version has none.
   useEffect(() => {
     if (!dataset || pending.current.has(dataset)) return;
+    // Already running for it (an import starts its run as soon as it answers): nothing to look up.
+    if (liveRef.current.running && liveRef.current.dataset === dataset) return;
     pending.current.add(dataset);
     void (async () => {
       try {
@@ -143,13 +158,13 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
         }
         if (now.running && now.dataset === dataset) return;
         // Column profiles (Browse) are small runs of their own: only a run of the catalog counts.
-        const latest = runs.find((r) => r.version === info.version && r.analyses > 2);
+        const latest = runs.find((r) => runOfVersion(r, info) && r.analyses > 2);
         if (!latest) {
           await start(dataset, ORIGINAL_CLEANING);
           return;
         }
         // Show the latest run of the current version, unless a run has begun meanwhile.
-        if (lastRunRef.current?.dataset === dataset && lastRunRef.current.version === info.version) return;
+        if (lastRunRef.current?.dataset === dataset && runOfVersion(lastRunRef.current, info)) return;
         const run = await client.call('analysis/get-run', { runId: latest.runId });
         if (!liveRef.current.running) setLastRun(run);
       } catch {

@@ -14,6 +14,8 @@ import { enginePathFor } from '../host/files';
 import { announce } from '../components/LiveRegion';
 import { useStudio } from '../hooks/studio';
 import { useApp } from './app';
+import { ORIGINAL_CLEANING } from '../../../shared/analyses';
+import { useCatalogRun } from './catalog-run';
 
 export interface ImportState {
   running: boolean;
@@ -38,6 +40,8 @@ export function ImportProvider({ children }: { children: ReactNode }) {
   const { studio, client } = useStudio();
   const { t } = useTranslation();
   const app = useApp();
+  // The catalog runs as soon as an import answers, without the run lookups a dataset change makes.
+  const { start: startRun } = useCatalogRun();
   const [running, setRunning] = useState(false);
   const [label, setLabel] = useState<string | null>(null);
   const [progress, setProgress] = useState<JobProgress | null>(null);
@@ -64,6 +68,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
       if (abort.current !== controller) return;
       setRunning(false);
       if (answer) {
+        void startRun(answer.dataset, ORIGINAL_CLEANING);
         setResult(answer);
         app.setDataset(answer.dataset);
         app.datasetsChanged();
@@ -73,7 +78,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
         announce(t(controller.signal.aborted ? 'live.cancelled' : 'live.failed', { job: t('live.job.dataset') }));
       }
     },
-    [app, t],
+    [app, t, startRun],
   );
 
   const runImport = useCallback(
@@ -144,6 +149,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
       const answer = await client.run('dataset/sample', {}, { signal: controller.signal, onProgress: setProgress });
       if (abort.current === controller) {
         setRunning(false);
+        void startRun(answer.dataset, ORIGINAL_CLEANING);
         app.setDataset(answer.dataset);
         app.datasetsChanged();
         app.notify({ kind: 'success', text: t('importer.sampleLoaded', { name: answer.dataset, rows: formatNumber(answer.rows) }) });
@@ -153,7 +159,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
       finish(controller, null, err);
       return null;
     }
-  }, [client, finish, app, t]);
+  }, [client, finish, app, t, startRun]);
 
   const picker = useRef<HTMLInputElement>(null);
   const openCsv = useCallback(() => {
