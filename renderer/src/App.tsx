@@ -15,7 +15,7 @@ import { useStudio } from './hooks/studio';
 import { setLanguage, currentLang } from './i18n';
 import { DatasetsPage } from './pages/DatasetsPage';
 import { PAGES, useApp, type PageId } from './state/app';
-import { useImport } from './state/importer';
+import { useImportActions } from './state/importer';
 
 // Pages other than the first are loaded when opened: the window starts with less to parse (charts are most of it).
 const BrowsePage = lazy(() => import('./pages/BrowsePage').then((m) => ({ default: m.BrowsePage })));
@@ -36,7 +36,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function App() {
   const { t } = useTranslation();
   const app = useApp();
-  const importer = useImport();
+  const importer = useImportActions();
   const exports = useExportActions();
   const { studio, client } = useStudio();
   const cancelAllJobs = async () => {

@@ -10,6 +10,8 @@ import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYSES } from '../../shared/analyses';
+import { generateCrashCsv } from '../../electron/engine/generate/generate';
+import { tempHome } from '../support/pg';
 import { REAL_4401 } from '../support/real-data';
 import { dropFile, screenshot, startBrowserMode, type BrowserMode } from './support/browser';
 
@@ -131,6 +133,52 @@ describe('drop → every chart, with no click', () => {
     const info = await client.call('dataset/get', { dataset: DATASET });
     const [latest] = await client.call('analysis/runs', { dataset: DATASET, limit: 1 });
     expect(Date.parse(latest!.startedAt)).toBeGreaterThanOrEqual(Date.parse(info.importedAt));
+    expect(b.consoleErrors).toEqual([]);
+  });
+
+  it('draws every original chart while the rest of the catalog is still running, on a larger drop', async () => {
+    const { page } = b;
+    // Large enough that the other analyses run well after the originals, small enough for a test.
+    const file = path.join(tempHome('drop-large'), 'crash-150k.csv');
+    await generateCrashCsv({ rows: 150_000, out: file });
+    await goTo(page, 'Datasets');
+    await page.evaluate((ids) => {
+      const w = window as unknown as { drawnWhileRunning: Record<string, boolean> };
+      w.drawnWhileRunning = {};
+      new MutationObserver(() => {
+        const shown = document.querySelector('.analyses-page')?.getAttribute('data-dataset') === 'crash-150k';
+        if (!shown) return;
+        for (const id of ids) {
+          if (id in w.drawnWhileRunning) continue;
+          const panel = document.querySelector(`.panel[data-analysis="${id}"][data-status="ok"]`);
+          if (!panel?.querySelector('.echart svg path, .echart svg rect, .echart svg text, .kpis, .result-table')) continue;
+          // Running: the run's progress is on screen and its facts (shown once it has ended) are not.
+          w.drawnWhileRunning[id] = document.querySelector('[data-testid="run-facts"]') === null;
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.id = 'large-drop';
+      input.hidden = true;
+      document.body.append(input);
+    }, ORIGINAL);
+    // The file is read from disk by Chromium, as for a real drop (not passed through the test's memory).
+    await page.setInputFiles('#large-drop', file);
+    await page.evaluate(() => {
+      const input = document.getElementById('large-drop') as HTMLInputElement;
+      const transfer = new DataTransfer();
+      transfer.items.add(input.files![0]!);
+      input.remove();
+      const zone = document.querySelector('[data-testid="drop-zone"]')!;
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    });
+    await goTo(page, 'Analyses');
+    const drawn = () => page.evaluate(() => (window as unknown as { drawnWhileRunning: Record<string, boolean> }).drawnWhileRunning);
+    await expect.poll(async () => Object.keys(await drawn()).length, { timeout: 170_000 }).toBe(ORIGINAL.length);
+    expect(Object.entries(await drawn()).filter(([, running]) => !running)).toEqual([]);
+    await page.getByTestId('run-facts').waitFor({ timeout: 170_000 });
+    await expect(page.locator('.panel[data-analysis="explore-counts"]').textContent()).resolves.toContain('150,000');
     expect(b.consoleErrors).toEqual([]);
   });
 });

@@ -38,7 +38,14 @@ export function EChart({
     if (!el) return;
     const instance = echarts.init(el, null, { renderer: 'svg' });
     chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
+    // An observer reports the size it starts with: redraw only on a real change, not once more per chart.
+    let size = `${el.clientWidth}x${el.clientHeight}`;
+    const observer = new ResizeObserver(() => {
+      const now = `${el.clientWidth}x${el.clientHeight}`;
+      if (now === size) return;
+      size = now;
+      instance.resize();
+    });
     observer.observe(el);
     return () => {
       observer.disconnect();

@@ -72,6 +72,21 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
   const following = useRef<(() => void) | null>(null);
   /** Datasets whose run is being looked up or started (so one event does not start two runs). */
   const pending = useRef(new Set<string>());
+  // Every progress event carries every result so far, parsed anew: a result already on screen
+  // keeps its object, so its panel neither renders nor redraws its chart again.
+  const shown = useRef(new Map<string, { json: string; result: AnalysisResult }>());
+  const keepShown = useCallback((progress: JobProgress): JobProgress => {
+    const streamed = analysisRunProgress(progress.details);
+    if (!streamed) return progress;
+    const results = streamed.results.map((r) => {
+      const json = JSON.stringify(r);
+      const before = shown.current.get(r.id);
+      if (before?.json === json) return before.result;
+      shown.current.set(r.id, { json, result: r });
+      return r;
+    });
+    return { ...progress, details: { ...progress.details, results } };
+  }, []);
 
   const { t } = useTranslation();
   const finished = useCallback(
@@ -100,7 +115,11 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
           {
             signal: controller.signal,
             onStarted: (jobId) => setLive((l) => ({ ...l, jobId })),
-            onProgress: (progress) => abort.current === controller && setLive((l) => ({ ...l, progress })),
+            onProgress: (progress) => {
+              if (abort.current !== controller) return;
+              const kept = keepShown(progress);
+              setLive((l) => ({ ...l, progress: kept }));
+            },
           },
         );
         if (abort.current === controller) finished(null, run, null);
@@ -108,7 +127,7 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
         if (abort.current === controller) finished(null, null, err);
       }
     },
-    [client, finished],
+    [client, finished, keepShown],
   );
 
   /** Follows a run the engine already has going (its progress holds every result so far). */
@@ -117,13 +136,15 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
       abort.current?.abort();
       abort.current = null;
       following.current?.();
-      setLive({ dataset: name, jobId, running: true, progress, error: null });
+      setLive({ dataset: name, jobId, running: true, progress: keepShown(progress), error: null });
       const off = client.onEvent((event) => {
         if (!event.type.startsWith('job/')) return;
         const e = event as JobEvent;
         if (e.jobId !== jobId) return;
-        if (e.type === 'job/progress') setLive((l) => (l.jobId === jobId ? { ...l, progress: e.progress } : l));
-        else {
+        if (e.type === 'job/progress') {
+          const kept = keepShown(e.progress);
+          setLive((l) => (l.jobId === jobId ? { ...l, progress: kept } : l));
+        } else {
           off();
           following.current = null;
           if (e.type === 'job/done') finished(jobId, e.result as AnalysisRun, null);
@@ -132,7 +153,7 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
       });
       following.current = off;
     },
-    [client, finished],
+    [client, finished, keepShown],
   );
 
   // A run for the dataset in use: follow the one going on, else start one when its version has none.

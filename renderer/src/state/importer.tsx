@@ -34,7 +34,11 @@ export interface ImportState {
   dismiss: () => void;
 }
 
+export type ImportActions = Pick<ImportState, 'importFile' | 'importPath' | 'reimport' | 'loadSample' | 'openCsv' | 'cancel' | 'dismiss'>;
+
 const ImportContext = createContext<ImportState | null>(null);
+/** The actions alone: what the app shell and the drop target use, so they do not render again on every progress tick. */
+const ImportActionsContext = createContext<ImportActions | null>(null);
 
 export function ImportProvider({ children }: { children: ReactNode }) {
   const { studio, client } = useStudio();
@@ -178,13 +182,17 @@ export function ImportProvider({ children }: { children: ReactNode }) {
     setLabel(null);
   }, []);
 
+  const actions = useMemo<ImportActions>(
+    () => ({ importFile, importPath, reimport, loadSample, openCsv, cancel, dismiss }),
+    [importFile, importPath, reimport, loadSample, openCsv, cancel, dismiss],
+  );
   const value = useMemo<ImportState>(
-    () => ({ running, label, progress, error, result, importFile, importPath, reimport, loadSample, openCsv, cancel, dismiss }),
-    [running, label, progress, error, result, importFile, importPath, reimport, loadSample, openCsv, cancel, dismiss],
+    () => ({ running, label, progress, error, result, ...actions }),
+    [running, label, progress, error, result, actions],
   );
   return (
     <ImportContext.Provider value={value}>
-      {children}
+      <ImportActionsContext.Provider value={actions}>{children}</ImportActionsContext.Provider>
       <input
         ref={picker}
         type="file"
@@ -206,5 +214,11 @@ export function ImportProvider({ children }: { children: ReactNode }) {
 export function useImport(): ImportState {
   const value = useContext(ImportContext);
   if (!value) throw new Error('useImport outside ImportProvider');
+  return value;
+}
+
+export function useImportActions(): ImportActions {
+  const value = useContext(ImportActionsContext);
+  if (!value) throw new Error('useImportActions outside ImportProvider');
   return value;
 }
