@@ -254,8 +254,9 @@ async function until(
 ): Promise<PageRecord> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const record = (await page.evaluate(RECORD)) as PageRecord;
-    onPoll((await page.evaluate(TRACE)) as WireTrace);
+    // One evaluation per poll: each one is work for the page's main thread, which the drop needs.
+    const { record, trace } = (await page.evaluate(`({ record: ${RECORD}, trace: ${TRACE} })`)) as { record: PageRecord; trace: WireTrace };
+    onPoll(trace);
     if (record.done) return record;
     if (signal?.aborted) throw new Error('cancelled');
     if (Date.now() > deadline) {
