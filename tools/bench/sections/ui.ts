@@ -221,6 +221,8 @@ async function dropToCharts(ctx: BenchContext): Promise<Measurement[]> {
  */
 function engineDrop(ctx: BenchContext): Contender {
   const name = `${ctx.datasetName}-ui-engine`;
+  /** Per round, ms after the start: the first time each import phase was reported, the import's end, the run's end. */
+  const timelines: Array<Record<string, number>> = [];
   return {
     id: 'ui.engine_drop_same_rounds',
     label: 'the engine alone, in the same rounds: import (committed) → every original result ready',
@@ -231,14 +233,25 @@ function engineDrop(ctx: BenchContext): Contender {
       await checkpoint(ctx);
     },
     run: async () => {
-      const imported = await ctx.client.run('dataset/import', { path: ctx.file, name }, { signal: ctx.signal });
+      const t0 = performance.now();
+      const timeline: Record<string, number> = {};
+      const at = (what: string) => (timeline[what] ??= Math.round(performance.now() - t0));
+      const imported = await ctx.client.run(
+        'dataset/import',
+        { path: ctx.file, name },
+        { signal: ctx.signal, onProgress: (p) => at(`dataset/import ${p.phase}`) },
+      );
+      at('dataset/import done');
       await ctx.client.run(
         'analysis/run',
         { dataset: name, version: imported.version, analyses: ORIGINAL_IDS, fresh: true },
         { signal: ctx.signal },
       );
+      at('analysis/run done');
+      timelines.push(timeline);
     },
     after: () => deleteDataset(ctx, name),
+    notes: () => ({ timelines }),
   };
 }
 
