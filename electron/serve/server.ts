@@ -13,7 +13,7 @@ import { mediaType } from '../../shared/mime';
 import type { Engine } from '../engine/engine';
 import { websocketChannel } from './channel';
 import { exportsDirFor, sendFile, serveDownload } from './downloads';
-import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sweepUploads } from './uploads';
+import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sweepUploads, type UploadEvent } from './uploads';
 
 const COOKIE = 'sparkpolar_token';
 
@@ -30,6 +30,8 @@ export interface BrowserServerOptions {
   maxUploadBytes?: number;
   /** Free bytes on a disk (tests inject it; statfs otherwise). */
   freeBytes?(dir: string): number | null;
+  /** Told when an upload starts and ends (the benchmark's timeline). */
+  observeUploads?(event: UploadEvent): void;
   /** How often every WebSocket is pinged (default HEARTBEAT_MS; tests shorten it). */
   heartbeatMs?: number;
 }
@@ -112,7 +114,11 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     allowedHosts().has(req.headers.host ?? '') && (sameToken(url.searchParams.get('token'), token) || sameToken(cookieToken(req), token));
   const log = options.engine.ctx.log;
   const uploads = path.resolve(options.uploadDir);
-  const uploadLimits = { maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, freeBytes: options.freeBytes };
+  const uploadLimits = {
+    maxBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    freeBytes: options.freeBytes,
+    observe: options.observeUploads,
+  };
   const swept = sweepUploads(uploads);
   if (swept) log.info('browser mode: removed uploads that were never imported', { count: swept });
 

@@ -15,11 +15,12 @@ import { useStudio } from './hooks/studio';
 import { setLanguage, currentLang } from './i18n';
 import { DatasetsPage } from './pages/DatasetsPage';
 import { PAGES, useApp, type PageId } from './state/app';
-import { useImport } from './state/importer';
+import { useImportActions } from './state/importer';
 
 // Pages other than the first are loaded when opened: the window starts with less to parse (charts are most of it).
 const BrowsePage = lazy(() => import('./pages/BrowsePage').then((m) => ({ default: m.BrowsePage })));
-const AnalysesPage = lazy(() => import('./pages/AnalysesPage').then((m) => ({ default: m.AnalysesPage })));
+const loadAnalysesPage = () => import('./pages/AnalysesPage');
+const AnalysesPage = lazy(() => loadAnalysesPage().then((m) => ({ default: m.AnalysesPage })));
 const SettingsPage = lazy(() => import('./pages/SettingsPage').then((m) => ({ default: m.SettingsPage })));
 const SparkVsPolarsPage = lazy(() => import('./pages/spark/SparkVsPolarsPage'));
 
@@ -36,7 +37,7 @@ function isTyping(target: EventTarget | null): boolean {
 export function App() {
   const { t } = useTranslation();
   const app = useApp();
-  const importer = useImport();
+  const importer = useImportActions();
   const exports = useExportActions();
   const { studio, client } = useStudio();
   const cancelAllJobs = async () => {
@@ -90,6 +91,15 @@ export function App() {
     if (event.type === 'menu') onMenuAction(event.action);
   });
   useEffect(() => studio.host.onHostEvent?.((event) => onHostEvent(event)), [studio]);
+
+  // Once the window is idle after its first paint, the charts page (and ECharts) is fetched and
+  // parsed: a drop leads there, and parsing it then would take the cores from the upload.
+  useEffect(() => {
+    const prefetch = () => void loadAnalysesPage().catch(() => undefined);
+    if (typeof requestIdleCallback !== 'function') return;
+    const id = requestIdleCallback(prefetch, { timeout: 5000 });
+    return () => cancelIdleCallback(id);
+  }, []);
 
   useEffect(() => {
     document.title = `${t(`nav.${app.page}`)} · SparkPolar Studio`;

@@ -5,15 +5,19 @@
  * The charted numbers are checked against an independent parse of the file.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYSES } from '../../shared/analyses';
+import { generateCrashCsv } from '../../electron/engine/generate/generate';
+import { tempHome } from '../support/pg';
 import { REAL_4401 } from '../support/real-data';
 import { dropFile, screenshot, startBrowserMode, type BrowserMode } from './support/browser';
 
 const records: Record<string, string>[] = parse(fs.readFileSync(REAL_4401), { bom: true, columns: true, skip_empty_lines: true });
 const ORIGINAL = ANALYSES.filter((s) => s.original).map((s) => s.id);
+const DATASET = path.basename(REAL_4401, '.csv');
 
 async function goTo(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
@@ -105,6 +109,76 @@ describe('drop → every chart, with no click', () => {
     await page.getByTestId('run-facts').waitFor({ timeout: 170_000 });
     await expect.poll(() => page.locator('.panel[data-status="ok"]').count(), { timeout: 60_000 }).toBeGreaterThan(30);
     await expect(page.getByRole('checkbox', { name: /Merge make codes/i }).isChecked()).resolves.toBe(true);
+    expect(b.consoleErrors).toEqual([]);
+  });
+
+  it('does not show a deleted dataset’s results for a new import under the same name', async () => {
+    const { page } = b;
+    const { client } = b.t;
+    const runsBefore = await client.call('analysis/runs', { dataset: DATASET });
+    expect(runsBefore.length).toBeGreaterThanOrEqual(2);
+    // Deleted and imported again elsewhere (the CLI, another window): version 1 again, with no run.
+    await client.call('dataset/delete', { dataset: DATASET });
+    const again = await client.run('dataset/import', { path: REAL_4401, name: DATASET });
+    expect(again.version).toBe(1);
+    await page.reload();
+    await goTo(page, 'Analyses');
+    // The runs kept under the name (version 1, the last one with merged makes) are not this data's:
+    // the page runs the catalog for it by itself, with the notebook's cleaning.
+    await expect
+      .poll(async () => (await client.call('analysis/runs', { dataset: DATASET })).length, { timeout: 170_000 })
+      .toBe(runsBefore.length + 1);
+    await page.getByTestId('run-facts').waitFor({ timeout: 170_000 });
+    await expect(page.getByRole('checkbox', { name: /Merge make codes/i }).isChecked()).resolves.toBe(false);
+    const info = await client.call('dataset/get', { dataset: DATASET });
+    const [latest] = await client.call('analysis/runs', { dataset: DATASET, limit: 1 });
+    expect(Date.parse(latest!.startedAt)).toBeGreaterThanOrEqual(Date.parse(info.importedAt));
+    expect(b.consoleErrors).toEqual([]);
+  });
+
+  it('draws every original chart while the rest of the catalog is still running, on a larger drop', async () => {
+    const { page } = b;
+    // Large enough that the other analyses run well after the originals, small enough for a test.
+    const file = path.join(tempHome('drop-large'), 'crash-150k.csv');
+    await generateCrashCsv({ rows: 150_000, out: file });
+    await goTo(page, 'Datasets');
+    await page.evaluate((ids) => {
+      const w = window as unknown as { drawnWhileRunning: Record<string, boolean> };
+      w.drawnWhileRunning = {};
+      new MutationObserver(() => {
+        const shown = document.querySelector('.analyses-page')?.getAttribute('data-dataset') === 'crash-150k';
+        if (!shown) return;
+        for (const id of ids) {
+          if (id in w.drawnWhileRunning) continue;
+          const panel = document.querySelector(`.panel[data-analysis="${id}"][data-status="ok"]`);
+          if (!panel?.querySelector('.echart svg path, .echart svg rect, .echart svg text, .kpis, .result-table')) continue;
+          // Running: the run's progress is on screen and its facts (shown once it has ended) are not.
+          w.drawnWhileRunning[id] = document.querySelector('[data-testid="run-facts"]') === null;
+        }
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+      const input = document.createElement('input');
+      input.type = 'file';
+      input.id = 'large-drop';
+      input.hidden = true;
+      document.body.append(input);
+    }, ORIGINAL);
+    // The file is read from disk by Chromium, as for a real drop (not passed through the test's memory).
+    await page.setInputFiles('#large-drop', file);
+    await page.evaluate(() => {
+      const input = document.getElementById('large-drop') as HTMLInputElement;
+      const transfer = new DataTransfer();
+      transfer.items.add(input.files![0]!);
+      input.remove();
+      const zone = document.querySelector('[data-testid="drop-zone"]')!;
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+    });
+    await goTo(page, 'Analyses');
+    const drawn = () => page.evaluate(() => (window as unknown as { drawnWhileRunning: Record<string, boolean> }).drawnWhileRunning);
+    await expect.poll(async () => Object.keys(await drawn()).length, { timeout: 170_000 }).toBe(ORIGINAL.length);
+    expect(Object.entries(await drawn()).filter(([, running]) => !running)).toEqual([]);
+    await page.getByTestId('run-facts').waitFor({ timeout: 170_000 });
+    await expect(page.locator('.panel[data-analysis="explore-counts"]').textContent()).resolves.toContain('150,000');
     expect(b.consoleErrors).toEqual([]);
   });
 });

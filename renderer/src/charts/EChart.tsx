@@ -1,4 +1,4 @@
-import { useEffect, useId, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useSyncExternalStore, type KeyboardEvent } from 'react';
 import type { ChartOption } from '../../../shared/charts';
 import { echarts } from './echarts';
 
@@ -33,12 +33,29 @@ export function EChart({
   const summaryId = useId();
   const still = useSyncExternalStore(subscribeMotion, () => reducedMotion().matches);
 
+  // The size is read while React commits, before any chart writes to the page: when a screenful of
+  // charts appears at once, the page is laid out once for all of them, not once per chart (ECharts
+  // reads its container's size, which after the previous chart's drawing forces a new layout).
+  const initialSize = useRef<{ width: number; height: number } | null>(null);
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (el) initialSize.current = { width: el.clientWidth, height: el.clientHeight };
+  }, []);
+
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    const instance = echarts.init(el, null, { renderer: 'svg' });
+    let size = initialSize.current ?? { width: el.clientWidth, height: el.clientHeight };
+    const instance = echarts.init(el, null, { renderer: 'svg', ...size });
     chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
+    // Given a size, ECharts keeps it: the observer passes every real change (not its first report, the size it starts with).
+    const observer = new ResizeObserver(([entry]) => {
+      const width = Math.round(entry!.contentRect.width);
+      const height = Math.round(entry!.contentRect.height);
+      if (width === size.width && height === size.height) return;
+      size = { width, height };
+      instance.resize(size);
+    });
     observer.observe(el);
     return () => {
       observer.disconnect();

@@ -1,7 +1,7 @@
 import { useEffect, useEffectEvent, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../state/app';
-import { useImport } from '../state/importer';
+import { useImportActions } from '../state/importer';
 
 const CSV = /\.(csv|tsv|txt)$/i;
 
@@ -12,7 +12,7 @@ function hasFiles(e: DragEvent): boolean {
 /** Drop a CSV anywhere on the window: an overlay says where it goes, the drop starts an import. */
 export function DropOverlay() {
   const { t } = useTranslation();
-  const importer = useImport();
+  const importer = useImportActions();
   const app = useApp();
   const [active, setActive] = useState(false);
   const depth = useRef(0);

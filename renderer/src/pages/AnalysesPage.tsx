@@ -89,9 +89,11 @@ export function AnalysesPage() {
   }
 
   const applicableIds = new Set((applicable.data ?? []).filter((a) => a.applicable).map((a) => a.id));
-  const specs = ANALYSES.filter((s) => applicableIds.has(s.id) && (category === 'all' || s.category === category));
   // While a run streams, each panel shows its own result as soon as it is ready, or its state.
   const byId = new Map((running ? live!.results : (run?.results ?? [])).map((r) => [r.id, r]));
+  // Until the applicability answers (it is asked when the dataset changes, as the run starts), the results already in have their panels.
+  const shownIds = applicable.data ? applicableIds : byId;
+  const specs = ANALYSES.filter((s) => shownIds.has(s.id) && (category === 'all' || s.category === category));
   const panelState = (id: string) => (!running ? undefined : live!.current === id ? ('computing' as const) : ('queued' as const));
 
   const changeCleaning = (key: keyof CleaningOptions, value: boolean) => {

@@ -8,6 +8,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { useTranslation } from 'react-i18next';
 import { ORIGINAL_CLEANING } from '../../../shared/analyses';
 import type { AnalysisResult, AnalysisRun, CleaningOptions, JobEvent, JobProgress } from '../../../shared/api';
+import type { DatasetVersionInfo } from '../../../shared/types';
 import { analysisRunProgress } from '../../../shared/contract/analysis';
 import { StudioError } from '../../../shared/errors';
 import { announce } from '../components/LiveRegion';
@@ -41,6 +42,18 @@ interface Live {
 }
 
 const IDLE: Live = { dataset: null, jobId: null, running: false, progress: null, error: null };
+
+/**
+ * A run of this very version: the same number, begun after the version was imported. Runs are
+ * kept by dataset name, so a dataset deleted and imported again under its name (version 1
+ * again) would otherwise show the deleted data's results as its own.
+ */
+export function runOfVersion(
+  run: { version: number; startedAt: string },
+  info: Pick<DatasetVersionInfo, 'version' | 'importedAt'>,
+): boolean {
+  return run.version === info.version && Date.parse(run.startedAt) >= Date.parse(info.importedAt);
+}
 const CatalogRunContext = createContext<CatalogRun | null>(null);
 
 export function CatalogRunProvider({ children }: { children: ReactNode }) {
@@ -59,6 +72,21 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
   const following = useRef<(() => void) | null>(null);
   /** Datasets whose run is being looked up or started (so one event does not start two runs). */
   const pending = useRef(new Set<string>());
+  // Every progress event carries every result so far, parsed anew: a result already on screen
+  // keeps its object, so its panel neither renders nor redraws its chart again.
+  const shown = useRef(new Map<string, { json: string; result: AnalysisResult }>());
+  const keepShown = useCallback((progress: JobProgress): JobProgress => {
+    const streamed = analysisRunProgress(progress.details);
+    if (!streamed) return progress;
+    const results = streamed.results.map((r) => {
+      const json = JSON.stringify(r);
+      const before = shown.current.get(r.id);
+      if (before?.json === json) return before.result;
+      shown.current.set(r.id, { json, result: r });
+      return r;
+    });
+    return { ...progress, details: { ...progress.details, results } };
+  }, []);
 
   const { t } = useTranslation();
   const finished = useCallback(
@@ -87,7 +115,11 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
           {
             signal: controller.signal,
             onStarted: (jobId) => setLive((l) => ({ ...l, jobId })),
-            onProgress: (progress) => abort.current === controller && setLive((l) => ({ ...l, progress })),
+            onProgress: (progress) => {
+              if (abort.current !== controller) return;
+              const kept = keepShown(progress);
+              setLive((l) => ({ ...l, progress: kept }));
+            },
           },
         );
         if (abort.current === controller) finished(null, run, null);
@@ -95,7 +127,7 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
         if (abort.current === controller) finished(null, null, err);
       }
     },
-    [client, finished],
+    [client, finished, keepShown],
   );
 
   /** Follows a run the engine already has going (its progress holds every result so far). */
@@ -104,13 +136,15 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
       abort.current?.abort();
       abort.current = null;
       following.current?.();
-      setLive({ dataset: name, jobId, running: true, progress, error: null });
+      setLive({ dataset: name, jobId, running: true, progress: keepShown(progress), error: null });
       const off = client.onEvent((event) => {
         if (!event.type.startsWith('job/')) return;
         const e = event as JobEvent;
         if (e.jobId !== jobId) return;
-        if (e.type === 'job/progress') setLive((l) => (l.jobId === jobId ? { ...l, progress: e.progress } : l));
-        else {
+        if (e.type === 'job/progress') {
+          const kept = keepShown(e.progress);
+          setLive((l) => (l.jobId === jobId ? { ...l, progress: kept } : l));
+        } else {
           off();
           following.current = null;
           if (e.type === 'job/done') finished(jobId, e.result as AnalysisRun, null);
@@ -119,12 +153,14 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
       });
       following.current = off;
     },
-    [client, finished],
+    [client, finished, keepShown],
   );
 
   // A run for the dataset in use: follow the one going on, else start one when its version has none.
   useEffect(() => {
     if (!dataset || pending.current.has(dataset)) return;
+    // Already running for it (an import starts its run as soon as it answers): nothing to look up.
+    if (liveRef.current.running && liveRef.current.dataset === dataset) return;
     pending.current.add(dataset);
     void (async () => {
       try {
@@ -143,13 +179,13 @@ export function CatalogRunProvider({ children }: { children: ReactNode }) {
         }
         if (now.running && now.dataset === dataset) return;
         // Column profiles (Browse) are small runs of their own: only a run of the catalog counts.
-        const latest = runs.find((r) => r.version === info.version && r.analyses > 2);
+        const latest = runs.find((r) => runOfVersion(r, info) && r.analyses > 2);
         if (!latest) {
           await start(dataset, ORIGINAL_CLEANING);
           return;
         }
         // Show the latest run of the current version, unless a run has begun meanwhile.
-        if (lastRunRef.current?.dataset === dataset && lastRunRef.current.version === info.version) return;
+        if (lastRunRef.current?.dataset === dataset && runOfVersion(lastRunRef.current, info)) return;
         const run = await client.call('analysis/get-run', { runId: latest.runId });
         if (!liveRef.current.running) setLastRun(run);
       } catch {

@@ -14,6 +14,8 @@ import { enginePathFor } from '../host/files';
 import { announce } from '../components/LiveRegion';
 import { useStudio } from '../hooks/studio';
 import { useApp } from './app';
+import { ORIGINAL_CLEANING } from '../../../shared/analyses';
+import { useCatalogRun } from './catalog-run';
 
 export interface ImportState {
   running: boolean;
@@ -32,12 +34,18 @@ export interface ImportState {
   dismiss: () => void;
 }
 
+export type ImportActions = Pick<ImportState, 'importFile' | 'importPath' | 'reimport' | 'loadSample' | 'openCsv' | 'cancel' | 'dismiss'>;
+
 const ImportContext = createContext<ImportState | null>(null);
+/** The actions alone: what the app shell and the drop target use, so they do not render again on every progress tick. */
+const ImportActionsContext = createContext<ImportActions | null>(null);
 
 export function ImportProvider({ children }: { children: ReactNode }) {
   const { studio, client } = useStudio();
   const { t } = useTranslation();
   const app = useApp();
+  // The catalog runs as soon as an import answers, without the run lookups a dataset change makes.
+  const { start: startRun } = useCatalogRun();
   const [running, setRunning] = useState(false);
   const [label, setLabel] = useState<string | null>(null);
   const [progress, setProgress] = useState<JobProgress | null>(null);
@@ -64,6 +72,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
       if (abort.current !== controller) return;
       setRunning(false);
       if (answer) {
+        void startRun(answer.dataset, ORIGINAL_CLEANING);
         setResult(answer);
         app.setDataset(answer.dataset);
         app.datasetsChanged();
@@ -73,7 +82,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
         announce(t(controller.signal.aborted ? 'live.cancelled' : 'live.failed', { job: t('live.job.dataset') }));
       }
     },
-    [app, t],
+    [app, t, startRun],
   );
 
   const runImport = useCallback(
@@ -144,6 +153,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
       const answer = await client.run('dataset/sample', {}, { signal: controller.signal, onProgress: setProgress });
       if (abort.current === controller) {
         setRunning(false);
+        void startRun(answer.dataset, ORIGINAL_CLEANING);
         app.setDataset(answer.dataset);
         app.datasetsChanged();
         app.notify({ kind: 'success', text: t('importer.sampleLoaded', { name: answer.dataset, rows: formatNumber(answer.rows) }) });
@@ -153,7 +163,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
       finish(controller, null, err);
       return null;
     }
-  }, [client, finish, app, t]);
+  }, [client, finish, app, t, startRun]);
 
   const picker = useRef<HTMLInputElement>(null);
   const openCsv = useCallback(() => {
@@ -172,13 +182,17 @@ export function ImportProvider({ children }: { children: ReactNode }) {
     setLabel(null);
   }, []);
 
+  const actions = useMemo<ImportActions>(
+    () => ({ importFile, importPath, reimport, loadSample, openCsv, cancel, dismiss }),
+    [importFile, importPath, reimport, loadSample, openCsv, cancel, dismiss],
+  );
   const value = useMemo<ImportState>(
-    () => ({ running, label, progress, error, result, importFile, importPath, reimport, loadSample, openCsv, cancel, dismiss }),
-    [running, label, progress, error, result, importFile, importPath, reimport, loadSample, openCsv, cancel, dismiss],
+    () => ({ running, label, progress, error, result, ...actions }),
+    [running, label, progress, error, result, actions],
   );
   return (
     <ImportContext.Provider value={value}>
-      {children}
+      <ImportActionsContext.Provider value={actions}>{children}</ImportActionsContext.Provider>
       <input
         ref={picker}
         type="file"
@@ -200,5 +214,11 @@ export function ImportProvider({ children }: { children: ReactNode }) {
 export function useImport(): ImportState {
   const value = useContext(ImportContext);
   if (!value) throw new Error('useImport outside ImportProvider');
+  return value;
+}
+
+export function useImportActions(): ImportActions {
+  const value = useContext(ImportActionsContext);
+  if (!value) throw new Error('useImportActions outside ImportProvider');
   return value;
 }

@@ -8,6 +8,8 @@
 /** What the page records, in milliseconds after the drop event. */
 export interface PageRecord {
   dropAt: number;
+  /** When the Analyses page first showed the dropped dataset. */
+  shownAt?: number;
   drawnAt: Record<string, number>;
   /** Original analyses whose panel ended `failed` or `not-applicable`: they will never be drawn. */
   problems: Record<string, string>;
@@ -58,6 +60,7 @@ export function watchOriginalCharts(ids: readonly string[], dataset: string): st
     // Until the page shows the dropped dataset, its panels are another dataset's results.
     const page = document.querySelector('.analyses-page');
     if (!page || page.getAttribute('data-dataset') !== dataset) return;
+    if (record.shownAt === undefined) record.shownAt = now;
     for (const id of ids) {
       if (id in record.drawnAt) continue;
       const panel = document.querySelector('.panel[data-analysis="' + CSS.escape(id) + '"]');
@@ -75,3 +78,60 @@ export function watchOriginalCharts(ids: readonly string[], dataset: string): st
   }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
 })()`;
 }
+
+/** What the page saw on its wire, in page milliseconds (`performance.now()`); see `TRACE_WIRE`. */
+export interface WireTrace {
+  /** The first time each step was seen: `send <method>`, `<method> <phase>`, `<method> done`, `upload …`. */
+  marks: Record<string, number>;
+  /** Bytes and count of the job events received, by method. */
+  events: Record<string, { count: number; bytes: number }>;
+}
+
+export const TRACE = 'window.__uiTrace';
+
+/**
+ * Notes, before the app's own scripts run, when the page sends each request and first sees each
+ * job phase on the WebSocket, and when the upload is sent and answered. Only the head of each
+ * message is searched (no second JSON parse of large results), so the page works as it would.
+ */
+export const TRACE_WIRE = `(() => {
+  const trace = { marks: {}, events: {} };
+  window.__uiTrace = trace;
+  // Only what follows the drop (the bench's DROP_FILE notes its time).
+  const dropped = () => Boolean(window.__uiBench && window.__uiBench.dropAt);
+  const once = (what) => { if (dropped() && !(what in trace.marks)) trace.marks[what] = performance.now(); };
+  const Native = window.WebSocket;
+  class TracedWebSocket extends Native {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('message', (e) => {
+        const text = typeof e.data === 'string' ? e.data : '';
+        const head = text.slice(0, 400);
+        const type = /"type":"job\\/(progress|done|failed)"/.exec(head);
+        const method = /"method":"([^"]+)"/.exec(head);
+        if (!type || !method || !dropped()) return;
+        const m = method[1];
+        const seen = trace.events[m] || (trace.events[m] = { count: 0, bytes: 0 });
+        seen.count++;
+        seen.bytes += text.length;
+        if (type[1] !== 'progress') return once(m + ' ' + type[1]);
+        const phase = /"phase":"([^"]+)"/.exec(head);
+        once(m + ' ' + (phase ? phase[1] : 'progress'));
+        if (text.includes('"results":[{')) once(m + ' first results');
+      });
+    }
+    send(data) {
+      const method = /"method":"([^"]+)"/.exec(String(data).slice(0, 200));
+      if (method) once('send ' + method[1]);
+      return super.send(data);
+    }
+  }
+  window.WebSocket = TracedWebSocket;
+  const send = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (body) {
+    once('upload send');
+    this.upload.addEventListener('load', () => once('upload body sent'));
+    this.addEventListener('load', () => once('upload answered'));
+    return send.call(this, body);
+  };
+})()`;

@@ -1,8 +1,8 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AnalysisSpec } from '../../../../shared/analyses';
 import type { AnalysisResult } from '../../../../shared/api';
-import { chartOption, chartSummary, suggestedHeight } from '../../../../shared/charts';
+import { chartOption, chartSummary, suggestedHeight, type ChartOption } from '../../../../shared/charts';
 import { EChart } from '../../charts/EChart';
 import { chartPngBlob, chartSvgBlob } from '../../charts/exportChart';
 import { formatMs, formatNumber } from '../../format';
@@ -21,7 +21,7 @@ export function fileStem(dataset: string, id: string): string {
  * One analysis: title, one-line explanation, chart ⇄ table, run time, and its own exports.
  * `state`: while a run streams, whether this panel waits for its turn or is being computed.
  */
-export function AnalysisPanel({
+export const AnalysisPanel = memo(function AnalysisPanel({
   spec,
   result,
   state,
@@ -52,7 +52,12 @@ export function AnalysisPanel({
   }, [mode]);
   const stem = fileStem(dataset, spec.id);
 
-  const imageOption = useMemo(() => (table ? chartOption(spec, table, { dark, lang, withTitle: true }) : null), [spec, table, dark, lang]);
+  // The option of an exported image (with its title) is built only when an image is asked for.
+  const imageOption = useMemo(() => {
+    if (!table || !option) return null;
+    let built: ChartOption | null = null;
+    return () => (built ??= chartOption(spec, table, { dark, lang, withTitle: true }) ?? option);
+  }, [spec, table, option, dark, lang]);
   const background = dark ? '#1b1d22' : '#ffffff';
   const { charts } = app;
   useEffect(() => {
@@ -60,8 +65,8 @@ export function AnalysisPanel({
     return charts.register({
       id: spec.id,
       title,
-      png: async () => chartPngBlob(imageOption, background),
-      svg: async () => chartSvgBlob(imageOption),
+      png: async () => chartPngBlob(imageOption(), background),
+      svg: async () => chartSvgBlob(imageOption()),
     });
   }, [charts, spec.id, title, imageOption, background]);
 
@@ -70,13 +75,13 @@ export function AnalysisPanel({
       id: 'png',
       label: t('analyses.exportPng'),
       disabled: !imageOption,
-      onSelect: () => imageOption && saveBlob(chartPngBlob(imageOption, background), `${stem}.png`),
+      onSelect: () => imageOption && saveBlob(chartPngBlob(imageOption(), background), `${stem}.png`),
     },
     {
       id: 'svg',
       label: t('analyses.exportSvg'),
       disabled: !imageOption,
-      onSelect: () => imageOption && saveBlob(chartSvgBlob(imageOption), `${stem}.svg`),
+      onSelect: () => imageOption && saveBlob(chartSvgBlob(imageOption()), `${stem}.svg`),
     },
     {
       id: 'csv',
@@ -146,4 +151,4 @@ export function AnalysisPanel({
       ) : null}
     </section>
   );
-}
+});
