@@ -51,6 +51,12 @@ export interface AnalysisRun {
   engine: 'polars';
   dataset: string;
   version: number;
+  /**
+   * When the version read was imported (its `DatasetVersionInfo.importedAt`): a dataset deleted and
+   * imported again starts at version 1 again, and runs are kept as history. Absent in runs saved
+   * before it was recorded.
+   */
+  importedAt?: string;
   startedAt: string;
   cleaning: CleaningOptions;
   /** Load from PostgreSQL (or the snapshot) into Polars, once per run. */
@@ -94,6 +100,7 @@ export interface AnalysisRunSummary {
   runId: string;
   dataset: string;
   version: number;
+  importedAt?: string;
   startedAt: string;
   totalMs: number;
   analyses: number;

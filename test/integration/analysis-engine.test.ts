@@ -163,6 +163,10 @@ describe('analysis/run', () => {
 
     const runs = await t.client.call('analysis/runs', { dataset: 'crashes' });
     expect(runs.slice(0, 4).map((r) => r.runId)).toEqual([other.runId, fresh.runId, cached.runId, first.runId]);
+    // Each run names the import it read, as the catalog gives it: version numbers restart after a delete.
+    const { importedAt } = await t.client.call('dataset/get', { dataset: 'crashes' });
+    expect(runs.slice(0, 4).map((r) => r.importedAt)).toEqual(Array(4).fill(importedAt));
+    expect(first.importedAt).toBe(importedAt);
     expect(await t.client.call('analysis/get-run', { runId: first.runId })).toEqual(first);
     await expect(t.client.call('analysis/get-run', { runId: 'no-such-run' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   }, 300_000);

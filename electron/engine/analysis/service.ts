@@ -159,6 +159,7 @@ export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job
     engine: 'polars',
     dataset: info.dataset,
     version: info.version,
+    importedAt: info.importedAt,
     startedAt: startedAt.toISOString(),
     cleaning,
     loadMs,

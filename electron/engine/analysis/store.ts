@@ -90,12 +90,13 @@ export async function listRuns(db: Database, dataset: string | undefined, limit:
     run_id: string;
     dataset: string;
     version: number;
+    imported_at: string | null;
     started_at: Date;
     total_ms: number;
     analyses: number;
     failed: number;
   }>(
-    `SELECT run_id, dataset, version, started_at, total_ms, analyses, failed FROM studio.analysis_runs
+    `SELECT run_id, dataset, version, run->>'importedAt' AS imported_at, started_at, total_ms, analyses, failed FROM studio.analysis_runs
      WHERE $1::text IS NULL OR dataset = $1 ORDER BY started_at DESC LIMIT $2`,
     [dataset ?? null, limit],
   );
@@ -103,6 +104,7 @@ export async function listRuns(db: Database, dataset: string | undefined, limit:
     runId: r.run_id,
     dataset: r.dataset,
     version: r.version,
+    ...(r.imported_at === null ? {} : { importedAt: r.imported_at }),
     startedAt: r.started_at.toISOString(),
     totalMs: r.total_ms,
     analyses: r.analyses,

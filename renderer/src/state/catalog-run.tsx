@@ -44,15 +44,17 @@ interface Live {
 const IDLE: Live = { dataset: null, jobId: null, running: false, progress: null, error: null };
 
 /**
- * A run of this very version: the same number, begun after the version was imported. Runs are
- * kept by dataset name, so a dataset deleted and imported again under its name (version 1
- * again) would otherwise show the deleted data's results as its own.
+ * A run of this very version: the same number and import. Runs are kept by dataset name, so a
+ * dataset deleted and imported again under its name (version 1 again) would otherwise show the
+ * deleted data's results as its own. Runs saved before they recorded their import fall back to
+ * having begun after it (the engine's clock against PostgreSQL's).
  */
 export function runOfVersion(
-  run: { version: number; startedAt: string },
+  run: { version: number; importedAt?: string; startedAt: string },
   info: Pick<DatasetVersionInfo, 'version' | 'importedAt'>,
 ): boolean {
-  return run.version === info.version && Date.parse(run.startedAt) >= Date.parse(info.importedAt);
+  if (run.version !== info.version) return false;
+  return run.importedAt !== undefined ? run.importedAt === info.importedAt : Date.parse(run.startedAt) >= Date.parse(info.importedAt);
 }
 const CatalogRunContext = createContext<CatalogRun | null>(null);
 
