@@ -149,7 +149,7 @@ async function boundedRids(tops: SnapshotTops, info: DatasetVersionInfo, c: Case
   const sql = viewSql(info, c, parametersBinder(params));
   const top = await tops.top(info, await oid(info), sql, WANT, 'bound');
   if (!top || !('at' in top)) return 'no bound';
-  const bound = atOrBefore(sql.sort, sql.columns, top.at, parametersBinder(params));
+  const bound = atOrBefore(sql.sort, sql.columns, top.at, parametersBinder(params), top.beforeBlock);
   const { rows } = await admin.query<{ rid: string }>(
     `SELECT ctid::text AS rid FROM ${sql.table} ${sql.where ? `${sql.where} AND` : 'WHERE'} ${bound} ORDER BY ${sql.orderBy} LIMIT ${WANT}`,
     params,

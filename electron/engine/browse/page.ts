@@ -304,7 +304,7 @@ export class Browser {
       if (fast) {
         // Bounded by the snapshot's `want`-th row: exact when it returns `want` rows (threshold.ts).
         const values = [...params];
-        const bound = atOrBefore(sql.sort, sql.columns, fast.at, parametersBinder(values));
+        const bound = atOrBefore(sql.sort, sql.columns, fast.at, parametersBinder(values), fast.beforeBlock);
         const found = await topN(sql.where ? `${sql.where} AND ${bound}` : `WHERE ${bound}`, values);
         if (found.length === want) return { rids: found, complete: false };
       }

@@ -18,13 +18,14 @@
  */
 import type { DatasetVersionInfo } from '../../../shared/types';
 import { takeImportFrame } from '../analysis/import-frame';
-import { snapshotColumns } from '../analysis/snapshot';
+import { readSnapshot, snapshotColumns } from '../analysis/snapshot';
 import type { CodedFrame } from '../analysis/dictionary';
 import { qualifiedTable } from '../catalog/catalog';
 import type { Database } from '../db/database';
 import { readBlockTable, type BlockTable } from './blocks';
-import { SnapshotColumns } from './snapshot-columns';
-import { snapshotRows, viewColumns, type NotExact } from './snapshot-view';
+import { NumberColumns } from './snapshot-columns';
+import { typedRows } from './typed-view';
+import { cellsAt, snapshotRows, viewColumns, type NotExact } from './snapshot-view';
 import type { Cell } from './values';
 import type { ViewSql } from './view-sql';
 
@@ -43,7 +44,12 @@ export interface SnapshotTop {
 /** Until the block table is ready: the sort keys of the view's `want`-th row, to bound PostgreSQL's top-N (./threshold). */
 export interface SnapshotBound {
   at: Cell[];
+  /** A block before which the rows equal to `at` that belong to the first rows surely lie (null: any). */
+  beforeBlock: number | null;
 }
+
+/** Margin on the estimated block of a position: rows per block vary with the rows' widths. */
+const BLOCK_MARGIN = 1.25;
 
 const versionKey = (info: Pick<DatasetVersionInfo, 'table' | 'importedAt'>, oid: number) =>
   `${info.table}\u0000${info.importedAt}\u0000${oid}`;
@@ -61,16 +67,15 @@ export class SnapshotTops {
   private readonly readyBlocks = new Map<string, BlockTable | null>();
   private readonly collations = new Map<string, Promise<boolean>>();
   private readonly distrusted = new Set<string>();
-  private readonly columns: SnapshotColumns;
+  private readonly sizes = new Map<string, Promise<number>>();
+  private readonly numbers = new NumberColumns();
   /** When `warm` last looked for a version's snapshot. */
   private readonly lookedAt = new Map<string, number>();
 
   constructor(
     private readonly db: Database,
     private readonly home: string,
-  ) {
-    this.columns = new SnapshotColumns(home);
-  }
+  ) {}
 
   /** Starts what the fast path needs from PostgreSQL for this version (one scan), in the background. */
   warm(info: DatasetVersionInfo, oid: number): void {
@@ -130,15 +135,31 @@ export class SnapshotTops {
     const blocks = this.blockTable(info, oid);
     blocks.catch(() => undefined); // awaited below, after the snapshot's work
     if (!(await this.collationIsC(info, oid))) return { reason: 'text is not in C collation' };
-    const coded = this.frameOf(info, columns);
-    if (!coded) return { reason: 'no snapshot of these columns' };
-    const rows = snapshotRows(coded, sql, want);
+    if (!this.hasSnapshot(info, columns)) return { reason: 'no snapshot of these columns' };
+    const load = (ids: string[]) => this.frameOf(info, ids);
+    const numbers = this.numbers.get(
+      info,
+      columns.map((id) => sql.columns.find((c) => c.identifier === id)!),
+      load,
+    );
+    let rows = numbers ? typedRows(info, numbers, sql, want) : null;
+    if (!rows || 'reason' in rows) {
+      // Plain text filters and the like: Polars on the snapshot's own columns.
+      const coded = load(columns);
+      if (!coded) return { reason: 'no snapshot of these columns' };
+      rows = snapshotRows(coded, sql, want);
+    }
     if ('reason' in rows) return rows;
     const key = versionKey(info, oid);
     const table = use === 'wait' ? await blocks : use === 'bound' ? undefined : this.readyBlocks.get(key);
     if (table === undefined) {
       if (!sql.sort.length || rows.complete) return { reason: 'the block table is not ready' };
-      return { at: rows.cells[rows.cells.length - 1]!.slice(0, sql.sort.length) };
+      const last = rows.positions.length - 1;
+      const blocks = await this.relationBlocks(info, oid);
+      const estimate = Math.ceil(((rows.positions[last]! + 1) * blocks * BLOCK_MARGIN) / Math.max(1, info.rows)) + 1;
+      const at = rows.lastKeys ?? this.keysAt(info, sql, rows.positions[last]!);
+      if (!at) return { reason: 'the block table is not ready' };
+      return { at, beforeBlock: estimate < blocks ? estimate : null };
     }
     if (!table) return { reason: 'the table is not in file order (block table)' };
     return {
@@ -152,7 +173,48 @@ export class SnapshotTops {
   private frameOf(info: DatasetVersionInfo, columns: string[]): CodedFrame | null {
     const offered = takeImportFrame(this.home, info, columns);
     if (offered && !offered.proven) return { frame: offered.frame, dictionaries: offered.dictionaries };
-    return this.columns.read(info, columns);
+    return readSnapshot(this.home, info, columns);
+  }
+
+  /** The sort keys of the row at this position, read from the snapshot (plain text held as ranks has no text). */
+  private keysAt(info: DatasetVersionInfo, sql: ViewSql, position: number): Cell[] | null {
+    const coded = this.frameOf(
+      info,
+      sql.sort.map((k) => k.column),
+    );
+    return (
+      coded &&
+      sql.sort.map(
+        (k) =>
+          cellsAt(
+            coded,
+            sql.columns.find((c) => c.identifier === k.column)!,
+            [position],
+          )[0]!,
+      )
+    );
+  }
+
+  /** Whether the version's proven frame or valid snapshot holds these columns (checked before kept columns are used). */
+  private hasSnapshot(info: DatasetVersionInfo, columns: string[]): boolean {
+    const offered = takeImportFrame(this.home, info, columns);
+    if (offered && !offered.proven) return true;
+    const valid = new Set(snapshotColumns(this.home, info));
+    return columns.every((c) => valid.has(c));
+  }
+
+  /** The table's size in blocks (empty ones at its end included). */
+  private relationBlocks(info: DatasetVersionInfo, oid: number): Promise<number> {
+    const key = versionKey(info, oid);
+    let size = this.sizes.get(key);
+    if (!size) {
+      size = this.db
+        .query<{ blocks: string }>(`SELECT pg_relation_size($1::oid) / current_setting('block_size')::int8 AS blocks`, [oid])
+        .then((r) => Number(r.rows[0]!.blocks));
+      size.catch(() => this.sizes.delete(key));
+      this.sizes.set(key, size);
+    }
+    return size;
   }
 
   private blockTable(info: DatasetVersionInfo, oid: number): Promise<BlockTable | null> {

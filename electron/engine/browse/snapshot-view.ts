@@ -35,6 +35,8 @@ export interface SnapshotRows {
   /** Identifiers of the view's sort and filter columns, and each row's values of them as PostgreSQL returns them. */
   checkColumns: string[];
   cells: Cell[][];
+  /** The last row's sort key values, as PostgreSQL returns them (null when not known as such). */
+  lastKeys: Cell[] | null;
 }
 
 const SORTABLE = new Set(['text', 'integer', 'bigint', 'date', 'boolean']);
@@ -129,7 +131,7 @@ function keyExpr(column: DatasetColumn, coded: boolean, descending: boolean): pl
 }
 
 /** A column's values at these positions, as PostgreSQL's rows give them (jsonSafeTypes). */
-function cellsAt(coded: CodedFrame, column: DatasetColumn, positions: number[]): Cell[] {
+export function cellsAt(coded: CodedFrame, column: DatasetColumn, positions: number[]): Cell[] {
   const picked = coded.frame.getColumn(column.identifier).gather(positions);
   const labels = coded.dictionaries[column.identifier];
   const values = (column.type === 'date' ? picked.cast(pl.Utf8) : picked).toArray() as unknown[];
@@ -178,10 +180,8 @@ export function snapshotRows(coded: CodedFrame, sql: ViewSql, want: number): Sna
     SORTABLE.has(columnOf(sql, c).type),
   );
   const byColumn = checkColumns.map((c) => cellsAt(coded, columnOf(sql, c), positions));
-  return {
-    positions,
-    complete: positions.length < want,
-    checkColumns,
-    cells: positions.map((_, r) => byColumn.map((values) => values[r]!)),
-  };
+  const cells = positions.map((_, r) => byColumn.map((values) => values[r]!));
+  // Sort keys are all checked columns, and first.
+  const lastKeys = cells.length ? cells[cells.length - 1]!.slice(0, sql.sort.length) : null;
+  return { positions, complete: positions.length < want, checkColumns, cells, lastKeys };
 }

@@ -6,6 +6,12 @@
  * pass `keys ≤ T`, the view's first `want` rows all do (they are the smallest), so the bounded
  * query returns exactly the unbounded one's rows; fewer means the bound was wrong (the snapshot
  * differs from the table, another collation), and the caller runs the unbounded query.
+ *
+ * Rows equal to T can be many (the 308,688 null years that come first in a descending sort at
+ * 3.3 M rows), and sorting them all by ctid was the slow part of such a view. So the bound also
+ * cuts the rows equal to T at a block B estimated from the position of the `want`-th row (with a
+ * margin): `(keys, ctid) < (T, (B,0))` is still a prefix of the view's order, so the same
+ * self-check holds.
  */
 import { PG_TYPES, type DatasetColumn } from '../../../shared/types';
 import { quoteIdent } from '../db/sql';
@@ -21,7 +27,7 @@ function text(value: Exclude<Cell, null>): string {
  * `keys ≤ at` in the order of `sort` (ascending nulls last, descending nulls first), the values
  * bound through `bind`; `at` holds the threshold row's value of each sort key.
  */
-export function atOrBefore(sort: SortKey[], columns: DatasetColumn[], at: Cell[], bind: Binder): string {
+export function atOrBefore(sort: SortKey[], columns: DatasetColumn[], at: Cell[], bind: Binder, beforeBlock: number | null = null): string {
   const terms = sort.map((key, i) => {
     const column = columns.find((c) => c.identifier === key.column)!;
     const col = quoteIdent(key.column);
@@ -39,7 +45,9 @@ export function atOrBefore(sort: SortKey[], columns: DatasetColumn[], at: Cell[]
     return { before, equal };
   });
   // k1 before T1, or k1 = T1 and (k2 before T2, or … (kn before Tn or kn = Tn)).
-  let condition = `(${terms[terms.length - 1]!.before} OR ${terms[terms.length - 1]!.equal})`;
+  const last = terms[terms.length - 1]!;
+  const cut = beforeBlock === null ? '' : ` AND ctid < ${bind(`(${beforeBlock},0)`)}::tid`;
+  let condition = `(${last.before} OR (${last.equal}${cut}))`;
   for (let i = terms.length - 2; i >= 0; i--) condition = `(${terms[i]!.before} OR (${terms[i]!.equal} AND ${condition}))`;
   return condition;
 }
