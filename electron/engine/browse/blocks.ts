@@ -8,6 +8,9 @@
  * the layout: blocks 0…B−1 all present, every block's highest line pointer equal to its live row
  * count (a deleted or updated row leaves a gap or a higher pointer), and the counts adding up to
  * the version's rows. Anything else answers null: the caller uses PostgreSQL's own order.
+ *
+ * Kept in memory, per engine process (a new process scans again): tables do not change after
+ * import; one changed by hand under a running engine is caught by the check of the rows read.
  */
 import type { Database } from '../db/database';
 
@@ -49,9 +52,13 @@ export async function readBlockTable(db: Database, qualifiedTable: string, rows:
      FROM (SELECT substring(tidsend(ctid) FROM 1 FOR 4) AS b, count(*)::int4 AS n, max(substring(tidsend(ctid) FROM 5 FOR 2)) AS m
            FROM ${qualifiedTable} GROUP BY 1) per_block`,
   );
-  const counts = result[0]?.counts ?? [];
   if (!result[0]?.dense) return null;
+  const table = fromCounts(result[0].counts ?? []);
+  return table.rows === rows ? table : null;
+}
+
+function fromCounts(counts: number[]): BlockTable {
   const starts = new Float64Array(counts.length + 1);
   for (let b = 0; b < counts.length; b++) starts[b + 1] = starts[b]! + Number(counts[b]);
-  return starts[counts.length] === rows ? new BlockTable(starts) : null;
+  return new BlockTable(starts);
 }
