@@ -42,3 +42,11 @@ describe('firstRows', () => {
     expect(firstRows([new Float64Array(0)], new Uint32Array(0), 10)).toEqual([]);
   });
 });
+
+describe('firstRows input', () => {
+  it('orders a single tied key by position and refuses candidates out of position order', () => {
+    const positions = Uint32Array.from([2, 5, 9, 11]);
+    expect(firstRows([Float64Array.from([7, 7, 7, 7])], positions, 3)).toEqual([2, 5, 9]);
+    expect(() => firstRows([Float64Array.from([1, 2])], Uint32Array.from([5, 3]), 1)).toThrow(/ascending position order/);
+  });
+});

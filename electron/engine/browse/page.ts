@@ -6,9 +6,16 @@
  *
  * - Sorted views are served from the view's row map (row-maps.ts), built in the background after
  *   the view's count: one sort of the view, then any page anywhere is two index lookups. Until the
- *   map is ready, pages near the top are answered directly from a top-N query of row ids only
- *   (`SELECT ctid … ORDER BY keys, ctid LIMIT n`, the map's order, n at least five pages), kept
- *   for the next pages, then a TID scan for the rows; deep pages wait for the map.
+ *   map is ready, pages near the top are answered directly from the row ids of the view's first
+ *   rows (n at least five pages, in the map's order), kept for the next pages, then a TID scan for
+ *   the rows; deep pages wait for the map. Those first row ids come, fastest first, from a walk
+ *   of a broader view's map (refine.ts); from the version's columnar snapshot (snapshot-top.ts:
+ *   Polars-free passes over the view's columns, positions turned into ctids by the table's rows
+ *   per block, each row read checked against the snapshot; while the block table is still being
+ *   read, the snapshot's n-th row bounds PostgreSQL's own top-N, threshold.ts); else from a
+ *   top-N over every row (`SELECT ctid … ORDER BY keys, ctid LIMIT n`).
+ * - Filtered unsorted views near the top take their first rows' ids from the snapshot too, when
+ *   it applies; otherwise a scan in file order until the page is full.
  * - A view that adds filters to a sorted view whose map is built (same sort) is not sorted again:
  *   its first rows are walked from that map in order (refine.ts), in milliseconds.
  * - Unsorted views near the top (offset + limit ≤ DIRECT_WINDOW) are read in physical order with
