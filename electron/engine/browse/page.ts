@@ -138,7 +138,9 @@ export class Browser {
       total?.catch(() => undefined);
       requestError(err);
     }
-    this.snapshots?.warm(info, source.oid); // for the first sorted or filtered view of this version, in the background
+    // The block table for the next sorted or filtered views of this version: one scan, started after
+    // the answer of such a view (the first one takes the bound path), never while one is computed.
+    if (view.sort.length || view.filters.length) this.snapshots?.warm(info, source.oid);
     const counted = total ?? this.count(key, info, sql, params, mapName);
     // After the answer, not before: the count and the map build would compete with this page for
     // the CPU. The map is built once the count is known (the grid scrolls no deeper before); the
@@ -155,21 +157,6 @@ export class Browser {
       return { ...page, totalRows: offset + rows.length, totalPending: true };
     }
     return { ...page, totalRows: await total.catch(requestError) };
-  }
-
-  /**
-   * A version was just imported: start, in the background, what its first sorted views will need
-   * from PostgreSQL (the snapshot path's block table), so the user's first click finds it ready.
-   */
-  imported<R extends { dataset: string; version: number }>(result: R): R {
-    if (this.snapshots) {
-      const snapshots = this.snapshots;
-      void (async () => {
-        const info = await this.catalog.get(result.dataset, result.version);
-        snapshots.warm(info, await this.stats.oid(info));
-      })().catch(() => undefined);
-    }
-    return result;
   }
 
   /**

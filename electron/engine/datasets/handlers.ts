@@ -19,8 +19,7 @@ export interface DatasetHandlerContext extends EngineBase {
 export function datasetHandlers(ctx: DatasetHandlerContext): DomainHandlers<typeof datasetMethods> {
   const catalog = ctx.catalog;
   return {
-    'dataset/import': async (request, job) =>
-      ctx.browse.imported(await importCsv({ db: ctx.db, home: ctx.home, log: ctx.log, files: ctx.files }, request, job)),
+    'dataset/import': async (request, job) => importCsv({ db: ctx.db, home: ctx.home, log: ctx.log, files: ctx.files }, request, job),
     'dataset/list': async () => catalog.list(),
     'dataset/get': async ({ dataset, version }) => catalog.get(dataset, version),
     'dataset/versions': async ({ dataset }) => catalog.versions(dataset),

@@ -74,9 +74,8 @@ export async function browseSection(ctx: BenchContext): Promise<SectionResult> {
     const dataset = await ensureDataset(ctx);
     const views = await browseViews(ctx, dataset);
     if (!views.length) throw new Error('the dataset has no column to sort and filter on');
-    // The grid opens a dataset unsorted before any header is clicked (untimed): as in the app, that
-    // first request starts the version's background work (the snapshot path's block table), and the
-    // first view below is clicked at once, without a user's pause, so it may still wait for it.
+    // The grid opens a dataset unsorted before any header is clicked (untimed), as in the app; the
+    // first view below is then clicked at once, without a user's pause.
     await product('dataset/page', () =>
       ctx.client.call('dataset/page', { dataset: dataset.dataset, version: dataset.version, offset: 0, limit: PAGE_ROWS, total: 'later' }),
     );
