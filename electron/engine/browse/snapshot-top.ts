@@ -132,8 +132,9 @@ export class SnapshotTops {
     if (this.distrusted.has(versionKey(info, oid))) return { reason: 'rows read by ctid differed from the snapshot' };
     const columns = viewColumns(sql);
     if ('reason' in columns) return columns;
-    const blocks = this.blockTable(info, oid);
-    blocks.catch(() => undefined); // awaited below, after the snapshot's work
+    // Only `wait` starts the block table here; otherwise `warm` does, after an answer.
+    const blocks = use === 'wait' ? this.blockTable(info, oid) : null;
+    blocks?.catch(() => undefined); // awaited below, after the snapshot's work
     if (!(await this.collationIsC(info, oid))) return { reason: 'text is not in C collation' };
     if (!this.hasSnapshot(info, columns)) return { reason: 'no snapshot of these columns' };
     const load = (ids: string[]) => this.frameOf(info, ids);
@@ -151,7 +152,7 @@ export class SnapshotTops {
     }
     if ('reason' in rows) return rows;
     const key = versionKey(info, oid);
-    const table = use === 'wait' ? await blocks : use === 'bound' ? undefined : this.readyBlocks.get(key);
+    const table = blocks ? await blocks : use === 'bound' ? undefined : this.readyBlocks.get(key);
     if (table === undefined) {
       if (!sql.sort.length || rows.complete) return { reason: 'the block table is not ready' };
       const last = rows.positions.length - 1;
