@@ -1,8 +1,13 @@
 /**
  * A new view's first row ids from the version's columnar snapshot instead of a PostgreSQL top-N
- * over every row: Polars filters and orders the view's columns (./snapshot-view), and the rows
- * per block (./blocks) turn file positions into ctids. At 3.3 M rows that is tens of
- * milliseconds where the top-N took one to two seconds.
+ * over every row: the view's columns, kept as numbers between views, are filtered and ordered in
+ * a few passes over typed arrays (./typed-view; Polars for plain text filters, ./snapshot-view),
+ * and the rows per block (./blocks) turn file positions into ctids.
+ *
+ * The block table costs one scan of the table, so it is read in the background after the answer
+ * of a version's first sorted or filtered view (`warm`), never while a view waits. Until it is
+ * ready, a sorted view's answer is the snapshot's bound on PostgreSQL's own top-N (./threshold),
+ * which PostgreSQL's answer verifies itself.
  *
  * Used only when it is exact, else the caller runs PostgreSQL's query unchanged:
  * - the snapshot (or the import's frame, proven equal to the table and still in memory) is this
@@ -12,7 +17,7 @@
  * - the database sorts and lowercases text as C does (datcollate, datctype, the columns'
  *   collations), the order of the snapshot's codes and of Polars' strings;
  * - the table's blocks are dense, in file order (./blocks);
- * - the view's sort keys and filters have an exact Polars form (./snapshot-view).
+ * - the view's sort keys and filters have an exact form here (./snapshot-view, ./typed-view).
  * The caller reads the rows by ctid and checks each against the snapshot's values of the view's
  * columns; a difference distrusts this version's snapshot for the life of the process.
  */
@@ -77,7 +82,7 @@ export class SnapshotTops {
     private readonly home: string,
   ) {}
 
-  /** Starts what the fast path needs from PostgreSQL for this version (one scan), in the background. */
+  /** Starts what the fast path needs from PostgreSQL for this version (one scan), in the background; call it after an answer. */
   warm(info: DatasetVersionInfo, oid: number): void {
     const key = versionKey(info, oid);
     if (this.blocks.has(key)) return;
