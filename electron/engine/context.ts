@@ -44,7 +44,7 @@ export function createContext(base: EngineBase, secrets: SecretStore): EngineCon
   return {
     ...publishing,
     publishQueue: new PublishQueueRunner(publishing),
-    browse: new Browser(base.db),
+    browse: new Browser(base.db, base.home),
     files: createFileAccess(base),
     connections: connectionsOf(publishing),
   };

@@ -6,9 +6,16 @@
  *
  * - Sorted views are served from the view's row map (row-maps.ts), built in the background after
  *   the view's count: one sort of the view, then any page anywhere is two index lookups. Until the
- *   map is ready, pages near the top are answered directly from a top-N query of row ids only
- *   (`SELECT ctid … ORDER BY keys, ctid LIMIT n`, the map's order, n at least five pages), kept
- *   for the next pages, then a TID scan for the rows; deep pages wait for the map.
+ *   map is ready, pages near the top are answered directly from the row ids of the view's first
+ *   rows (n at least five pages, in the map's order), kept for the next pages, then a TID scan for
+ *   the rows; deep pages wait for the map. Those first row ids come, fastest first, from a walk
+ *   of a broader view's map (refine.ts); from the version's columnar snapshot (snapshot-top.ts:
+ *   Polars-free passes over the view's columns, positions turned into ctids by the table's rows
+ *   per block, each row read checked against the snapshot; while the block table is still being
+ *   read, the snapshot's n-th row bounds PostgreSQL's own top-N, threshold.ts); else from a
+ *   top-N over every row (`SELECT ctid … ORDER BY keys, ctid LIMIT n`).
+ * - Filtered unsorted views near the top take their first rows' ids from the snapshot too, when
+ *   it applies; otherwise a scan in file order until the page is full.
  * - A view that adds filters to a sorted view whose map is built (same sort) is not sorted again:
  *   its first rows are walked from that map in order (refine.ts), in milliseconds.
  * - Unsorted views near the top (offset + limit ≤ DIRECT_WINDOW) are read in physical order with
@@ -34,6 +41,8 @@ import { Catalog } from '../catalog/catalog';
 import { pgError, type Database } from '../db/database';
 import { rowMapName, RowMaps, type MapSource, type RowMap } from './row-maps';
 import { MapLineage, walkBroaderMap } from './refine';
+import { SnapshotTops, type RowCheck } from './snapshot-top';
+import { atOrBefore } from './threshold';
 import { TableStats } from './stats';
 import { jsonSafeTypes, type Cell } from './values';
 import { parametersBinder, selectList, viewSql, type ValidView, type ViewSql } from './view-sql';
@@ -51,6 +60,8 @@ interface TopRows {
   rids: string[];
   /** Fewer than asked: these are all the view's rows. */
   complete: boolean;
+  /** Computed from the snapshot: what the rows read by these ids must hold. */
+  check?: RowCheck;
 }
 
 /**
@@ -65,6 +76,9 @@ export function viewKey(info: Pick<DatasetVersionInfo, 'table' | 'importedAt'>, 
 
 /** Row ids that are not (or no longer) rows of the table: a map emptied by a crash, or stale. */
 class StaleRowMap extends Error {}
+
+/** Rows read by ids computed from the snapshot are not the rows the snapshot has there. */
+class SnapshotMismatch extends StaleRowMap {}
 
 /** PostgreSQL's "invalid input" errors on filter values are the caller's to fix. */
 function requestError(err: unknown): never {
@@ -82,14 +96,21 @@ export class Browser {
   /** The settled values of `counts` (same keys). */
   private readonly finished = new Map<string, number>();
   /** Row ids of the first rows of sorted views (`topRows`), most recently used last. */
-  private readonly tops = new Map<string, Promise<TopRows>>();
+  private readonly tops = new Map<string, Promise<TopRows | null>>();
   /** Which view each built map holds, so a refined view's first rows can be walked from it. */
   private readonly lineage = new MapLineage();
 
-  constructor(private readonly db: Database) {
+  /** First rows of new views from the versions' columnar snapshots (with a data folder). */
+  readonly snapshots: SnapshotTops | null;
+
+  constructor(
+    private readonly db: Database,
+    home?: string,
+  ) {
     this.catalog = new Catalog(db);
     this.stats = new TableStats(db);
     this.maps = new RowMaps(db);
+    this.snapshots = home === undefined ? null : new SnapshotTops(db, home);
   }
 
   /**
@@ -112,11 +133,14 @@ export class Browser {
       const useMap = this.maps.isReady(mapName) || offset + limit > DIRECT_WINDOW;
       rows = useMap
         ? await this.fromMap(mapName, source, info, sql, params, offset, limit)
-        : await this.direct(mapName, info, sql, params, offset, limit);
+        : await this.direct(mapName, source.oid, info, sql, params, offset, limit);
     } catch (err) {
       total?.catch(() => undefined);
       requestError(err);
     }
+    // The block table for the next sorted or filtered views of this version: one scan, started after
+    // the answer of such a view (the first one takes the bound path), never while one is computed.
+    if (view.sort.length || view.filters.length) this.snapshots?.warm(info, source.oid);
     const counted = total ?? this.count(key, info, sql, params, mapName);
     // After the answer, not before: the count and the map build would compete with this page for
     // the CPU. The map is built once the count is known (the grid scrolls no deeper before); the
@@ -198,21 +222,26 @@ export class Browser {
 
   private async direct(
     mapName: string,
+    oid: number,
     info: DatasetVersionInfo,
     sql: ViewSql,
     params: unknown[],
     offset: number,
     limit: number,
   ): Promise<Cell[][]> {
-    if (sql.sort.length) {
-      const top = await this.topRows(mapName, info, sql, params, offset + limit);
+    // A filtered unsorted view's first rows from the snapshot too: a selective filter would
+    // otherwise scan the table until the page fills.
+    const fromSnapshot = !sql.sort.length && sql.where !== '' && this.snapshots !== null;
+    if (sql.sort.length || fromSnapshot) {
+      const top = await this.topRows(mapName, oid, info, sql, params, offset + limit);
       try {
-        return await this.rowsById(sql, top.rids.slice(offset, offset + limit));
+        if (top) return await this.rowsById(sql, top.rids.slice(offset, offset + limit), sliceCheck(top.check, offset, limit));
       } catch (err) {
         if (!(err instanceof StaleRowMap)) throw err;
+        if (err instanceof SnapshotMismatch) this.snapshots?.distrust(info, oid);
         this.tops.delete(mapName); // ids read from another table of the same OID: read them again
-        const again = await this.topRows(mapName, info, sql, params, offset + limit, false);
-        return this.rowsById(sql, again.rids.slice(offset, offset + limit));
+        const again = await this.topRows(mapName, oid, info, sql, params, offset + limit, false);
+        if (again) return this.rowsById(sql, again.rids.slice(offset, offset + limit));
       }
     }
     const n = params.length;
@@ -248,12 +277,13 @@ export class Browser {
    */
   private async topRows(
     mapName: string,
+    oid: number,
     info: DatasetVersionInfo,
     sql: ViewSql,
     params: unknown[],
     rows: number,
     walk = true,
-  ): Promise<TopRows> {
+  ): Promise<TopRows | null> {
     const cached = this.tops.get(mapName);
     if (cached) {
       const top = await cached.catch(() => undefined);
@@ -265,36 +295,60 @@ export class Browser {
       if (this.tops.get(mapName) === cached) this.tops.delete(mapName);
     }
     const want = Math.min(DIRECT_WINDOW, Math.max(rows, TOP_ROWS));
-    const n = params.length;
     const broader = walk ? this.lineage.broader(info, sql, (name) => this.maps.isReady(name)) : null;
-    const query = (async (): Promise<TopRows> => {
+    const query = (async (): Promise<TopRows | null> => {
+      // A broader view's map is walked in milliseconds; the snapshot takes tens; the top-N, seconds.
       const walked = broader && (await walkBroaderMap(this.db, broader, sql, params, want).catch(() => null));
       if (walked) return walked;
-      const { rows: found } = await this.db.query<{ rid: string }>(
-        `SELECT ctid::text AS rid FROM ${sql.table} ${sql.where} ORDER BY ${sql.orderBy} LIMIT $${n + 1}`,
-        [...params, want],
-      );
-      return { rids: found.map((r) => r.rid), complete: found.length < want };
+      const fast = walk && this.snapshots ? await this.snapshots.top(info, oid, sql, want) : null;
+      if (fast && 'rids' in fast) return fast;
+      if (!sql.sort.length) return null; // unsorted: the caller's scan in file order
+      const topN = async (bound: string, values: unknown[]) =>
+        (
+          await this.db.query<{ rid: string }>(
+            `SELECT ctid::text AS rid FROM ${sql.table} ${bound} ORDER BY ${sql.orderBy} LIMIT $${values.length + 1}`,
+            [...values, want],
+          )
+        ).rows.map((r) => r.rid);
+      if (fast) {
+        // Bounded by the snapshot's `want`-th row: exact when it returns `want` rows (threshold.ts).
+        const values = [...params];
+        const bound = atOrBefore(sql.sort, sql.columns, fast.at, parametersBinder(values), fast.beforeBlock);
+        const found = await topN(sql.where ? `${sql.where} AND ${bound}` : `WHERE ${bound}`, values);
+        if (found.length === want) return { rids: found, complete: false };
+      }
+      const found = await topN(sql.where, params);
+      return { rids: found, complete: found.length < want };
     })();
-    query.catch(() => {
-      if (this.tops.get(mapName) === query) this.tops.delete(mapName);
-    });
+    query.then(
+      (top) => {
+        if (!top && this.tops.get(mapName) === query) this.tops.delete(mapName);
+      },
+      () => {
+        if (this.tops.get(mapName) === query) this.tops.delete(mapName);
+      },
+    );
     this.tops.set(mapName, query);
     if (this.tops.size > TOP_CACHE_SIZE) this.tops.delete(this.tops.keys().next().value as string);
     return query;
   }
 
-  /** The rows of these row ids, in this order (a TID scan). A row id that is not a row fails the read. */
-  private async rowsById(sql: ViewSql, wanted: string[]): Promise<Cell[][]> {
+  /**
+   * The rows of these row ids, in this order (a TID scan). A row id that is not a row fails the
+   * read, and so does a row whose values differ from `check` (ids computed from the snapshot).
+   */
+  private async rowsById(sql: ViewSql, wanted: string[], check?: RowCheck): Promise<Cell[][]> {
     if (!wanted.length) return [];
     const rows = await queryRows(this.db, `SELECT ctid::text, ${selectList(sql.columns)} FROM ${sql.table} WHERE ctid = ANY($1::tid[])`, [
       wanted,
     ]);
     const byRid = new Map<string, Cell[]>();
     for (const row of rows) byRid.set(row[0] as string, row.slice(1));
-    return wanted.map((rid) => {
+    if (check && byRid.size !== wanted.length) throw new SnapshotMismatch();
+    return wanted.map((rid, i) => {
       const row = byRid.get(rid);
-      if (!row) throw new StaleRowMap();
+      if (!row) throw check ? new SnapshotMismatch() : new StaleRowMap();
+      if (check && check.columns.some((c, k) => row[c] !== check.cells[i]![k])) throw new SnapshotMismatch();
       return row;
     });
   }
@@ -346,6 +400,10 @@ export async function queryRows(db: Database, text: string, values: unknown[]): 
   } catch (err) {
     throw pgError(err);
   }
+}
+
+function sliceCheck(check: RowCheck | undefined, offset: number, limit: number): RowCheck | undefined {
+  return check && { columns: check.columns, cells: check.cells.slice(offset, offset + limit) };
 }
 
 function quoteMapName(name: string): string {

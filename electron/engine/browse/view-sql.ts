@@ -60,7 +60,7 @@ const INT_RANGE: Partial<Record<ColumnType, [number, number]>> = {
  * A filter value converted for a column's type, as text PostgreSQL parses, or `undefined` when
  * no row of that type can equal it (2.5 in an integer column): such a value matches nothing.
  */
-function typedValue(column: DatasetColumn, value: string | number | boolean): string | undefined {
+export function typedValue(column: DatasetColumn, value: string | number | boolean): string | undefined {
   const text = String(value).trim();
   if (isNumeric(column.type)) {
     const n = typeof value === 'number' ? value : text === '' ? NaN : Number(text);
