@@ -43,11 +43,11 @@ const SORTABLE = new Set(['text', 'integer', 'bigint', 'date', 'boolean']);
 const POSITION = '\u0000position';
 const keyName = (i: number) => `\u0000key${i}`;
 
-const isWhole = (c: DatasetColumn) => c.type === 'integer' || c.type === 'bigint';
-/** `lower()` under LC_CTYPE C: ASCII letters only. */
+export const isWhole = (c: DatasetColumn) => c.type === 'integer' || c.type === 'bigint';
 /** A string PostgreSQL would not receive as is (UTF-8 has no lone surrogates). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** `lower()` under LC_CTYPE C: ASCII letters only. */
+export const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
 
 function columnOf(sql: ViewSql, identifier: string): DatasetColumn {
   return sql.columns.find((c) => c.identifier === identifier)!;

@@ -12,7 +12,7 @@ import type { ColumnFilter } from '../../../shared/contract/dataset';
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import { codeOf, type CodedFrame, type Labels } from '../analysis/dictionary';
 import { typedValues } from '../analysis/ops/read';
-import type { NotExact, SnapshotRows } from './snapshot-view';
+import { asciiLower, isWhole, LONE_SURROGATE, type NotExact, type SnapshotRows } from './snapshot-view';
 import { firstRows } from './top-select';
 import type { Cell } from './values';
 import { typedValue, type ViewSql } from './view-sql';
@@ -26,9 +26,6 @@ export interface NumberColumn {
   ranked: boolean;
 }
 
-const asciiLower = (s: string) => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const isWhole = (c: DatasetColumn) => c.type === 'integer' || c.type === 'bigint';
 const DAY_MS = 86_400_000;
 
 /** A snapshot column as numbers (see above); null for a type this path does not hold. */
