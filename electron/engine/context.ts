@@ -13,6 +13,7 @@ import { Browser } from './browse/page';
 import { connectionsOf, type Connections } from './connections';
 import { Catalog } from './catalog/catalog';
 import { createFileAccess, type FileAccess } from './files/access';
+import { ArrivingFiles } from './ingest/arriving';
 import type { SecretStore } from './settings/secrets';
 import { SettingsService } from './settings/service';
 import { PublishQueueRunner } from './storage/queue-runner';
@@ -32,6 +33,8 @@ export interface EngineServices {
   files: FileAccess;
   /** Whether object storage and Databricks are configured, for the settings view and doctor. */
   connections: Connections;
+  /** Uploads still being written, which an import may already read (browser mode). */
+  arriving: ArrivingFiles;
 }
 
 export interface EngineContext extends EngineBase, EngineServices {}
@@ -47,5 +50,6 @@ export function createContext(base: EngineBase, secrets: SecretStore): EngineCon
     browse: new Browser(base.db, base.home),
     files: createFileAccess(base),
     connections: connectionsOf(publishing),
+    arriving: new ArrivingFiles(),
   };
 }

@@ -13,7 +13,7 @@ import { mediaType } from '../../shared/mime';
 import type { Engine } from '../engine/engine';
 import { websocketChannel } from './channel';
 import { exportsDirFor, sendFile, serveDownload } from './downloads';
-import { DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sweepUploads, type UploadEvent } from './uploads';
+import { ArrivingUploads, DEFAULT_MAX_UPLOAD_BYTES, receiveUpload, sweepUploads, type UploadEvent } from './uploads';
 
 const COOKIE = 'sparkpolar_token';
 
@@ -119,6 +119,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     freeBytes: options.freeBytes,
     observe: options.observeUploads,
   };
+  const arrivingUploads = new ArrivingUploads(uploads, options.engine.ctx.arriving, uploadLimits);
   const swept = sweepUploads(uploads);
   if (swept) log.info('browser mode: removed uploads that were never imported', { count: swept });
 
@@ -153,6 +154,18 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     };
     if (url.searchParams.has('token')) headers['set-cookie'] = `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`;
 
+    if (req.method === 'POST' && url.pathname === '/upload/begin') {
+      arrivingUploads.begin(req, res, headers);
+      return;
+    }
+    const uploadId = url.searchParams.get('id');
+    if (req.method === 'POST' && url.pathname === '/upload' && uploadId !== null) {
+      void arrivingUploads.receive(req, res, uploadId, headers).catch((err: unknown) => {
+        log.warn('browser mode: upload failed', { error: err instanceof Error ? err.message : String(err) });
+        plain(res, 500, 'Upload failed.', headers);
+      });
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/upload') {
       void receiveUpload(req, res, uploads, headers, uploadLimits).catch((err: unknown) => {
         log.warn('browser mode: upload failed', { error: err instanceof Error ? err.message : String(err) });
@@ -241,6 +254,7 @@ export async function startBrowserServer(options: BrowserServerOptions): Promise
     token,
     async close() {
       clearInterval(heartbeat);
+      arrivingUploads.close();
       for (const client of wss.clients) client.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

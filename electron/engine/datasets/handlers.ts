@@ -3,6 +3,7 @@ import type { EngineBase } from '../base';
 import type { Browser } from '../browse/page';
 import type { FileAccess } from '../files/access';
 import type { DomainHandlers } from '../rpc/handlers';
+import type { ArrivingFiles } from '../ingest/arriving';
 import { importCsv } from '../ingest/import';
 import type { Catalog } from '../catalog/catalog';
 import { dropRowMaps } from '../browse/row-maps';
@@ -12,6 +13,7 @@ export interface DatasetHandlerContext extends EngineBase {
   catalog: Catalog;
   browse: Browser;
   files: FileAccess;
+  arriving: ArrivingFiles;
   /** Drops the analysis snapshots of deleted version tables. */
   analysisRuns: { dropSnapshots(tables: readonly string[]): Promise<void> };
 }
@@ -19,7 +21,8 @@ export interface DatasetHandlerContext extends EngineBase {
 export function datasetHandlers(ctx: DatasetHandlerContext): DomainHandlers<typeof datasetMethods> {
   const catalog = ctx.catalog;
   return {
-    'dataset/import': async (request, job) => importCsv({ db: ctx.db, home: ctx.home, log: ctx.log, files: ctx.files }, request, job),
+    'dataset/import': async (request, job) =>
+      importCsv({ db: ctx.db, home: ctx.home, log: ctx.log, files: ctx.files, arriving: ctx.arriving }, request, job),
     'dataset/list': async () => catalog.list(),
     'dataset/get': async ({ dataset, version }) => catalog.get(dataset, version),
     'dataset/versions': async ({ dataset }) => catalog.versions(dataset),

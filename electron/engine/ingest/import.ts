@@ -25,6 +25,7 @@ import { isUploadOf, type FileAccess } from '../files/access';
 import type { CodedFrame } from '../analysis/dictionary';
 import { offerImportFrame, startEarlyRun, type EarlyRun, type Proof } from '../analysis/import-frame';
 import { frameChecksums, tableChecksumsFrom, tableChecksumsSql, type Checksums } from '../analysis/snapshot-proof';
+import type { Arrival, ArrivingFiles } from './arriving';
 import { CopyLoader } from './copy-loader';
 import { ensureDiskSpace } from './disk';
 import { FrameSink } from './frame-sink';
@@ -42,6 +43,8 @@ export interface ImportDeps {
   log: Logger;
   /** Decides which files a request may read; absent only for files the engine wrote itself (samples). */
   files?: FileAccess;
+  /** Uploads still being written (browser mode): their import reads each byte once it is on disk. */
+  arriving?: ArrivingFiles;
 }
 
 const MAX_LOAD_ATTEMPTS = 3;
@@ -98,6 +101,8 @@ function forcedColumns(request: ImportRequest, identifiers: string[]): Map<numbe
 
 interface LoadPlan {
   file: string;
+  /** Set while the file is still arriving (an upload in progress). */
+  arrival: Arrival | undefined;
   profile: FileProfile;
   identifiers: string[];
   formats: FormatName[];
@@ -120,11 +125,13 @@ export async function importCsv(deps: ImportDeps, request: ImportRequest, job: J
     await deps.db.pool();
     const started = performance.now();
     job.progress({ phase: 'inspect', message: 'Reading the start of the file' });
-    const profile = await profileFile(file);
+    const arrival = deps.arriving?.of(file);
+    const profile = await profileFile(file, arrival, job.signal);
     const identifiers = safeIdentifiers(profile.header);
     const forced = forcedColumns(request, identifiers);
     const plan: LoadPlan = {
       file,
+      arrival,
       profile,
       identifiers,
       formats: profile.survey.result(forced),
@@ -227,6 +234,7 @@ async function loadOnce(
       request.analysisFrame !== false ? FrameSink.create(columns, profile.dialect.delimiter, profile.dialect.lineEnding) : null;
     const pass = new LoadPass({
       file: plan.file,
+      arrival: plan.arrival,
       bomBytes: profile.bomBytes,
       encoding: profile.encoding,
       delimiter: profile.dialect.delimiter,

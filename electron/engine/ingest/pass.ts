@@ -12,6 +12,7 @@ import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { ColumnType } from '../../../shared/types';
 import { createTranscoder, type TextEncoding } from './encoding';
 import type { Delimiter } from './dialect';
+import { arrivingChunks, type Arrival } from './arriving';
 import type { RejectsWriter } from './rejects';
 import { FieldKind, RecordScanner, ScanStatus, RecordFlaw } from './scanner';
 import { FORMATS, WIDENING, type FormatName, type ValueFormat } from './values';
@@ -60,6 +61,8 @@ export interface PassOptions {
   onProgress?: (bytesRead: number, rows: number) => void;
   /** Read size (tests use tiny ones to put chunk boundaries everywhere). */
   chunkBytes?: number;
+  /** The file is still arriving (browser-mode upload): each chunk is read once it is on disk. */
+  arrival?: Arrival;
 }
 
 export interface PassResult {
@@ -133,7 +136,9 @@ export class LoadPass {
     const o = this.o;
     const transcode = createTranscoder(o.encoding);
     const chunkBytes = o.chunkBytes ?? CHUNK_BYTES;
-    const stream = fs.createReadStream(o.file, { start: o.bomBytes, highWaterMark: chunkBytes });
+    const stream = o.arrival
+      ? arrivingChunks(o.arrival, o.bomBytes, chunkBytes, o.signal)
+      : fs.createReadStream(o.file, { start: o.bomBytes, highWaterMark: chunkBytes });
     let bytesRead = o.bomBytes;
     let parts: Buffer[] = [];
     let partsBytes = 0;

@@ -10,6 +10,7 @@ import { createTranscoder, detectEncoding, type TextEncoding } from './encoding'
 import { sniffDialect, type Dialect } from './dialect';
 import { FieldKind, RecordFlaw, RecordScanner, ScanStatus } from './scanner';
 import { TypeSurvey } from './infer';
+import type { Arrival } from './arriving';
 
 const HEAD_BYTES = 4 * 1024 * 1024;
 const MAX_HEAD_BYTES = 64 * 1024 * 1024;
@@ -41,10 +42,17 @@ export interface FileProfile {
   sampledRows: number;
 }
 
-async function readAt(fd: fs.promises.FileHandle, position: number, length: number): Promise<Buffer> {
-  const buf = Buffer.alloc(length);
-  const { bytesRead } = await fd.read(buf, 0, length, position);
-  return buf.subarray(0, bytesRead);
+/** Reads up to `length` bytes at `position` (fewer at the end of the file). */
+type ReadAt = (position: number, length: number) => Promise<Buffer>;
+
+/** Reads from the file; bytes of a file still arriving are waited for first. */
+function readerOf(fd: fs.promises.FileHandle, size: number, arrival: Arrival | undefined, signal: AbortSignal | undefined): ReadAt {
+  return async (position, length) => {
+    await arrival?.ready(position, Math.min(size, position + length), signal);
+    const buf = Buffer.alloc(length);
+    const { bytesRead } = await fd.read(buf, 0, length, position);
+    return buf.subarray(0, bytesRead);
+  };
 }
 
 function toUtf8(bytes: Uint8Array, encoding: TextEncoding, final: boolean): Buffer {
@@ -109,10 +117,10 @@ function probeOffsets(size: number, bomBytes: number, headBytes: number): number
   return offsets;
 }
 
-async function readHead(fd: fs.promises.FileHandle, size: number, headBytes: number): Promise<Head> {
-  const head = await readAt(fd, 0, Math.min(size, headBytes));
+async function readHead(readAt: ReadAt, size: number, headBytes: number): Promise<Head> {
+  const head = await readAt(0, Math.min(size, headBytes));
   const whole = head.length >= size;
-  const rawProbes = whole ? [] : await Promise.all(probeOffsets(size, 0, headBytes).map((offset) => readAt(fd, offset, PROBE_BYTES)));
+  const rawProbes = whole ? [] : await Promise.all(probeOffsets(size, 0, headBytes).map((offset) => readAt(offset, PROBE_BYTES)));
   const { encoding, bomBytes } = detectEncoding(head, rawProbes);
   const text = toUtf8(head.subarray(bomBytes), encoding, whole);
   const dialect = sniffDialect(text.subarray(0, SNIFF_CHARS).toString('utf8'), whole && text.length <= SNIFF_CHARS);
@@ -140,17 +148,33 @@ async function readHead(fd: fs.promises.FileHandle, size: number, headBytes: num
   return { whole, encoding, bomBytes, dialect, header: null, headerLine: line, survey: null, sampledRows: 0, scanner };
 }
 
-export async function profileFile(file: string): Promise<FileProfile> {
+/**
+ * The byte ranges `profileFile` reads when the head holds enough records: an upload that sends
+ * these first lets the import start before the rest of the file has arrived. (Padded by a few
+ * bytes: the probes move with the byte-order mark.)
+ */
+export function sampledRanges(size: number): Array<[start: number, end: number]> {
+  const head: [number, number] = [0, Math.min(size, HEAD_BYTES)];
+  if (size <= HEAD_BYTES) return [head];
+  return [
+    head,
+    ...probeOffsets(size, 0, HEAD_BYTES).map((o): [number, number] => [Math.max(0, o - 2), Math.min(size, o + PROBE_BYTES + 4)]),
+  ];
+}
+
+/** What the importer learns before loading; of a file still arriving (`arrival`), it waits for the bytes it reads. */
+export async function profileFile(file: string, arrival?: Arrival, signal?: AbortSignal): Promise<FileProfile> {
   const fd = await fs.promises.open(file, 'r');
   try {
-    const { size } = await fd.stat();
+    const size = arrival ? arrival.size : (await fd.stat()).size;
+    const readAt = readerOf(fd, size, arrival, signal);
     // Read further when the head holds too few records (very long fields) to infer from.
     let headBytes = HEAD_BYTES;
-    let h = await readHead(fd, size, headBytes);
+    let h = await readHead(readAt, size, headBytes);
     if (size - h.bomBytes <= 0) throw new StudioError('CSV_EMPTY', 'The file is empty.', { file });
     while (!h.whole && h.sampledRows < MIN_HEAD_ROWS && headBytes < MAX_HEAD_BYTES) {
       headBytes *= 4;
-      h = await readHead(fd, size, headBytes);
+      h = await readHead(readAt, size, headBytes);
     }
     const { encoding, bomBytes, dialect, header, survey, scanner } = h;
     if (!header || !survey) {
@@ -165,7 +189,7 @@ export async function profileFile(file: string): Promise<FileProfile> {
     if (!h.whole) {
       for (let offset of probeOffsets(size, bomBytes, headBytes)) {
         if (encoding.startsWith('utf-16')) offset -= (offset - bomBytes) % 2;
-        const probe = toUtf8(await readAt(fd, offset, PROBE_BYTES), encoding, false);
+        const probe = toUtf8(await readAt(offset, PROBE_BYTES), encoding, false);
         const lf = probe.indexOf(0x0a);
         const cr = probe.indexOf(0x0d);
         const firstBreak = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);

@@ -7,7 +7,7 @@
 import type { EngineEvent, JobEvent } from '../../../shared/api';
 import { StudioError } from '../../../shared/errors';
 import type { WireMessage } from '../../../shared/rpc';
-import type { ConnectionState, RendererStudio, UploadOptions } from './types';
+import type { ConnectionState, RendererStudio, StartedUpload, UploadOptions } from './types';
 
 interface Pending {
   method: string;
@@ -107,7 +107,7 @@ export function createBrowserStudio(base: Location = window.location): RendererS
     host: {
       kind: 'browser',
       pathForFile: () => null,
-      uploadFile: (file, options) => uploadFile(file, options),
+      startUpload: (file, options) => startUpload(file, options),
       download(path) {
         const a = document.createElement('a');
         a.href = `/download?path=${encodeURIComponent(path)}`;
@@ -125,26 +125,51 @@ export function createBrowserStudio(base: Location = window.location): RendererS
   };
 }
 
-/** Streams the file body (the browser reads it from disk as it goes) to POST /upload. */
-function uploadFile(file: File, options: UploadOptions = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
+/**
+ * Reserves the file in the engine's upload folder (POST /upload/begin), then streams the byte
+ * ranges the importer samples first followed by the whole file (the browser reads it from disk as
+ * it goes), so the engine can import while the upload goes on.
+ */
+async function startUpload(file: File, options: UploadOptions = {}): Promise<StartedUpload> {
+  let begun: Response;
+  try {
+    begun = await fetch('/upload/begin', {
+      method: 'POST',
+      headers: { 'x-file-name': encodeURIComponent(file.name), 'x-file-size': String(file.size) },
+      signal: options.signal,
+    });
+  } catch (err) {
+    if (options.signal?.aborted) throw new StudioError('CANCELLED', 'Upload cancelled.');
+    throw new StudioError('ENGINE_UNAVAILABLE', `The upload could not reach the engine (${(err as Error).message}).`);
+  }
+  const body = (await begun.json().catch(() => ({}))) as { id?: string; path?: string; first?: Array<[number, number]>; error?: string };
+  if (!begun.ok || !body.id || !body.path || !body.first)
+    throw new StudioError(
+      begun.status === 507 ? 'DISK_FULL' : 'FILE_NOT_FOUND',
+      `Upload refused (${begun.status}): ${body.error ?? begun.statusText}`,
+    );
+  const parts: Blob[] = [...body.first.map(([start, end]) => file.slice(start, end)), file];
+  const arrived = new Promise<void>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', '/upload');
-    xhr.setRequestHeader('x-file-name', encodeURIComponent(file.name));
+    xhr.open('POST', `/upload?id=${encodeURIComponent(body.id!)}`);
     xhr.setRequestHeader('content-type', 'application/octet-stream');
-    xhr.upload.onprogress = (e) => options.onProgress?.(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.upload.onprogress = (e) => options.onProgress?.(Math.max(0, e.loaded - (e.total - file.size)), file.size);
     xhr.onload = () => {
-      try {
-        const body = JSON.parse(xhr.responseText) as { path?: string; error?: string };
-        if (xhr.status === 200 && body.path) resolve(body.path);
-        else reject(new StudioError('FILE_NOT_FOUND', `Upload failed (${xhr.status}): ${body.error ?? xhr.statusText}`));
-      } catch {
-        reject(new StudioError('FILE_NOT_FOUND', `Upload failed (${xhr.status}).`));
+      if (xhr.status === 200) resolve();
+      else {
+        let error = xhr.statusText;
+        try {
+          error = (JSON.parse(xhr.responseText) as { error?: string }).error ?? error;
+        } catch {
+          // not JSON: keep the status text
+        }
+        reject(new StudioError('FILE_NOT_FOUND', `Upload failed (${xhr.status}): ${error}`));
       }
     };
     xhr.onerror = () => reject(new StudioError('ENGINE_UNAVAILABLE', 'The upload could not reach the engine.'));
     xhr.onabort = () => reject(new StudioError('CANCELLED', 'Upload cancelled.'));
     options.signal?.addEventListener('abort', () => xhr.abort());
-    xhr.send(file);
+    xhr.send(new Blob(parts));
   });
+  return { path: body.path, arrived };
 }

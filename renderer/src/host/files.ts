@@ -2,16 +2,20 @@ import type { RendererStudio, UploadOptions } from './types';
 
 /**
  * What the engine may read for a file the user dropped: a capability main signs (Electron);
- * browser mode streams the file into the engine's upload folder first.
+ * browser mode starts streaming the file into the engine's upload folder, and the engine may
+ * import it while it arrives (`arrived` settles when the transfer ends).
  */
 export async function enginePathFor(
   studio: RendererStudio,
   file: File,
   options: UploadOptions = {},
-): Promise<{ path: string; uploaded: boolean }> {
+): Promise<{ path: string; uploaded: boolean; arrived?: Promise<void> }> {
   const direct = await studio.host.pathForFile?.(file);
   if (direct) return { path: direct, uploaded: false };
-  if (studio.host.uploadFile) return { path: await studio.host.uploadFile(file, options), uploaded: true };
+  if (studio.host.startUpload) {
+    const upload = await studio.host.startUpload(file, options);
+    return { path: upload.path, uploaded: true, arrived: upload.arrived };
+  }
   throw new Error('This host can neither read dropped files nor upload them.');
 }
 

@@ -8,14 +8,24 @@ export interface UploadOptions {
   signal?: AbortSignal;
 }
 
+/** An upload the engine can already import from: its path there, and the end of its transfer. */
+export interface StartedUpload {
+  path: string;
+  /** Resolves when every byte is in the engine's upload folder; rejects when the upload breaks off. */
+  arrived: Promise<void>;
+}
+
 /**
  * What a renderer host may offer beyond `StudioHost`. Browser mode streams dropped files to the
  * engine and offers written files for download; the preload gives paths directly instead.
  * Pages use the helpers in `./files` and never test `host.kind`.
  */
 export interface RendererHost extends StudioHost {
-  /** Browser mode: stream a file to the engine's upload folder; resolves with its path there. */
-  uploadFile?(file: File, options?: UploadOptions): Promise<string>;
+  /**
+   * Browser mode: starts streaming a file to the engine's upload folder; resolves with its path
+   * there as soon as the engine has reserved it, so its import can start while the bytes arrive.
+   */
+  startUpload?(file: File, options?: UploadOptions): Promise<StartedUpload>;
   /** Browser mode: hand a file the engine wrote (inside its exports folder) to the browser. */
   download?(path: string): void;
   /** Electron: show a written file in the OS file manager. */

@@ -86,9 +86,13 @@ export function ImportProvider({ children }: { children: ReactNode }) {
   );
 
   const runImport = useCallback(
-    async (controller: AbortController, params: Params<'dataset/import'>): Promise<ImportResult | null> => {
+    async (
+      controller: AbortController,
+      params: Params<'dataset/import'>,
+      onProgress: (progress: JobProgress) => void = setProgress,
+    ): Promise<ImportResult | null> => {
       try {
-        const answer = await client.run('dataset/import', params, { signal: controller.signal, onProgress: setProgress });
+        const answer = await client.run('dataset/import', params, { signal: controller.signal, onProgress });
         finish(controller, answer, null);
         return answer;
       } catch (err) {
@@ -102,19 +106,38 @@ export function ImportProvider({ children }: { children: ReactNode }) {
   const importFile = useCallback(
     async (file: File, options: { name?: string; types?: Record<string, ColumnType> } = {}) => {
       const controller = begin(file.name);
-      let located: { path: string; uploaded: boolean };
+      // The upload stops with the import: when the user cancels, and when the import fails first.
+      const upload = new AbortController();
+      const stopUpload = () => upload.abort();
+      controller.signal.addEventListener('abort', stopUpload);
+      // Until the import reads rows, the upload's progress is the one to show.
+      let importLoading = false;
+      let located: { path: string; uploaded: boolean; arrived?: Promise<void> };
       try {
         located = await enginePathFor(studio, file, {
-          signal: controller.signal,
-          onProgress: (done, total) => setProgress({ phase: 'upload', done, total, unit: 'bytes' }),
+          signal: upload.signal,
+          onProgress: (done, total) => {
+            if (!importLoading) setProgress({ phase: 'upload', done, total, unit: 'bytes' });
+          },
         });
       } catch (err) {
         finish(controller, null, controller.signal.aborted ? new StudioError('CANCELLED', 'Import cancelled.') : err);
         return null;
       }
+      // A broken upload fails the import itself (the engine reports it); nothing else to do here.
+      located.arrived?.catch(() => undefined);
       // An uploaded copy has a unique prefix: name the dataset after the file the user dropped.
       const name = options.name ?? (file.name.replace(/\.(csv|tsv|txt|psv)$/i, '').trim() || undefined);
-      const answer = await runImport(controller, { path: located.path, name, types: options.types, deleteSourceAfter: located.uploaded });
+      const answer = await runImport(
+        controller,
+        { path: located.path, name, types: options.types, deleteSourceAfter: located.uploaded },
+        (p) => {
+          if (p.phase !== 'connect' && p.phase !== 'inspect') importLoading = true;
+          if (importLoading) setProgress(p);
+        },
+      );
+      controller.signal.removeEventListener('abort', stopUpload);
+      if (!answer) stopUpload();
       if (answer && located.uploaded) files.current.set(answer.dataset, file);
       return answer;
     },
