@@ -42,12 +42,12 @@ export interface EngineContext extends EngineBase, EngineServices {}
 export function createContext(base: EngineBase, secrets: SecretStore): EngineContext {
   const settings = new SettingsService(base, secrets);
   const catalog = new Catalog(base.db);
-  const analysisRuns = new AnalysisRuns(base);
+  const analysisRuns = new AnalysisRuns({ ...base, catalog });
   const publishing = { ...base, settings, catalog, analysisRuns };
   return {
     ...publishing,
     publishQueue: new PublishQueueRunner(publishing),
-    browse: new Browser(base.db, base.home),
+    browse: new Browser(base.db, catalog, base.home),
     files: createFileAccess(base),
     connections: connectionsOf(publishing),
     arriving: new ArrivingFiles(),

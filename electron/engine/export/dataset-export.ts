@@ -22,7 +22,7 @@ import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
 import { viewKey, type Browser } from '../browse/page';
 import { jsonSafeTypes, type Cell } from '../browse/values';
 import { literalBinder, parametersBinder, viewSql, type ViewSql } from '../browse/view-sql';
-import { Catalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/catalog';
 import { pgError, type Database } from '../db/database';
 import { quoteIdent } from '../db/sql';
 import type { JobContext } from '../jobs/manager';
@@ -37,6 +37,13 @@ export type DatasetExportRequest = z.output<(typeof exportMethods)['export/datas
 
 export const XLSX_MAX_ROWS_PER_SHEET = 1_048_575;
 const CURSOR_BATCH = 5_000;
+
+/** What a dataset export uses of the engine: the database, the catalog and the grid's view service. */
+export interface DatasetExportDeps {
+  db: Database;
+  catalog: Catalog;
+  browse: Browser;
+}
 
 interface Plan {
   info: DatasetVersionInfo;
@@ -60,8 +67,8 @@ function pickColumns(all: DatasetColumn[], wanted: string[] | undefined): Datase
   });
 }
 
-async function plan(db: Database, browser: Browser, request: DatasetExportRequest): Promise<Plan> {
-  const info = await new Catalog(db).get(request.dataset, request.version);
+async function plan({ catalog, browse: browser }: DatasetExportDeps, request: DatasetExportRequest): Promise<Plan> {
+  const info = await catalog.get(request.dataset, request.version);
   const columns = pickColumns(info.columns, request.columns);
   const literal = viewSql(
     info,
@@ -341,12 +348,12 @@ function dateStyle(column: DatasetColumn): Partial<ExcelJS.Style> | undefined {
   return undefined;
 }
 
-export async function exportDataset(db: Database, browser: Browser, request: DatasetExportRequest, job: JobContext): Promise<ExportResult> {
+export async function exportDataset(deps: DatasetExportDeps, request: DatasetExportRequest, job: JobContext): Promise<ExportResult> {
   const started = performance.now();
   job.progress({ phase: 'prepare', message: 'Preparing the view' });
-  const p = await plan(db, browser, request);
+  const p = await plan(deps, request);
   job.throwIfCancelled();
   const writers = { csv: exportCsv, jsonl: exportJsonLines, parquet: exportParquet, xlsx: exportXlsx };
-  const result = await writers[request.format](db, p, request, job);
+  const result = await writers[request.format](deps.db, p, request, job);
   return { ...result, seconds: (performance.now() - started) / 1000 };
 }
