@@ -12,13 +12,14 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
-import pl from 'nodejs-polars';
+import pl, { type DataType } from 'nodejs-polars';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { z } from 'zod';
 import type { ExportResult, exportMethods } from '../../../shared/contract/export';
 import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
+import { wireColumn } from '../analysis/columns';
 import { viewKey, type Browser } from '../browse/page';
 import { jsonSafeTypes, type Cell } from '../browse/values';
 import { literalBinder, parametersBinder, viewSql, type ViewSql } from '../browse/view-sql';
@@ -207,24 +208,10 @@ async function exportJsonLines(
   }
 }
 
-function polarsType(column: DatasetColumn) {
-  switch (column.type) {
-    case 'integer':
-      return pl.Int32;
-    case 'bigint':
-      return pl.Int64;
-    case 'double':
-    case 'numeric':
-      return pl.Float64;
-    case 'boolean':
-      return pl.Bool;
-    case 'date':
-      return pl.Date;
-    case 'timestamp':
-      return pl.Datetime('us');
-    default:
-      return pl.Utf8;
-  }
+/** A column's Polars type: the one the analysis loader gives it, so a Parquet export reads back as the analyses see it. */
+function polarsType(column: DatasetColumn): DataType {
+  const { wire, finalType } = wireColumn(column);
+  return finalType ?? wire;
 }
 
 async function exportParquet(
