@@ -9,25 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { parseSource, sourceFiles } from '../support/source-files';
 
 const ELECTRON = path.resolve(__dirname, '../../electron');
 const SCANNED = ['engine', 'serve', 'cli'].map((d) => path.join(ELECTRON, d));
 
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [full] : [];
-  });
-}
-
-function parse(file: string, text = fs.readFileSync(file, 'utf8')): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-}
-
 /** The names of the `EngineHost` union (`'electron' | 'browser' | …`). */
 function hostNames(): Set<string> {
-  const base = parse(path.join(ELECTRON, 'engine/base.ts'));
+  const base = parseSource(path.join(ELECTRON, 'engine/base.ts'));
   const alias = base.statements.find((s): s is ts.TypeAliasDeclaration => ts.isTypeAliasDeclaration(s) && s.name.text === 'EngineHost');
   if (!alias || !ts.isUnionTypeNode(alias.type)) throw new Error('base.ts declares no EngineHost union');
   return new Set(alias.type.types.flatMap((t) => (ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal) ? [t.literal.text] : [])));
@@ -72,7 +61,7 @@ describe('host decisions', () => {
   });
 
   it('finds a decision when there is one, and not a comparison of endpoints', () => {
-    const source = parse(
+    const source = parseSource(
       'probe.ts',
       [
         "if (ctx.host !== 'cli') kick();",
@@ -91,7 +80,7 @@ describe('host decisions', () => {
     const found = SCANNED.flatMap(sourceFiles).flatMap((file) => {
       const text = fs.readFileSync(file, 'utf8');
       if (!text.includes('host')) return [];
-      return hostDecisions(parse(file, text), names).map((l) => `${path.relative(ELECTRON, file).split(path.sep).join('/')}:${l}`);
+      return hostDecisions(parseSource(file, text), names).map((l) => `${path.relative(ELECTRON, file).split(path.sep).join('/')}:${l}`);
     });
     expect(found).toEqual([]);
   });

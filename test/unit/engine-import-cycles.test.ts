@@ -11,16 +11,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../support/source-files';
 
 const ROOT = path.resolve(__dirname, '../../electron/engine');
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [full] : [];
-  });
-}
 
 /** The folder (`storage/`) or top-level file (`engine.ts`) a path inside the engine belongs to. */
 function nodeOf(file: string): string {

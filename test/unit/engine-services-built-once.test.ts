@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { parseSource, sourceFiles } from '../support/source-files';
 
 const ROOT = path.resolve(__dirname, '../../electron/engine');
 const CONTEXT = path.join(ROOT, 'context.ts');
@@ -20,18 +21,6 @@ const CONTEXT = path.join(ROOT, 'context.ts');
  *   depends on the answer.
  */
 const ALLOWED = new Set(['files/access.ts FileAccess', 'settings/database-url.ts SettingsService']);
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [full] : [];
-  });
-}
-
-function parse(file: string, text = fs.readFileSync(file, 'utf8')): ts.SourceFile {
-  return ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
-}
 
 /** The type names `EngineServices` declares its services with (`Catalog`, `Browser`, …). */
 export function serviceTypes(context: ts.SourceFile): string[] {
@@ -57,7 +46,7 @@ export function constructions(source: ts.SourceFile, names: ReadonlySet<string>)
 }
 
 describe('engine services', () => {
-  const services = new Set(serviceTypes(parse(CONTEXT)));
+  const services = new Set(serviceTypes(parseSource(CONTEXT)));
 
   it('reads the services from EngineServices', () => {
     for (const name of ['SettingsService', 'Catalog', 'AnalysisRuns', 'PublishQueueRunner', 'Browser', 'FileAccess'])
@@ -65,7 +54,7 @@ describe('engine services', () => {
   });
 
   it('finds a construction when there is one', () => {
-    const source = parse('probe.ts', 'const a = new Catalog(db);\nconst b = new Map();\nclass X { c = new Browser(db, catalog); }\n');
+    const source = parseSource('probe.ts', 'const a = new Catalog(db);\nconst b = new Map();\nclass X { c = new Browser(db, catalog); }\n');
     expect(constructions(source, services)).toEqual([
       { name: 'Catalog', line: 1 },
       { name: 'Browser', line: 3 },
@@ -80,7 +69,7 @@ describe('engine services', () => {
         const text = fs.readFileSync(file, 'utf8');
         // Parse only the files that could hold one (Prettier writes `new X(` with one space).
         if (![...services].some((name) => text.includes(`new ${name}`))) return [];
-        return constructions(parse(file, text), services)
+        return constructions(parseSource(file, text), services)
           .filter(({ name }) => !ALLOWED.has(`${relative} ${name}`))
           .map(({ name, line }) => `${relative}:${line} new ${name}`);
       });

@@ -11,6 +11,7 @@ import { ERROR_CODES, StudioError } from '../../shared/errors';
 import { stringAt, translate, type Lang, type TKey } from '../../shared/i18n';
 import { en } from '../../shared/i18n/en';
 import { fr } from '../../shared/i18n/fr';
+import { sourceFiles } from '../support/source-files';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -19,14 +20,6 @@ function keys(tree: Tree, prefix = ''): string[] {
 }
 
 const root = path.resolve(__dirname, '../..');
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sources(full);
-    return /\.tsx?$/.test(e.name) ? [full] : [];
-  });
-}
 
 /** Every literal key a file asks for: `t('…')` (under the file's `keyPrefix`), `i18n.t('…')`, `translate(lang, '…')`. */
 function keysAskedIn(file: string): string[] {
@@ -111,8 +104,8 @@ describe('UI strings', () => {
   it('defines every literal key the renderer, the charts and the report ask for', () => {
     const known = new Set(enKeys.map((k) => k.replace(/_(one|other)$/, '')));
     const files = [
-      ...sources(path.join(root, 'renderer/src')),
-      ...sources(path.join(root, 'shared')),
+      ...sourceFiles(path.join(root, 'renderer/src')),
+      ...sourceFiles(path.join(root, 'shared')),
       path.join(root, 'electron/engine/export/report.ts'),
     ];
     const asked = files.flatMap((file) => keysAskedIn(file).map((key) => ({ file: path.relative(root, file), key })));
