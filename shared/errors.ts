@@ -1,6 +1,9 @@
 /**
  * Errors cross every process boundary as plain data with a stable `code`.
- * Add a code here (with its default fix) before throwing it anywhere.
+ * Add a code here (with its default fix) before throwing it anywhere. The fix is English; the app
+ * shows it through `errors.fix.<CODE>` of the i18n tree (shared/i18n/en.ts takes these, fr.ts
+ * must translate each). `undefined` means the code has no standard fix, knowingly: its message
+ * says what to do, or the code that throws it writes a fix for that very error.
  */
 export const ERROR_CODES = {
   INVALID_REQUEST: 'Check the request fields; the message names the first invalid one.',
@@ -43,6 +46,20 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, string | undefined>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** The codes that carry a standard fix. */
+export type FixCode = { [C in ErrorCode]: (typeof ERROR_CODES)[C] extends string ? C : never }[ErrorCode];
+
+/** True when `code` is an error code with a standard fix (own keys only: not `toString` & co.). */
+export function hasStandardFix(code: string): code is FixCode {
+  return Object.hasOwn(ERROR_CODES, code) && typeof ERROR_CODES[code as ErrorCode] === 'string';
+}
+
+/** The standard fix of every code that has one, in English: the `errors.fix` branch of shared/i18n/en.ts. */
+export const STANDARD_FIXES = Object.fromEntries(Object.entries(ERROR_CODES).filter(([code]) => hasStandardFix(code))) as Record<
+  FixCode,
+  string
+>;
 
 export interface ErrorData {
   code: ErrorCode;

@@ -12,7 +12,7 @@ import type { EngineBase } from './base';
 import { Browser } from './browse/page';
 import { connectionsOf, type Connections } from './connections';
 import { Catalog } from './catalog/catalog';
-import { createFileAccess, type FileAccess } from './files/access';
+import { createFileAccess, type FileAccess, type FilePolicy } from './files/access';
 import { ArrivingFiles } from './ingest/arriving';
 import type { SecretStore } from './settings/secrets';
 import { SettingsService } from './settings/service';
@@ -39,16 +39,23 @@ export interface EngineServices {
 
 export interface EngineContext extends EngineBase, EngineServices {}
 
-export function createContext(base: EngineBase, secrets: SecretStore): EngineContext {
-  const settings = new SettingsService(base, secrets);
+/** What the host decides about the services (from `EngineOptions`); no service reads `host`. */
+export interface ServiceOptions {
+  secrets: SecretStore;
+  files: FilePolicy;
+  retryQueueInBackground: boolean;
+}
+
+export function createContext(base: EngineBase, options: ServiceOptions): EngineContext {
+  const settings = new SettingsService(base, options.secrets);
   const catalog = new Catalog(base.db);
-  const analysisRuns = new AnalysisRuns(base);
+  const analysisRuns = new AnalysisRuns({ ...base, catalog });
   const publishing = { ...base, settings, catalog, analysisRuns };
   return {
     ...publishing,
-    publishQueue: new PublishQueueRunner(publishing),
-    browse: new Browser(base.db, base.home),
-    files: createFileAccess(base),
+    publishQueue: new PublishQueueRunner(publishing, options.retryQueueInBackground),
+    browse: new Browser(base.db, catalog, base.home),
+    files: createFileAccess(base, options.files),
     connections: connectionsOf(publishing),
     arriving: new ArrivingFiles(),
   };

@@ -11,6 +11,7 @@ import { createHandlers } from './handlers';
 import { JobManager } from './jobs/manager';
 import { createLogger, type Logger } from './log';
 import { RpcServer } from './rpc/server';
+import type { FilePolicy } from './files/access';
 import { EnvBackedSecretStore, type SecretStore } from './settings/secrets';
 
 export interface EngineOptions {
@@ -18,14 +19,24 @@ export interface EngineOptions {
   home: string;
   /** External PostgreSQL; when absent the embedded server in `home` is used. */
   databaseUrl?: string | undefined;
+  /** Which host runs the engine: a label for `system/info` and the logs, never a decision (those are the options below). */
   host: EngineHost;
   log?: Logger;
   /** Environment to read service configuration from (defaults to process.env). */
   env?: NodeJS.ProcessEnv;
   /** Where secrets are kept (the desktop app's safeStorage); defaults to the environment plus memory. */
   secrets?: SecretStore;
-  /** Retry the publishes left in the queue as soon as the engine starts (long-lived hosts). */
-  retryQueueOnStart?: boolean;
+  /**
+   * Which files requests may name (`files/access.ts`): `signed` for the desktop (capabilities main
+   * signed), `data-folder` for browser mode (uploads in, exports out), `any` where the user at a
+   * shell names their own files (the CLI).
+   */
+  files: FilePolicy;
+  /**
+   * Retry queued publishes in a background loop, from the start and whenever a publish gets
+   * queued: hosts that stay up (the desktop app, browser mode). The CLI exits right after answering.
+   */
+  retryQueueInBackground: boolean;
 }
 
 export class Engine {
@@ -42,9 +53,14 @@ export class Engine {
     const env = options.env ?? process.env;
     const jobs = new JobManager(log);
     const base = { home: options.home, host: options.host, env, db: new Database(source, log), jobs, log };
-    this.ctx = createContext(base, options.secrets ?? new EnvBackedSecretStore(env));
+    this.ctx = createContext(base, {
+      secrets: options.secrets ?? new EnvBackedSecretStore(env),
+      files: options.files,
+      retryQueueInBackground: options.retryQueueInBackground,
+    });
     this.rpc = new RpcServer(createHandlers(this.ctx), jobs, log);
-    if (options.retryQueueOnStart) this.ctx.publishQueue.kick();
+    // What an earlier session left queued (a no-op unless the host asked for background retries).
+    this.ctx.publishQueue.kick();
   }
 
   attach(channel: Channel): () => void {

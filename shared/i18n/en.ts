@@ -3,6 +3,7 @@
  * Its shape is the type every other language must have (`Resources`, ./index.ts). Adding a string
  * is one line here and one in fr.ts; see docs/architecture.md, "Adding a string or a language".
  */
+import { STANDARD_FIXES } from '../errors';
 import { catalogEn } from './catalog.en';
 import { chartEn } from './chart.en';
 import { reportEn } from './report.en';
@@ -59,6 +60,8 @@ export const en = {
     cancelled: 'Cancelled:',
     fix: {
       label: 'What to do:',
+      // The standard fix of each code, written once beside the code (shared/errors.ts).
+      ...STANDARD_FIXES,
     },
   },
   live: {

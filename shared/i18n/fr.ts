@@ -1,4 +1,4 @@
-/** Textes français : l’arbre de en.ts, clé pour clé (le compilateur le vérifie), plus la traduction des correctifs d’erreurs. */
+/** Textes français : l’arbre de en.ts, clé pour clé (le compilateur le vérifie), correctifs standard des codes d’erreur compris. */
 import { catalogFr } from './catalog.fr';
 import { chartFr } from './chart.fr';
 import { reportFr } from './report.fr';

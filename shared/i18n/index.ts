@@ -7,7 +7,7 @@ import { en } from './en';
 import { fr } from './fr';
 import type { Lang, Resources, TKey } from './types';
 
-export type { FixCode, Lang, Resources, TKey, Translation } from './types';
+export type { Lang, Resources, TKey, Translation } from './types';
 
 const TREES: Record<Lang, Resources> = { en, fr };
 

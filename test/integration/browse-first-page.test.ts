@@ -78,7 +78,7 @@ function ask(browser: Browser, dataset: string, c: Case, offset: number, limit: 
 
 /** Every path of one view against the oracle: first page, read-ahead, deeper direct page, row map. */
 async function checkPaths(dataset: string, c: Case, offsets: number[]) {
-  const browser = new Browser(t.engine.ctx.db); // no map, no cached count: a new view
+  const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog); // no map, no cached count: a new view
   const first = await ask(browser, dataset, c, 0, 200, 'later');
   const top = await oracle(dataset, c, 0, 200);
   expect(first.rows, 'first page').toEqual(top.rows);
@@ -217,7 +217,7 @@ describe('first pages of new views', () => {
       filters: [...broad.filters, { column: occupants, op: 'equals', value: 2.5 }],
       where: 'FALSE',
     };
-    const browser = new Browser(t.engine.ctx.db);
+    const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog);
     await browser.prepare({ dataset: 'crash', sort: broad.sort, filters: broad.filters });
     const map = { name: rowMapName(await mapOid('crash'), viewKey(info, broad)), rows: (await oracle('crash', broad, 0, 1)).total };
 
@@ -263,7 +263,7 @@ describe('first pages of new views', () => {
       filters: [...broad.filters, { column: occupants, op: 'notNull' }],
       where: `${broad.where} AND ${q(occupants)} IS NOT NULL`,
     };
-    const browser = new Browser(t.engine.ctx.db);
+    const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog);
     await browser.prepare({ dataset: 'crash', sort: broad.sort, filters: broad.filters });
     const name = rowMapName(await mapOid('crash'), viewKey(info, broad));
     await admin.query(`TRUNCATE browse.${q(name)}`); // what an unclean stop does to an unlogged table
@@ -283,7 +283,7 @@ describe('first pages of new views', () => {
       filters: [{ column: make, op: 'notNull' }],
       where: `${q(make)} IS NOT NULL`,
     };
-    const browser = new Browser(t.engine.ctx.db);
+    const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog);
     const first = await ask(browser, 'crash', c, 0, 200, 'later');
     expect(first.totalPending).toBe(true);
     const want = await oracle('crash', c, 0, 1);
@@ -300,7 +300,7 @@ describe('first pages of new views', () => {
     const body = id('crash', 'Vehicle Body Type');
     const a: Case = { sort: [{ column: year, direction: 'asc' }], filters: [], where: '' };
     const b: Case = { sort: [{ column: body, direction: 'desc' }], filters: [{ column: year, op: 'isNull' }], where: `${q(year)} IS NULL` };
-    const browser = new Browser(t.engine.ctx.db);
+    const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog);
     await ask(browser, 'crash', a, 0, 200); // its map starts building after this answer
     const [deepA, firstB, nextB, topA] = await Promise.all([
       ask(browser, 'crash', a, ROWS - 200, 200),
@@ -325,7 +325,7 @@ describe('first pages of new views', () => {
     try {
       // Hold the map's build lock, so the build waits where it can be found and cancelled.
       await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`sparkpolar.browse.${name}`]);
-      const browser = new Browser(t.engine.ctx.db);
+      const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog);
       const build = browser.prepare({ dataset: 'crash', sort: c.sort, filters: c.filters });
       build.catch(() => undefined);
       let cancelled = false;

@@ -108,7 +108,7 @@ describe('row maps on the shared server', () => {
 
 describe('row maps across an immediate stop of PostgreSQL', () => {
   function attach(home: string): { engine: Engine; client: StudioClient } {
-    const engine = new Engine({ home, host: 'test', log: silentLogger, env: {} });
+    const engine = new Engine({ home, host: 'test', log: silentLogger, env: {}, files: 'any', retryQueueInBackground: false });
     const [engineSide, clientSide] = channelPair();
     engine.attach(engineSide);
     return { engine, client: createClient(bridgeFromChannel(clientSide)) };

@@ -324,7 +324,7 @@ describe('first rows from the snapshot', () => {
 
   it('serves pages through the fast path with PostgreSQL’s rows', async () => {
     const info = infos.get('edge')!;
-    const browser = new Browser(t.engine.ctx.db, t.home);
+    const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog, t.home);
     const c: Case = {
       sort: [{ column: col(info, 'cat').identifier, direction: 'desc' }],
       filters: [{ column: col(info, 'n').identifier, op: 'range', min: -5, max: 3 }],
@@ -386,7 +386,7 @@ describe('when the fast path must not be used', () => {
     fs.rmSync(meta);
     expect((await fastRids(tops, info, sortByCat(info))).reason).toBe('no snapshot of these columns');
     // The grid still shows PostgreSQL's rows.
-    const browser = new Browser(t.engine.ctx.db, t.home);
+    const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog, t.home);
     const page = await browser.page({ ...datasetView.parse({ dataset: 'nosnap', ...sortByCat(info) }), total: 'later' }, 0, 50);
     expect(browser.snapshots!.lastReason).toBe('no snapshot of these columns');
     expect(page.rows.length).toBe(50);
@@ -416,7 +416,7 @@ describe('when the fast path must not be used', () => {
     await admin.query(`UPDATE data.${q(info.table)} SET ${q(n)} = ${q(n)} WHERE ctid < '(2,0)'`);
     await admin.query(`VACUUM FULL data.${q(info.table)}`);
     const c = sortByCat(info);
-    const browser = new Browser(t.engine.ctx.db, t.home);
+    const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog, t.home);
     // The block table read (dense: the rewrite left no gap), so the page takes the row ids path.
     expect(await fastRids(browser.snapshots!, info, c)).toMatchObject({ reason: '' });
     const page = await browser.page({ ...datasetView.parse({ dataset: 'moved', ...c }), total: 'later' }, 0, 200);

@@ -58,7 +58,15 @@ describe('file capabilities', () => {
       outside = tempHome('user-files');
       source = path.join(outside, 'crashes.csv');
       fs.copyFileSync(REAL_31, source);
-      engine = new Engine({ home, databaseUrl, host: 'electron', log: silentLogger, env: { [FILE_CAPABILITY_ENV]: key.toString('hex') } });
+      engine = new Engine({
+        home,
+        databaseUrl,
+        host: 'electron',
+        log: silentLogger,
+        env: { [FILE_CAPABILITY_ENV]: key.toString('hex') },
+        files: 'signed',
+        retryQueueInBackground: false,
+      });
       const [a, b] = channelPair();
       engine.attach(a);
       client = createClient(bridgeFromChannel(b));

@@ -106,7 +106,9 @@ describe('import versions, atomicity and generated edge cases', () => {
       typeMismatch: 'widen' as const,
       deleteSourceAfter: false,
     };
-    const err = await importCsv({ db: db(), home: t.home, log: silentLogger }, request, job).catch((e: unknown) => e);
+    const err = await importCsv({ db: db(), home: t.home, log: silentLogger, catalog: t.engine.ctx.catalog }, request, job).catch(
+      (e: unknown) => e,
+    );
     expect(loadingSeen).toBe(true);
     expect(err).toMatchObject({ code: 'CANCELLED' });
     expect(await dataTables(db())).toEqual(before);

@@ -229,7 +229,9 @@ describe('the frame an import builds', () => {
     };
     const before = fs.existsSync(snapshotDir(t.home)) ? fs.readdirSync(snapshotDir(t.home)) : [];
     const request = { path: file, name: 'cancelled', onError: 'skip' as const, typeMismatch: 'widen' as const, deleteSourceAfter: false };
-    const err = await importCsv({ db: db(), home: t.home, log: silentLogger }, request, job).catch((e: unknown) => e);
+    const err = await importCsv({ db: db(), home: t.home, log: silentLogger, catalog: t.engine.ctx.catalog }, request, job).catch(
+      (e: unknown) => e,
+    );
     expect(err).toMatchObject({ code: 'CANCELLED' });
     expect(pendingImportFrames(t.home)).toEqual([]);
     expect(fs.existsSync(snapshotDir(t.home)) ? fs.readdirSync(snapshotDir(t.home)) : []).toEqual(before);
@@ -419,7 +421,11 @@ describe('the original analyses start before the import commits', () => {
       typeMismatch: 'widen' as const,
       deleteSourceAfter: false,
     };
-    const importing = importCsv({ db: db(), home: t.home, log: silentLogger }, request, jobFor(controller)).catch((e: unknown) => e);
+    const importing = importCsv(
+      { db: db(), home: t.home, log: silentLogger, catalog: t.engine.ctx.catalog },
+      request,
+      jobFor(controller),
+    ).catch((e: unknown) => e);
     await held.waitingImport();
     controller.abort();
     await held.release();
@@ -443,9 +449,11 @@ describe('the original analyses start before the import commits', () => {
         typeMismatch: 'widen' as const,
         deleteSourceAfter: false,
       };
-      const importing = importCsv({ db: db(), home: t.home, log: silentLogger }, request, jobFor(new AbortController())).catch(
-        (e: unknown) => e,
-      );
+      const importing = importCsv(
+        { db: db(), home: t.home, log: silentLogger, catalog: t.engine.ctx.catalog },
+        request,
+        jobFor(new AbortController()),
+      ).catch((e: unknown) => e);
       const pid = await held.waitingImport();
       await held.holder.query('SELECT pg_terminate_backend($1)', [pid]);
       await held.release();

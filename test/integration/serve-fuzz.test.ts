@@ -152,7 +152,15 @@ describe('browser mode survives hostile requests and touches only its own files'
   beforeAll(async () => {
     databaseUrl = await freshDatabaseUrl('fuzz');
     home = tempHome('fuzz');
-    engine = new Engine({ home, databaseUrl, host: 'browser', log: silentLogger, env: {} });
+    engine = new Engine({
+      home,
+      databaseUrl,
+      host: 'browser',
+      log: silentLogger,
+      env: {},
+      files: 'data-folder',
+      retryQueueInBackground: false,
+    });
     const rendererDir = tempHome('renderer');
     fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>shell</title>');
     server = await startBrowserServer({

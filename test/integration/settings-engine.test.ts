@@ -22,7 +22,15 @@ describe('settings through the engine', () => {
   beforeAll(async () => {
     databaseUrl = await freshDatabaseUrl('settings');
     home = tempHome('settings');
-    engine = new Engine({ home, databaseUrl, host: 'test', log: createLogger((l) => logLines.push(l), 'debug'), env: { HOME: home } });
+    engine = new Engine({
+      home,
+      databaseUrl,
+      host: 'test',
+      log: createLogger((l) => logLines.push(l), 'debug'),
+      env: { HOME: home },
+      files: 'any',
+      retryQueueInBackground: false,
+    });
     const [a, b] = channelPair();
     engine.attach(a);
     client = createClient(bridgeFromChannel(b));

@@ -49,7 +49,8 @@ function engineOn(base: TestEngine, env: NodeJS.ProcessEnv): { engine: Engine; c
     host: 'test',
     log: silentLogger,
     env,
-    retryQueueOnStart: true,
+    files: 'any',
+    retryQueueInBackground: true,
   });
   const [engineSide, clientSide] = channelPair();
   engine.attach(engineSide);

@@ -44,7 +44,16 @@ export interface TestEngine {
 export async function startTestEngine(options: { env?: NodeJS.ProcessEnv } = {}): Promise<TestEngine> {
   const databaseUrl = await freshDatabaseUrl();
   const home = tempHome();
-  const engine = new Engine({ home, databaseUrl, host: 'test', log: silentLogger, env: options.env ?? {} });
+  const engine = new Engine({
+    home,
+    databaseUrl,
+    host: 'test',
+    log: silentLogger,
+    env: options.env ?? {},
+    files: 'any',
+    // Each test drives the publish queue itself; storage-publish starts engines that retry on their own.
+    retryQueueInBackground: false,
+  });
   const [engineSide, clientSide] = channelPair();
   engine.attach(engineSide);
   const client = createClient(bridgeFromChannel(clientSide));

@@ -3,21 +3,17 @@
  * (`context.ts`, `engine.ts`, `handlers.ts`) imports the domains, and a domain types what it needs
  * as `EngineBase` plus the services it uses, so nothing points back. Each folder under
  * `electron/engine` is one node, each file at its top level another.
+ *
+ * A domain importing `EngineContext` is refused even where it closes no cycle yet (a domain the
+ * composition reaches only through `handlers.ts`): the next service it needs would close one.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { sourceFiles } from '../support/source-files';
 
 const ROOT = path.resolve(__dirname, '../../electron/engine');
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sourceFiles(full);
-    return /\.tsx?$/.test(e.name) && !e.name.endsWith('.d.ts') ? [full] : [];
-  });
-}
 
 /** The folder (`storage/`) or top-level file (`engine.ts`) a path inside the engine belongs to. */
 function nodeOf(file: string): string {
@@ -32,23 +28,54 @@ function resolveImport(from: string, specifier: string): string | null {
   return null;
 }
 
-/** node → the nodes it imports, each with one file that does it (for the failure message). */
-export function engineImportGraph(): Map<string, Map<string, string>> {
+/**
+ * The relative specifiers a source imports: imports and export-froms (`type` ones and inline
+ * `{ type X }` included), `import()` calls and `import('…')` types.
+ */
+export function relativeImports(source: string): string[] {
+  return ts
+    .preProcessFile(source, true, true)
+    .importedFiles.map((f) => f.fileName)
+    .filter((name) => name.startsWith('.'));
+}
+
+/** The composition: it builds the context and the handlers, so it imports the domains and none imports it. */
+const COMPOSITION = new Set(['context.ts', 'engine.ts', 'handlers.ts']);
+/** What may import the composition besides itself: the utility-process host that starts an Engine. */
+const HOSTS = new Set(['index.ts', 'utility/']);
+
+interface ImportGraph {
+  /** node → the nodes it imports, each with one file that does it (for the failure message). */
+  edges: Map<string, Map<string, string>>;
+  /** Relative imports that name no file (the walk would otherwise skip them silently). */
+  unresolved: string[];
+}
+
+export function engineImportGraph(): ImportGraph {
   const graph = new Map<string, Map<string, string>>();
+  const unresolved: string[] = [];
   for (const file of sourceFiles(ROOT)) {
     const from = nodeOf(file);
     const edges = graph.get(from) ?? new Map<string, string>();
     graph.set(from, edges);
-    // preProcessFile lists every import, export-from and import() — `import type` included.
-    for (const { fileName } of ts.preProcessFile(fs.readFileSync(file, 'utf8'), true, true).importedFiles) {
-      if (!fileName.startsWith('.')) continue;
+    for (const fileName of relativeImports(fs.readFileSync(file, 'utf8'))) {
       const target = resolveImport(file, fileName);
+      if (!target) unresolved.push(`${path.relative(ROOT, file)} imports ${fileName}`);
       if (!target || !target.startsWith(ROOT + path.sep)) continue;
       const to = nodeOf(target);
       if (to !== from && !edges.has(to)) edges.set(to, `${path.relative(ROOT, file)} imports ${fileName}`);
     }
   }
-  return graph;
+  return { edges: graph, unresolved };
+}
+
+/** Edges from a domain (or a top-level module outside the composition) into the composition. */
+function intoComposition(graph: Map<string, Map<string, string>>): string[] {
+  return [...graph].flatMap(([from, edges]) =>
+    COMPOSITION.has(from) || HOSTS.has(from)
+      ? []
+      : [...edges].filter(([to]) => COMPOSITION.has(to)).map(([to, why]) => `${from} -> ${to}: ${why}`),
+  );
 }
 
 /** The strongly connected components with more than one node (Tarjan), each sorted. */
@@ -86,13 +113,39 @@ function cycles(graph: Map<string, Map<string, string>>): string[][] {
 }
 
 describe('engine import graph', () => {
-  const graph = engineImportGraph();
+  const { edges: graph, unresolved } = engineImportGraph();
 
-  it('sees the imports it checks (type-only ones included)', () => {
-    // If the walk found nothing, the check below would pass vacuously.
+  it('reads every form of import, type-only ones included', () => {
+    const source = [
+      "import type { A } from './a';",
+      "import { type B } from './b';",
+      "export type { C } from './c';",
+      "type D = import('./d').D;",
+      "const e = await import('./e');",
+      "export * from './f';",
+      "import pg from 'pg';",
+    ].join('\n');
+    expect(relativeImports(source)).toEqual(['./a', './b', './c', './d', './e', './f']);
+  });
+
+  it('sees the imports it checks, and every relative import names a file', () => {
+    // If the walk found nothing, the checks below would pass vacuously.
     expect(graph.get('storage/')?.get('analysis/')).toBeDefined();
     expect(graph.get('context.ts')?.has('storage/')).toBe(true);
     expect(graph.get('settings/')?.get('base.ts')).toMatch(/import/);
+    expect(graph.get('handlers.ts')?.get('context.ts')).toMatch(/handlers\.ts imports \.\/context/); // `import type`
+    expect(unresolved).toEqual([]);
+  });
+
+  it('no domain imports the composition (EngineContext, the Engine, the handler map)', () => {
+    expect(intoComposition(graph)).toEqual([]);
+  });
+
+  it('refuses a domain that imports EngineContext even where no cycle closes', () => {
+    const withContext = new Map([...graph].map(([from, edges]) => [from, new Map(edges)]));
+    // Today datasets/ is reached from the composition only through handlers.ts: this closes no cycle.
+    withContext.get('datasets/')!.set('context.ts', 'datasets/handlers.ts imports ../context');
+    expect(intoComposition(withContext)).toEqual(['datasets/ -> context.ts: datasets/handlers.ts imports ../context']);
   });
 
   it('has no cycle among the domain folders and the engine files', () => {

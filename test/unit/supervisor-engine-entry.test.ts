@@ -57,6 +57,8 @@ describe('engine utility-process entry', () => {
     p.send({ type: 'init', home: '/tmp/init-home' });
     await host.engine;
     expect(made!.options).toMatchObject({ home: '/tmp/init-home', host: 'electron' });
+    // The desktop states what it allows: signed file capabilities, publishes retried in the background.
+    expect(made!.options).toMatchObject({ files: 'signed', retryQueueInBackground: true });
     expect(p.posted).toContainEqual({ type: 'ready', pid: process.pid, home: '/tmp/init-home' });
 
     const reply = new Promise((resolve) => port2.addEventListener('message', (e) => resolve((e as MessageEvent).data)));

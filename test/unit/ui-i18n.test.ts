@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import i18next from 'i18next';
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
+import { ErrorBox } from '../../renderer/src/components/ErrorBox';
 import { ANALYSES } from '../../shared/analyses';
-import { ERROR_CODES } from '../../shared/errors';
+import { ERROR_CODES, StudioError } from '../../shared/errors';
 import { stringAt, translate, type Lang, type TKey } from '../../shared/i18n';
 import { en } from '../../shared/i18n/en';
 import { fr } from '../../shared/i18n/fr';
+import { sourceFiles } from '../support/source-files';
 
 type Tree = { [key: string]: string | Tree };
 
@@ -15,14 +20,6 @@ function keys(tree: Tree, prefix = ''): string[] {
 }
 
 const root = path.resolve(__dirname, '../..');
-
-function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) return sources(full);
-    return /\.tsx?$/.test(e.name) ? [full] : [];
-  });
-}
 
 /** Every literal key a file asks for: `t('…')` (under the file's `keyPrefix`), `i18n.t('…')`, `translate(lang, '…')`. */
 function keysAskedIn(file: string): string[] {
@@ -44,7 +41,7 @@ describe('UI strings', () => {
   const isFix = (k: string) => /^errors\.fix\.[A-Z0-9_]+$/.test(k);
 
   it('has every English string in French and nothing else', () => {
-    expect(frKeys.filter((k) => !isFix(k)).sort()).toEqual(enKeys.sort());
+    expect(frKeys.sort()).toEqual(enKeys.sort());
     for (const k of frKeys) expect(String(k.split('.').reduce<unknown>((t, p) => (t as Tree)[p], fr)).trim(), k).not.toBe('');
   });
 
@@ -66,11 +63,49 @@ describe('UI strings', () => {
     expect(frKeys.filter(isFix).sort()).toEqual(withFix.sort());
   });
 
+  it('gives every error code its standard fix in both languages, or knowingly none in either', () => {
+    const codes = Object.entries(ERROR_CODES);
+    // Both kinds exist, so neither branch below passes vacuously.
+    expect(codes.filter(([, fix]) => fix).length).toBeGreaterThan(20);
+    expect(codes.filter(([, fix]) => !fix).length).toBeGreaterThan(0);
+    for (const [code, standard] of codes) {
+      const key = `errors.fix.${code}`;
+      if (standard) {
+        expect(stringAt('en', key), key).toBe(standard);
+        expect(stringAt('fr', key)?.trim(), key).toBeTruthy();
+        expect(stringAt('fr', key), `${key} is still English in French`).not.toBe(standard);
+      } else {
+        // No standard fix (NOT_FOUND, PG_ERROR, …): the message says it, or the thrower writes one.
+        expect([stringAt('en', key), stringAt('fr', key)], key).toEqual([undefined, undefined]);
+      }
+    }
+  });
+
+  it("shows a code's standard fix in the window's language, and an engine's own fix as written", async () => {
+    const i18n = i18next.createInstance();
+    await i18n.init({ resources: { en: { translation: en }, fr: { translation: fr } }, lng: 'fr', interpolation: { escapeValue: false } });
+    const shown = (error: unknown) => {
+      const html = renderToStaticMarkup(createElement(I18nextProvider, { i18n }, createElement(ErrorBox, { error })));
+      return /class="error-fix">.*?<\/span> (.*?)<\/div>/.exec(html)?.[1] ?? null;
+    };
+    const escaped = (s: string) =>
+      s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#x27;');
+    // The engine sends the English standard fix (StudioError fills it in): the window shows French.
+    expect(shown(new StudioError('DISK_FULL', 'No space left').toData())).toBe(escaped(fr.errors.fix.DISK_FULL));
+    expect(shown({ code: 'DISK_FULL', message: 'No space left' })).toBe(escaped(fr.errors.fix.DISK_FULL));
+    // A fix written for this very error is shown as the engine wrote it.
+    expect(shown(new StudioError('DISK_FULL', 'No space left', undefined, 'Empty /tmp first.').toData())).toBe('Empty /tmp first.');
+    // A code without a standard fix: the engine's fix if it wrote one, else none.
+    expect(shown({ code: 'PG_ERROR', message: 'syntax error', fix: 'Check the filter.' })).toBe('Check the filter.');
+    expect(shown({ code: 'PG_ERROR', message: 'syntax error' })).toBeNull();
+    expect(shown({ code: 'toString', message: 'odd code' })).toBeNull();
+  });
+
   it('defines every literal key the renderer, the charts and the report ask for', () => {
     const known = new Set(enKeys.map((k) => k.replace(/_(one|other)$/, '')));
     const files = [
-      ...sources(path.join(root, 'renderer/src')),
-      ...sources(path.join(root, 'shared')),
+      ...sourceFiles(path.join(root, 'renderer/src')),
+      ...sourceFiles(path.join(root, 'shared')),
       path.join(root, 'electron/engine/export/report.ts'),
     ];
     const asked = files.flatMap((file) => keysAskedIn(file).map((key) => ({ file: path.relative(root, file), key })));

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { AnalysisRun } from '../../../shared/api';
 import { resultTableCsv } from '../../engine/analysis/result-csv';
 import { withEngine } from '../context';
+import { commaList } from '../options';
 import { progressPrinter } from '../progress';
 
 interface AnalyzeOptions {
@@ -79,10 +80,7 @@ export function registerAnalyze(program: Command): void {
     .option('--keep-null-rows', "do not drop the original notebook's null rows")
     .action(async (dataset: string, options: AnalyzeOptions, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
-        const analyses = options.analyses
-          ?.split(',')
-          .map((s) => s.trim())
-          .filter(Boolean);
+        const analyses = options.analyses === undefined ? undefined : commaList(options.analyses);
         const progress = progressPrinter(json);
         const run = await client
           .run(

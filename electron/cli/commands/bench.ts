@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { InvalidArgumentError, type Command } from 'commander';
 import { StudioError } from '../../../shared/errors';
 import { withEngine } from '../context';
+import { commaList, wholeNumber } from '../options';
 import { packageRoot } from '../paths';
 import type { BenchInput } from '../../../tools/bench/data';
 import { SECTION_NAMES, type SectionName } from '../../../tools/bench/types';
@@ -30,23 +31,8 @@ async function loadHarness() {
   };
 }
 
-function positiveInt(value: string): number {
-  const n = Number(value.replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a whole number ≥ 1');
-  return n;
-}
-
-function nonNegativeInt(value: string): number {
-  const n = Number(value.replace(/[_,]/g, ''));
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number ≥ 0');
-  return n;
-}
-
 function sectionList(value: string): SectionName[] {
-  const names = value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const names = commaList(value);
   const unknown = names.filter((n) => !(SECTION_NAMES as readonly string[]).includes(n));
   if (unknown.length || !names.length) throw new InvalidArgumentError(`a comma-separated list of ${SECTION_NAMES.join(', ')}`);
   return names as SectionName[];
@@ -74,19 +60,24 @@ export function registerBench(program: Command): void {
   program
     .command('bench')
     .description('measure the product against psql, pandas and DuckDB on the same generated file, side by side (see docs/benchmarks.md)')
-    .option('--rows <n>', `rows of generated data (default ${DEFAULT_ROWS.toLocaleString('en-US')})`, positiveInt)
+    .option('--rows <n>', `rows of generated data (default ${DEFAULT_ROWS.toLocaleString('en-US')})`, wholeNumber('--rows', 1))
     .option('--full', `the reference workload: ${FULL_ROWS.toLocaleString('en-US')} rows`)
     .option('--only <sections>', `run only these sections (${SECTION_NAMES.join(',')})`, sectionList)
     .option('--out <file>', 'where to write the JSON results (default bench-results/bench-<date>.json)')
     .option('--smoke', 'one repetition of everything, no warm-up: checks the harness runs, numbers mean nothing')
-    .option('--repetitions <n>', 'timed repetitions after the warm-up', positiveInt, 3)
+    .option('--repetitions <n>', 'timed repetitions after the warm-up', wholeNumber('--repetitions', 1), 3)
     .option('--csv <file>', 'benchmark this CSV instead of generated data (the analyze section needs the crash columns)')
-    .option('--seed <n>', "generator seed (default: the generator's fixed seed)", nonNegativeInt)
+    .option('--seed <n>', "generator seed (default: the generator's fixed seed)", wholeNumber('--seed', 0))
     .option('--cache <dir>', 'folder of generated input files (default <data folder>/bench/data)')
     .option('--regenerate', 'generate the input again even if it is cached')
     .option('--keep-dataset', 'keep the imported benchmark dataset afterwards')
-    .option('--pages <n>', 'random pages per browse view (default 50; smoke 3)', positiveInt)
-    .option('--pandas-rows <n>', 'rows pandas loads (its throughput is compared; 0 = the whole file)', nonNegativeInt, 50_000)
+    .option('--pages <n>', 'random pages per browse view (default 50; smoke 3)', wholeNumber('--pages', 1))
+    .option(
+      '--pandas-rows <n>',
+      'rows pandas loads (its throughput is compared; 0 = the whole file)',
+      wholeNumber('--pandas-rows', 0),
+      50_000,
+    )
     .option('--psql <path>', 'psql executable', process.env.PSQL ?? 'psql')
     .option('--python <path>', 'Python with pandas, SQLAlchemy and psycopg2 (default: python3, then /usr/bin/python3)')
     .action(async (options: BenchCliOptions, command: Command) => {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { DEFAULT_SEED } from '../../engine/generate/seed';
 import { withEngine } from '../context';
+import { wholeNumber } from '../options';
 import { progressPrinter } from '../progress';
-import { wholeNumber } from './generate';
 
 export function registerDemo(program: Command): void {
   program

@@ -1,36 +1,12 @@
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { formatByteSize } from '../../../shared/format';
 import { DEFAULT_SEED } from '../../engine/generate/seed';
 import { globalOptions } from '../context';
+import { wholeNumber } from '../options';
+import { progressPrinter } from '../progress';
 
-export function wholeNumber(label: string, min = 0) {
-  return (value: string): number => {
-    const n = Number(value.replace(/_/g, ''));
-    if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${label}: a whole number ≥ ${min}`);
-    return n;
-  };
-}
-
-export function mb(bytes: number): string {
-  return `${(bytes / 1e6).toFixed(1)} MB`;
-}
-
-/** A one-line progress indicator on stderr, only on a terminal. */
-export function progressLine(enabled: boolean) {
-  let last = 0;
-  return {
-    update(text: string) {
-      if (!enabled || !process.stderr.isTTY) return;
-      const now = Date.now();
-      if (now - last < 200) return;
-      last = now;
-      process.stderr.write(`\r${text}\u001b[K`);
-    },
-    clear() {
-      if (enabled && process.stderr.isTTY) process.stderr.write('\r\u001b[K');
-    },
-  };
-}
+/** The generator reports every chunk of rows; the printer needs a few reports a second. */
+const PROGRESS_INTERVAL_MS = 200;
 
 export function registerGenerate(program: Command): void {
   program
@@ -44,26 +20,37 @@ export function registerGenerate(program: Command): void {
       const controller = new AbortController();
       const onSigint = () => controller.abort();
       process.once('SIGINT', onSigint);
-      const line = progressLine(!json);
+      const progress = progressPrinter(json);
+      let reported = 0;
       try {
         const { generateCrashCsv } = await import('../../engine/generate');
         const result = await generateCrashCsv(
           { rows: options.rows, seed: options.seed, out: options.out },
-          (p) => line.update(`generating ${p.rows.toLocaleString('en-US')} / ${p.totalRows.toLocaleString('en-US')} rows (${mb(p.bytes)})`),
+          (p) => {
+            if (Date.now() - reported < PROGRESS_INTERVAL_MS) return;
+            reported = Date.now();
+            progress.onProgress({
+              phase: 'generate',
+              message: `Generating (${formatByteSize(p.bytes, 'en')})`,
+              done: p.rows,
+              total: p.totalRows,
+              unit: 'rows',
+            });
+          },
           controller.signal,
         );
-        line.clear();
+        progress.done();
         const rowsPerSecond = Math.round(result.rows / Math.max(result.seconds, 1e-6));
         if (json) {
           process.stdout.write(JSON.stringify({ ...result, rowsPerSecond }, null, 2) + '\n');
           return;
         }
         process.stdout.write(
-          `wrote ${result.rows.toLocaleString('en-US')} rows (${mb(result.bytes)}, seed ${result.seed}) to ${result.path} ` +
+          `wrote ${result.rows.toLocaleString('en-US')} rows (${formatByteSize(result.bytes, 'en')}, seed ${result.seed}) to ${result.path} ` +
             `in ${result.seconds.toFixed(2)} s (${rowsPerSecond.toLocaleString('en-US')} rows/s)\n`,
         );
       } finally {
-        line.clear();
+        progress.done();
         process.off('SIGINT', onSigint);
       }
     });

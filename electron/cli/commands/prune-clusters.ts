@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
+import { formatByteSize } from '../../../shared/format';
 import { CLUSTERS_ROOT, orphanClusters, removeClusters, type OrphanCluster } from '../../engine/db/clusters';
 import { globalOptions } from '../context';
-import { mb } from './generate';
 
 /** One line per orphan cluster, for doctor and prune-clusters. */
 export function describeOrphan(o: OrphanCluster): string {
-  return `${o.dir}  ${mb(o.bytes)}  ${o.reason}${o.home ? ` (${o.home})` : ''}`;
+  return `${o.dir}  ${formatByteSize(o.bytes, 'en')}  ${o.reason}${o.home ? ` (${o.home})` : ''}`;
 }
 
 export function registerPruneClusters(program: Command): void {

@@ -28,7 +28,7 @@ export function registerServe(program: Command): void {
         import('../../serve/server'),
       ]);
       const databaseUrl = await resolveDatabaseUrl({ home, env: process.env, log, commandLineUrl: global.databaseUrl });
-      const engine = new Engine({ home, databaseUrl, host: 'browser', log, retryQueueOnStart: true });
+      const engine = new Engine({ home, databaseUrl, host: 'browser', log, files: 'data-folder', retryQueueInBackground: true });
       keepServingOnStrayErrors(process, log);
       const server = await startBrowserServer({
         engine,

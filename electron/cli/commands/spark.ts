@@ -6,6 +6,7 @@ import { InvalidArgumentError } from 'commander';
 import type { StudioClient } from '../../../shared/client';
 import type { SparkRunRecord } from '../../../shared/contract/spark';
 import { withEngine } from '../context';
+import { commaList, wholeNumber } from '../options';
 
 /** Most rows `--sample` takes: one page of the dataset view. */
 const SAMPLE_MAX = 5000;
@@ -38,14 +39,6 @@ async function sampleDataset(client: StudioClient, dataset: string, version: num
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-}
-
-function positiveInt(label: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${label}: a whole number ≥ 1`);
-    return n;
-  };
 }
 
 function computeOption(value: string): string {
@@ -94,10 +87,10 @@ export function registerSpark(program: Command): void {
   spark
     .command('run <dataset>')
     .description('upload the dataset, run the PySpark job, follow it, and compare every analysis with Polars')
-    .option('--dataset-version <n>', 'dataset version (default: the current one)', positiveInt('--dataset-version'))
+    .option('--dataset-version <n>', 'dataset version (default: the current one)', wholeNumber('--dataset-version', 1))
     .option('--profile <name>', 'a profile of ~/.databrickscfg (or $DATABRICKS_CONFIG_FILE)')
     .option('--compute <kind>', 'serverless, cluster:<id> or local (default: the configured cluster, else serverless)', computeOption)
-    .option('--repeat <n>', 'run each analysis n times inside the job (first vs warm)', positiveInt('--repeat'), 1)
+    .option('--repeat <n>', 'run each analysis n times inside the job (first vs warm)', wholeNumber('--repeat', 1), 1)
     .option('--format <format>', 'parquet (default) or csv', (v) => {
       if (v !== 'parquet' && v !== 'csv') throw new InvalidArgumentError('parquet or csv');
       return v;
@@ -111,7 +104,7 @@ export function registerSpark(program: Command): void {
       '--sample <rows>',
       `run on the first <rows> rows (at most ${SAMPLE_MAX}), imported as <dataset>-sample-<rows>: a quick check on a workspace`,
       (v) => {
-        const n = positiveInt('--sample')(v);
+        const n = wholeNumber('--sample', 1)(v);
         if (n > SAMPLE_MAX) throw new InvalidArgumentError(`--sample: at most ${SAMPLE_MAX} rows`);
         return n;
       },
@@ -134,10 +127,7 @@ export function registerSpark(program: Command): void {
             ...(options.format ? { format: options.format as 'parquet' | 'csv' } : {}),
             ...(options.analyses
               ? {
-                  analyses: String(options.analyses)
-                    .split(',')
-                    .map((s) => s.trim())
-                    .filter(Boolean),
+                  analyses: commaList(String(options.analyses)),
                 }
               : {}),
             cleaning: {
@@ -218,7 +208,7 @@ export function registerSpark(program: Command): void {
   spark
     .command('runs [dataset]')
     .description('list Spark runs, newest first')
-    .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
+    .option('--limit <n>', 'how many', wholeNumber('--limit', 1), 20)
     .action(async (dataset: string | undefined, options: { limit: number }, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson }) => {
         const runs = await client.call('spark/runs', { ...(dataset ? { dataset } : {}), limit: options.limit });

@@ -2,24 +2,14 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { SweepRecord } from '../../../shared/contract/sweep';
 import { withEngine } from '../context';
+import { commaList, wholeNumber } from '../options';
 
 function list(label: string, pattern: RegExp, hint: string) {
   return (value: string): string[] => {
-    const items = value
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const items = commaList(value);
     const bad = items.find((s) => !pattern.test(s));
     if (!items.length || bad !== undefined) throw new InvalidArgumentError(`${label}: ${hint}${bad ? ` (got "${bad}")` : ''}`);
     return items;
-  };
-}
-
-function positiveInt(label: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError(`${label}: a whole number ≥ 1`);
-    return n;
   };
 }
 
@@ -71,9 +61,9 @@ export function registerSweep(program: Command): void {
       list('--engines', /^(polars|spark)$/, 'polars and/or spark'),
     )
     .option('--analyses <ids>', 'comma-separated catalog ids (default: every applicable analysis)')
-    .option('--repeat <n>', 'repetitions per point (the spread)', positiveInt('--repeat'), 3)
-    .option('--seed <n>', 'sample seed: the same seed gives the same rows', positiveInt('--seed'))
-    .option('--dataset-version <n>', 'dataset version (default: the current one)', positiveInt('--dataset-version'))
+    .option('--repeat <n>', 'repetitions per point (the spread)', wholeNumber('--repeat', 1), 3)
+    .option('--seed <n>', 'sample seed: the same seed gives the same rows', wholeNumber('--seed', 1))
+    .option('--dataset-version <n>', 'dataset version (default: the current one)', wholeNumber('--dataset-version', 1))
     .option('--compute <kind>', 'Spark compute: serverless, cluster:<id> or local')
     .action(async (dataset: string, options: Record<string, unknown>, command: Command) => {
       await withEngine(command, async ({ client, json, say, emitJson, signal }) => {
@@ -90,10 +80,7 @@ export function registerSweep(program: Command): void {
             ...(options.engines ? { engines: options.engines as Array<'polars' | 'spark'> } : {}),
             ...(options.analyses
               ? {
-                  analyses: String(options.analyses)
-                    .split(',')
-                    .map((s) => s.trim())
-                    .filter(Boolean),
+                  analyses: commaList(String(options.analyses)),
                 }
               : {}),
             ...(options.seed ? { seed: options.seed as number } : {}),

@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { AnalysisResult, AnalysisRun, AnalysisRunProgress, CleaningOptions } from '../../../shared/contract/analysis';
 import type { JobProgress } from '../../../shared/contract/jobs';
 import type { DatasetVersionInfo } from '../../../shared/types';
+import type { Catalog } from '../catalog/catalog';
 import type { Database } from '../db/database';
-import { Catalog } from '../catalog/catalog';
 import type { JobContext } from '../jobs/manager';
 import { versions } from '../system/versions';
 import { planAnalyses, planColumns, runAnalyses, type PlannedAnalysis } from './runner';
@@ -30,12 +30,13 @@ export interface RunRequest {
 export interface ServiceDeps {
   db: Database;
   home: string;
+  catalog: Catalog;
 }
 
 export async function runAnalysisJob(deps: ServiceDeps, request: RunRequest, job: JobContext): Promise<AnalysisRun> {
   const startedAt = new Date();
   const t0 = performance.now();
-  const catalog = new Catalog(deps.db);
+  const { catalog } = deps;
   const info = await catalog.get(request.dataset, request.version);
   // Snapshots of versions that no longer exist (deleted or re-imported) are removed here.
   pruneSnapshots(

@@ -37,7 +37,7 @@ import type pg from 'pg';
 import { datasetView, type DatasetPage, type DatasetView } from '../../../shared/contract/dataset';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
-import { Catalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/catalog';
 import { pgError, type Database } from '../db/database';
 import { rowMapName, RowMaps, type MapSource, type RowMap } from './row-maps';
 import { MapLineage, walkBroaderMap } from './refine';
@@ -89,7 +89,6 @@ function requestError(err: unknown): never {
 }
 
 export class Browser {
-  private readonly catalog: Catalog;
   readonly stats: TableStats;
   readonly maps: RowMaps;
   private readonly counts = new Map<string, Promise<number>>();
@@ -105,9 +104,9 @@ export class Browser {
 
   constructor(
     private readonly db: Database,
+    private readonly catalog: Catalog,
     home?: string,
   ) {
-    this.catalog = new Catalog(db);
     this.stats = new TableStats(db);
     this.maps = new RowMaps(db);
     this.snapshots = home === undefined ? null : new SnapshotTops(db, home);

@@ -22,7 +22,7 @@ export function datasetHandlers(ctx: DatasetHandlerContext): DomainHandlers<type
   const catalog = ctx.catalog;
   return {
     'dataset/import': async (request, job) =>
-      importCsv({ db: ctx.db, home: ctx.home, log: ctx.log, files: ctx.files, arriving: ctx.arriving }, request, job),
+      importCsv({ db: ctx.db, home: ctx.home, log: ctx.log, catalog: ctx.catalog, files: ctx.files, arriving: ctx.arriving }, request, job),
     'dataset/list': async () => catalog.list(),
     'dataset/get': async ({ dataset, version }) => catalog.get(dataset, version),
     'dataset/versions': async ({ dataset }) => catalog.versions(dataset),

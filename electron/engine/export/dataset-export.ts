@@ -12,17 +12,18 @@
 import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
-import pl from 'nodejs-polars';
+import pl, { type DataType } from 'nodejs-polars';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { z } from 'zod';
 import type { ExportResult, exportMethods } from '../../../shared/contract/export';
 import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { DatasetColumn, DatasetVersionInfo } from '../../../shared/types';
+import { wireColumn } from '../analysis/columns';
 import { viewKey, type Browser } from '../browse/page';
 import { jsonSafeTypes, type Cell } from '../browse/values';
 import { literalBinder, parametersBinder, viewSql, type ViewSql } from '../browse/view-sql';
-import { Catalog } from '../catalog/catalog';
+import type { Catalog } from '../catalog/catalog';
 import { pgError, type Database } from '../db/database';
 import { quoteIdent } from '../db/sql';
 import type { JobContext } from '../jobs/manager';
@@ -37,6 +38,13 @@ export type DatasetExportRequest = z.output<(typeof exportMethods)['export/datas
 
 export const XLSX_MAX_ROWS_PER_SHEET = 1_048_575;
 const CURSOR_BATCH = 5_000;
+
+/** What a dataset export uses of the engine: the database, the catalog and the grid's view service. */
+export interface DatasetExportDeps {
+  db: Database;
+  catalog: Catalog;
+  browse: Browser;
+}
 
 interface Plan {
   info: DatasetVersionInfo;
@@ -60,8 +68,8 @@ function pickColumns(all: DatasetColumn[], wanted: string[] | undefined): Datase
   });
 }
 
-async function plan(db: Database, browser: Browser, request: DatasetExportRequest): Promise<Plan> {
-  const info = await new Catalog(db).get(request.dataset, request.version);
+async function plan({ catalog, browse: browser }: DatasetExportDeps, request: DatasetExportRequest): Promise<Plan> {
+  const info = await catalog.get(request.dataset, request.version);
   const columns = pickColumns(info.columns, request.columns);
   const literal = viewSql(
     info,
@@ -200,24 +208,10 @@ async function exportJsonLines(
   }
 }
 
-function polarsType(column: DatasetColumn) {
-  switch (column.type) {
-    case 'integer':
-      return pl.Int32;
-    case 'bigint':
-      return pl.Int64;
-    case 'double':
-    case 'numeric':
-      return pl.Float64;
-    case 'boolean':
-      return pl.Bool;
-    case 'date':
-      return pl.Date;
-    case 'timestamp':
-      return pl.Datetime('us');
-    default:
-      return pl.Utf8;
-  }
+/** A column's Polars type: the one the analysis loader gives it, so a Parquet export reads back as the analyses see it. */
+function polarsType(column: DatasetColumn): DataType {
+  const { wire, finalType } = wireColumn(column);
+  return finalType ?? wire;
 }
 
 async function exportParquet(
@@ -341,12 +335,12 @@ function dateStyle(column: DatasetColumn): Partial<ExcelJS.Style> | undefined {
   return undefined;
 }
 
-export async function exportDataset(db: Database, browser: Browser, request: DatasetExportRequest, job: JobContext): Promise<ExportResult> {
+export async function exportDataset(deps: DatasetExportDeps, request: DatasetExportRequest, job: JobContext): Promise<ExportResult> {
   const started = performance.now();
   job.progress({ phase: 'prepare', message: 'Preparing the view' });
-  const p = await plan(db, browser, request);
+  const p = await plan(deps, request);
   job.throwIfCancelled();
   const writers = { csv: exportCsv, jsonl: exportJsonLines, parquet: exportParquet, xlsx: exportXlsx };
-  const result = await writers[request.format](db, p, request, job);
+  const result = await writers[request.format](deps.db, p, request, job);
   return { ...result, seconds: (performance.now() - started) / 1000 };
 }

@@ -25,7 +25,7 @@ export interface ExportHandlerContext extends EngineBase {
 
 export function exportHandlers(ctx: ExportHandlerContext): DomainHandlers<typeof exportMethods> {
   return {
-    'export/dataset': (request, job) => exportDataset(ctx.db, ctx.browse, { ...request, path: ctx.files.forWriting(request.path) }, job),
+    'export/dataset': (request, job) => exportDataset(ctx, { ...request, path: ctx.files.forWriting(request.path) }, job),
     'export/results': async (request, job) => {
       const target = ctx.files.forWriting(request.path);
       return exportResults(await runFor(ctx, request), request.format, target, job, request.analyses, { raw: request.raw });
@@ -58,6 +58,6 @@ export function exportHandlers(ctx: ExportHandlerContext): DomainHandlers<typeof
         neutralised: 0,
       };
     },
-    'dataset/sample': (request, job) => loadSample({ db: ctx.db, home: ctx.home, log: ctx.log }, request, job),
+    'dataset/sample': (request, job) => loadSample({ db: ctx.db, home: ctx.home, log: ctx.log, catalog: ctx.catalog }, request, job),
   };
 }

@@ -1,21 +1,25 @@
 /**
- * Which files the engine may read, write and delete, by host:
- * - browser mode: imports read only uploads (`<home>/uploads`), exports write only under
- *   `<home>/exports` (what the token gives a web page is the data folder, never the disk);
- * - desktop: a path the renderer sends must be a capability that main signed when the user chose
- *   the file in a dialog, dropped it or opened it from the OS (the renderer never names a raw
- *   path); besides that, writes may go under `<home>/exports` and re-imports may read a file that
- *   is already the recorded source of a dataset;
- * - CLI and tests: the user at the shell names their own files.
- * Whatever the host, the engine deletes a source file only when it is an upload.
+ * Which files the engine may read, write and delete, by the policy the host states when it builds
+ * the engine (`EngineOptions.files`):
+ * - `data-folder` (browser mode): imports read only uploads (`<home>/uploads`), exports write only
+ *   under `<home>/exports` (what the token gives a web page is the data folder, never the disk);
+ * - `signed` (desktop): a path the renderer sends must be a capability that main signed when the
+ *   user chose the file in a dialog, dropped it or opened it from the OS (the renderer never names
+ *   a raw path); besides that, writes may go under `<home>/exports` and re-imports may read a file
+ *   that is already the recorded source of a dataset;
+ * - `any` (CLI, most tests): the user at the shell names their own files.
+ * Whatever the policy, the engine deletes a source file only when it is an upload.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { StudioError } from '../../../shared/errors';
-import type { EngineBase, EngineHost } from '../base';
+import type { EngineBase } from '../base';
 
 export type FileAccessMode = 'read' | 'write';
+
+/** Which files requests may name (see the top of this module). */
+export type FilePolicy = 'data-folder' | 'signed' | 'any';
 
 /** Environment variable through which main gives the engine the key of this launch's capabilities. */
 export const FILE_CAPABILITY_ENV = 'SPARKPOLAR_FILE_SECRET';
@@ -52,7 +56,7 @@ export function verifyFileCapability(key: Buffer, value: string, access: FileAcc
 
 export interface FileAccessOptions {
   home: string;
-  host: EngineHost;
+  policy: FilePolicy;
   /** The capability key (desktop); without it no capability verifies. */
   key?: Buffer | null;
   /** True when `file` is the recorded source of a dataset version (desktop re-imports). */
@@ -94,7 +98,7 @@ export class FileAccess {
   }
 
   private get unrestricted(): boolean {
-    return this.options.host === 'cli' || this.options.host === 'test';
+    return this.options.policy === 'any';
   }
 
   private capability(requested: string, access: FileAccessMode): string | null {
@@ -112,9 +116,9 @@ export class FileAccess {
     if (granted) return granted;
     if (isFileCapability(requested)) throw notAllowed('This file link is not valid in this session; choose the file again', requested);
     if (this.isUpload(requested)) return path.resolve(requested);
-    if (this.options.host === 'electron' && path.isAbsolute(requested) && (await this.options.isKnownSource?.(requested))) return requested;
+    if (this.options.policy === 'signed' && path.isAbsolute(requested) && (await this.options.isKnownSource?.(requested))) return requested;
     throw notAllowed(
-      this.options.host === 'browser'
+      this.options.policy === 'data-folder'
         ? 'In browser mode the engine imports only files dropped on the page'
         : 'The engine reads only files you chose in the app',
       requested,
@@ -139,7 +143,7 @@ export class FileAccess {
     }
     if (target !== root && real && isInside(root, real) && isInside(root, target)) return target;
     throw notAllowed(
-      this.options.host === 'browser'
+      this.options.policy === 'data-folder'
         ? "In browser mode the engine writes only inside the data folder's exports"
         : 'The engine writes only where you chose in the Save dialog',
       requested,
@@ -147,12 +151,12 @@ export class FileAccess {
   }
 }
 
-/** The FileAccess of an engine: its home and host, the capability key from its environment. */
-export function createFileAccess(ctx: Pick<EngineBase, 'home' | 'host' | 'env' | 'db'>): FileAccess {
+/** The FileAccess of an engine: its home, the policy its host stated, the capability key from its environment. */
+export function createFileAccess(ctx: Pick<EngineBase, 'home' | 'env' | 'db'>, policy: FilePolicy): FileAccess {
   const secret = ctx.env[FILE_CAPABILITY_ENV];
   return new FileAccess({
     home: ctx.home,
-    host: ctx.host,
+    policy,
     key: secret ? Buffer.from(secret, 'hex') : null,
     isKnownSource: async (file) => {
       const { rows } = await ctx.db.query<{ one: number }>('SELECT 1 AS one FROM studio.dataset_versions WHERE source_path = $1 LIMIT 1', [

@@ -41,6 +41,7 @@ export interface ImportDeps {
   db: Database;
   home: string;
   log: Logger;
+  catalog: Catalog;
   /** Decides which files a request may read; absent only for files the engine wrote itself (samples). */
   files?: FileAccess;
   /** Uploads still being written (browser mode): their import reads each byte once it is on disk. */
@@ -425,7 +426,7 @@ async function tableSumsInTransaction(client: pg.PoolClient, table: string, colu
 /** Hands the committed version's frame to the analyses (which trust it only once proven). */
 async function offerFrame(deps: ImportDeps, result: ImportResult, coded: CodedFrame, proof: Proof | undefined, early: EarlyRun | null) {
   try {
-    offerImportFrame(deps, await new Catalog(deps.db).get(result.dataset, result.version), coded, { proof, early });
+    offerImportFrame(deps, await deps.catalog.get(result.dataset, result.version), coded, { proof, early });
   } catch (err) {
     early?.discard();
     // The import has committed: without a frame the analyses simply load from PostgreSQL.

@@ -20,7 +20,11 @@ export async function settingsDatabaseUrl(service: SettingsService): Promise<str
   return url.toString();
 }
 
-/** Hosts call this before constructing the Engine; undefined means the embedded server. */
+/**
+ * Hosts call this before constructing the Engine; undefined means the embedded server. It reads
+ * the settings through a SettingsService of its own, the one service built outside `createContext`:
+ * the engine's database depends on the answer, so no engine (and no context) exists yet.
+ */
 export async function resolveDatabaseUrl(options: {
   home: string;
   env: NodeJS.ProcessEnv;

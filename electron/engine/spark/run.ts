@@ -12,8 +12,8 @@ import type { AnalysisRun } from '../../../shared/contract/analysis';
 import type { SparkAnalysisRecord, SparkRunRecord, sparkRunRequest } from '../../../shared/contract/spark';
 import { StudioError, toErrorData } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
-import { Catalog } from '../catalog/catalog';
 import type { AnalysisRuns } from '../analysis/runs';
+import type { Catalog } from '../catalog/catalog';
 import type { EngineBase } from '../base';
 import type { SettingsContext } from '../settings/service';
 import type { JobContext } from '../jobs/manager';
@@ -34,8 +34,9 @@ import { SparkRunStore, type StoredAnalysis } from './store';
 
 export type SparkRunRequest = z.output<typeof sparkRunRequest>;
 
-/** What Spark runs need of the engine: its base, the configuration and the Polars runs to compare with. */
+/** What Spark runs need of the engine: its base, the configuration, the catalog and the Polars runs to compare with. */
 export interface SparkContext extends EngineBase, SettingsContext {
+  catalog: Catalog;
   analysisRuns: AnalysisRuns;
 }
 
@@ -60,7 +61,7 @@ export async function resolveConfig(deps: SparkDeps, profile?: string): Promise<
 export async function runOnSpark(deps: SparkDeps, request: SparkRunRequest, job: JobContext): Promise<SparkRunRecord> {
   const { ctx } = deps;
   const clock = deps.clock ?? realClock;
-  const info = await new Catalog(ctx.db).get(request.dataset, request.version);
+  const info = await ctx.catalog.get(request.dataset, request.version);
   const planned = planAnalyses(info, request.analyses, request.params);
   if (!planned.analyses.length) {
     const failed = planned.notRun.find((n) => n.status === 'failed');

@@ -31,8 +31,8 @@ export function storageHandlers(ctx: StorageHandlerContext): DomainHandlers<type
         charts: params.charts,
       });
       const result = (await publishEntry(ctx, id, job, 'direct'))!;
-      // The CLI exits right after; the app (or the next publish of this run) retries it.
-      if (result.status === 'queued' && ctx.host !== 'cli') ctx.publishQueue.kick();
+      // Retried in the background where the host runs the loop (not the CLI, which exits right after).
+      if (result.status === 'queued') ctx.publishQueue.kick();
       return result;
     },
     'storage/runs': async ({ dataset }) => listRemoteRuns(await store(), dataset),

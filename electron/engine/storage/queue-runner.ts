@@ -1,9 +1,10 @@
 /**
  * Background retries of queued publishes, one loop per engine (the engine's `publishQueue`
  * service). The loop is an engine job (`storage/publish-queue`), so closing the engine cancels it
- * cleanly; it exists only while entries wait, sleeping until the next one is due. It starts with
- * the engine when its host asks for it (`retryQueueOnStart`: the desktop app, browser mode) and
- * whenever a publish gets queued.
+ * cleanly; it exists only while entries wait, sleeping until the next one is due. It runs only on
+ * an engine whose host asks for background retries (`retryQueueInBackground`: the desktop app,
+ * browser mode), starting with the engine and whenever a publish gets queued; the CLI exits right
+ * after answering, so what it queues waits for the app or the next publish of that run.
  */
 import type { JobContext } from '../jobs/manager';
 import { storageFields } from './config';
@@ -22,10 +23,15 @@ export class PublishQueueRunner {
   private again = false;
   private wake: (() => void) | null = null;
 
-  constructor(private readonly ctx: PublishContext) {}
+  constructor(
+    private readonly ctx: PublishContext,
+    /** Whether this engine retries queued publishes at all (its host's `retryQueueInBackground`). */
+    readonly background: boolean,
+  ) {}
 
-  /** Makes sure the loop runs (and re-checks the queue now if it was sleeping). */
+  /** Makes sure the loop runs (and re-checks the queue now if it was sleeping); nothing without `background`. */
   kick(): void {
+    if (!this.background) return;
     if (this.running) {
       this.again = true;
       this.wake?.();

@@ -9,7 +9,6 @@ import type { z } from 'zod';
 import type { SweepEngine, SweepRecord, sweepRequest } from '../../../shared/contract/sweep';
 import { StudioError, toErrorData } from '../../../shared/errors';
 import { planAnalyses } from '../analysis/runner';
-import { Catalog } from '../catalog/catalog';
 import type { JobContext } from '../jobs/manager';
 import { localSparkStatus } from '../spark/local-spark';
 import { resolveConfig, type SparkContext, type SparkDeps } from '../spark/run';
@@ -45,7 +44,7 @@ export async function runSweep(
   sparkOverrides: Partial<Omit<SparkDeps, 'ctx'>> = {},
 ): Promise<SweepRecord> {
   const sparkDeps: SparkDeps = { ctx, settings: () => databricksSettings(ctx), ...sparkOverrides };
-  const source = await new Catalog(ctx.db).get(request.dataset, request.version);
+  const source = await ctx.catalog.get(request.dataset, request.version);
   const targets = sizeTargets(request.sizes);
   // Unknown analysis ids fail here, before anything is made.
   const plan = planAnalyses(source.columns, request.analyses);
@@ -86,11 +85,13 @@ export async function runSweep(
       details: { sweepId: record.id, points: record.points },
     });
 
+  // No file access: the sizes it imports are files the engine wrote itself, never a request's path.
+  const sizeDeps = { db: ctx.db, home: ctx.home, log: ctx.log, catalog: ctx.catalog };
   try {
     for (const target of targets) {
       job.throwIfCancelled();
       progress('prepare', `Preparing ${target.size} of ${source.dataset}`);
-      const info = await materialiseSize({ db: ctx.db, home: ctx.home, log: ctx.log }, source, target, request.seed, job);
+      const info = await materialiseSize(sizeDeps, source, target, request.seed, job);
       for (const engine of engines) {
         const label = `${engine === 'polars' ? 'Polars' : 'Spark'} at ${target.size} (${info.rows.toLocaleString('en-US')} rows)`;
         progress(engine, label);

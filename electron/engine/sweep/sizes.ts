@@ -12,7 +12,6 @@ import { datasetMethods } from '../../../shared/contract/dataset';
 import { StudioError } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import { Catalog, qualifiedTable } from '../catalog/catalog';
-import type { Database } from '../db/database';
 import { CRASH_HEADER, generateCrashCsv } from '../generate';
 import { importCsv, type ImportDeps } from '../ingest/import';
 import type { JobContext } from '../jobs/manager';
@@ -50,13 +49,9 @@ export function missingCrashColumns(info: DatasetVersionInfo): string[] {
   return CRASH_HEADER.filter((n) => !names.has(n));
 }
 
-export interface SizeDeps extends ImportDeps {
-  db: Database;
-}
-
-async function current(db: Database, name: string): Promise<DatasetVersionInfo | null> {
+async function current(catalog: Catalog, name: string): Promise<DatasetVersionInfo | null> {
   try {
-    return await new Catalog(db).get(name);
+    return await catalog.get(name);
   } catch (err) {
     if (err instanceof StudioError && err.code === 'DATASET_NOT_FOUND') return null;
     throw err;
@@ -65,7 +60,7 @@ async function current(db: Database, name: string): Promise<DatasetVersionInfo |
 
 /** The dataset version holding this size of `source`, made now if needed. */
 export async function materialiseSize(
-  deps: SizeDeps,
+  deps: ImportDeps,
   source: DatasetVersionInfo,
   target: SizeTarget,
   seed: number,
@@ -74,16 +69,14 @@ export async function materialiseSize(
   if (target.kind === 'sample' && target.amount === 100) return source;
   const name = sizeDatasetName(source.dataset, target.size);
   const origin = { sourceTable: source.table, size: target.size, seed };
-  const existing = await current(deps.db, name);
+  const existing = await current(deps.catalog, name);
   const sweep = existing?.options['sweep'] as typeof origin | undefined;
   if (existing && sweep?.sourceTable === origin.sourceTable && sweep.size === origin.size && sweep.seed === origin.seed) return existing;
-  return target.kind === 'sample'
-    ? sample(deps.db, source, target, seed, name, origin)
-    : grow(deps, source, target, seed, name, origin, job);
+  return target.kind === 'sample' ? sample(deps, source, target, seed, name, origin) : grow(deps, source, target, seed, name, origin, job);
 }
 
 async function sample(
-  db: Database,
+  { db, catalog }: ImportDeps,
   source: DatasetVersionInfo,
   target: SizeTarget,
   seed: number,
@@ -116,11 +109,11 @@ async function sample(
       options: { sweep: { ...origin, sourceDataset: source.dataset, sourceVersion: source.version } },
     });
   });
-  return new Catalog(db).get(name);
+  return catalog.get(name);
 }
 
 async function grow(
-  deps: SizeDeps,
+  deps: ImportDeps,
   source: DatasetVersionInfo,
   target: SizeTarget,
   seed: number,
@@ -150,10 +143,10 @@ async function grow(
     fs.rmSync(file, { force: true });
   }
   // The importer records its own options; the sweep's origin is kept beside them so the size is reused.
-  const info = await new Catalog(deps.db).get(name);
+  const info = await deps.catalog.get(name);
   await deps.db.query(`UPDATE studio.dataset_versions SET options = options || $1::jsonb WHERE table_name = $2`, [
     JSON.stringify({ sweep: { ...origin, sourceDataset: source.dataset, sourceVersion: source.version } }),
     info.table,
   ]);
-  return new Catalog(deps.db).get(name);
+  return deps.catalog.get(name);
 }

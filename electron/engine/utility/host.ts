@@ -127,7 +127,16 @@ export function runUtilityHost(options: UtilityHostOptions): UtilityHost {
       log.warn('settings could not be read; using the embedded database', { error: err instanceof Error ? err.message : String(err) });
       return undefined;
     });
-    const engineOptions: EngineOptions = { home, databaseUrl, host: 'electron', log, env: options.env, secrets, retryQueueOnStart: true };
+    const engineOptions: EngineOptions = {
+      home,
+      databaseUrl,
+      host: 'electron',
+      log,
+      env: options.env,
+      secrets,
+      files: 'signed',
+      retryQueueInBackground: true,
+    };
     const built = options.createEngine ? options.createEngine(engineOptions) : new Engine(engineOptions);
     engine = built;
     log.info('engine started', { pid: process.pid, home, database: databaseUrl ? 'external' : 'embedded' });

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { ERROR_CODES, type ErrorCode } from '../../../shared/errors';
+import { ERROR_CODES, hasStandardFix } from '../../../shared/errors';
 
 interface Shown {
   code: string | null;
@@ -11,7 +11,7 @@ export function describeError(error: unknown): Shown {
   if (error && typeof error === 'object' && 'message' in error) {
     const e = error as { code?: unknown; message: unknown; fix?: unknown };
     const code = typeof e.code === 'string' ? e.code : null;
-    const fix = typeof e.fix === 'string' && e.fix ? e.fix : code && code in ERROR_CODES ? (ERROR_CODES[code as ErrorCode] ?? null) : null;
+    const fix = typeof e.fix === 'string' && e.fix ? e.fix : code && hasStandardFix(code) ? ERROR_CODES[code] : null;
     return { code, message: String(e.message), fix };
   }
   return { code: null, message: String(error), fix: null };
@@ -22,9 +22,10 @@ export function ErrorBox({ error, onRetry, compact }: { error: unknown; onRetry?
   const { t } = useTranslation();
   if (!error) return null;
   const { code, message, fix } = describeError(error);
-  // A fix the engine wrote for this very error wins; the standard fix of a code is translated.
-  const standard = code && code in ERROR_CODES ? ERROR_CODES[code as ErrorCode] : undefined;
-  const translatedFix = code && (!fix || fix === standard) ? t(`errors.fix.${code}`, { defaultValue: fix ?? '' }) : fix;
+  // A fix the engine wrote for this very error wins, as written; the standard fix of a code is
+  // translated (every language has one for each code that has one: the compiler checks the key).
+  // A code without a standard fix shows the engine's fix if it wrote one, else none.
+  const translatedFix = code && hasStandardFix(code) && (!fix || fix === ERROR_CODES[code]) ? t(`errors.fix.${code}`) : fix;
   return (
     <div className={compact ? 'error-box compact' : 'error-box'} role="alert">
       <div className="error-message">
