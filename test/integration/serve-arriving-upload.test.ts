@@ -145,6 +145,20 @@ describe('browser mode: import while the file uploads', () => {
     await expect.poll(() => fs.existsSync(begun.path)).toBe(false);
   });
 
+  it('says why when the import starts only after its upload broke off', async () => {
+    const begun = await begin('late.csv', file.length);
+    const send = request('POST', `/upload?id=${begun.id}`, { 'content-length': bodyOf(begun, file).length });
+    send.on('error', () => undefined);
+    send.write(file.subarray(0, 1024));
+    await new Promise((r) => setTimeout(r, 100));
+    send.destroy();
+    await expect.poll(() => fs.existsSync(begun.path)).toBe(false);
+    await expect(t.client.run('dataset/import', { path: begun.path, name: 'late' })).rejects.toMatchObject({
+      code: 'FILE_NOT_FOUND',
+      message: expect.stringContaining('did not complete'),
+    });
+  });
+
   it('refuses a body of the wrong length, and an id it never gave', async () => {
     const begun = await begin('short.csv', 100);
     const wrong = request('POST', `/upload?id=${begun.id}`, { 'content-length': 10 });

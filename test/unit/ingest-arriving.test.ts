@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Arrival } from '../../electron/engine/ingest/arriving';
+import { Arrival, ArrivingFiles } from '../../electron/engine/ingest/arriving';
 import { sampledRanges } from '../../electron/engine/ingest/sample';
 
 /** Whether the promise has settled after the pending callbacks ran. */
@@ -51,6 +51,20 @@ describe('a file still arriving', () => {
     const waiting = a.ready(0, 100, controller.signal);
     controller.abort();
     await expect(waiting).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('the uploads an engine knows', () => {
+  it('forgets a finished upload, and remembers a broken one with its error', () => {
+    const files = new ArrivingFiles();
+    const ok = files.begin('/ok', 10);
+    ok.finish();
+    files.end('/ok');
+    expect(files.of('/ok')).toBeUndefined();
+    const broken = files.begin('/broken', 10);
+    broken.fail('the connection closed');
+    files.end('/broken');
+    expect(() => files.of('/broken')?.throwIfFailed()).toThrow(/did not complete/);
   });
 });
 

@@ -74,6 +74,15 @@ export class Arrival {
     return this.complete;
   }
 
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Throws the upload's error when it broke off. */
+  throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
   private has(start: number, end: number): boolean {
     const to = Math.min(end, this.size);
     if (to <= start) return true;
@@ -108,9 +117,13 @@ export class Arrival {
   }
 }
 
+/** How many broken-off uploads are remembered, so that an import starting late still says why. */
+const FAILED_KEPT = 64;
+
 /** The engine's uploads in progress, by absolute path. */
 export class ArrivingFiles {
   private readonly arrivals = new Map<string, Arrival>();
+  private readonly failed = new Map<string, Arrival>();
 
   begin(file: string, size: number): Arrival {
     const arrival = new Arrival(file, size);
@@ -118,14 +131,18 @@ export class ArrivingFiles {
     return arrival;
   }
 
-  /** The upload still arriving at this path, if any (a finished one is forgotten). */
+  /** The upload still arriving at this path, or one that broke off; a finished one is forgotten. */
   of(file: string): Arrival | undefined {
-    return this.arrivals.get(file);
+    return this.arrivals.get(file) ?? this.failed.get(file);
   }
 
-  /** Forgets an upload once it has finished or failed (readers already holding it keep it). */
+  /** Forgets an upload once it has finished; one that failed is remembered a while, for its error. */
   end(file: string): void {
+    const arrival = this.arrivals.get(file);
     this.arrivals.delete(file);
+    if (!arrival?.failed) return;
+    this.failed.set(file, arrival);
+    if (this.failed.size > FAILED_KEPT) this.failed.delete(this.failed.keys().next().value!);
   }
 }
 

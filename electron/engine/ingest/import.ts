@@ -118,6 +118,9 @@ export async function importCsv(deps: ImportDeps, request: ImportRequest, job: J
   // Deleting is for the engine's own copies of dropped files, never for a file the user named.
   if (request.deleteSourceAfter && !isUploadOf(deps.home, file))
     throw new StudioError('FILE_NOT_ALLOWED', 'deleteSourceAfter applies only to files uploaded to the data folder.', { path: file });
+  // A file still uploading is read as it arrives; one whose upload broke off says so.
+  const arrival = deps.arriving?.of(file);
+  arrival?.throwIfFailed();
   let imported = false;
   try {
     statSource(file);
@@ -126,7 +129,6 @@ export async function importCsv(deps: ImportDeps, request: ImportRequest, job: J
     await deps.db.pool();
     const started = performance.now();
     job.progress({ phase: 'inspect', message: 'Reading the start of the file' });
-    const arrival = deps.arriving?.of(file);
     const profile = await profileFile(file, arrival, job.signal);
     const identifiers = safeIdentifiers(profile.header);
     const forced = forcedColumns(request, identifiers);
