@@ -132,7 +132,8 @@ export interface SparkLocalStatus {
   reason: string | null;
 }
 
-export interface SparkConfigInfo {
+/** The Databricks connection the engine would use, as the settings and the Spark page show it (no secret). */
+export interface DatabricksConfigView {
   configured: boolean;
   host?: string;
   auth?: 'token' | 'oauth-m2m';
@@ -143,9 +144,14 @@ export interface SparkConfigInfo {
   dbfsDir?: string;
   workspaceDir?: string;
   taskKind?: 'notebook' | 'python';
+  /** Profiles found in the config file (names only). */
   profiles: string[];
   configFile: string;
+  /** Why it is not configured, or what is wrong with it. */
   problem?: string;
+}
+
+export interface SparkConfigInfo extends DatabricksConfigView {
   local: SparkLocalStatus;
   /** The compute a run uses when none is given. */
   defaultCompute: string | null;

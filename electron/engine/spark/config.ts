@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ini from 'ini';
+import type { DatabricksConfigView } from '../../../shared/contract/spark';
 import { StudioError } from '../../../shared/errors';
 import { checkCleartextEndpoint, insecureHttpAllowedByEnv } from '../settings/endpoints';
 import { normaliseHost } from './http';
@@ -60,23 +61,7 @@ export interface ResolvedDatabricksConfig {
 }
 
 /** The view of the configuration that may leave the engine. */
-export interface DatabricksConfigView {
-  configured: boolean;
-  host?: string;
-  auth?: 'token' | 'oauth-m2m';
-  source?: string;
-  profile?: string | null;
-  clusterId?: string | null;
-  volume?: string;
-  dbfsDir?: string;
-  workspaceDir?: string;
-  taskKind?: 'notebook' | 'python';
-  /** Profiles found in the config file (names only). */
-  profiles: string[];
-  configFile: string;
-  /** Why it is not configured, or what is wrong with it. */
-  problem?: string;
-}
+export type { DatabricksConfigView };
 
 export const DEFAULTS = {
   volume: '/Volumes/main/default/sparkpolar',
