@@ -11,6 +11,33 @@ import type { ThemeMode } from '../state/theme';
 
 type TestOutcome = { ok: true; text: string } | { ok: false; error: unknown } | null;
 
+/** A settings form's Test and Save buttons, then what the test found and what went wrong. */
+function FormActions(props: {
+  testing: boolean;
+  saving: boolean;
+  onTest: () => Promise<void>;
+  outcome: TestOutcome;
+  error: unknown;
+  note?: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <div className="form-actions">
+        <button type="button" onClick={() => void props.onTest()} disabled={props.testing}>
+          {props.testing ? t('settings.testing') : t('settings.test')}
+        </button>
+        <button type="submit" className="primary" disabled={props.saving}>
+          {t('common.save')}
+        </button>
+      </div>
+      {props.note ? <p className="muted">{props.note}</p> : null}
+      <TestResult outcome={props.outcome} />
+      <ErrorBox error={props.error} compact />
+    </>
+  );
+}
+
 function TestResult({ outcome }: { outcome: TestOutcome }) {
   if (!outcome) return null;
   if (outcome.ok)
@@ -262,16 +289,7 @@ function DatabaseSection({ view, onSaved }: { view: SettingsView; onSaved: (v: S
           </>
         ) : null}
         <p className="muted">{t('settings.dbRestart')}</p>
-        <div className="form-actions">
-          <button type="button" onClick={() => void test()} disabled={testing}>
-            {testing ? t('settings.testing') : t('settings.test')}
-          </button>
-          <button type="submit" className="primary" disabled={saving}>
-            {t('common.save')}
-          </button>
-        </div>
-        <TestResult outcome={outcome} />
-        <ErrorBox error={error} compact />
+        <FormActions testing={testing} saving={saving} onTest={test} outcome={outcome} error={error} />
       </form>
     </Section>
   );
@@ -341,16 +359,7 @@ function StorageSection({ view, onSaved }: { view: SettingsView; onSaved: (v: Se
             <span>{t('settings.tls')}</span>
           </label>
         </div>
-        <div className="form-actions">
-          <button type="button" onClick={() => void test()} disabled={testing}>
-            {testing ? t('settings.testing') : t('settings.test')}
-          </button>
-          <button type="submit" className="primary" disabled={saving}>
-            {t('common.save')}
-          </button>
-        </div>
-        <TestResult outcome={outcome} />
-        <ErrorBox error={error} compact />
+        <FormActions testing={testing} saving={saving} onTest={test} outcome={outcome} error={error} />
       </form>
     </Section>
   );
@@ -544,17 +553,7 @@ function DatabricksSection({ view, onSaved }: { view: SettingsView; onSaved: (v:
           <input value={upload.path} onChange={(e) => setUpload({ ...upload, path: e.target.value })} />
         </label>
 
-        <div className="form-actions">
-          <button type="button" onClick={() => void test()} disabled={testing}>
-            {testing ? t('settings.testing') : t('settings.test')}
-          </button>
-          <button type="submit" className="primary" disabled={saving}>
-            {t('common.save')}
-          </button>
-        </div>
-        <p className="muted">{t('settings.testSaved')}</p>
-        <TestResult outcome={outcome} />
-        <ErrorBox error={error} compact />
+        <FormActions testing={testing} saving={saving} onTest={test} outcome={outcome} error={error} note={t('settings.testSaved')} />
       </form>
     </Section>
   );
