@@ -28,7 +28,7 @@ import type { CodedFrame } from '../analysis/dictionary';
 import { qualifiedTable } from '../catalog/catalog';
 import type { Database } from '../db/database';
 import { readBlockTable, type BlockTable } from './blocks';
-import { NumberColumns } from './snapshot-columns';
+import { CodeColumns } from './snapshot-columns';
 import { typedRows } from './typed-view';
 import { cellsAt, snapshotRows, viewColumns, type NotExact } from './snapshot-view';
 import type { Cell } from './values';
@@ -73,7 +73,7 @@ export class SnapshotTops {
   private readonly collations = new Map<string, Promise<boolean>>();
   private readonly distrusted = new Set<string>();
   private readonly sizes = new Map<string, Promise<number>>();
-  private readonly numbers = new NumberColumns();
+  private readonly codes = new CodeColumns();
   /** When `warm` last looked for a version's snapshot. */
   private readonly lookedAt = new Map<string, number>();
 
@@ -143,12 +143,12 @@ export class SnapshotTops {
     if (!(await this.collationIsC(info, oid))) return { reason: 'text is not in C collation' };
     if (!this.hasSnapshot(info, columns)) return { reason: 'no snapshot of these columns' };
     const load = (ids: string[]) => this.frameOf(info, ids);
-    const numbers = this.numbers.get(
+    const codes = this.codes.get(
       info,
       columns.map((id) => sql.columns.find((c) => c.identifier === id)!),
       load,
     );
-    let rows = numbers ? typedRows(info, numbers, sql, want) : null;
+    let rows = codes ? typedRows(info, codes, sql, want) : null;
     if (!rows || 'reason' in rows) {
       // Plain text filters and the like: Polars on the snapshot's own columns.
       const coded = load(columns);
