@@ -64,6 +64,12 @@ export function snapshotColumns(home: string, info: DatasetVersionInfo): string[
   return matches(meta, info) && fs.existsSync(f.data) ? Object.keys(meta.columns) : [];
 }
 
+/** Identifiers of the valid snapshot's columns that hold dictionary codes (empty when none). */
+export function codedSnapshotColumns(home: string, info: DatasetVersionInfo): string[] {
+  const meta = readMeta(files(home, info.table).meta);
+  return matches(meta, info) ? Object.keys(meta.dictionaries).filter((id) => id in meta.columns) : [];
+}
+
 /** Reads these columns from the snapshot; null when it does not hold them all. */
 export function readSnapshot(home: string, info: DatasetVersionInfo, columns: string[]): CodedFrame | null {
   const f = files(home, info.table);
