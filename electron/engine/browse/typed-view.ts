@@ -70,21 +70,33 @@ export function codeColumn(coded: CodedFrame, column: DatasetColumn): CodeColumn
     for (let i = 0; i < ranks.length; i++) ranks[i] = ranks[i] === 0 ? top : ranks[i]! - 1;
     return { ...base, codes: ranks, top, ranked: true };
   }
+  // The values as whole numbers: dates as days, booleans as 0/1.
   let value: pl.Expr;
-  if (isWhole(column)) value = col;
-  else if (column.type === 'date') value = col.cast(pl.Int32);
-  else if (column.type === 'boolean') value = col.cast(pl.UInt8);
+  let values: pl.Series;
+  if (isWhole(column)) [value, values] = [col, series];
+  else if (column.type === 'date') [value, values] = [col.cast(pl.Int32), series.cast(pl.Int32)];
+  else if (column.type === 'boolean') [value, values] = [col.cast(pl.UInt8), series.cast(pl.UInt8)];
   else return null;
-  // Doubles of the extremes: exact while they are safe integers, and a larger one shows as larger.
-  const extremes = frame.select(value.cast(pl.Float64).min().alias('lo'), value.cast(pl.Float64).max().alias('hi'));
-  const lo = extremes.getColumn('lo').toArray()[0] as number | null;
-  const hi = extremes.getColumn('hi').toArray()[0] as number | null;
-  if (lo === null || hi === null) return { ...base, codes: new Uint8Array(frame.height), top: 0 }; // every value null
-  if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || !Number.isSafeInteger(hi - lo + 1)) return null;
+  const lo = safeNumber(values.min());
+  const hi = safeNumber(values.max());
+  if (lo === null || hi === null) {
+    // Every value null, or extremes beyond safe integers (their codes would not be exact).
+    return values.nullCount() === values.length ? { ...base, codes: new Uint8Array(frame.height), top: 0 } : null;
+  }
   const top = hi - lo + 1;
+  if (!Number.isSafeInteger(top)) return null;
+  // value − min is between 0 and top − 1: no overflow in the column's own type unless Int32 spans more than 2^31.
+  let type = [pl.Int32, pl.Int64, pl.UInt8].find((t) => String(t) === String(values.dtype)) ?? pl.Int64;
+  if (type !== pl.Int64 && top > 0x7fffffff) [value, type] = [value.cast(pl.Int64), pl.Int64];
   const dtype = codeDtype(top);
-  const shifted = value.cast(pl.Int64).sub(pl.lit(lo).cast(pl.Int64)).cast(dtype);
+  const shifted = value.sub(pl.lit(lo).cast(type)).cast(dtype);
   return { ...base, codes: codesOf(frame, shifted.fillNull(pl.lit(top).cast(dtype))), top, offset: lo };
+}
+
+/** A column's minimum or maximum as a safe integer; null for no value or one beyond ±2^53. */
+function safeNumber(x: unknown): number | null {
+  if (typeof x === 'bigint') return x >= BigInt(Number.MIN_SAFE_INTEGER) && x <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(x) : null;
+  return typeof x === 'number' && Number.isSafeInteger(x) ? x : null;
 }
 
 /** Which codes pass a filter: a table by code, a code range, or why it cannot be evaluated here. */
