@@ -9,10 +9,15 @@
  * count (a deleted or updated row leaves a gap or a higher pointer), and the counts adding up to
  * the version's rows. Anything else answers null: the caller uses PostgreSQL's own order.
  *
- * Kept in memory, per engine process (a new process scans again): tables do not change after
+ * Kept in memory, and in the database for the next processes (`browse.m<oid>_blocks`, named like
+ * the table's row maps so the catalog's delete drops it with them, ./row-maps). The kept copy is
+ * used only while its stamp still holds: the version's import time, the table's file node (a
+ * rewrite changes it) and PostgreSQL's count of rows inserted, updated and deleted in it (a row
+ * changed by hand changes it; reset statistics only cost a scan). Tables do not change after
  * import; one changed by hand under a running engine is caught by the check of the rows read.
  */
 import type { Database } from '../db/database';
+import { quoteIdent } from '../db/sql';
 
 export class BlockTable {
   /** `starts[b]`: the position of block b's first row; `starts[B]` the row count. */
@@ -20,6 +25,11 @@ export class BlockTable {
 
   get rows(): number {
     return this.starts[this.starts.length - 1]!;
+  }
+
+  /** Rows per block, in block order. */
+  counts(): number[] {
+    return Array.from({ length: this.starts.length - 1 }, (_, b) => this.starts[b + 1]! - this.starts[b]!);
   }
 
   /** The row id (`(block,offset)`) of the row at this position. */
@@ -61,4 +71,44 @@ function fromCounts(counts: number[]): BlockTable {
   const starts = new Float64Array(counts.length + 1);
   for (let b = 0; b < counts.length; b++) starts[b + 1] = starts[b]! + Number(counts[b]);
   return new BlockTable(starts);
+}
+
+/** What a kept block table is valid for (see above). */
+export interface BlockStamp {
+  importedAt: string;
+  filenode: string;
+  changes: string;
+}
+
+const keptName = (oid: number) => `browse.${quoteIdent(`m${oid}_blocks`)}`;
+
+/** The table's stamp now; take it before a scan, so a change during the scan makes the kept copy stale. */
+export async function blockStamp(db: Database, oid: number, importedAt: string): Promise<BlockStamp | null> {
+  const { rows } = await db.query<{ filenode: string | null; changes: string | null }>(
+    `SELECT pg_relation_filenode($1::oid)::text AS filenode,
+            (SELECT (n_tup_ins + n_tup_upd + n_tup_del)::text FROM pg_stat_all_tables WHERE relid = $1::oid) AS changes`,
+    [oid],
+  );
+  const r = rows[0];
+  return r?.filenode && r.changes !== null ? { importedAt, filenode: r.filenode, changes: r.changes } : null;
+}
+
+/** The kept block table of this table when its stamp is `stamp` and it holds `rows` rows; else null. */
+export async function keptBlockTable(db: Database, oid: number, stamp: BlockStamp, rows: number): Promise<BlockTable | null> {
+  const present = await db.query<{ name: string | null }>(`SELECT to_regclass($1)::text AS name`, [keptName(oid)]);
+  if (!present.rows[0]?.name) return null;
+  const { rows: kept } = await db.query<{ counts: number[]; stamp: string }>(`SELECT counts, stamp FROM ${keptName(oid)} LIMIT 1`);
+  if (!kept[0] || kept[0].stamp !== JSON.stringify(stamp)) return null;
+  const table = fromCounts(kept[0].counts);
+  return table.rows === rows ? table : null;
+}
+
+/** Keeps a verified block table for the next processes (replacing any older copy). */
+export async function keepBlockTable(db: Database, oid: number, stamp: BlockStamp, table: BlockTable): Promise<void> {
+  await db.transaction(async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`sparkpolar.browse.blocks.${oid}`]);
+    await client.query(`DROP TABLE IF EXISTS ${keptName(oid)}`);
+    await client.query(`CREATE UNLOGGED TABLE ${keptName(oid)} (counts int4[] NOT NULL, stamp text NOT NULL)`);
+    await client.query(`INSERT INTO ${keptName(oid)} VALUES ($1::int4[], $2)`, [table.counts(), JSON.stringify(stamp)]);
+  });
 }

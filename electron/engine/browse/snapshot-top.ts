@@ -29,7 +29,7 @@ import { codedSnapshotColumns, readSnapshot, snapshotColumns } from '../analysis
 import type { CodedFrame } from '../analysis/dictionary';
 import { qualifiedTable } from '../catalog/catalog';
 import type { Database } from '../db/database';
-import { readBlockTable, type BlockTable } from './blocks';
+import { blockStamp, keepBlockTable, keptBlockTable, readBlockTable, type BlockStamp, type BlockTable } from './blocks';
 import { CodeColumns } from './snapshot-columns';
 import { typedRows } from './typed-view';
 import { cellsAt, isWhole, snapshotRows, viewColumns, type NotExact } from './snapshot-view';
@@ -74,6 +74,8 @@ export class SnapshotTops {
   private readonly blocks = new Map<string, Promise<BlockTable | null>>();
   /** The settled values of `blocks` (same keys). */
   private readonly readyBlocks = new Map<string, BlockTable | null>();
+  /** Block tables kept in the database by earlier processes, looked up once per version. */
+  private readonly kept = new Map<string, Promise<{ table: BlockTable | null; stamp: BlockStamp | null }>>();
   private readonly collations = new Map<string, Promise<boolean>>();
   private readonly distrusted = new Set<string>();
   private readonly sizes = new Map<string, Promise<number>>();
@@ -214,7 +216,14 @@ export class SnapshotTops {
     }
     if ('reason' in rows) return rows;
     const key = versionKey(info, oid);
-    const table = blocks ? await blocks : use === 'bound' ? undefined : this.readyBlocks.get(key);
+    // Not read by this process yet: a copy kept by an earlier one serves as well (one small query).
+    const table = blocks
+      ? await blocks
+      : use === 'bound'
+        ? undefined
+        : this.readyBlocks.has(key)
+          ? this.readyBlocks.get(key)
+          : ((await this.keptBlocks(info, oid).catch(() => null))?.table ?? undefined);
     if (table === undefined) {
       if (!sql.sort.length || rows.complete) return { reason: 'the block table is not ready' };
       const last = rows.positions.length - 1;
@@ -280,11 +289,34 @@ export class SnapshotTops {
     return size;
   }
 
+  /** The block table a previous process kept in the database, if it still holds (./blocks); read once per version. */
+  private keptBlocks(info: DatasetVersionInfo, oid: number): Promise<{ table: BlockTable | null; stamp: BlockStamp | null }> {
+    const key = versionKey(info, oid);
+    let kept = this.kept.get(key);
+    if (!kept) {
+      kept = (async () => {
+        const stamp = await blockStamp(this.db, oid, info.importedAt);
+        return { stamp, table: stamp ? await keptBlockTable(this.db, oid, stamp, info.rows) : null };
+      })();
+      kept.catch(() => this.kept.delete(key));
+      this.kept.set(key, kept);
+      if (this.kept.size > 100) this.kept.delete(this.kept.keys().next().value as string);
+    }
+    return kept;
+  }
+
+  /** The version's block table: the kept copy, else one scan (then kept for the next processes). */
   private blockTable(info: DatasetVersionInfo, oid: number): Promise<BlockTable | null> {
     const key = versionKey(info, oid);
     let table = this.blocks.get(key);
     if (!table) {
-      table = readBlockTable(this.db, qualifiedTable(info.table), info.rows);
+      table = (async () => {
+        const kept = await this.keptBlocks(info, oid).catch(() => ({ table: null, stamp: null }));
+        if (kept.table) return kept.table;
+        const read = await readBlockTable(this.db, qualifiedTable(info.table), info.rows);
+        if (read && kept.stamp) void keepBlockTable(this.db, oid, kept.stamp, read).catch(() => undefined);
+        return read;
+      })();
       table.then(
         (ready) => this.readyBlocks.set(key, ready),
         () => this.blocks.delete(key),
