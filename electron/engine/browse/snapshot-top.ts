@@ -199,8 +199,16 @@ export class SnapshotTops {
     // Only `wait` starts the block table here; otherwise `warm` does, after an answer.
     const blocks = use === 'wait' ? this.blockTable(info, oid) : null;
     blocks?.catch(() => undefined); // awaited below, after the snapshot's work
-    if (!(await this.collationIsC(info, oid))) return { reason: 'text is not in C collation' };
-    if (!this.hasSnapshot(info, columns)) return { reason: 'no snapshot of these columns' };
+    const key = versionKey(info, oid);
+    // Asked first, answered by PostgreSQL while this thread computes: the collation, and when this
+    // process has no block table yet, a copy kept by an earlier one and the table's size (the bound).
+    const collation = this.collationIsC(info, oid);
+    collation.catch(() => undefined);
+    const unread = !blocks && use !== 'bound' && !this.readyBlocks.has(key);
+    const kept = unread ? this.keptBlocks(info, oid).catch(() => null) : null;
+    if (sql.sort.length && !blocks && !this.readyBlocks.get(key)) this.relationBlocks(info, oid).catch(() => undefined);
+    if (!this.hasSnapshot(info, columns))
+      return (await collation) ? { reason: 'no snapshot of these columns' } : { reason: 'text is not in C collation' };
     const load = (ids: string[]) => this.frameOf(info, ids);
     const codes = this.codes.get(
       info,
@@ -214,16 +222,15 @@ export class SnapshotTops {
       if (!coded) return { reason: 'no snapshot of these columns' };
       rows = snapshotRows(coded, sql, want);
     }
+    if (!(await collation)) return { reason: 'text is not in C collation' };
     if ('reason' in rows) return rows;
-    const key = versionKey(info, oid);
-    // Not read by this process yet: a copy kept by an earlier one serves as well (one small query).
     const table = blocks
       ? await blocks
       : use === 'bound'
         ? undefined
-        : this.readyBlocks.has(key)
-          ? this.readyBlocks.get(key)
-          : ((await this.keptBlocks(info, oid).catch(() => null))?.table ?? undefined);
+        : unread
+          ? ((await kept)?.table ?? undefined)
+          : this.readyBlocks.get(key);
     if (table === undefined) {
       if (!sql.sort.length || rows.complete) return { reason: 'the block table is not ready' };
       const last = rows.positions.length - 1;
