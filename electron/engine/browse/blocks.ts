@@ -82,28 +82,45 @@ export interface BlockStamp {
 
 const keptName = (oid: number) => `browse.${quoteIdent(`m${oid}_blocks`)}`;
 
-/** The table's stamp now; take it before a scan, so a change during the scan makes the kept copy stale. */
-export async function blockStamp(db: Database, oid: number, importedAt: string): Promise<BlockStamp | null> {
-  const { rows } = await db.query<{ filenode: string | null; changes: string | null }>(
-    `SELECT pg_relation_filenode($1::oid)::text AS filenode,
-            (SELECT (n_tup_ins + n_tup_upd + n_tup_del)::text FROM pg_stat_all_tables WHERE relid = $1::oid) AS changes`,
-    [oid],
-  );
-  const r = rows[0];
-  return r?.filenode && r.changes !== null ? { importedAt, filenode: r.filenode, changes: r.changes } : null;
+const STAMP_SQL = `pg_relation_filenode($1::oid)::text AS filenode,
+  (SELECT (n_tup_ins + n_tup_upd + n_tup_del)::text FROM pg_stat_all_tables WHERE relid = $1::oid) AS changes`;
+
+function stampFrom(row: { filenode: string | null; changes: string | null } | undefined, importedAt: string): BlockStamp | null {
+  return row?.filenode && row.changes !== null ? { importedAt, filenode: row.filenode, changes: row.changes } : null;
 }
 
-/** The kept block table of this table when its stamp is `stamp` and it holds `rows` rows; else null. */
-export async function keptBlockTable(db: Database, oid: number, stamp: BlockStamp, rows: number): Promise<BlockTable | null> {
-  const present = await db.query<{ name: string | null }>(`SELECT to_regclass($1)::text AS name`, [keptName(oid)]);
-  if (!present.rows[0]?.name) return null;
-  const { rows: kept } = await db.query<{ counts: Buffer; stamp: string }>(`SELECT counts, stamp FROM ${keptName(oid)} LIMIT 1`);
-  const row = kept[0];
-  if (!row || row.stamp !== JSON.stringify(stamp) || !Buffer.isBuffer(row.counts) || row.counts.length % 4 !== 0) return null;
+/**
+ * The table's stamp now (taken before a scan, a change during the scan makes the kept copy stale),
+ * and the kept block table when it was kept under that same stamp and holds `rows` rows. One
+ * round trip when a copy is kept.
+ */
+export async function keptBlockTable(
+  db: Database,
+  oid: number,
+  importedAt: string,
+  rows: number,
+): Promise<{ stamp: BlockStamp | null; table: BlockTable | null }> {
+  let found: { filenode: string | null; changes: string | null; counts: Buffer | null; kept: string | null } | undefined;
+  try {
+    found = (
+      await db.query<{ filenode: string | null; changes: string | null; counts: Buffer | null; kept: string | null }>(
+        `SELECT ${STAMP_SQL}, k.counts, k.stamp AS kept FROM (SELECT 1) one LEFT JOIN (SELECT counts, stamp FROM ${keptName(oid)} LIMIT 1) k ON true`,
+        [oid],
+      )
+    ).rows[0];
+  } catch (err) {
+    const e = err as { code?: string; details?: { sqlstate?: string } };
+    if ((e.details?.sqlstate ?? e.code) !== '42P01') throw err;
+    // No copy kept: the stamp alone, for the copy of the scan to come.
+    const { rows: r } = await db.query<{ filenode: string | null; changes: string | null }>(`SELECT ${STAMP_SQL}`, [oid]);
+    return { stamp: stampFrom(r[0], importedAt), table: null };
+  }
+  const stamp = stampFrom(found, importedAt);
+  const bytes = found?.counts;
+  if (!stamp || found?.kept !== JSON.stringify(stamp) || !Buffer.isBuffer(bytes) || bytes.length % 4 !== 0) return { stamp, table: null };
   // Little-endian 32-bit counts (a bytea reads back far faster than an int4[] of 70,000 blocks).
-  const bytes = row.counts;
   const table = fromCounts(Array.from({ length: bytes.length / 4 }, (_, b) => bytes.readUInt32LE(4 * b)));
-  return table.rows === rows ? table : null;
+  return { stamp, table: table.rows === rows ? table : null };
 }
 
 /** Keeps a verified block table for the next processes (replacing any older copy). */

@@ -29,7 +29,7 @@ import { codedSnapshotColumns, readSnapshot, snapshotColumns } from '../analysis
 import type { CodedFrame } from '../analysis/dictionary';
 import { qualifiedTable } from '../catalog/catalog';
 import type { Database } from '../db/database';
-import { blockStamp, keepBlockTable, keptBlockTable, readBlockTable, type BlockStamp, type BlockTable } from './blocks';
+import { keepBlockTable, keptBlockTable, readBlockTable, type BlockStamp, type BlockTable } from './blocks';
 import { CodeColumns } from './snapshot-columns';
 import { typedRows } from './typed-view';
 import { cellsAt, isWhole, snapshotRows, viewColumns, type NotExact } from './snapshot-view';
@@ -301,10 +301,7 @@ export class SnapshotTops {
     const key = versionKey(info, oid);
     let kept = this.kept.get(key);
     if (!kept) {
-      kept = (async () => {
-        const stamp = await blockStamp(this.db, oid, info.importedAt);
-        return { stamp, table: stamp ? await keptBlockTable(this.db, oid, stamp, info.rows) : null };
-      })();
+      kept = keptBlockTable(this.db, oid, info.importedAt, info.rows);
       kept.catch(() => this.kept.delete(key));
       this.kept.set(key, kept);
       if (this.kept.size > 100) this.kept.delete(this.kept.keys().next().value as string);
