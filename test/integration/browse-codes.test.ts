@@ -154,7 +154,7 @@ describe('first rows over columns held as codes', () => {
   });
 
   it('reads the version’s other columns ahead after a view’s answer, and the next views use them', async () => {
-    const browser = new Browser(t.engine.ctx.db, t.home);
+    const browser = new Browser(t.engine.ctx.db, t.engine.ctx.catalog, t.home);
     const first = { sort: [{ column: col('small'), direction: 'asc' as const }], filters: [] };
     await browser.page({ ...datasetView.parse({ dataset: 'codes', ...first }), total: 'later' }, 0, 50);
     const done = browser.snapshots!.readAheadDone(info, oid);
