@@ -20,7 +20,7 @@ import type { Database } from '../db/database';
 import type { Logger } from '../log';
 import { pickDictionaries, type CodedFrame } from './dictionary';
 import { planAnalyses, runAnalyses } from './runner';
-import { writeSnapshot } from './snapshot';
+import { writeSnapshotInBackground } from './snapshot';
 import { checksumDifferences, frameChecksums, tableChecksums, type Checksums } from './snapshot-proof';
 
 export interface ImportFrameDeps {
@@ -119,17 +119,18 @@ export function offerImportFrame(
       if (ok) await written;
       return ok;
     }),
-    // The snapshot replaces the frame in memory: written once, then the entry goes.
+    // The snapshot replaces the frame in memory: written once (off the engine's thread, the frame
+    // still offered meanwhile), then the entry goes.
     release: () => {
       if (entry.verdict !== true || released) return;
       released = true;
-      try {
-        writeSnapshot(deps.home, info, coded);
-      } catch {
-        // A snapshot is an optimisation: a full disk or a read-only folder must not fail anything.
-      }
-      if (offered.get(key) === entry) offered.delete(key);
-      wrote();
+      // A snapshot is an optimisation: a full disk or a read-only folder must not fail anything.
+      void writeSnapshotInBackground(deps.home, info, coded)
+        .catch(() => undefined)
+        .then(() => {
+          if (offered.get(key) === entry) offered.delete(key);
+          wrote();
+        });
     },
   };
   void proven.then((ok) => {
