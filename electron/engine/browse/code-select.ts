@@ -11,6 +11,7 @@
  * Candidates come in ascending position order, so the rows tied on every key are taken in
  * position order: the answer equals `ORDER BY keys, ctid` on a table in file order.
  */
+import { kthSmallest } from './top-select';
 
 export interface CodeKey {
   /** The key's code of each row, by position. */
@@ -104,40 +105,14 @@ function byHeap(key: CodeKey, rows: Uint32Array | null, n: number, want: number)
   const sign = key.descending ? -1 : 1;
   const codes = key.codes;
   const value = (i: number) => sign * codes[rows ? rows[i]! : i]!;
-  const heap = new Float64Array(want);
-  for (let i = 0; i < want; i++) {
-    let j = i;
-    const v = value(i);
-    while (j > 0) {
-      const parent = (j - 1) >> 1;
-      if (heap[parent]! >= v) break;
-      heap[j] = heap[parent]!;
-      j = parent;
-    }
-    heap[j] = v;
-  }
-  for (let i = want; i < n; i++) {
-    const v = value(i);
-    if (v >= heap[0]!) continue;
-    let j = 0;
-    for (;;) {
-      const l = 2 * j + 1;
-      if (l >= want) break;
-      const r = l + 1;
-      const child = r < want && heap[r]! > heap[l]! ? r : l;
-      if (heap[child]! <= v) break;
-      heap[j] = heap[child]!;
-      j = child;
-    }
-    heap[j] = v;
-  }
-  const code = sign * heap[0]!;
+  const kth = kthSmallest(n, want, value);
+  const code = sign * kth;
   let below = 0;
   let tied = 0;
   for (let i = 0; i < n; i++) {
     const v = value(i);
-    if (v < heap[0]!) below++;
-    else if (v === heap[0]!) tied++;
+    if (v < kth) below++;
+    else if (v === kth) tied++;
   }
   return { code, below, tied };
 }

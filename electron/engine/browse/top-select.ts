@@ -42,7 +42,7 @@ function select(
   if (candidates.length <= want) return Array.from(candidates).sort(compare);
   if (level === keys.length) return Array.from(candidates.subarray(0, want)); // equal keys: by position
   const key = keys[level]!;
-  const threshold = kthSmallest(key, candidates, want);
+  const threshold = kthSmallest(candidates.length, want, (i) => key[candidates[i]!]!);
   let below = 0;
   let equal = 0;
   for (let i = 0; i < candidates.length; i++) {
@@ -64,13 +64,13 @@ function select(
   return first.concat(select(keys, level + 1, tied, want - first.length, compare));
 }
 
-/** The `k`-th smallest value of `key` over the candidates (k ≤ their count): a max-heap of k values. */
-function kthSmallest(key: ArrayLike<number>, candidates: Uint32Array, k: number): number {
+/** The `k`-th smallest of `value(0) … value(n - 1)` (k ≤ n): a max-heap of k values. */
+export function kthSmallest(n: number, k: number, value: (i: number) => number): number {
   const heap = new Float64Array(k);
   for (let i = 0; i < k; i++) {
     // Sift up.
     let j = i;
-    const v = key[candidates[i]!]!;
+    const v = value(i);
     while (j > 0) {
       const parent = (j - 1) >> 1;
       if (heap[parent]! >= v) break;
@@ -79,8 +79,8 @@ function kthSmallest(key: ArrayLike<number>, candidates: Uint32Array, k: number)
     }
     heap[j] = v;
   }
-  for (let i = k; i < candidates.length; i++) {
-    const v = key[candidates[i]!]!;
+  for (let i = k; i < n; i++) {
+    const v = value(i);
     if (v >= heap[0]!) continue;
     // Replace the root and sift down.
     let j = 0;
