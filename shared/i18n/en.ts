@@ -278,6 +278,8 @@ export const en = {
     exportCsv: 'Table as CSV',
     notRun: 'Not computed in this run.',
     state: { queued: 'Queued: it runs after the analyses before it.', computing: 'Computing…' },
+    incomingTitle: 'Importing {{name}}',
+    incomingBody: 'Its analyses start as soon as its rows are in, and each chart appears here as it is ready.',
     provisional: 'Provisional: computed from the file while PostgreSQL confirms the same data.',
     notApplicable: 'Does not apply: {{reason}}',
     took: 'computed in {{time}}',

@@ -308,6 +308,8 @@ export const fr: Translation = {
     exportCsv: 'Tableau en CSV',
     notRun: 'Non calculée dans cette exécution.',
     state: { queued: 'En attente : elle passe après les analyses qui la précèdent.', computing: 'Calcul en cours…' },
+    incomingTitle: 'Import de {{name}}',
+    incomingBody: 'Ses analyses commencent dès que ses lignes sont chargées, et chaque graphique apparaît ici dès qu’il est prêt.',
     provisional: 'Provisoire : calculé à partir du fichier pendant que PostgreSQL confirme les mêmes données.',
     notApplicable: 'Ne s’applique pas : {{reason}}',
     took: 'calculée en {{time}}',

@@ -143,10 +143,15 @@ describe('drop → every chart, with no click', () => {
     await generateCrashCsv({ rows: 150_000, out: file });
     await goTo(page, 'Datasets');
     await page.evaluate((ids) => {
-      const w = window as unknown as { drawnWhileRunning: Record<string, boolean> };
+      const w = window as unknown as { drawnWhileRunning: Record<string, boolean>; shownWhileImporting: string[] };
       w.drawnWhileRunning = {};
+      w.shownWhileImporting = [];
       new MutationObserver(() => {
-        const shown = document.querySelector('.analyses-page')?.getAttribute('data-dataset') === 'crash-150k';
+        // What the Analyses page shows before the dropped file's dataset: the import, not another dataset's charts.
+        const page = document.querySelector('.analyses-page');
+        const on = page?.getAttribute('data-dataset') ?? (page?.querySelector('h2')?.textContent || null);
+        if (on && !w.shownWhileImporting.includes(on) && !w.shownWhileImporting.includes('crash-150k')) w.shownWhileImporting.push(on);
+        const shown = page?.getAttribute('data-dataset') === 'crash-150k';
         if (!shown) return;
         for (const id of ids) {
           if (id in w.drawnWhileRunning) continue;
@@ -179,6 +184,9 @@ describe('drop → every chart, with no click', () => {
     expect(Object.entries(await drawn()).filter(([, running]) => !running)).toEqual([]);
     await page.getByTestId('run-facts').waitFor({ timeout: 170_000 });
     await expect(page.locator('.panel[data-analysis="explore-counts"]').textContent()).resolves.toContain('150,000');
+    // Until the dropped file's charts, the page showed its import, never the dataset shown before the drop.
+    const shown = await page.evaluate(() => (window as unknown as { shownWhileImporting: string[] }).shownWhileImporting);
+    expect(shown).toEqual(['Importing crash-150k.csv', 'crash-150k']);
     expect(b.consoleErrors).toEqual([]);
   });
 });

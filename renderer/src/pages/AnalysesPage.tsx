@@ -10,6 +10,7 @@ import { formatDateTime, formatMs, formatNumber } from '../format';
 import { useCall } from '../hooks/studio';
 import { useApp } from '../state/app';
 import { useCatalogRun } from '../state/catalog-run';
+import { useImport } from '../state/importer';
 
 const RunsPanel = lazy(() => import('./runs/RunsPanel'));
 const CATEGORIES: AnalysisCategory[] = ['exploration', 'cleaning', 'descriptive', 'trends', 'correlations', 'generic'];
@@ -21,6 +22,7 @@ const isMac = typeof navigator !== 'undefined' && /Mac/i.test(navigator.platform
 export function AnalysesPage() {
   const { t } = useTranslation();
   const app = useApp();
+  const importer = useImport();
   const dataset = app.dataset;
   const applicable = useCall('analysis/applicable', dataset ? { dataset } : null, [app.datasetsEpoch]);
   const catalogRun = useCatalogRun();
@@ -69,6 +71,18 @@ export function AnalysesPage() {
     handledRunAllRequest = app.runAllRequest;
     runRequested();
   }, [app.runAllRequest, dataset]);
+
+  // A file the user has just dropped or opened: its charts come here, not the previous dataset's.
+  if (importer.running && importer.startedOver === dataset) {
+    return (
+      <div className="page analyses-page">
+        <h1>{t('analyses.title')}</h1>
+        <EmptyState title={t('analyses.incomingTitle', { name: importer.label })}>
+          <p>{t('analyses.incomingBody')}</p>
+        </EmptyState>
+      </div>
+    );
+  }
 
   if (!dataset) {
     return (

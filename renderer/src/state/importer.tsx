@@ -3,7 +3,7 @@
  * or picked file (streamed to the engine first in browser mode), a path (Electron, OS file
  * association), a re-import with changed column types, or the sample dataset.
  */
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ImportResult, JobProgress, Params } from '../../../shared/api';
 import type { SampleResult } from '../../../shared/contract/export';
@@ -24,6 +24,8 @@ export interface ImportState {
   progress: JobProgress | null;
   error: unknown;
   result: ImportResult | null;
+  /** The dataset the window showed when this import began: the Analyses page shows the import in its place. */
+  startedOver: string | null;
   importFile: (file: File, options?: { name?: string; types?: Record<string, ColumnType> }) => Promise<ImportResult | null>;
   importPath: (path: string, options?: { name?: string; types?: Record<string, ColumnType> }) => Promise<ImportResult | null>;
   reimport: (version: DatasetVersionInfo, types?: Record<string, ColumnType>) => Promise<ImportResult | null>;
@@ -51,6 +53,11 @@ export function ImportProvider({ children }: { children: ReactNode }) {
   const [progress, setProgress] = useState<JobProgress | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [result, setResult] = useState<ImportResult | null>(null);
+  const [startedOver, setStartedOver] = useState<string | null>(null);
+  const shownDataset = useRef(app.dataset);
+  useEffect(() => {
+    shownDataset.current = app.dataset;
+  }, [app.dataset]);
   const abort = useRef<AbortController | null>(null);
   /** Files dropped this session, so a browser-mode re-import can stream them again. */
   const files = useRef(new Map<string, File>());
@@ -60,6 +67,7 @@ export function ImportProvider({ children }: { children: ReactNode }) {
     const controller = new AbortController();
     abort.current = controller;
     setRunning(true);
+    setStartedOver(shownDataset.current);
     setLabel(name);
     setProgress(null);
     setError(null);
@@ -210,8 +218,8 @@ export function ImportProvider({ children }: { children: ReactNode }) {
     [importFile, importPath, reimport, loadSample, openCsv, cancel, dismiss],
   );
   const value = useMemo<ImportState>(
-    () => ({ running, label, progress, error, result, ...actions }),
-    [running, label, progress, error, result, actions],
+    () => ({ running, label, progress, error, result, startedOver, ...actions }),
+    [running, label, progress, error, result, startedOver, actions],
   );
   return (
     <ImportContext.Provider value={value}>
