@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Arrival, ArrivingFiles } from '../engine/ingest/arriving';
 import { sampledRanges } from '../engine/ingest/sample';
 
@@ -111,20 +110,28 @@ export async function receiveUpload(
   const target = path.join(dir, `${randomUUID()}-${name}`);
   limits.observe?.({ phase: 'start', bytes: length, at: Date.now() });
   try {
-    // Large writes: fewer system calls and thread-pool round trips while the browser streams the body.
-    await pipeline(req, fs.createWriteStream(target, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES }));
-    // A client that stops early (closed tab, broken connection) leaves a short file: not an upload.
-    if (fs.statSync(target).size !== length) throw new Error('the upload ended before its Content-Length');
+    const handle = await fs.promises.open(target, 'wx');
+    try {
+      // A client that stops early (closed tab, broken connection) leaves a short file: not an upload.
+      await writeSegments(req, handle, [[0, length]], () => undefined);
+    } finally {
+      await handle.close();
+    }
     limits.observe?.({ phase: 'end', bytes: length, at: Date.now() });
     answer(res, 200, headers, { path: target, name });
   } catch (err) {
     limits.observe?.({ phase: 'failed', bytes: length, at: Date.now() });
     fs.rmSync(target, { force: true });
-    const code = (err as NodeJS.ErrnoException).code;
-    answer(res, code === 'ENOSPC' ? 507 : 400, headers, {
-      error: code === 'ENOSPC' ? 'The disk filled up during the upload.' : `The upload did not complete: ${(err as Error).message}`,
-    });
+    answerFailure(res, headers, err);
   }
+}
+
+/** The answer to an upload that broke off: 507 when the disk filled up, else 400 with the reason. */
+function answerFailure(res: http.ServerResponse, headers: Record<string, string>, err: unknown): void {
+  const code = (err as NodeJS.ErrnoException).code;
+  answer(res, code === 'ENOSPC' ? 507 : 400, headers, {
+    error: code === 'ENOSPC' ? 'The disk filled up during the upload.' : `The upload did not complete: ${(err as Error).message}`,
+  });
 }
 
 /** Removes uploads left by earlier runs (not imported); returns how many. */
@@ -235,11 +242,8 @@ export class ArrivingUploads {
       this.limits.observe?.({ phase: 'end', bytes: upload.size, at: Date.now() });
       answer(res, 200, headers, { path: upload.target, name: upload.name });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      this.abandon(id, code === 'ENOSPC' ? 'the disk filled up' : (err as Error).message);
-      answer(res, code === 'ENOSPC' ? 507 : 400, headers, {
-        error: code === 'ENOSPC' ? 'The disk filled up during the upload.' : `The upload did not complete: ${(err as Error).message}`,
-      });
+      this.abandon(id, (err as NodeJS.ErrnoException).code === 'ENOSPC' ? 'the disk filled up' : (err as Error).message);
+      answerFailure(res, headers, err);
     } finally {
       await handle.close();
     }
@@ -271,7 +275,8 @@ export class ArrivingUploads {
 
 /**
  * Writes the body into the file: each segment's bytes at the segment's offsets, in writes of about
- * WRITE_BUFFER_BYTES, telling `wrote` after each one.
+ * WRITE_BUFFER_BYTES (large writes: fewer system calls while the browser streams the body),
+ * telling `wrote` after each one. A body shorter than its segments fails.
  */
 async function writeSegments(
   body: AsyncIterable<Buffer>,
