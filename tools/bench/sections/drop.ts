@@ -23,7 +23,15 @@ export async function dropSection(ctx: BenchContext): Promise<SectionResult> {
   const name = `${ctx.datasetName}-drop`;
   /** The columns the product inferred (its first run); the peers read the file with the same types. */
   let columns: DatasetColumn[] | null = null;
-  const runs: Array<{ importSeconds: number; loadSource: AnalysisRun['loadSource']; loadMs: number; runMs: number; failed: string[] }> = [];
+  const runs: Array<{
+    importSeconds: number;
+    loadSource: AnalysisRun['loadSource'];
+    loadMs: number;
+    runMs: number;
+    failed: string[];
+    /** Milliseconds from the start to the first progress of each import phase, and to each job's end. */
+    breakdown: Record<string, number>;
+  }> = [];
 
   const productContender: Contender = {
     id: 'drop.product',
@@ -36,18 +44,25 @@ export async function dropSection(ctx: BenchContext): Promise<SectionResult> {
     },
     run: async () => {
       const t0 = process.hrtime.bigint();
+      const breakdown: Record<string, number> = {};
+      const seen = (step: string) => (breakdown[step] ??= Math.round(Number(process.hrtime.bigint() - t0) / 1e6));
       const imported = await product('dataset/import', () =>
-        ctx.client.run('dataset/import', { path: ctx.file, name }, { signal: ctx.signal }),
+        ctx.client.run(
+          'dataset/import',
+          { path: ctx.file, name },
+          { signal: ctx.signal, onProgress: (p) => seen(`import ${p.phase ?? 'progress'}`) },
+        ),
       );
-      const importSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const importSeconds = seen('import done') / 1e3;
       const run = await ctx.client.run(
         'analysis/run',
         { dataset: name, version: imported.version, analyses: ORIGINAL_IDS, fresh: true },
         { signal: ctx.signal },
       );
+      seen('analysis/run done');
       columns ??= imported.columns;
       const failed = run.results.filter((r) => r.status !== 'ok').map((r) => `${r.id}: ${r.status}`);
-      runs.push({ importSeconds, loadSource: run.loadSource, loadMs: run.loadMs, runMs: run.totalMs, failed });
+      runs.push({ importSeconds, loadSource: run.loadSource, loadMs: run.loadMs, runMs: run.totalMs, failed, breakdown });
       if (failed.length === run.results.length) throw new Error(`every analysis failed: ${failed[0]}`);
     },
     notes: () => ({ analyses: ORIGINAL_IDS, runs }),
