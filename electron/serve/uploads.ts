@@ -235,8 +235,9 @@ export class ArrivingUploads {
     }
     const handle = await fs.promises.open(upload.target, 'r+');
     try {
+      // No fsync: the file is read back through the page cache and deleted once imported, so
+      // forcing it to disk would only add its size in writes beside PostgreSQL's own.
       await writeSegments(req, handle, upload.segments, (start, end) => upload.arrival.wrote(start, end));
-      await handle.sync();
       upload.arrival.finish();
       this.forget(id);
       this.limits.observe?.({ phase: 'end', bytes: upload.size, at: Date.now() });

@@ -298,19 +298,19 @@ async function loadOnce(
       rows: result.rows,
     });
     const passEnded = performance.now();
-    // PostgreSQL finishes its side of the COPY while the frame is completed here.
-    const copying = loader.finish();
-    copying.catch(() => undefined);
-    const built = frames ? completeFrame(deps, frames, columns) : null;
-    const copied = await copying;
+    const copied = await loader.finish();
     const copyEnded = performance.now();
     if (copied !== result.rows) {
       throw new StudioError('INTERNAL', `PostgreSQL stored ${copied} rows where the importer sent ${result.rows}.`);
     }
     job.throwIfCancelled();
-    // The proof's table side is scanned in this transaction (what it sees is what commits) while
-    // the original analyses start on the frame: PostgreSQL and the compute overlap.
-    const tableSums = built ? tableSumsInTransaction(client, tempTable, columns) : null;
+    // The proof's table side is scanned in this transaction (what it sees is what commits). The
+    // query goes out before the frame is completed here, so PostgreSQL scans while this thread
+    // builds the frame and the original analyses start on it.
+    const building = frames !== null && frames.givenUpBecause === null;
+    const tableSums = building ? tableSumsInTransaction(client, tempTable, columns) : null;
+    const built = frames ? completeFrame(deps, frames, columns) : null;
+    const frameBuilt = performance.now();
     early = built ? startEarlyRun(columns, built.coded, deps.log) : null;
     const tableProof = tableSums ? await tableSums : null;
     const proof = built && tableProof ? { table: tableProof, frame: built.checksums } : undefined;
@@ -374,8 +374,9 @@ async function loadOnce(
     if (built) await offerFrame(deps, importResult, built.coded, proof, early);
     deps.log.debug('import timings (ms)', {
       pass: Math.round(passEnded - passStarted),
-      frameAndCopyTail: Math.round(copyEnded - passEnded),
-      earlyRunAndTableProof: Math.round(provedAt - copyEnded),
+      copyTail: Math.round(copyEnded - passEnded),
+      frameDuringTableScan: Math.round(frameBuilt - copyEnded),
+      earlyRunAndTableScan: Math.round(provedAt - frameBuilt),
       catalogAndCommit: Math.round(committed - provedAt),
     });
     return { kind: 'done', result: importResult };
