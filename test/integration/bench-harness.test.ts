@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatedInput, type BenchInput } from '../../tools/bench/data';
 import { computeRatios } from '../../tools/bench/ratios';
-import { renderReport } from '../../tools/bench/report';
+import { cpuBusy, renderReport } from '../../tools/bench/report';
 import { runBenchmark, type RunBenchmarkOptions } from '../../tools/bench/run';
 import { SECTION_NAMES, type AvailableMeasurement, type BenchReport, type Measurement, type RatioFormula } from '../../tools/bench/types';
 import { writeReport } from '../../tools/bench/write';
@@ -252,6 +252,18 @@ describe('benchmark harness', () => {
     const table = renderReport(reread);
     expect(table).toMatch(/import_vs_pandas_to_sql\s+n\/a\s+>= 10\.00×\s+import\.pandas_to_sql not available: no Python/);
     expect(table).toContain('import_vs_psql_copy');
+  });
+
+  it.runIf(process.platform === 'linux')('records how busy the CPUs were during every timed sample, and shows it in the table', () => {
+    const product = reread.sections.find((s) => s.name === 'import')!.measurements.find((m) => m.id === 'import.product')!;
+    expect(product.available).toBe(true);
+    if (!product.available) return;
+    expect(product.cpuSeconds).toHaveLength(product.samples.length);
+    // An import keeps at least the engine busy; the machine cannot be busier than all its cores.
+    const busy = cpuBusy(product, reread.machine.cores)!;
+    expect(busy).toBeGreaterThan(0);
+    expect(busy).toBeLessThanOrEqual(1.2);
+    expect(renderReport(reread)).toMatch(/import\.product\s+\S+ s\s+\S+ s\s+\d+\s+\d+ %/);
   });
 
   it('reports psql as not available when it is missing, and still measures the product', async () => {

@@ -16,6 +16,24 @@ describe('benchmark protocol', () => {
     expect(b).toMatchObject({ available: true, samples: [5, 4, 6], min: 4, median: 5 });
   });
 
+  it.runIf(process.platform === 'linux')('records the CPU time the machine spent during each timed sample', async () => {
+    const spin = (ms: number) => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    const [busy, idle] = await measureAll({ warmup: 1, repetitions: 2 }, [
+      { id: 'busy', label: 'busy', run: async () => spin(300) },
+      { id: 'idle', label: 'idle', run: () => new Promise<void>((resolve) => setTimeout(resolve, 300)) },
+    ]);
+    const cpu = (m: typeof busy) => (m!.available ? m!.cpuSeconds : undefined);
+    expect(cpu(busy)).toHaveLength(2);
+    // A thread spinning for 0.3 s keeps one CPU busy about that long (less only when a hypervisor
+    // steals time); other work on the machine can only add to it.
+    for (const seconds of cpu(busy)!) expect(seconds).toBeGreaterThanOrEqual(0.1);
+    expect(cpu(idle)).toHaveLength(2);
+    for (const seconds of cpu(idle)!) expect(seconds).toBeGreaterThanOrEqual(0);
+  });
+
   it('drops a contender that throws, with its reason, and lets the others finish', async () => {
     let runs = 0;
     const result = await measureAll({ warmup: 0, repetitions: 2 }, [

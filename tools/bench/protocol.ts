@@ -4,6 +4,7 @@
  * with its reason, never an exception that stops the benchmark.
  */
 import { StudioError } from '../../shared/errors';
+import { machineBusyCpuSeconds } from './cpu';
 import type { AvailableMeasurement, Measurement, Unit } from './types';
 
 export interface Protocol {
@@ -39,7 +40,7 @@ export function fromSamples(
   id: string,
   label: string,
   samples: number[],
-  extra: { unit?: Unit; warmup?: number; rows?: number; bytes?: number; notes?: Record<string, unknown> } = {},
+  extra: { unit?: Unit; warmup?: number; rows?: number; bytes?: number; notes?: Record<string, unknown>; cpuSeconds?: number[] } = {},
 ): AvailableMeasurement {
   const m: AvailableMeasurement = {
     id,
@@ -54,6 +55,7 @@ export function fromSamples(
   if (extra.rows !== undefined) m.rows = extra.rows;
   if (extra.bytes !== undefined) m.bytes = extra.bytes;
   if (extra.notes) m.notes = extra.notes;
+  if (extra.cpuSeconds?.length === samples.length) m.cpuSeconds = extra.cpuSeconds;
   return m;
 }
 
@@ -83,6 +85,7 @@ export interface MeasureHooks {
  */
 export async function measureAll(protocol: Protocol, contenders: Contender[], hooks: MeasureHooks = {}): Promise<Measurement[]> {
   const samples = new Map<string, number[]>(contenders.map((c) => [c.id, []]));
+  const cpu = new Map<string, number[]>(contenders.map((c) => [c.id, []]));
   const failed = new Map<string, Measurement>();
   const rounds = protocol.warmup + protocol.repetitions;
   for (let round = 0; round < rounds; round++) {
@@ -92,13 +95,18 @@ export async function measureAll(protocol: Protocol, contenders: Contender[], ho
       if (hooks.signal?.aborted) throw new StudioError('CANCELLED', 'Benchmark cancelled.');
       try {
         await c.before?.();
+        const busyBefore = machineBusyCpuSeconds();
         const started = process.hrtime.bigint();
         const reported = await c.run();
         const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
+        const busyAfter = machineBusyCpuSeconds();
         await c.after?.();
         const seconds = typeof reported === 'number' ? reported : elapsed;
         hooks.onSample?.(c, seconds, round, warm);
-        if (!warm) samples.get(c.id)!.push(seconds);
+        if (!warm) {
+          samples.get(c.id)!.push(seconds);
+          if (busyBefore !== null && busyAfter !== null) cpu.get(c.id)!.push(Math.round((busyAfter - busyBefore) * 100) / 100);
+        }
       } catch (err) {
         failed.set(c.id, unavailable(c.id, c.label, err));
       }
@@ -108,6 +116,12 @@ export async function measureAll(protocol: Protocol, contenders: Contender[], ho
     const f = failed.get(c.id);
     if (f) return f;
     const rows = typeof c.rows === 'function' ? c.rows() : c.rows;
-    return fromSamples(c.id, c.label, samples.get(c.id)!, { warmup: protocol.warmup, rows, bytes: c.bytes, notes: c.notes?.() });
+    return fromSamples(c.id, c.label, samples.get(c.id)!, {
+      warmup: protocol.warmup,
+      rows,
+      bytes: c.bytes,
+      notes: c.notes?.(),
+      cpuSeconds: cpu.get(c.id)!,
+    });
   });
 }

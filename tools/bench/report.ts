@@ -28,11 +28,29 @@ export function ratioLine(r: Ratio): string[] {
   return [r.name, value, target, verdict];
 }
 
-function measurementLine(m: Measurement): string[] {
-  if (!m.available) return [m.id, '', '', '', m.reason];
+/**
+ * How busy the machine's CPUs were during the samples: CPU seconds ÷ (seconds × cores), over all
+ * samples; near 100 % the run was bound by the CPU, and only less work (not more overlap) is faster.
+ */
+export function cpuBusy(m: Measurement, cores: number): number | null {
+  if (!m.available || m.unit !== 's' || !m.cpuSeconds?.length || !(cores > 0)) return null;
+  const wall = m.samples.reduce((a, b) => a + b, 0);
+  return wall > 0 ? m.cpuSeconds.reduce((a, b) => a + b, 0) / (wall * cores) : null;
+}
+
+function measurementLine(m: Measurement, cores: number): string[] {
+  if (!m.available) return [m.id, '', '', '', '', m.reason];
   const unit = m.unit;
   const rate = m.rows && m.unit === 's' && m.rows > 1000 ? `${Math.round(m.rows / m.median).toLocaleString('en-US')} rows/s` : '';
-  return [m.id, formatNumber(m.median, unit), formatNumber(m.min, unit), String(m.samples.length), rate];
+  const busy = cpuBusy(m, cores);
+  return [
+    m.id,
+    formatNumber(m.median, unit),
+    formatNumber(m.min, unit),
+    String(m.samples.length),
+    busy === null ? '' : `${Math.round(busy * 100)} %`,
+    rate,
+  ];
 }
 
 export function renderReport(report: BenchReport): string {
@@ -52,7 +70,10 @@ export function renderReport(report: BenchReport): string {
     lines.push(`[${s.name}] ${s.status}${s.reason ? `: ${s.reason}` : ''}`);
     if (s.measurements.length)
       lines.push(
-        ...pad([['  measurement', 'median', 'min', 'n', ''], ...s.measurements.map((m) => ['  ' + m.id, ...measurementLine(m).slice(1)])]),
+        ...pad([
+          ['  measurement', 'median', 'min', 'n', 'CPU busy', ''],
+          ...s.measurements.map((m) => ['  ' + m.id, ...measurementLine(m, report.machine.cores).slice(1)]),
+        ]),
       );
     lines.push('');
   }

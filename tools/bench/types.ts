@@ -37,6 +37,12 @@ export type Measurement =
       warmup: number;
       /** Anything worth keeping: how the peer was made fair, product-reported timings, … */
       notes?: Record<string, unknown>;
+      /**
+       * CPU time the whole machine spent during each timed sample (every process: the engine,
+       * PostgreSQL, the browser, a peer), in seconds, beside `samples`. With `machine.cores` it
+       * says whether a run was bound by the CPU: busy ÷ (seconds × cores) near 1.
+       */
+      cpuSeconds?: number[];
     }
   | {
       id: string;
