@@ -1,4 +1,5 @@
 /** The benchmark protocol: interleaved rounds, warm-up excluded, failures kept with their reason. */
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { NotAvailable, measureAll, median, percentile, type Contender } from '../../tools/bench/protocol';
 import { computeRatios } from '../../tools/bench/ratios';
@@ -25,13 +26,15 @@ describe('benchmark protocol', () => {
       { id: 'busy', label: 'busy', run: async () => spin(300) },
       { id: 'idle', label: 'idle', run: () => new Promise<void>((resolve) => setTimeout(resolve, 300)) },
     ]);
-    const cpu = (m: typeof busy) => (m!.available ? m!.cpuSeconds : undefined);
+    const cpu = (m: typeof busy) => (m!.available ? m!.cpu?.seconds : undefined);
     expect(cpu(busy)).toHaveLength(2);
     // A thread spinning for 0.3 s keeps one CPU busy about that long (less only when a hypervisor
     // steals time); other work on the machine can only add to it.
     for (const seconds of cpu(busy)!) expect(seconds).toBeGreaterThanOrEqual(0.1);
     expect(cpu(idle)).toHaveLength(2);
     for (const seconds of cpu(idle)!) expect(seconds).toBeGreaterThanOrEqual(0);
+    // The spinning run kept at least a share of one core busy over its wall time.
+    for (const share of busy!.available ? busy!.cpu!.busy : []) expect(share).toBeGreaterThan(0.1 / 0.3 / os.availableParallelism());
   });
 
   it('drops a contender that throws, with its reason, and lets the others finish', async () => {

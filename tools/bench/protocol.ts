@@ -3,6 +3,7 @@
  * every sample. A product function or peer that cannot run becomes an unavailable measurement
  * with its reason, never an exception that stops the benchmark.
  */
+import os from 'node:os';
 import { StudioError } from '../../shared/errors';
 import { machineBusyCpuSeconds } from './cpu';
 import type { AvailableMeasurement, Measurement, Unit } from './types';
@@ -40,7 +41,14 @@ export function fromSamples(
   id: string,
   label: string,
   samples: number[],
-  extra: { unit?: Unit; warmup?: number; rows?: number; bytes?: number; notes?: Record<string, unknown>; cpuSeconds?: number[] } = {},
+  extra: {
+    unit?: Unit;
+    warmup?: number;
+    rows?: number;
+    bytes?: number;
+    notes?: Record<string, unknown>;
+    cpu?: { seconds: number[]; busy: number[] };
+  } = {},
 ): AvailableMeasurement {
   const m: AvailableMeasurement = {
     id,
@@ -55,7 +63,7 @@ export function fromSamples(
   if (extra.rows !== undefined) m.rows = extra.rows;
   if (extra.bytes !== undefined) m.bytes = extra.bytes;
   if (extra.notes) m.notes = extra.notes;
-  if (extra.cpuSeconds?.length === samples.length) m.cpuSeconds = extra.cpuSeconds;
+  if (extra.cpu?.seconds.length === samples.length) m.cpu = extra.cpu;
   return m;
 }
 
@@ -85,7 +93,8 @@ export interface MeasureHooks {
  */
 export async function measureAll(protocol: Protocol, contenders: Contender[], hooks: MeasureHooks = {}): Promise<Measurement[]> {
   const samples = new Map<string, number[]>(contenders.map((c) => [c.id, []]));
-  const cpu = new Map<string, number[]>(contenders.map((c) => [c.id, []]));
+  const cpu = new Map(contenders.map((c) => [c.id, { seconds: [] as number[], busy: [] as number[] }]));
+  const cores = os.availableParallelism();
   const failed = new Map<string, Measurement>();
   const rounds = protocol.warmup + protocol.repetitions;
   for (let round = 0; round < rounds; round++) {
@@ -105,7 +114,11 @@ export async function measureAll(protocol: Protocol, contenders: Contender[], ho
         hooks.onSample?.(c, seconds, round, warm);
         if (!warm) {
           samples.get(c.id)!.push(seconds);
-          if (busyBefore !== null && busyAfter !== null) cpu.get(c.id)!.push(Math.round((busyAfter - busyBefore) * 100) / 100);
+          if (busyBefore !== null && busyAfter !== null && elapsed > 0) {
+            const used = busyAfter - busyBefore;
+            cpu.get(c.id)!.seconds.push(Math.round(used * 100) / 100);
+            cpu.get(c.id)!.busy.push(Math.round((used / (elapsed * cores)) * 1000) / 1000);
+          }
         }
       } catch (err) {
         failed.set(c.id, unavailable(c.id, c.label, err));
@@ -121,7 +134,7 @@ export async function measureAll(protocol: Protocol, contenders: Contender[], ho
       rows,
       bytes: c.bytes,
       notes: c.notes?.(),
-      cpuSeconds: cpu.get(c.id)!,
+      cpu: cpu.get(c.id)!,
     });
   });
 }

@@ -93,6 +93,15 @@ export const RATIO_SPECS: RatioSpec[] = [
     absentHint: 'both the drop and the ui sections are needed: --only drop,ui',
   },
   {
+    name: 'ui_small_drop_to_charts_ms',
+    formula: { kind: 'median-ms', of: 'ui.drop_to_charts_small' },
+    target: null,
+    comparison: '<=',
+    unit: 'ms',
+    description:
+      'browser mode in Chromium: drop of the 4,401 real rows → every original chart drawn (context: small data must feel instant)',
+  },
+  {
     name: 'renderer_initial_js_kb',
     formula: { kind: 'median', of: 'ui.renderer_initial_js' },
     target: 800,

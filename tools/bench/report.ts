@@ -1,4 +1,5 @@
 /** The human report: every measurement (median, min, samples) and every ratio against its target. */
+import { median } from './protocol';
 import type { BenchReport, Measurement, Ratio } from './types';
 
 function pad(cells: string[][]): string[] {
@@ -28,21 +29,16 @@ export function ratioLine(r: Ratio): string[] {
   return [r.name, value, target, verdict];
 }
 
-/**
- * How busy the machine's CPUs were during the samples: CPU seconds ÷ (seconds × cores), over all
- * samples; near 100 % the run was bound by the CPU, and only less work (not more overlap) is faster.
- */
-export function cpuBusy(m: Measurement, cores: number): number | null {
-  if (!m.available || m.unit !== 's' || !m.cpuSeconds?.length || !(cores > 0)) return null;
-  const wall = m.samples.reduce((a, b) => a + b, 0);
-  return wall > 0 ? m.cpuSeconds.reduce((a, b) => a + b, 0) / (wall * cores) : null;
+/** The median share of the machine's cores in use during the samples' runs (see `Measurement.cpu`). */
+export function cpuBusy(m: Measurement): number | null {
+  return m.available && m.cpu?.busy.length ? median(m.cpu.busy) : null;
 }
 
-function measurementLine(m: Measurement, cores: number): string[] {
+function measurementLine(m: Measurement): string[] {
   if (!m.available) return [m.id, '', '', '', '', m.reason];
   const unit = m.unit;
   const rate = m.rows && m.unit === 's' && m.rows > 1000 ? `${Math.round(m.rows / m.median).toLocaleString('en-US')} rows/s` : '';
-  const busy = cpuBusy(m, cores);
+  const busy = cpuBusy(m);
   return [
     m.id,
     formatNumber(m.median, unit),
@@ -72,7 +68,7 @@ export function renderReport(report: BenchReport): string {
       lines.push(
         ...pad([
           ['  measurement', 'median', 'min', 'n', 'CPU busy', ''],
-          ...s.measurements.map((m) => ['  ' + m.id, ...measurementLine(m, report.machine.cores).slice(1)]),
+          ...s.measurements.map((m) => ['  ' + m.id, ...measurementLine(m).slice(1)]),
         ]),
       );
     lines.push('');

@@ -38,11 +38,12 @@ export type Measurement =
       /** Anything worth keeping: how the peer was made fair, product-reported timings, … */
       notes?: Record<string, unknown>;
       /**
-       * CPU time the whole machine spent during each timed sample (every process: the engine,
-       * PostgreSQL, the browser, a peer), in seconds, beside `samples`. With `machine.cores` it
-       * says whether a run was bound by the CPU: busy ÷ (seconds × cores) near 1.
+       * The whole machine's CPU during each timed sample's run (every process: the engine,
+       * PostgreSQL, the browser, a peer), beside `samples`: `seconds` of CPU time, and `busy`, the
+       * share of all cores used over the run's wall time (near 1: the run was bound by the CPU,
+       * and only less work, not more overlap, makes it faster).
        */
-      cpuSeconds?: number[];
+      cpu?: { seconds: number[]; busy: number[] };
     }
   | {
       id: string;

@@ -14,6 +14,7 @@ import { startBrowserServer, type BrowserServer } from '../../../electron/serve/
 import { CHROMIUM_ARGS, findChromium, missingChromiumMessage } from '../../../test/e2e/support/chromium';
 import { checkpoint, deleteDataset, type BenchContext } from '../context';
 import { ORIGINAL_IDS } from '../peers/original-sql';
+import { REAL_4401 } from '../../../test/support/real-data';
 import { fromSamples, measureAll, median, NotAvailable, unavailable, type Contender } from '../protocol';
 import { initialScripts } from '../renderer-bundle';
 import type { UploadEvent } from '../../../electron/serve/uploads';
@@ -68,6 +69,25 @@ function initialJs(): Measurement {
   }
 }
 
+/** A file dropped on the window, and what its measurement is called. */
+interface DroppedFile {
+  id: string;
+  label: string;
+  /** The file on disk; the page gets it under `name`.csv, so the dataset is named `name`. */
+  file: string;
+  name: string;
+  rows: number;
+  bytes: number;
+}
+
+/** What every window drop of the section shares: the server, the browser, and the upload events of the round going on. */
+interface Stage {
+  server: BrowserServer;
+  browser: Browser;
+  executable: string;
+  uploads: UploadEvent[];
+}
+
 async function dropToCharts(ctx: BenchContext): Promise<Measurement[]> {
   const dir = builtRenderer();
   const executable = findChromium();
@@ -75,14 +95,69 @@ async function dropToCharts(ctx: BenchContext): Promise<Measurement[]> {
   const playwright = await import('playwright-core').catch(() => {
     throw new NotAvailable('playwright-core (a dev dependency) is not installed');
   });
-
-  const name = uiDatasetName(ctx);
-  // The file the user drops: the bench file under the dataset's name (a link, not a copy).
-  const dropped = path.join(ctx.scratch, `${name}.csv`);
-  linkOrCopy(ctx.file, dropped);
-  const timeout = dropTimeoutMs(ctx.rows);
+  const bench: DroppedFile = {
+    id: 'ui.drop_to_charts',
+    label: DROP_LABEL,
+    file: ctx.file,
+    name: uiDatasetName(ctx),
+    rows: ctx.rows,
+    bytes: ctx.bytes,
+  };
+  const small: DroppedFile = {
+    id: 'ui.drop_to_charts_small',
+    label: 'browser mode in Chromium: drop of the 4,401 real rows → every original chart drawn',
+    file: REAL_4401,
+    name: `${ctx.datasetName}-ui-small`,
+    rows: 4401,
+    bytes: fs.statSync(REAL_4401).size,
+  };
+  const uploads: UploadEvent[] = [];
   let server: BrowserServer | null = null;
   let browser: Browser | null = null;
+  const drops: WindowDrop[] = [];
+  try {
+    server = await startBrowserServer({
+      engine: ctx.engine,
+      rendererDir: dir,
+      uploadDir: path.join(ctx.engine.ctx.home, 'uploads'),
+      observeUploads: (e) => uploads.push(e),
+    });
+    browser = await playwright.chromium.launch({ executablePath: executable, headless: true, args: CHROMIUM_ARGS });
+    const stage: Stage = { server, browser, executable, uploads };
+    drops.push(windowDrop(ctx, stage, bench), windowDrop(ctx, stage, small));
+    const measured = await measureAll(ctx.options.protocol, [drops[0]!.contender, engineDrop(ctx), drops[1]!.contender], {
+      signal: ctx.signal,
+      onSample: (c, s, round, warm) =>
+        ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(2)} s`),
+    });
+    // The ratio of record is against the drop section's engine time; on a shared machine the load
+    // moves between sections, so the same ratio against the engine's drop timed in these very rounds is kept too.
+    const [ui, engine] = measured;
+    if (ui?.available && engine?.available) ui.notes = { ...ui.notes, vsEngineDropSameRounds: ui.median / engine.median };
+    return measured;
+  } finally {
+    for (const drop of drops) await drop.close();
+    await browser?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+  }
+}
+
+interface WindowDrop {
+  contender: Contender;
+  /** Closes its window, deletes its dataset and the dropped file. */
+  close(): Promise<void>;
+}
+
+/**
+ * One file dropped on a fresh window each round, the Analyses page opened, and the time from the
+ * drop event to the last original chart drawn taken in the page.
+ */
+function windowDrop(ctx: BenchContext, stage: Stage, spec: DroppedFile): WindowDrop {
+  const { name } = spec;
+  // The file the user drops, under the dataset's name (a link, not a copy).
+  const dropped = path.join(ctx.scratch, `${name}.csv`);
+  linkOrCopy(spec.file, dropped);
+  const timeout = dropTimeoutMs(spec.rows);
   let context: BrowserContext | null = null;
   let page: Page | null = null;
   const runs: Array<{
@@ -98,7 +173,6 @@ async function dropToCharts(ctx: BenchContext): Promise<Measurement[]> {
     engineRun?: Record<string, unknown>;
   }> = [];
   let pageErrors: string[] = [];
-  let uploadEvents: UploadEvent[] = [];
 
   const closeContext = async () => {
     await context?.close().catch(() => undefined);
@@ -107,21 +181,21 @@ async function dropToCharts(ctx: BenchContext): Promise<Measurement[]> {
   };
 
   const contender: Contender = {
-    id: 'ui.drop_to_charts',
-    label: DROP_LABEL,
-    rows: ctx.rows,
-    bytes: ctx.bytes,
+    id: spec.id,
+    label: spec.label,
+    rows: spec.rows,
+    bytes: spec.bytes,
     // A fresh window each time (no dataset remembered, no run on screen), on a fresh dataset name.
     before: async () => {
       await deleteDataset(ctx, name);
       await checkpoint(ctx);
-      context = await browser!.newContext({ locale: 'en-US', colorScheme: 'light', viewport: { width: 1440, height: 900 } });
+      context = await stage.browser.newContext({ locale: 'en-US', colorScheme: 'light', viewport: { width: 1440, height: 900 } });
       await context.addInitScript(TRACE_WIRE);
       page = await context.newPage();
       pageErrors = [];
-      uploadEvents = [];
+      stage.uploads.length = 0;
       page.on('pageerror', (err) => pageErrors.push(err.message));
-      await page.goto(server!.url);
+      await page.goto(stage.server.url);
       await page.getByTestId('drop-zone').waitFor({ timeout: 60_000 });
       await page.evaluate(watchOriginalCharts(ORIGINAL_IDS, name));
     },
@@ -151,7 +225,7 @@ async function dropToCharts(ctx: BenchContext): Promise<Measurement[]> {
         lastChart,
         firstOriginalMs: Math.min(...times),
         pageErrors: [...pageErrors],
-        breakdown: breakdown(record, trace, uploadEvents, timeOrigin, times),
+        breakdown: breakdown(record, trace, stage.uploads, timeOrigin, times),
         browserCpuMs: {
           upload: cpuBetween(cpu[0]!, cpu[1] ?? null),
           import: cpuBetween(cpu[1] ?? null, cpu[2] ?? null),
@@ -179,8 +253,8 @@ async function dropToCharts(ctx: BenchContext): Promise<Measurement[]> {
       await deleteDataset(ctx, name);
     },
     notes: () => ({
-      chromium: executable,
-      browserVersion: browser?.version(),
+      chromium: stage.executable,
+      browserVersion: stage.browser.version(),
       dataset: name,
       // Milliseconds after the drop event, median of the timed runs (the warm-up excluded).
       breakdown: medianBreakdown(runs.slice(ctx.options.protocol.warmup).map((r) => r.breakdown)),
@@ -188,31 +262,14 @@ async function dropToCharts(ctx: BenchContext): Promise<Measurement[]> {
     }),
   };
 
-  try {
-    server = await startBrowserServer({
-      engine: ctx.engine,
-      rendererDir: dir,
-      uploadDir: path.join(ctx.engine.ctx.home, 'uploads'),
-      observeUploads: (e) => uploadEvents.push(e),
-    });
-    browser = await playwright.chromium.launch({ executablePath: executable, headless: true, args: CHROMIUM_ARGS });
-    const measured = await measureAll(ctx.options.protocol, [contender, engineDrop(ctx)], {
-      signal: ctx.signal,
-      onSample: (c, s, round, warm) =>
-        ctx.log(`  ${c.id}${warm ? ' (warm-up)' : ` #${round - ctx.options.protocol.warmup + 1}`}: ${s.toFixed(2)} s`),
-    });
-    // The ratio of record is against the drop section's engine time; on a shared machine the load
-    // moves between sections, so the same ratio against the engine's drop timed in these very rounds is kept too.
-    const [ui, engine] = measured;
-    if (ui?.available && engine?.available) ui.notes = { ...ui.notes, vsEngineDropSameRounds: ui.median / engine.median };
-    return measured;
-  } finally {
-    await closeContext();
-    await browser?.close().catch(() => undefined);
-    await server?.close().catch(() => undefined);
-    await deleteDataset(ctx, name);
-    fs.rmSync(dropped, { force: true });
-  }
+  return {
+    contender,
+    close: async () => {
+      await closeContext();
+      await deleteDataset(ctx, name);
+      fs.rmSync(dropped, { force: true });
+    },
+  };
 }
 
 /**
