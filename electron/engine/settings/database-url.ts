@@ -7,7 +7,7 @@
  * the settings view and doctor report is what publishing and Spark runs will use.
  */
 import type { Logger } from '../log';
-import { EnvBackedSecretStore, type SecretStore } from './secrets';
+import { EnvBackedSecretStore, settingsSecret, type SecretStore } from './secrets';
 import { SettingsService } from './service';
 
 /** The external database the settings name (password from the secret store), or undefined for the embedded one. */
@@ -15,7 +15,8 @@ export async function settingsDatabaseUrl(service: SettingsService): Promise<str
   const db = (await service.settings()).database;
   if (db.mode !== 'url') return undefined;
   const url = new URL(db.url);
-  const password = await service.secrets.get('database.password');
+  // Saved or entered in the app only: PGPASSWORD belongs to a database the environment names.
+  const password = await settingsSecret(service.secrets, 'database.password');
   if (password && !url.password) url.password = encodeURIComponent(password);
   return url.toString();
 }
