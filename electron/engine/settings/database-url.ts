@@ -21,19 +21,30 @@ export async function settingsDatabaseUrl(service: SettingsService): Promise<str
   return url.toString();
 }
 
-/**
- * Hosts call this before constructing the Engine; undefined means the embedded server. It reads
- * the settings through a SettingsService of its own, the one service built outside `createContext`:
- * the engine's database depends on the answer, so no engine (and no context) exists yet.
- */
-export async function resolveDatabaseUrl(options: {
+interface DatabaseUrlSources {
   home: string;
   env: NodeJS.ProcessEnv;
   log: Logger;
   commandLineUrl?: string | undefined;
   secrets?: SecretStore;
-}): Promise<string | undefined> {
-  if (options.commandLineUrl) return options.commandLineUrl;
-  if (options.env.DATABASE_URL) return options.env.DATABASE_URL;
-  return settingsDatabaseUrl(new SettingsService(options, options.secrets ?? new EnvBackedSecretStore(options.env)));
+}
+
+/**
+ * The external database to use and whether its URL came from the settings (the Engine's
+ * `databaseUrlFromSettings`: node-postgres must then not complete a URL without a password with the
+ * process's PGPASSWORD, which belongs to a database the environment names); undefined means the
+ * embedded server. Hosts call this before constructing the Engine. It reads the settings through a
+ * SettingsService of its own, the one service built outside `createContext`: the engine's database
+ * depends on the answer, so no engine (and no context) exists yet.
+ */
+export async function resolveDatabase(options: DatabaseUrlSources): Promise<{ url: string; fromSettings: boolean } | undefined> {
+  if (options.commandLineUrl) return { url: options.commandLineUrl, fromSettings: false };
+  if (options.env.DATABASE_URL) return { url: options.env.DATABASE_URL, fromSettings: false };
+  const url = await settingsDatabaseUrl(new SettingsService(options, options.secrets ?? new EnvBackedSecretStore(options.env)));
+  return url === undefined ? undefined : { url, fromSettings: true };
+}
+
+/** The URL `resolveDatabase` chooses. */
+export async function resolveDatabaseUrl(options: DatabaseUrlSources): Promise<string | undefined> {
+  return (await resolveDatabase(options))?.url;
 }
