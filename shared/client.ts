@@ -4,12 +4,22 @@
  * `StudioClient` is the typed API every page uses.
  */
 import type { EngineEvent, JobEvent, JobProgress, JobMethodName, MethodName, Params, Reply, Result } from './api';
-import { StudioError, type ErrorData } from './errors';
+import { cancelledError, StudioError, type ErrorData } from './errors';
 import type { HostEvent } from './host';
 import type { Channel, WireMessage } from './rpc';
 
+export interface BridgeCallOptions {
+  /**
+   * Given, once the request is sent, the function that cancels it: the engine stops the work and
+   * answers CANCELLED; called after the answer, it does nothing. A callback rather than an
+   * AbortSignal, because it crosses Electron's contextBridge, which proxies functions but not
+   * signals. A bridge that never calls it lets every call run to its end.
+   */
+  onCancellable?: (cancel: () => void) => void;
+}
+
 export interface StudioBridge {
-  call(method: string, params: unknown): Promise<unknown>;
+  call(method: string, params: unknown, options?: BridgeCallOptions): Promise<unknown>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
 }
 
@@ -55,7 +65,7 @@ export function bridgeFromChannel(channel: Channel): StudioBridge & { dispose():
     pending.clear();
   });
   return {
-    call(method, params) {
+    call(method, params, options) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject });
@@ -64,7 +74,16 @@ export function bridgeFromChannel(channel: Channel): StudioBridge & { dispose():
         } catch (err) {
           pending.delete(id);
           reject(err);
+          return;
         }
+        options?.onCancellable?.(() => {
+          if (!pending.has(id)) return; // answered already
+          try {
+            channel.send({ kind: 'cancel', id });
+          } catch {
+            // a closed channel: its close rejects the call
+          }
+        });
       });
     },
     onEvent(listener) {
@@ -86,8 +105,16 @@ export interface RunOptions {
   onStarted?: (jobId: string) => void;
 }
 
+export interface CallOptions {
+  /**
+   * Aborting stops the request in the engine (a `cancel` message; a running PostgreSQL query is
+   * cancelled) and rejects the call with CANCELLED at once.
+   */
+  signal?: AbortSignal;
+}
+
 export interface StudioClient {
-  call<M extends MethodName>(method: M, params: Params<M>): Promise<Reply<M>>;
+  call<M extends MethodName>(method: M, params: Params<M>, options?: CallOptions): Promise<Reply<M>>;
   /** Starts a job method and resolves with its final result; rejects with its StudioError. */
   run<M extends JobMethodName>(method: M, params: Params<M>, options?: RunOptions): Promise<Result<M>>;
   onEvent(listener: (event: EngineEvent) => void): () => void;
@@ -116,7 +143,32 @@ export function createClient(bridge: StudioBridge): StudioClient {
   });
 
   // Errors that crossed Electron's contextBridge arrive as plain data: make them StudioErrors again.
-  const call = <M extends MethodName>(method: M, params: Params<M>) =>
+  const call = <M extends MethodName>(method: M, params: Params<M>, options: CallOptions = {}): Promise<Reply<M>> => {
+    const { signal } = options;
+    if (!signal) return plainCall(method, params);
+    if (signal.aborted) return Promise.reject(cancelledError('Request cancelled.'));
+    return new Promise<Reply<M>>((resolve, reject) => {
+      let cancel: (() => void) | undefined;
+      const onAbort = () => {
+        cancel?.();
+        reject(cancelledError('Request cancelled.'));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      // A bridge may hand the cancel function over after the abort (the desktop's, waiting for its port).
+      const onCancellable = (fn: () => void) => {
+        cancel = fn;
+        if (signal.aborted) fn();
+      };
+      (
+        bridge.call(method, params, { onCancellable }).catch((err: unknown) => {
+          throw asStudioError(err);
+        }) as Promise<Reply<M>>
+      )
+        .then(resolve, reject)
+        .finally(() => signal.removeEventListener('abort', onAbort));
+    });
+  };
+  const plainCall = <M extends MethodName>(method: M, params: Params<M>) =>
     bridge.call(method, params).catch((err: unknown) => {
       throw asStudioError(err);
     }) as Promise<Reply<M>>;

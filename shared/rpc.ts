@@ -1,12 +1,16 @@
 /**
  * The wire protocol, the same over a MessagePort, a WebSocket or in-process:
- * requests carry an id; replies and errors echo it; events are pushed.
+ * requests carry an id; replies and errors echo it; events are pushed. A `cancel` names a
+ * request the client no longer wants: the server aborts the signal it gave that request's
+ * handler and answers it with a CANCELLED error at once (a cancel for an id that has been
+ * answered, or never was, is ignored). A job is stopped by `job/cancel` instead.
  */
 import type { ErrorData } from './errors';
 import type { EngineEvent } from './contract/jobs';
 
 export type WireMessage =
   | { kind: 'request'; id: number; method: string; params: unknown }
+  | { kind: 'cancel'; id: number }
   | { kind: 'reply'; id: number; data: unknown }
   | { kind: 'error'; id: number; error: ErrorData }
   | { kind: 'event'; event: EngineEvent };

@@ -42,10 +42,18 @@ export async function withEngine<T>(command: Command, fn: (ctx: CommandContext) 
   const log = createLogger((line) => process.stderr.write(line + '\n'), options.verbose ? 'debug' : 'error', 'cli');
   const home = resolveHome(options);
   // Loaded here, not at the top: `--help` and argument errors never pay for the engine's modules.
-  const [{ Engine }, { resolveDatabaseUrl }] = await Promise.all([import('../engine/engine'), import('../engine/settings/database-url')]);
-  const databaseUrl = await resolveDatabaseUrl({ home, env: process.env, log, commandLineUrl: options.databaseUrl });
+  const [{ Engine }, { resolveDatabase }] = await Promise.all([import('../engine/engine'), import('../engine/settings/database-url')]);
+  const database = await resolveDatabase({ home, env: process.env, log, commandLineUrl: options.databaseUrl });
   // The user at the shell names their own files; the process exits after each command.
-  const engine = new Engine({ home, databaseUrl, host: 'cli', log, files: 'any', retryQueueInBackground: false });
+  const engine = new Engine({
+    home,
+    databaseUrl: database?.url,
+    databaseUrlFromSettings: database?.fromSettings,
+    host: 'cli',
+    log,
+    files: 'any',
+    retryQueueInBackground: false,
+  });
   const [engineSide, clientSide] = channelPair();
   engine.attach(engineSide);
   const client = createClient(bridgeFromChannel(clientSide));

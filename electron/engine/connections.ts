@@ -14,10 +14,12 @@ export async function servicesStatus(ctx: SettingsContext): Promise<Pick<SystemI
   const storage: SystemInfo['storage'] = { configured: s.configured };
   if (s.endpoint) storage.endpoint = s.endpoint;
   if (s.bucket) storage.bucket = s.bucket;
+  if (s.configured && s.missing?.length) storage.missing = s.missing;
   const databricks: SystemInfo['databricks'] = { configured: d.configured };
   if (d.host) databricks.host = d.host;
   if (d.auth) databricks.auth = d.auth;
   if (d.source) databricks.source = d.source;
+  if (d.problem) databricks.problem = d.problem;
   return { storage, databricks };
 }
 

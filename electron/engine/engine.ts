@@ -19,6 +19,11 @@ export interface EngineOptions {
   home: string;
   /** External PostgreSQL; when absent the embedded server in `home` is used. */
   databaseUrl?: string | undefined;
+  /**
+   * The URL was read from the settings (`resolveDatabase`): without a password of its own it is
+   * connected to with none, never with the process's PGPASSWORD (the environment's, for its database).
+   */
+  databaseUrlFromSettings?: boolean | undefined;
   /** Which host runs the engine: a label for `system/info` and the logs, never a decision (those are the options below). */
   host: EngineHost;
   log?: Logger;
@@ -48,7 +53,7 @@ export class Engine {
     const log = options.log ?? createLogger((line) => process.stderr.write(line + '\n'), 'warn');
     fs.mkdirSync(options.home, { recursive: true });
     const source: DatabaseSource = options.databaseUrl
-      ? { kind: 'external', url: options.databaseUrl }
+      ? { kind: 'external', url: options.databaseUrl, environmentPassword: options.databaseUrlFromSettings !== true }
       : { kind: 'embedded', home: options.home };
     const env = options.env ?? process.env;
     const jobs = new JobManager(log);

@@ -162,10 +162,10 @@ export function createElectronStudio(deps: PreloadDeps): ElectronStudio {
   };
 
   return {
-    async call(method, params) {
+    async call(method, params, options) {
       try {
         const bridge = await ready();
-        const reply = await bridge.call(method, params);
+        const reply = await bridge.call(method, params, options);
         if (isJobMethod(method)) runningJobs.set((reply as { jobId: string }).jobId, method);
         return reply;
       } catch (err) {

@@ -22,8 +22,10 @@ export interface SystemInfo {
   platform: { os: string; arch: string; cpus: number; memoryBytes: number };
   home: string;
   database: DatabaseInfo;
-  storage: { configured: boolean; endpoint?: string; bucket?: string };
-  databricks: { configured: boolean; host?: string; auth?: string; source?: string };
+  /** `missing`: what stands in for a missing credential (and why one from the environment is not used). */
+  storage: { configured: boolean; endpoint?: string; bucket?: string; missing?: string[] };
+  /** `problem`: why Databricks is not configured, when it is not. */
+  databricks: { configured: boolean; host?: string; auth?: string; source?: string; problem?: string };
   host: 'electron' | 'browser' | 'cli' | 'test';
 }
 

@@ -21,9 +21,11 @@ export function registerDoctor(program: Command): void {
         say(`  Data folder   ${info.home}`);
         say(`  PostgreSQL    ${db.serverVersion ? `${db.version} ${db.mode} at ${db.location}` : `not reachable (${db.error})`}`);
         say(`  Object store  ${info.storage.configured ? `${info.storage.endpoint} bucket ${info.storage.bucket}` : 'not configured'}`);
+        for (const note of info.storage.missing ?? []) say(`                ${note}`);
         say(
           `  Databricks    ${info.databricks.configured ? `${info.databricks.host} (${info.databricks.auth}, from ${info.databricks.source})` : 'not configured'}`,
         );
+        if (info.databricks.problem) say(`                ${info.databricks.problem}`);
         if (orphans.length) {
           say(`  Orphan clusters ${orphans.length}, remove with \`sparkpolar prune-clusters\`:`);
           for (const o of orphans) say(`    ${describeOrphan(o)}`);

@@ -22,13 +22,21 @@ export function registerServe(program: Command): void {
       const global = globalOptions(command);
       const home = resolveHome(global);
       const log = createLogger((line) => process.stderr.write(line + '\n'), global.verbose ? 'debug' : 'warn', 'serve');
-      const [{ Engine }, { resolveDatabaseUrl }, { startBrowserServer }] = await Promise.all([
+      const [{ Engine }, { resolveDatabase }, { startBrowserServer }] = await Promise.all([
         import('../../engine/engine'),
         import('../../engine/settings/database-url'),
         import('../../serve/server'),
       ]);
-      const databaseUrl = await resolveDatabaseUrl({ home, env: process.env, log, commandLineUrl: global.databaseUrl });
-      const engine = new Engine({ home, databaseUrl, host: 'browser', log, files: 'data-folder', retryQueueInBackground: true });
+      const database = await resolveDatabase({ home, env: process.env, log, commandLineUrl: global.databaseUrl });
+      const engine = new Engine({
+        home,
+        databaseUrl: database?.url,
+        databaseUrlFromSettings: database?.fromSettings,
+        host: 'browser',
+        log,
+        files: 'data-folder',
+        retryQueueInBackground: true,
+      });
       keepServingOnStrayErrors(process, log);
       const server = await startBrowserServer({
         engine,

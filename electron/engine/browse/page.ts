@@ -31,14 +31,19 @@
  *   not return equal keys in reverse ctid order either (checked on PostgreSQL 18).
  * - The first page never waits for ANALYZE (a top-N scan has one plan whatever the statistics);
  *   the map build, whose sort does, analyses first.
+ * - A request the client cancels (`signal`: the grid scrolled past the page, or the view changed)
+ *   stops at once: its own statements are cancelled in PostgreSQL, a view's first row ids are
+ *   stopped once no request waits for them, and the count and the row map, kept for the next
+ *   requests, go on without it (./cancel.ts).
  */
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { datasetView, type DatasetPage, type DatasetView } from '../../../shared/contract/dataset';
-import { StudioError } from '../../../shared/errors';
+import { StudioError, throwIfCancelled } from '../../../shared/errors';
 import type { DatasetVersionInfo } from '../../../shared/types';
 import type { Catalog } from '../catalog/catalog';
 import { pgError, type Database } from '../db/database';
+import { cancellableQuery, SharedWork, unlessAborted, withCancellableClient } from './cancel';
 import { rowMapName, RowMaps, type MapSource, type RowMap } from './row-maps';
 import { MapLineage, walkBroaderMap } from './refine';
 import { SnapshotTops, type RowCheck } from './snapshot-top';
@@ -95,7 +100,7 @@ export class Browser {
   /** The settled values of `counts` (same keys). */
   private readonly finished = new Map<string, number>();
   /** Row ids of the first rows of sorted views (`topRows`), most recently used last. */
-  private readonly tops = new Map<string, Promise<TopRows | null>>();
+  private readonly tops = new Map<string, SharedWork<TopRows | null>>();
   /** Which view each built map holds, so a refined view's first rows can be walked from it. */
   private readonly lineage = new MapLineage();
 
@@ -115,14 +120,16 @@ export class Browser {
   /**
    * A page of the view. With `total: 'later'` the rows do not wait for the view's count: a count
    * not known yet is computed after the answer (it would compete with this page for the CPU), and
-   * the answer says so (`totalPending`, `totalRows` then the rows known so far).
+   * the answer says so (`totalPending`, `totalRows` then the rows known so far). Aborting `signal`
+   * ends the request with CANCELLED and stops its queries.
    */
-  async page(view: ValidView & { total?: 'wait' | 'later' }, offset: number, limit: number): Promise<DatasetPage> {
+  async page(view: ValidView & { total?: 'wait' | 'later' }, offset: number, limit: number, signal?: AbortSignal): Promise<DatasetPage> {
     const info = await this.catalog.get(view.dataset, view.version);
     const params: unknown[] = [];
     const sql = viewSql(info, view, parametersBinder(params));
     const key = viewKey(info, view);
     const source = { oid: await this.stats.oid(info), importedAt: info.importedAt };
+    throwIfCancelled(signal, 'Request cancelled.');
     const mapName = rowMapName(source.oid, key);
     const known = this.knownCount(key, info, sql, mapName);
     const later = view.total === 'later' && known === undefined;
@@ -131,8 +138,8 @@ export class Browser {
     try {
       const useMap = this.maps.isReady(mapName) || offset + limit > DIRECT_WINDOW;
       rows = useMap
-        ? await this.fromMap(mapName, source, info, sql, params, offset, limit)
-        : await this.direct(mapName, source.oid, info, sql, params, offset, limit);
+        ? await this.fromMap(mapName, source, info, sql, params, offset, limit, signal)
+        : await this.direct(mapName, source.oid, info, sql, params, offset, limit, signal);
     } catch (err) {
       total?.catch(() => undefined);
       requestError(err);
@@ -155,7 +162,7 @@ export class Browser {
       if (rows.length < limit && (rows.length > 0 || offset === 0)) return { ...page, totalRows: offset + rows.length };
       return { ...page, totalRows: offset + rows.length, totalPending: true };
     }
-    return { ...page, totalRows: await total.catch(requestError) };
+    return { ...page, totalRows: await unlessAborted(total, signal).catch(requestError) };
   }
 
   /**
@@ -227,30 +234,32 @@ export class Browser {
     params: unknown[],
     offset: number,
     limit: number,
+    signal?: AbortSignal,
   ): Promise<Cell[][]> {
     // A filtered unsorted view's first rows from the snapshot too: a selective filter would
     // otherwise scan the table until the page fills.
     const fromSnapshot = !sql.sort.length && sql.where !== '' && this.snapshots !== null;
     if (sql.sort.length || fromSnapshot) {
-      const top = await this.topRows(mapName, oid, info, sql, params, offset + limit);
+      const top = await this.topRows(mapName, oid, info, sql, params, offset + limit, true, signal);
       try {
-        if (top) return await this.rowsById(sql, top.rids.slice(offset, offset + limit), sliceCheck(top.check, offset, limit));
+        if (top) return await this.rowsById(sql, top.rids.slice(offset, offset + limit), sliceCheck(top.check, offset, limit), signal);
       } catch (err) {
         if (!(err instanceof StaleRowMap)) throw err;
         if (err instanceof SnapshotMismatch) this.snapshots?.distrust(info, oid);
         this.tops.delete(mapName); // ids read from another table of the same OID: read them again
-        const again = await this.topRows(mapName, oid, info, sql, params, offset + limit, false);
-        if (again) return this.rowsById(sql, again.rids.slice(offset, offset + limit));
+        const again = await this.topRows(mapName, oid, info, sql, params, offset + limit, false, signal);
+        if (again) return this.rowsById(sql, again.rids.slice(offset, offset + limit), undefined, signal);
       }
     }
     const n = params.length;
     const select = `SELECT ${selectList(sql.columns)} FROM ${sql.table} ${sql.where}`;
     // Unsorted: physical (file) order without sorting. Only scans that return rows in physical
     // order are allowed (sequential, bitmap), and without synchronised or parallel scans.
-    return this.db.withClient(async (client: pg.PoolClient) => {
+    return withCancellableClient(this.db, signal, async (client: pg.PoolClient) => {
       await client.query('BEGIN READ ONLY');
       try {
         await client.query(FILE_ORDER_SETTINGS);
+        throwIfCancelled(signal, 'Request cancelled.');
         const result = await client.query({
           text: `${select} OFFSET $${n + 1} LIMIT $${n + 2}`,
           values: [...params, offset, limit],
@@ -282,10 +291,15 @@ export class Browser {
     params: unknown[],
     rows: number,
     walk = true,
+    signal?: AbortSignal,
   ): Promise<TopRows | null> {
     const cached = this.tops.get(mapName);
     if (cached) {
-      const top = await cached.catch(() => undefined);
+      // Stopped because every request that waited for it gave up, or failed: computed again below.
+      const top = await cached.join(signal).catch(() => {
+        throwIfCancelled(signal, 'Request cancelled.');
+        return undefined;
+      });
       if (top && (top.complete || top.rids.length >= rows)) {
         this.tops.delete(mapName); // most recently used last
         this.tops.set(mapName, cached);
@@ -295,7 +309,8 @@ export class Browser {
     }
     const want = Math.min(DIRECT_WINDOW, Math.max(rows, TOP_ROWS));
     const broader = walk ? this.lineage.broader(info, sql, (name) => this.maps.isReady(name)) : null;
-    const query = (async (): Promise<TopRows | null> => {
+    // Shared by the requests for this view's first pages: stopped when all of them have given up.
+    const work = new SharedWork(async (stop): Promise<TopRows | null> => {
       // A broader view's map is walked in milliseconds; the snapshot takes tens; the top-N, seconds.
       const walked = broader && (await walkBroaderMap(this.db, broader, sql, params, want).catch(() => null));
       if (walked) return walked;
@@ -304,10 +319,10 @@ export class Browser {
       if (!sql.sort.length) return null; // unsorted: the caller's scan in file order
       const topN = async (bound: string, values: unknown[]) =>
         (
-          await this.db.query<{ rid: string }>(
-            `SELECT ctid::text AS rid FROM ${sql.table} ${bound} ORDER BY ${sql.orderBy} LIMIT $${values.length + 1}`,
-            [...values, want],
-          )
+          await cancellableQuery<{ rid: string }>(this.db, stop, {
+            text: `SELECT ctid::text AS rid FROM ${sql.table} ${bound} ORDER BY ${sql.orderBy} LIMIT $${values.length + 1}`,
+            values: [...values, want],
+          })
         ).rows.map((r) => r.rid);
       if (fast) {
         // Bounded by the snapshot's `want`-th row: exact when it returns `want` rows (threshold.ts).
@@ -318,29 +333,32 @@ export class Browser {
       }
       const found = await topN(sql.where, params);
       return { rids: found, complete: found.length < want };
-    })();
-    query.then(
+    });
+    work.promise.then(
       (top) => {
-        if (!top && this.tops.get(mapName) === query) this.tops.delete(mapName);
+        if (!top && this.tops.get(mapName) === work) this.tops.delete(mapName);
       },
       () => {
-        if (this.tops.get(mapName) === query) this.tops.delete(mapName);
+        if (this.tops.get(mapName) === work) this.tops.delete(mapName);
       },
     );
-    this.tops.set(mapName, query);
+    this.tops.set(mapName, work);
     if (this.tops.size > TOP_CACHE_SIZE) this.tops.delete(this.tops.keys().next().value as string);
-    return query;
+    return work.join(signal);
   }
 
   /**
    * The rows of these row ids, in this order (a TID scan). A row id that is not a row fails the
    * read, and so does a row whose values differ from `check` (ids computed from the snapshot).
    */
-  private async rowsById(sql: ViewSql, wanted: string[], check?: RowCheck): Promise<Cell[][]> {
+  private async rowsById(sql: ViewSql, wanted: string[], check?: RowCheck, signal?: AbortSignal): Promise<Cell[][]> {
     if (!wanted.length) return [];
-    const rows = await queryRows(this.db, `SELECT ctid::text, ${selectList(sql.columns)} FROM ${sql.table} WHERE ctid = ANY($1::tid[])`, [
-      wanted,
-    ]);
+    const rows = await queryRows(
+      this.db,
+      `SELECT ctid::text, ${selectList(sql.columns)} FROM ${sql.table} WHERE ctid = ANY($1::tid[])`,
+      [wanted],
+      signal,
+    );
     const byRid = new Map<string, Cell[]>();
     for (const row of rows) byRid.set(row[0] as string, row.slice(1));
     if (check && byRid.size !== wanted.length) throw new SnapshotMismatch();
@@ -366,18 +384,20 @@ export class Browser {
     params: unknown[],
     offset: number,
     limit: number,
+    signal?: AbortSignal,
   ): Promise<Cell[][]> {
     for (let attempt = 0; ; attempt++) {
-      const map = await this.mapFor(name, source, info, sql, params);
+      // The map is built for the next requests too: a cancelled request only stops waiting for it.
+      const map = await unlessAborted(this.mapFor(name, source, info, sql, params), signal);
       if (offset >= map.rows) return [];
       try {
-        const rids = await this.db.query<{ rid: string }>(
-          `SELECT rid::text AS rid FROM browse.${quoteMapName(map.name)} WHERE n >= $1 AND n < $2 ORDER BY n`,
-          [offset, offset + limit],
-        );
+        const rids = await cancellableQuery<{ rid: string }>(this.db, signal, {
+          text: `SELECT rid::text AS rid FROM browse.${quoteMapName(map.name)} WHERE n >= $1 AND n < $2 ORDER BY n`,
+          values: [offset, offset + limit],
+        });
         const wanted = rids.rows.map((r) => r.rid);
         if (wanted.length !== Math.min(limit, map.rows - offset)) throw new StaleRowMap();
-        return await this.rowsById(sql, wanted);
+        return await this.rowsById(sql, wanted, undefined, signal);
       } catch (err) {
         const vanished = (err as { details?: { sqlstate?: string } }).details?.sqlstate === '42P01';
         if (!(vanished || err instanceof StaleRowMap)) throw err;
@@ -390,8 +410,16 @@ export class Browser {
   }
 }
 
-/** Rows as arrays of JSON-safe cells (arrays: no clash between column names). */
-export async function queryRows(db: Database, text: string, values: unknown[]): Promise<Cell[][]> {
+/** Rows as arrays of JSON-safe cells (arrays: no clash between column names); `signal` cancels the query. */
+export async function queryRows(db: Database, text: string, values: unknown[], signal?: AbortSignal): Promise<Cell[][]> {
+  if (signal)
+    return withCancellableClient(db, signal, async (client) => {
+      try {
+        return (await client.query({ text, values, rowMode: 'array', types: jsonSafeTypes })).rows as Cell[][];
+      } catch (err) {
+        throw pgError(err);
+      }
+    });
   const pool = await db.pool();
   try {
     const result = await pool.query({ text, values, rowMode: 'array', types: jsonSafeTypes });

@@ -35,7 +35,7 @@ export function datasetHandlers(ctx: DatasetHandlerContext): DomainHandlers<type
       if (deleted?.tables.length) await ctx.analysisRuns.dropSnapshots(deleted.tables);
       return { deleted: deleted !== null };
     },
-    'dataset/page': async ({ offset, limit, ...view }) => ctx.browse.page(view, offset, limit),
+    'dataset/page': async ({ offset, limit, ...view }, signal) => ctx.browse.page(view, offset, limit, signal),
     'dataset/rejects': async ({ dataset, version, limit }) => versionRejects(catalog, dataset, version, limit),
   };
 }

@@ -12,7 +12,11 @@ import { migrate } from './migrate';
 // int8 and numeric arrive as strings by default; counts fit in a double, so parse int8 as number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
-export type DatabaseSource = { kind: 'embedded'; home: string } | { kind: 'external'; url: string };
+/**
+ * `environmentPassword: false`: a URL without a password is connected to with an empty one, not
+ * with the PGPASSWORD node-postgres would otherwise take from the process (a URL from the settings).
+ */
+export type DatabaseSource = { kind: 'embedded'; home: string } | { kind: 'external'; url: string; environmentPassword?: boolean };
 
 export function describeUrl(url: string): string {
   try {
@@ -21,6 +25,25 @@ export function describeUrl(url: string): string {
     return u.toString();
   } catch {
     return 'invalid URL';
+  }
+}
+
+/**
+ * A connection whose URL has no password, sent an empty one: node-postgres would otherwise take
+ * the process's PGPASSWORD (or ~/.pgpass), even when the option says '' (it reads '' as unset).
+ */
+export class NoEnvironmentPasswordClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super(config);
+    (this as unknown as { password: string }).password = '';
+  }
+}
+
+export function urlHasPassword(url: string): boolean {
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
   }
 }
 
@@ -67,6 +90,7 @@ export class Database {
       config = { host, port, user, password, database: this.server.database };
     } else {
       config = { connectionString: this.source.url };
+      if (this.source.environmentPassword === false && !urlHasPassword(this.source.url)) config.Client = NoEnvironmentPasswordClient;
     }
     const pool = new pg.Pool({ ...config, max: 8, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 10_000 });
     pool.on('error', (err) => this.log.warn('idle PostgreSQL connection failed', { error: err.message }));

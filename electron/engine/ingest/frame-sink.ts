@@ -25,6 +25,7 @@ const BATCH_BYTES = 16 * 1024 * 1024;
  */
 export const MAX_FRAME_COLUMNS = 256;
 const LF = 0x0a;
+const CR = 0x0d;
 
 /**
  * Parse types Polars reads exactly as PostgreSQL stored them. Dates, timestamps and booleans
@@ -92,15 +93,21 @@ export class FrameSink {
   private categorical: Set<string> | null = null;
   private failed = false;
 
-  /** Null when the file has a column type or line ending the sink does not handle. */
+  /**
+   * Null when the file is too wide or has a column type the sink does not handle. Every line
+   * ending is handled: the COPY stream ends each record with the file's first line break
+   * (ingest/pass.ts rewrites any other), which is `lineEnding`; a CR-only file's records end in CR.
+   */
   static create(columns: DatasetColumn[], delimiter: Delimiter, lineEnding: LineEnding, batchBytes = BATCH_BYTES): FrameSink | null {
-    if (lineEnding === 'CR' || columns.length > MAX_FRAME_COLUMNS || columns.some((c) => parseType(c, false) === null)) return null;
-    return new FrameSink(columns, delimiter, batchBytes);
+    if (columns.length > MAX_FRAME_COLUMNS || columns.some((c) => parseType(c, false) === null)) return null;
+    return new FrameSink(columns, delimiter, lineEnding === 'CR' ? CR : LF, batchBytes);
   }
 
   private constructor(
     private readonly columns: DatasetColumn[],
     private readonly delimiter: Delimiter,
+    /** The byte that ends a record in the COPY stream: LF (also for CRLF, whose CR Polars drops) or CR. */
+    private readonly eol: number,
     private readonly batchBytes: number,
   ) {}
 
@@ -109,8 +116,8 @@ export class FrameSink {
     if (this.failed) return;
     this.pieces.push(piece);
     this.pieceBytes += piece.length;
-    // A piece ending in a line feed ends a record, so the batch holds whole records.
-    if (this.pieceBytes >= this.batchBytes && piece[piece.length - 1] === LF) this.parseBatch();
+    // A piece ending in the line break ends a record, so the batch holds whole records.
+    if (this.pieceBytes >= this.batchBytes && piece[piece.length - 1] === this.eol) this.parseBatch();
   }
 
   private schema(): Record<string, DataType> {
@@ -123,7 +130,14 @@ export class FrameSink {
     this.pieces = [];
     this.pieceBytes = 0;
     try {
-      let df = pl.readCSV(batch, { hasHeader: false, schema: this.schema(), quoteChar: '"', sep: this.delimiter, rechunk: false });
+      let df = pl.readCSV(batch, {
+        hasHeader: false,
+        schema: this.schema(),
+        quoteChar: '"',
+        sep: this.delimiter,
+        eolChar: String.fromCharCode(this.eol),
+        rechunk: false,
+      });
       if (!this.categorical) {
         // The first rows decide which text columns are coded, as the PostgreSQL loader decides.
         this.categorical = this.categoryLike(df);

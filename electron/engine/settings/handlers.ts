@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { DatabaseTestResult, settingsMethods } from '../../../shared/contract/settings';
-import { describeUrl, pgError } from '../db/database';
+import { describeUrl, NoEnvironmentPasswordClient, pgError, urlHasPassword } from '../db/database';
 import type { EngineBase } from '../base';
 import type { DomainHandlers } from '../rpc/handlers';
 import { settingsDatabaseUrl } from './database-url';
@@ -14,10 +14,14 @@ export interface SettingsHandlerContext extends EngineBase {
   connections: { inEffect(): Promise<ConnectionsInEffect> };
 }
 
-/** Connects once, asks the server its version, disconnects. */
+/**
+ * Connects once, asks the server its version, disconnects. The URL comes from the settings form,
+ * so without a password of its own it is tried with none, never with the process's PGPASSWORD.
+ */
 export async function testDatabaseUrl(url: string): Promise<DatabaseTestResult> {
   const location = describeUrl(url);
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 8_000, query_timeout: 8_000 });
+  const Client = urlHasPassword(url) ? pg.Client : NoEnvironmentPasswordClient;
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 8_000, query_timeout: 8_000 });
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -16,6 +16,11 @@ export interface SecretStore {
   delete(name: SecretName): Promise<void>;
   /** Where a secret comes from, when it exists. */
   source?(name: SecretName): Promise<SecretSource | null>;
+  /**
+   * Only a value saved or entered in the app, for a store that also answers from elsewhere (the
+   * environment); a store without it answers `get` from its own values only.
+   */
+  own?(name: SecretName): Promise<string | null>;
 }
 
 export function isSecretName(name: unknown): name is SecretName {
@@ -54,8 +59,26 @@ export const SECRET_ENV: Record<SecretName, string> = {
 };
 
 /**
+ * The secret for an endpoint the settings name: one saved or entered in the app, never an
+ * environment variable's. A secret from the environment belongs to the endpoint that same
+ * environment names (`DATABRICKS_HOST` or `DATABRICKS_CONFIG_PROFILE`, `MINIO_ENDPOINT`,
+ * `DATABASE_URL`); lent to a host typed in the settings, it would go wherever that host points.
+ * spark/config.ts, storage/config.ts and database-url.ts read settings' secrets only through this.
+ */
+export function settingsSecret(store: SecretStore, name: SecretName): Promise<string | null> {
+  return store.own ? store.own(name) : store.get(name);
+}
+
+/** The environment variable holding `name`'s secret, when it is set (said in the status, never the value). */
+export function secretInEnvironment(env: NodeJS.ProcessEnv, name: SecretName): string | null {
+  return env[SECRET_ENV[name]] ? SECRET_ENV[name] : null;
+}
+
+/**
  * A store in front of the environment: a value set in the store wins; otherwise the environment
- * variable answers. Deleting only forgets the stored value (the environment is not ours to change).
+ * variable answers `get` (what the settings view marks as `environment`). Deleting only forgets
+ * the stored value (the environment is not ours to change). What connects to an endpoint from
+ * the settings asks `own` through `settingsSecret`, never `get`.
  */
 export class EnvBackedSecretStore implements SecretStore {
   constructor(
@@ -71,6 +94,9 @@ export class EnvBackedSecretStore implements SecretStore {
   }
   async get(name: SecretName) {
     return (await this.inner.get(name)) ?? this.fromEnv(name);
+  }
+  own(name: SecretName) {
+    return settingsSecret(this.inner, name);
   }
   set(name: SecretName, value: string) {
     return this.inner.set(name, value);

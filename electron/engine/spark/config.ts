@@ -3,7 +3,9 @@
  * (`--profile`); the conventional `DATABRICKS_*` variables, merged over the `~/.databrickscfg`
  * profile DATABRICKS_CONFIG_PROFILE names (as the official SDKs merge them); the app's settings
  * (a profile chosen there, or host and credentials); the DEFAULT profile. Environment variables
- * win over settings (the convention of the Databricks tools). This is the only resolver: the
+ * win over settings (the convention of the Databricks tools), but a credential from the
+ * environment is only ever sent to a host the environment names (DATABRICKS_HOST, or the profile
+ * DATABRICKS_CONFIG_PROFILE names): never to a host from the settings or the DEFAULT profile. This is the only resolver: the
  * settings view and doctor describe it through ./settings-adapter.ts. Secrets stay in the
  * resolved object and never leave the engine: `describeConfig` is the only view handed out.
  */
@@ -178,6 +180,26 @@ function merge(...layers: Fields[]): Fields {
   return out;
 }
 
+const CREDENTIAL_VARIABLES = ['DATABRICKS_TOKEN', 'DATABRICKS_CLIENT_ID', 'DATABRICKS_CLIENT_SECRET'] as const;
+
+function withoutCredentials(f: Fields): Fields {
+  return { ...f, token: undefined, clientId: undefined, clientSecret: undefined, authType: undefined };
+}
+
+function envCredentialNames(env: NodeJS.ProcessEnv): string[] {
+  return CREDENTIAL_VARIABLES.filter((name) => env[name]);
+}
+
+/** Why a credential the environment holds was not used: its host is not the environment's. */
+function unusedNote(names: string[], source: string): string {
+  if (!names.length) return '';
+  const from = source === 'settings' ? 'a host from the settings' : `the host of ${source}`;
+  return (
+    ` ${names.join(' and ')} from the environment ${names.length > 1 ? 'are' : 'is'} not used with ${from}:` +
+    ' the environment names no DATABRICKS_HOST (or DATABRICKS_CONFIG_PROFILE). Set that variable, or enter the credential for this host in Settings.'
+  );
+}
+
 function notConfigured(message: string): StudioError {
   return new StudioError('DATABRICKS_NOT_CONFIGURED', message);
 }
@@ -200,6 +222,8 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
   let fields: Fields;
   let source: string;
   let profileName: string | null = null;
+  /** Credential variables the environment sets for a host it does not name (said when nothing else is there). */
+  let unusedEnvCredentials: string[] = [];
   if (named) {
     const p = profiles()[named];
     if (!p) throw notConfigured(`No profile "${named}" in ${file}.`);
@@ -214,9 +238,13 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
     if (envProfile && !all[envProfile]) throw notConfigured(`DATABRICKS_CONFIG_PROFILE names "${envProfile}", which is not in ${file}.`);
     if (envFields.host || envProfile || !settings?.host) {
       // Environment variables win over settings (the Databricks tools' convention), merged over
-      // the profile DATABRICKS_CONFIG_PROFILE names, or the DEFAULT profile.
+      // the profile DATABRICKS_CONFIG_PROFILE names, or the DEFAULT profile. The environment's
+      // credentials go only to a host the environment names: DATABRICKS_HOST, or the profile
+      // DATABRICKS_CONFIG_PROFILE names; the DEFAULT profile's host gets its own credentials only.
       const base = envProfile ? all[envProfile] : all.DEFAULT;
-      fields = merge(base ? fromProfile(base) : {}, tuning, envFields);
+      const envNamesHost = Boolean(envFields.host || envProfile);
+      fields = merge(base ? fromProfile(base) : {}, tuning, envNamesHost ? envFields : withoutCredentials(envFields));
+      if (!envNamesHost) unusedEnvCredentials = envCredentialNames(env);
       if (envFields.host)
         source = base && fields.host === base.host ? `environment over profile ${envProfile ?? 'DEFAULT'} (${file})` : 'environment';
       else {
@@ -225,10 +253,12 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
       }
     } else {
       fields = merge({ clusterId: settings.clusterId }, tuning, envTuning(env), { host: settings.host });
-      // Credentials belong to the settings' host: never pair it with a token from elsewhere.
+      // Credentials belong to the settings' host: never pair it with a token from elsewhere (the
+      // settings adapter passes only secrets saved or entered in the app: settingsSecret).
       fields.token = settings.token;
       fields.clientId = settings.clientId;
       fields.clientSecret = settings.clientSecret;
+      unusedEnvCredentials = envCredentialNames(env);
       source = 'settings';
     }
   }
@@ -247,12 +277,13 @@ export function resolveDatabricksConfig(sources: ConfigSources): ResolvedDatabri
     );
   }
   if (wantsOAuth) {
-    if (!fields.clientId || !fields.clientSecret) throw notConfigured(`OAuth for ${host} needs both a client id and a client secret.`);
+    if (!fields.clientId || !fields.clientSecret)
+      throw notConfigured(`OAuth for ${host} needs both a client id and a client secret.${unusedNote(unusedEnvCredentials, source)}`);
     auth = { kind: 'oauth-m2m', clientId: fields.clientId, clientSecret: fields.clientSecret };
   } else if (fields.token) {
     auth = { kind: 'token', token: fields.token };
   } else {
-    throw notConfigured(`No token or OAuth client is configured for ${host}.`);
+    throw notConfigured(`No token or OAuth client is configured for ${host}.${unusedNote(unusedEnvCredentials, source)}`);
   }
   // The token would cross the network in clear: only with an explicit opt-in (settings' own, or the environment's).
   checkCleartextEndpoint(

@@ -1,5 +1,6 @@
 /** The settings store's Databricks section (electron/engine/settings) as the Spark side's settings object. */
 import type { SettingsView } from '../../../shared/contract/settings';
+import { settingsSecret } from '../settings/secrets';
 import type { SettingsContext } from '../settings/service';
 import { describeConfig, type DatabricksConfigView, type DatabricksSettings } from './config';
 
@@ -10,10 +11,10 @@ export async function databricksSettings(ctx: SettingsContext): Promise<Databric
   if (s.auth.kind === 'profile') out.profile = s.auth.name;
   else if (s.host) {
     out.host = s.host;
-    if (s.auth.kind === 'token') out.token = (await service.secrets.get('databricks.token')) ?? undefined;
+    if (s.auth.kind === 'token') out.token = (await settingsSecret(service.secrets, 'databricks.token')) ?? undefined;
     else {
       out.clientId = s.auth.clientId || undefined;
-      out.clientSecret = (await service.secrets.get('databricks.clientSecret')) ?? undefined;
+      out.clientSecret = (await settingsSecret(service.secrets, 'databricks.clientSecret')) ?? undefined;
     }
   }
   if (s.allowInsecureHttp) out.allowInsecureHttp = true;

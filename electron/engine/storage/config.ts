@@ -1,12 +1,14 @@
 /**
  * Where objects go: the settings (DESKTOP's settings store) or the MINIO_* environment variables,
- * which win when MINIO_ENDPOINT is set. Keys left empty fall back to the docker-compose defaults,
+ * which win when MINIO_ENDPOINT is set. A secret key travels only with its own endpoint:
+ * MINIO_SECRET_KEY with MINIO_ENDPOINT, the one saved in the app with the settings' endpoint. Keys left empty fall back to the docker-compose defaults,
  * so `docker compose up -d minio` plus an endpoint works out of the box.
  */
 import { StudioError } from '../../../shared/errors';
 import type { StorageConfigView } from '../../../shared/contract/storage';
 import { checkCleartextEndpoint, endpointOrigin, insecureHttpAllowedByEnv } from '../settings/endpoints';
 import type { RetryPolicy } from '../retry';
+import { secretInEnvironment, settingsSecret } from '../settings/secrets';
 import type { SettingsContext } from '../settings/service';
 
 /** docker-compose.yml's MinIO root user and password (see .env.example). */
@@ -144,7 +146,8 @@ export function configFromFields(
 export async function storageFields(ctx: SettingsContext): Promise<{ fields: StorageFields; source: 'settings' | 'environment' } | null> {
   const env = ctx.env;
   const service = ctx.settings;
-  const secret = (await service.secrets.get('storage.secretKey')) ?? undefined;
+  // Saved or entered in the app only: MINIO_SECRET_KEY goes with MINIO_ENDPOINT and nowhere else.
+  const secret = (await settingsSecret(service.secrets, 'storage.secretKey')) ?? undefined;
   if (env.MINIO_ENDPOINT) {
     const saved = await service.settings().catch(() => null);
     // The stored secret was entered for the settings' endpoint: never sent to another one.
@@ -192,9 +195,13 @@ export async function describeStorageConfig(ctx: SettingsContext): Promise<Stora
   if (!found) return { configured: false, source: null, missing: ['endpoint'] };
   try {
     const c = configFromFields(found.fields, ctx.env, found.source);
+    const unusedEnvSecret = found.source === 'settings' ? secretInEnvironment(ctx.env, 'storage.secretKey') : null;
     const missing = [
       !found.fields.accessKey && 'accessKey (docker-compose default used)',
-      !found.fields.secretKey && 'secretKey (docker-compose default used)',
+      !found.fields.secretKey &&
+        (unusedEnvSecret
+          ? `secretKey (docker-compose default used: ${unusedEnvSecret} from the environment is not used with the endpoint from settings, as the environment names no MINIO_ENDPOINT)`
+          : 'secretKey (docker-compose default used)'),
     ].filter(Boolean) as string[];
     return {
       configured: true,

@@ -7,7 +7,7 @@ import type { Channel, WireMessage } from '../../../shared/rpc';
 import { Engine, type EngineOptions } from '../engine';
 import { createLogger, type Logger } from '../log';
 import { createFileLogger } from '../logging/file-logger';
-import { resolveDatabaseUrl } from '../settings/database-url';
+import { resolveDatabase } from '../settings/database-url';
 import { HostSecretStore } from '../settings/host-secrets';
 import { EnvBackedSecretStore } from '../settings/secrets';
 import { parseEngineArgs, type EngineToMain, type MainToEngine } from './protocol';
@@ -123,13 +123,14 @@ export function runUtilityHost(options: UtilityHostOptions): UtilityHost {
   const enginePromise = (async () => {
     const { home, logsDir } = await init;
     if (!options.log && logsDir) log = createFileLogger({ dir: logsDir, name: 'engine' });
-    const databaseUrl = await resolveDatabaseUrl({ home, env: options.env, log, secrets }).catch((err) => {
+    const database = await resolveDatabase({ home, env: options.env, log, secrets }).catch((err) => {
       log.warn('settings could not be read; using the embedded database', { error: err instanceof Error ? err.message : String(err) });
       return undefined;
     });
     const engineOptions: EngineOptions = {
       home,
-      databaseUrl,
+      databaseUrl: database?.url,
+      databaseUrlFromSettings: database?.fromSettings,
       host: 'electron',
       log,
       env: options.env,
@@ -139,7 +140,7 @@ export function runUtilityHost(options: UtilityHostOptions): UtilityHost {
     };
     const built = options.createEngine ? options.createEngine(engineOptions) : new Engine(engineOptions);
     engine = built;
-    log.info('engine started', { pid: process.pid, home, database: databaseUrl ? 'external' : 'embedded' });
+    log.info('engine started', { pid: process.pid, home, database: database ? 'external' : 'embedded' });
     post({ type: 'ready', pid: process.pid, home });
     for (const { windowId, port } of waitingPorts.splice(0)) serve(windowId, port);
     return built;

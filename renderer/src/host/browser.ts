@@ -91,13 +91,25 @@ export function createBrowserStudio(base: Location = window.location): RendererS
   connect();
 
   return {
-    call(method, params) {
+    call(method, params, options) {
       const id = nextId++;
       const message: WireMessage = { kind: 'request', id, method, params };
       return new Promise((resolve, reject) => {
         pending.set(id, { method, resolve, reject });
         if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
         else outbox.push(message);
+        options?.onCancellable?.(() => {
+          const waiter = pending.get(id);
+          if (!waiter) return; // answered already
+          const queued = outbox.indexOf(message);
+          if (queued >= 0) {
+            // Never sent: drop it here and answer it as the engine would.
+            outbox.splice(queued, 1);
+            pending.delete(id);
+            waiter.reject(new StudioError('CANCELLED', 'Request cancelled.'));
+          } else if (socket && socket.readyState === WebSocket.OPEN)
+            socket.send(JSON.stringify({ kind: 'cancel', id } satisfies WireMessage));
+        });
       });
     },
     onEvent(listener) {
