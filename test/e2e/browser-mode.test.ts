@@ -14,6 +14,7 @@ import { startBrowserServer } from '../../electron/serve/server';
 import { REAL_4401 } from '../support/real-data';
 import { dropFile, rendererDir, repoRoot, screenshot, startBrowserMode, type BrowserMode } from './support/browser';
 import { neutraliseText } from '../../shared/csv';
+import { gridColumnValues } from './support/grid';
 
 const CRASH_FILE = REAL_4401;
 const DATASET = path.basename(CRASH_FILE, '.csv');
@@ -37,23 +38,6 @@ function get(url: string): Promise<number> {
 async function goTo(page: Page, name: string) {
   await page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name }).click();
   await page.getByRole('heading', { level: 1, name: new RegExp(`^${name}`) }).waitFor();
-}
-
-/** Cell texts of one grid column for the first rendered rows. */
-async function columnValues(page: Page, column: string, rows: number): Promise<string[]> {
-  return page.evaluate(
-    ({ column, rows }) => {
-      const heads = Array.from(document.querySelectorAll('[role="grid"] [role="columnheader"]'));
-      const index = heads.findIndex((h) => h.getAttribute('data-column') === column);
-      const out: string[] = [];
-      for (let r = 0; r < rows; r++) {
-        const row = document.querySelector(`[role="grid"] [role="row"][aria-rowindex="${r + 2}"]`);
-        out.push(row?.children[index]?.textContent ?? '');
-      }
-      return out;
-    },
-    { column, rows },
-  );
 }
 
 /** Notices fade by themselves; screenshots are taken without them. */
@@ -145,7 +129,7 @@ describe('browser mode end to end', () => {
     await page.getByRole('button', { name: 'Sort by Vehicle Year' }).click();
     const years = records.map((r) => r['Vehicle Year']!).filter((v) => v !== '');
     const ascending = [...years].sort((a, b) => Number(a) - Number(b));
-    await expect.poll(() => columnValues(page, 'Vehicle Year', 5), { timeout: 30_000 }).toEqual(ascending.slice(0, 5));
+    await expect.poll(() => gridColumnValues(page, 'Vehicle Year', 5), { timeout: 30_000 }).toEqual(ascending.slice(0, 5));
 
     await page.getByRole('button', { name: 'Filter State of Registration' }).click();
     const editor = page.getByRole('dialog', { name: 'Filter State of Registration' });
@@ -160,8 +144,8 @@ describe('browser mode end to end', () => {
       .map((r) => r['Vehicle Year']!)
       .filter((v) => v !== '')
       .sort((a, b) => Number(a) - Number(b));
-    await expect.poll(() => columnValues(page, 'Vehicle Year', 5)).toEqual(nyYears.slice(0, 5));
-    expect(await columnValues(page, 'State of Registration', 5)).toEqual(['NY', 'NY', 'NY', 'NY', 'NY']);
+    await expect.poll(() => gridColumnValues(page, 'Vehicle Year', 5)).toEqual(nyYears.slice(0, 5));
+    expect(await gridColumnValues(page, 'State of Registration', 5)).toEqual(['NY', 'NY', 'NY', 'NY', 'NY']);
 
     // The grid reaches the last row when scrolled to the end (pages are fetched as needed).
     await page.getByTestId('grid').evaluate((el) => el.scrollTo(0, el.scrollHeight));

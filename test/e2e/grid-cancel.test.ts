@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WireMessage } from '../../shared/rpc';
 import { REAL_4401 } from '../support/real-data';
 import { startBrowserMode, type BrowserMode } from './support/browser';
+import { gridColumnValues } from './support/grid';
 
 const records: Record<string, string>[] = parse(fs.readFileSync(REAL_4401), { bom: true, columns: true, skip_empty_lines: true });
 
@@ -42,23 +43,6 @@ async function waiting(): Promise<string[]> {
     `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND state = 'active'`,
   );
   return rows.map((r) => r.query);
-}
-
-/** Cell texts of one grid column for the first rendered rows. */
-function columnValues(column: string, rows: number): Promise<string[]> {
-  return b.page.evaluate(
-    ({ column, rows }) => {
-      const heads = Array.from(document.querySelectorAll('[role="grid"] [role="columnheader"]'));
-      const index = heads.findIndex((h) => h.getAttribute('data-column') === column);
-      const out: string[] = [];
-      for (let r = 0; r < rows; r++) {
-        const row = document.querySelector(`[role="grid"] [role="row"][aria-rowindex="${r + 2}"]`);
-        out.push(row?.children[index]?.textContent ?? '');
-      }
-      return out;
-    },
-    { column, rows },
-  );
 }
 
 describe('the grid', () => {
@@ -95,7 +79,7 @@ describe('the grid', () => {
       .sort((x, y) => Number(y) - Number(x));
     // Descending puts the empty years first (PostgreSQL's NULLS FIRST): compare the first known years.
     await expect
-      .poll(async () => (await columnValues('Vehicle Year', 400)).filter((v) => v !== '' && v !== 'null').slice(0, 5), {
+      .poll(async () => (await gridColumnValues(b.page, 'Vehicle Year', 400)).filter((v) => v !== '' && v !== 'null').slice(0, 5), {
         timeout: 30_000,
       })
       .toEqual(descending.slice(0, 5));
