@@ -14,7 +14,7 @@ import { parametersBinder, viewSql } from '../../electron/engine/browse';
 import { SnapshotTops } from '../../electron/engine/browse/snapshot-top';
 import { pendingImportFrames } from '../../electron/engine/analysis/import-frame';
 import { mulberry32 } from '../../electron/engine/generate/random';
-import { startTestEngine, type TestEngine } from '../support/pg';
+import { startTestEngine, type TestEngine, adminClient, tableOid } from '../support/pg';
 
 const WANT = 500;
 let t: TestEngine;
@@ -22,8 +22,7 @@ let admin: pg.Client;
 
 beforeAll(async () => {
   t = await startTestEngine();
-  admin = new pg.Client({ connectionString: t.databaseUrl });
-  await admin.connect();
+  admin = await adminClient(t);
 });
 
 afterAll(async () => {
@@ -43,8 +42,7 @@ async function imported(name: string): Promise<{ info: DatasetVersionInfo; oid: 
   await t.client.run('dataset/import', { path: file, name });
   await Promise.all(pendingImportFrames(t.home));
   const info = await t.client.call('dataset/get', { dataset: name });
-  const { rows } = await admin.query<{ oid: string }>('SELECT to_regclass($1)::int8 AS oid', [`data.${q(info.table)}`]);
-  return { info, oid: Number(rows[0]!.oid) };
+  return { info, oid: await tableOid(admin, info.table) };
 }
 
 const view = (info: DatasetVersionInfo) => {

@@ -14,7 +14,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelPair, type WireMessage } from '../../shared/rpc';
 import type { DatasetVersionInfo } from '../../shared/types';
-import { startTestEngine, type TestEngine } from '../support/pg';
+import { startTestEngine, type TestEngine, adminClient } from '../support/pg';
 
 let t: TestEngine;
 let admin: pg.Client;
@@ -32,11 +32,9 @@ beforeAll(async () => {
   fs.writeFileSync(file, lines.join('\n') + '\n');
   await t.client.run('dataset/import', { path: file, name: 'readings' });
   info = await t.client.call('dataset/get', { dataset: 'readings' });
-  admin = new pg.Client({ connectionString: t.databaseUrl });
-  await admin.connect();
+  admin = await adminClient(t);
   adminPid = (await admin.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
-  monitor = new pg.Client({ connectionString: t.databaseUrl });
-  await monitor.connect();
+  monitor = await adminClient(t);
 });
 
 afterAll(async () => {

@@ -19,7 +19,7 @@ import { SnapshotTops } from '../../electron/engine/browse/snapshot-top';
 import { pendingImportFrames } from '../../electron/engine/analysis/import-frame';
 import { readSnapshot } from '../../electron/engine/analysis/snapshot';
 import { mulberry32 } from '../../electron/engine/generate/random';
-import { startTestEngine, type TestEngine } from '../support/pg';
+import { startTestEngine, type TestEngine, adminClient, tableOid } from '../support/pg';
 
 type Sort = Array<{ column: string; direction: 'asc' | 'desc' }>;
 interface Case {
@@ -58,10 +58,8 @@ beforeAll(async () => {
   await t.client.run('dataset/import', { path: file, name: 'codes' });
   await Promise.all(pendingImportFrames(t.home)); // the snapshot is on disk
   info = await t.client.call('dataset/get', { dataset: 'codes' });
-  admin = new pg.Client({ connectionString: t.databaseUrl });
-  await admin.connect();
-  const { rows } = await admin.query<{ oid: string }>('SELECT to_regclass($1)::int8 AS oid', [`data.${pg.escapeIdentifier(info.table)}`]);
-  oid = Number(rows[0]!.oid);
+  admin = await adminClient(t);
+  oid = await tableOid(admin, info.table);
 });
 
 afterAll(async () => {

@@ -13,7 +13,7 @@ import type { DatasetColumn, DatasetVersionInfo } from '../../shared/types';
 import { generateCrashCsv } from '../../electron/engine/generate';
 import { Browser, DIRECT_WINDOW, jsonSafeTypes, parametersBinder, rowMapName, viewKey, viewSql } from '../../electron/engine/browse';
 import { walkBroaderMap } from '../../electron/engine/browse/refine';
-import { startTestEngine, type TestEngine } from '../support/pg';
+import { startTestEngine, type TestEngine, adminClient, tableOid } from '../support/pg';
 import { REAL_31, REAL_4401 } from '../support/real-data';
 
 const ROWS = 12_000; // deeper than DIRECT_WINDOW: the deepest pages need the map
@@ -42,8 +42,7 @@ beforeAll(async () => {
     await t.client.run('dataset/import', { path: source, name });
     datasets.set(name, await t.client.call('dataset/get', { dataset: name }));
   }
-  admin = new pg.Client({ connectionString: t.databaseUrl });
-  await admin.connect();
+  admin = await adminClient(t);
 });
 
 afterAll(async () => {
@@ -107,8 +106,7 @@ async function checkPaths(dataset: string, c: Case, offsets: number[]) {
 }
 
 async function mapOid(dataset: string): Promise<number> {
-  const { rows } = await admin.query<{ oid: string }>('SELECT to_regclass($1)::int8 AS oid', [`data.${q(datasets.get(dataset)!.table)}`]);
-  return Number(rows[0]!.oid);
+  return tableOid(admin, datasets.get(dataset)!.table);
 }
 
 describe('first pages of new views', () => {
@@ -320,8 +318,7 @@ describe('first pages of new views', () => {
     const c: Case = { sort: [{ column: cylinders, direction: 'asc' }], filters: [], where: '' };
     const info = datasets.get('crash')!;
     const name = rowMapName(await mapOid('crash'), viewKey(info, c));
-    const holder = new pg.Client({ connectionString: t.databaseUrl });
-    await holder.connect();
+    const holder = await adminClient(t);
     try {
       // Hold the map's build lock, so the build waits where it can be found and cancelled.
       await holder.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [`sparkpolar.browse.${name}`]);

@@ -6,14 +6,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ColumnFilter, DatasetPage } from '../../shared/contract/dataset';
 import { StudioError } from '../../shared/errors';
 import { NUMERIC_TYPES, type DatasetColumn } from '../../shared/types';
 import { generateCrashCsv } from '../../electron/engine/generate';
 import { DIRECT_WINDOW, rowMapName, viewKey } from '../../electron/engine/browse';
-import { startTestEngine, type TestEngine } from '../support/pg';
+import { startTestEngine, type TestEngine, adminClient, tableOid } from '../support/pg';
 
 const ROWS = 30_000;
 type Cell = string | number | null;
@@ -112,11 +111,10 @@ describe('dataset/page', () => {
     const before = await page(sort, filters, 400, 200); // answered directly; the map builds meanwhile
     const prepared = await t.engine.ctx.browse.prepare({ dataset: 'crash', sort, filters });
     expect(prepared.totalRows).toBe(expected(sort, filters).length);
-    const admin = new pg.Client({ connectionString: t.databaseUrl });
-    await admin.connect();
+    const admin = await adminClient(t);
     try {
       const info = await t.client.call('dataset/get', { dataset: 'crash' });
-      const oid = Number((await admin.query('SELECT to_regclass($1)::int8 AS oid', [`data.${table}`])).rows[0].oid);
+      const oid = await tableOid(admin, table);
       const { rows } = await admin.query('SELECT count(*)::int AS n FROM browse.' + rowMapName(oid, viewKey(info, { sort, filters })));
       expect(rows[0].n).toBe(prepared.totalRows);
     } finally {

@@ -20,7 +20,7 @@ import { DIRECT_WINDOW, jsonSafeTypes } from '../../electron/engine/browse';
 import { snapshotColumns, writeSnapshot } from '../../electron/engine/analysis/snapshot';
 import { bridgeFromChannel, createClient, type StudioClient } from '../../shared/client';
 import { channelPair } from '../../shared/rpc';
-import { startTestEngine, tempHome, type TestEngine } from '../support/pg';
+import { startTestEngine, tempHome, type TestEngine, adminClient, tableOid } from '../support/pg';
 
 const run = promisify(execFile);
 const ROWS = 12_000; // deeper than DIRECT_WINDOW, so deep pages come from the map
@@ -52,8 +52,7 @@ describe('row maps on the shared server', () => {
   let admin: pg.Client;
   beforeAll(async () => {
     t = await startTestEngine();
-    admin = new pg.Client({ connectionString: t.databaseUrl });
-    await admin.connect();
+    admin = await adminClient(t);
   });
   afterAll(async () => {
     await admin?.end();
@@ -78,7 +77,7 @@ describe('row maps on the shared server', () => {
     const make = first.columns.find((c) => c.name === 'Vehicle Make')!.identifier;
     const view: DatasetView = { dataset: 'reuse', sort: [{ column: make, direction: 'asc' }] };
     await expectPagesMatch(view, first.table, make); // builds and uses the map
-    const oldOid = Number((await admin.query(`SELECT to_regclass($1)::int8 AS oid`, [`data.${first.table}`])).rows[0].oid);
+    const oldOid = await tableOid(admin, first.table);
     expect(await mapsOf(admin, oldOid)).toHaveLength(1);
     const info = await t.client.call('dataset/get', { dataset: 'reuse' });
     writeSnapshot(t.home, info, { frame: pl.DataFrame({ [make]: ['A'] }), dictionaries: {} });
@@ -99,7 +98,7 @@ describe('row maps on the shared server', () => {
     const year = imported.columns.find((c) => c.name === 'Vehicle Year')!.identifier;
     const view: DatasetView = { dataset: 'emptied', sort: [{ column: year, direction: 'asc' }] };
     await expectPagesMatch(view, imported.table, year);
-    const oid = Number((await admin.query(`SELECT to_regclass($1)::int8 AS oid`, [`data.${imported.table}`])).rows[0].oid);
+    const oid = await tableOid(admin, imported.table);
     const [map] = await mapsOf(admin, oid);
     // What crash recovery does to an unlogged table, done by hand while this engine trusts the map.
     await admin.query(`TRUNCATE browse.${pg.escapeIdentifier(map!)}`);

@@ -19,7 +19,7 @@ import { atOrBefore } from '../../electron/engine/browse/threshold';
 import { pendingImportFrames } from '../../electron/engine/analysis/import-frame';
 import { readSnapshot, snapshotColumns, snapshotDir } from '../../electron/engine/analysis/snapshot';
 import { mulberry32 } from '../../electron/engine/generate/random';
-import { startTestEngine, type TestEngine } from '../support/pg';
+import { startTestEngine, type TestEngine, adminClient, tableOid } from '../support/pg';
 import { REAL_4401 } from '../support/real-data';
 
 type Sort = Array<{ column: string; direction: 'asc' | 'desc' }>;
@@ -88,8 +88,7 @@ beforeAll(async () => {
   generatedCsv(file);
   await importSettled('edge', file);
   await importSettled('real', REAL_4401);
-  admin = new pg.Client({ connectionString: t.databaseUrl });
-  await admin.connect();
+  admin = await adminClient(t);
 });
 
 afterAll(async () => {
@@ -132,8 +131,7 @@ async function oracleRids(info: DatasetVersionInfo, c: Case): Promise<string[]> 
 }
 
 async function oid(info: DatasetVersionInfo): Promise<number> {
-  const { rows } = await admin.query<{ oid: string }>('SELECT to_regclass($1)::int8 AS oid', [`data.${q(info.table)}`]);
-  return Number(rows[0]!.oid);
+  return tableOid(admin, info.table);
 }
 
 /** The fast path's first row ids for a view, and why it was not used ('' when it was). */

@@ -59,3 +59,18 @@ export async function startTestEngine(options: { env?: NodeJS.ProcessEnv } = {})
   const client = createClient(bridgeFromChannel(clientSide));
   return { engine, client, home, databaseUrl, close: () => engine.close() };
 }
+
+/** A plain client on the test engine's database, for checks behind the engine's back (close it with `end()`). */
+export async function adminClient(t: TestEngine): Promise<pg.Client> {
+  const admin = new pg.Client({ connectionString: t.databaseUrl });
+  await admin.connect();
+  return admin;
+}
+
+/** The oid of an imported table (`data.<table>`), or NaN when it is gone. */
+export async function tableOid(client: pg.Client, table: string): Promise<number> {
+  const { rows } = await client.query<{ oid: string | null }>('SELECT to_regclass($1)::int8 AS oid', [
+    `data.${pg.escapeIdentifier(table)}`,
+  ]);
+  return rows[0]?.oid === null || rows[0]?.oid === undefined ? Number.NaN : Number(rows[0].oid);
+}
